@@ -1,0 +1,35 @@
+# The two commands: `make run` and `make test`. Both build .venv from nothing.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+
+.PHONY: run test catalogs bench lint clean
+
+$(VENV)/.run-installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.run-installed
+
+# Compile the gettext catalogs (.po are committed, .mo are build output).
+catalogs: $(VENV)/.run-installed
+	$(VENV)/bin/pybabel compile -q -d locales -D messages
+
+run: $(VENV)/.run-installed catalogs
+	$(PY) bot.py
+
+test: $(VENV)/.test-installed catalogs
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+bench: $(VENV)/.run-installed
+	$(PY) bench/bench_matcher.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
