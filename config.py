@@ -1,0 +1,156 @@
+"""All configuration, read once from the environment.
+
+Every setting Puente knows is a field of :class:`Settings`; README.md documents each variable.
+Secrets (the bot token) live only here and in the process environment: ``Settings.__repr__``
+masks them so a logged settings object never leaks the token.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+BUNDLED_FAQ = ROOT / "faq" / "data" / "faq.yaml"
+BUNDLED_VOCABULARY = ROOT / "faq" / "data" / "vocabulary.yaml"
+TELEGRAM_API = "https://api.telegram.org/bot"
+LANGUAGES = ("es", "en")
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ConfigError(ValueError):
+    """A variable is set to something Puente cannot use; the message names the variable."""
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+
+
+def _int_or_none(env: Mapping[str, str], name: str) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not an integer chat id") from None
+
+
+def _ids(env: Mapping[str, str], name: str) -> frozenset[int]:
+    raw = env.get(name, "")
+    out: set[int] = set()
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.add(int(part))
+        except ValueError:
+            raise ConfigError(f"{name}: {part!r} is not a numeric Telegram user id") from None
+    return frozenset(out)
+
+
+def _days(env: Mapping[str, str], name: str, default: str) -> frozenset[int]:
+    """Parse ``mon-fri`` or ``mon,wed,fri`` into weekday numbers (Monday = 0)."""
+    raw = (env.get(name) or default).strip().lower()
+    days: set[int] = set()
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        ends = [p.strip()[:3] for p in part.split("-")]
+        if any(e not in _WEEKDAYS for e in ends) or len(ends) > 2:
+            raise ConfigError(f"{name}={raw!r}: use day names like 'mon-fri' or 'mon,wed,fri'")
+        a, b = _WEEKDAYS.index(ends[0]), _WEEKDAYS.index(ends[-1])
+        days.update(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
+    return frozenset(days)
+
+
+def _hours(env: Mapping[str, str], name: str, default: str) -> tuple[time, time]:
+    raw = (env.get(name) or default).strip()
+    try:
+        start, end = (time.fromisoformat(p.strip()) for p in raw.split("-"))
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: use 'HH:MM-HH:MM', e.g. '08:00-16:00'") from None
+    if end <= start:
+        raise ConfigError(f"{name}={raw!r}: the end must be after the start")
+    return start, end
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Puente's configuration. Build it with :meth:`from_env`; never read ``os.environ`` elsewhere."""
+
+    telegram_bot_token: str = field(default="", repr=False)
+    telegram_api_base_url: str = TELEGRAM_API
+    db_path: Path = Path("puente.db")
+    faq_path: Path = BUNDLED_FAQ
+    vocabulary_path: Path = BUNDLED_VOCABULARY
+    default_language: str = "es"
+    answer_threshold: float | None = None
+    suggest_threshold: float | None = None
+    answer_margin: float | None = None
+    admin_ids: frozenset[int] = frozenset()
+    staff_chat_id: int | None = None
+    staff_label: str = ""
+    timezone: str = "America/Guatemala"
+    office_days: frozenset[int] = frozenset(range(5))
+    office_hours: tuple[time, time] = (time(8, 0), time(16, 0))
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read every variable once; raise :class:`ConfigError` naming the bad variable."""
+        env = os.environ if env is None else env
+        lang = (env.get("PUENTE_DEFAULT_LANGUAGE") or "es").strip().lower()
+        if lang not in LANGUAGES:
+            raise ConfigError(f"PUENTE_DEFAULT_LANGUAGE={lang!r}: use one of {', '.join(LANGUAGES)}")
+        tz = (env.get("PUENTE_TIMEZONE") or "America/Guatemala").strip()
+        try:
+            from zoneinfo import ZoneInfo
+
+            ZoneInfo(tz)
+        except Exception:
+            raise ConfigError(f"PUENTE_TIMEZONE={tz!r} is not a known IANA time zone") from None
+
+        def thr(name: str) -> float | None:
+            return _float(env, name, -1.0) if env.get(name, "").strip() else None
+
+        return cls(
+            telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip(),
+            telegram_api_base_url=(env.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API).strip(),
+            db_path=Path(env.get("PUENTE_DB") or "puente.db"),
+            faq_path=Path(env.get("PUENTE_FAQ") or BUNDLED_FAQ),
+            vocabulary_path=Path(env.get("PUENTE_VOCABULARY") or BUNDLED_VOCABULARY),
+            default_language=lang,
+            answer_threshold=thr("PUENTE_ANSWER_THRESHOLD"),
+            suggest_threshold=thr("PUENTE_SUGGEST_THRESHOLD"),
+            answer_margin=thr("PUENTE_ANSWER_MARGIN"),
+            admin_ids=_ids(env, "PUENTE_ADMIN_IDS"),
+            staff_chat_id=_int_or_none(env, "PUENTE_STAFF_CHAT_ID"),
+            staff_label=(env.get("PUENTE_STAFF_LABEL") or "").strip(),
+            timezone=tz,
+            office_days=_days(env, "PUENTE_OFFICE_DAYS", "mon-fri"),
+            office_hours=_hours(env, "PUENTE_OFFICE_HOURS", "08:00-16:00"),
+            log_level=(env.get("PUENTE_LOG_LEVEL") or "INFO").strip().upper(),
+        )
+
+    def describe(self) -> dict[str, str]:
+        """A loggable view of the settings, with the token masked."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "telegram_bot_token":
+                value = "set" if value else "not set"
+            out[f.name] = str(value)
+        return out
