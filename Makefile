@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run test catalogs bench lint clean
+.PHONY: run test catalogs catalogs-update bench lint clean
 
 $(VENV)/.run-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(VENV)/.test-installed: pyproject.toml
 
 # Compile the gettext catalogs (.po are committed, .mo are build output).
 catalogs: $(VENV)/.run-installed
-	$(VENV)/bin/pybabel compile -q -d locales -D messages
+	$(VENV)/bin/pybabel -q compile -d locales -D messages
 
 run: $(VENV)/.run-installed catalogs
 	$(PY) bot.py
@@ -33,3 +33,9 @@ bench: $(VENV)/.run-installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Re-extract the strings from the code and merge them into both catalogs (then translate the new ones).
+catalogs-update: $(VENV)/.run-installed
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _ -k ngettext:1,2 --sort-output --no-location \
+	    --project Puente -o locales/messages.pot conversation handlers desk faq storage bot.py
+	$(VENV)/bin/pybabel -q update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching

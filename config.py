@@ -103,6 +103,8 @@ class Settings:
     admin_ids: frozenset[int] = frozenset()
     staff_chat_id: int | None = None
     staff_label: str = ""
+    staff_language: str = "es"
+    staff_messages_per_minute: int = 20
     timezone: str = "America/Guatemala"
     office_days: frozenset[int] = frozenset(range(5))
     office_hours: tuple[time, time] = (time(8, 0), time(16, 0))
@@ -115,6 +117,9 @@ class Settings:
         lang = (env.get("PUENTE_DEFAULT_LANGUAGE") or "es").strip().lower()
         if lang not in LANGUAGES:
             raise ConfigError(f"PUENTE_DEFAULT_LANGUAGE={lang!r}: use one of {', '.join(LANGUAGES)}")
+        staff_lang = (env.get("PUENTE_STAFF_LANGUAGE") or "es").strip().lower()
+        if staff_lang not in LANGUAGES:
+            raise ConfigError(f"PUENTE_STAFF_LANGUAGE={staff_lang!r}: use one of {', '.join(LANGUAGES)}")
         tz = (env.get("PUENTE_TIMEZONE") or "America/Guatemala").strip()
         try:
             from zoneinfo import ZoneInfo
@@ -139,6 +144,8 @@ class Settings:
             admin_ids=_ids(env, "PUENTE_ADMIN_IDS"),
             staff_chat_id=_int_or_none(env, "PUENTE_STAFF_CHAT_ID"),
             staff_label=(env.get("PUENTE_STAFF_LABEL") or "").strip(),
+            staff_language=staff_lang,
+            staff_messages_per_minute=max(1, int(_float(env, "PUENTE_STAFF_MESSAGES_PER_MINUTE", 20))),
             timezone=tz,
             office_days=_days(env, "PUENTE_OFFICE_DAYS", "mon-fri"),
             office_hours=_hours(env, "PUENTE_OFFICE_HOURS", "08:00-16:00"),

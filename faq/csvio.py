@@ -1,33 +1,129 @@
-"""Read the spreadsheet (CSV) layout admins use. TEMPORARY minimal reader: to be completed
-(validation, export) by the FAQ-loading work; keep ``read_csv`` working for the matcher work."""
+"""The spreadsheet (CSV) layout admins edit in Excel, LibreOffice or Google Sheets.
+
+One row per entry, columns :data:`COLUMNS`; alternates share a cell, separated by ``" | "``.
+Reading keeps the CSV line where each record starts (a quoted cell may span several lines) so
+problems point at the right row. ``write_csv`` produces exactly the same layout, so an FAQ can go
+CSV → YAML → CSV without loss (category labels excepted: the CSV has no place for them).
+"""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-from faq.model import Faq, FaqEntry
+from faq.errors import FaqLoadError, FaqProblem
+from faq.model import LANGS, Faq, FaqEntry
+from faq.validate import ALT_SEP, ALT_SEP_RE, ParsedFaq
 
 COLUMNS = ("id", "category", "question_es", "question_en", "alternates_es", "alternates_en",
            "answer_es", "answer_en", "source")
+REQUIRED = COLUMNS[:-1]  # "source" is optional: a sheet without it is still usable
+
+
+def _clean(cell: str) -> str:
+    """Strip spreadsheet whitespace and Windows line endings inside multi-line cells."""
+    return cell.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _split(cell: str) -> tuple[str, ...]:
-    return tuple(p.strip() for p in (cell or "").split(" | ") if p.strip())
+    """Alternates cell → tuple; empty pieces (``"a |  | b"``, trailing ``" | "``) are ignored."""
+    return tuple(p.strip() for p in ALT_SEP_RE.split(cell or "") if p.strip())
+
+
+def parse_csv(path: str | Path) -> ParsedFaq:
+    """Read ``path`` without applying content rules; structural problems go in ``problems``.
+
+    Never raises for a bad file: a missing file, undecodable bytes or missing columns become
+    problems naming the file, so ``check`` can report everything in one pass.
+    """
+    file = str(path)
+    empty = Faq(entries=(), path=file)
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            text = fh.read()
+    except FileNotFoundError:
+        return ParsedFaq(empty, "csv", [FaqProblem(file, "file not found")])
+    except UnicodeDecodeError as exc:
+        return ParsedFaq(empty, "csv", [FaqProblem(
+            file, f"not valid UTF-8 (byte {exc.start}): save the sheet as 'CSV UTF-8'")])
+    except OSError as exc:
+        return ParsedFaq(empty, "csv", [FaqProblem(file, f"cannot read file: {exc.strerror or exc}")])
+
+    problems: list[FaqProblem] = []
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        header = next(reader, None)
+        if header is None:
+            return ParsedFaq(empty, "csv", [FaqProblem(file, "file is empty; expected a header row")])
+        names = [h.strip().lower() for h in header]
+        missing = [c for c in REQUIRED if c not in names]
+        if missing:
+            return ParsedFaq(empty, "csv", [FaqProblem(
+                file, f"missing column(s): {', '.join(missing)}; the header row must have "
+                      f"{', '.join(COLUMNS)}", line=1)])
+        dupes = sorted({n for n in names if n and names.count(n) > 1})
+        if dupes:
+            problems.append(FaqProblem(file, f"column(s) appear twice: {', '.join(dupes)}", line=1))
+        col = {n: names.index(n) for n in COLUMNS if n in names}
+
+        entries: list[FaqEntry] = []
+        prev_end = reader.line_num
+        for row in reader:
+            start, prev_end = prev_end + 1, reader.line_num
+            if not any(c.strip() for c in row):
+                continue  # blank rows (common at the end of exported sheets)
+            if len(row) > len(names) and any(c.strip() for c in row[len(names):]):
+                problems.append(FaqProblem(
+                    file, f"row has {len(row)} cells but the header has {len(names)}; "
+                          "check for an unquoted comma", entry=_clean(row[col["id"]]) or None, line=start))
+
+            def cell(name: str, row: list[str] = row) -> str:
+                i = col.get(name)
+                return _clean(row[i]) if i is not None and i < len(row) else ""
+
+            entries.append(FaqEntry(
+                id=cell("id"),
+                category=cell("category"),
+                question={lang: cell(f"question_{lang}") for lang in LANGS},
+                answer={lang: cell(f"answer_{lang}") for lang in LANGS},
+                alternates={lang: _split(cell(f"alternates_{lang}")) for lang in LANGS},
+                source=cell("source"),
+                line=start,
+            ))
+    except csv.Error as exc:
+        problems.append(FaqProblem(file, f"CSV syntax error: {exc}", line=reader.line_num))
+        return ParsedFaq(empty, "csv", problems)
+    return ParsedFaq(Faq(entries=tuple(entries), path=file), "csv", problems)
 
 
 def read_csv(path: str | Path) -> Faq:
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        rows = list(csv.DictReader(fh))
-    entries = tuple(
-        FaqEntry(
-            id=r["id"].strip(),
-            category=r["category"].strip(),
-            question={"es": r["question_es"].strip(), "en": r["question_en"].strip()},
-            answer={"es": r["answer_es"].strip(), "en": r["answer_en"].strip()},
-            alternates={"es": _split(r["alternates_es"]), "en": _split(r["alternates_en"])},
-            source=r.get("source", "").strip(),
-        )
-        for r in rows
-    )
-    return Faq(entries=entries, path=str(path))
+    """Read the CSV into a :class:`Faq` without the content rules (``faq.loader.load_faq`` adds them).
+
+    Raises :class:`FaqLoadError` only when the file itself cannot be read as the FAQ layout.
+    """
+    parsed = parse_csv(path)
+    if parsed.problems:
+        raise FaqLoadError(parsed.problems)
+    return parsed.faq
+
+
+def write_csv(faq: Faq, path: str | Path, *, bom: bool = False) -> None:
+    """Write ``faq`` in the :data:`COLUMNS` layout (UTF-8, ``bom=True`` for old Excel versions).
+
+    Written to a temporary file then renamed, so a crash never leaves a truncated sheet behind.
+    """
+    target = Path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as fh:
+        writer = csv.writer(fh)  # RFC 4180 CRLF rows, as spreadsheets write them
+        writer.writerow(COLUMNS)
+        for e in faq.entries:
+            writer.writerow([
+                e.id,
+                e.category,
+                *(e.question.get(lang, "") for lang in LANGS),
+                *(ALT_SEP.join(e.alternates.get(lang, ())) for lang in LANGS),
+                *(e.answer.get(lang, "") for lang in LANGS),
+                e.source,
+            ])
+    tmp.replace(target)

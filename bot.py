@@ -1,0 +1,252 @@
+"""Puente's entry point and command line.
+
+    python bot.py                 run on Telegram if TELEGRAM_BOT_TOKEN is set, else the local chat
+    python bot.py run             run on Telegram (long polling)
+    python bot.py chat            local terminal chat through the same pipeline
+    python bot.py ask [--faq PATH] [--lang es|en|auto] [--json] [QUESTION]
+    python bot.py faq check PATH
+    python bot.py faq import CSV --out PATH
+    python bot.py faq export PATH --csv OUT
+    python bot.py faq gaps        what members ask that the FAQ does not answer
+    python bot.py export-messages OUT.csv
+
+Configuration comes only from environment variables (see README.md and .env.example).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from config import ConfigError, Settings
+
+log = logging.getLogger("puente")
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs every request URL, and Bot API URLs contain the token: keep it quiet.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+# ---------------------------------------------------------------------------------------- run / chat
+def cmd_run(settings: Settings) -> int:
+    if not settings.telegram_bot_token:
+        print("TELEGRAM_BOT_TOKEN is not set: nothing to connect to Telegram with.", file=sys.stderr)
+        return 2
+
+    from handlers.app import ALLOWED_UPDATES, build_application
+
+    log.info("starting Puente with %s", {k: v for k, v in settings.describe().items()})
+    app = build_application(settings)
+    app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    return 0
+
+
+def cmd_chat(settings: Settings, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    from conversation.pipeline import Pipeline
+    from conversation.terminal import chat
+    from handlers.app import open_services
+
+    services = open_services(settings)
+    pipeline = Pipeline(services.store, services.faqs, default_language=settings.default_language, channel="terminal")
+    try:
+        asyncio.run(chat(pipeline, stdin=stdin, stdout=stdout, lang=settings.default_language))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        services.store.close()
+    return 0
+
+
+def cmd_default(settings: Settings) -> int:
+    if settings.telegram_bot_token:
+        return cmd_run(settings)
+    print(
+        "No TELEGRAM_BOT_TOKEN set, so Puente starts the local terminal chat.\n"
+        "To run on Telegram: create a bot with @BotFather, then\n"
+        "    export TELEGRAM_BOT_TOKEN=123456:ABC...   (never commit it)\n"
+        "and run `make run` again.\n",
+        file=sys.stderr,
+    )
+    return cmd_chat(settings)
+
+
+# ---------------------------------------------------------------------------------------- ask
+def _result_json(result: object, lang_opt: str) -> dict:
+    from faq.matcher import MatchResult
+
+    assert isinstance(result, MatchResult)
+    return {
+        "query": result.query,
+        "decision": result.decision,
+        "id": result.best_id,
+        "score": result.score,
+        "candidates": [{"id": c.entry_id, "score": c.score} for c in result.candidates],
+        "lang": result.lang if lang_opt == "auto" else lang_opt,
+    }
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    """The admins' test panel, and a stable JSON-lines interface for outside tools."""
+    from faq.errors import FaqLoadError
+    from faq.service import build_snapshot, thresholds_from
+
+    try:
+        snap = build_snapshot(
+            args.faq or settings.faq_path,
+            settings.vocabulary_path,
+            thresholds_from(settings.answer_threshold, settings.suggest_threshold, settings.answer_margin),
+        )
+    except FaqLoadError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        return 1
+    if args.question:
+        result = snap.matcher.match(" ".join(args.question))
+        data = _result_json(result, args.lang)
+        if args.json:
+            stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+            return 0
+        entry = snap.faq.get(data["id"]) if data["id"] else None
+        lang = data["lang"]
+        stdout.write(f"decision: {data['decision']}  (score {data['score']}, lang {lang})\n")
+        if entry:
+            stdout.write(f"best:     {entry.id} — {entry.question_in(lang)}\n")
+        for c in data["candidates"]:
+            e = snap.faq.get(c["id"])
+            stdout.write(f"  {c['score']:>6}  {c['id']}  {e.question_in(lang) if e else ''}\n")
+        if entry and data["decision"] == "answer":
+            stdout.write("\n" + entry.answer_in(lang) + "\n")
+        return 0
+    for line in stdin:
+        query = line.rstrip("\n")
+        stdout.write(json.dumps(_result_json(snap.matcher.match(query), args.lang), ensure_ascii=False) + "\n")
+        stdout.flush()
+    return 0
+
+
+# ---------------------------------------------------------------------------------------- faq admin
+def _print_problems(problems: Sequence[object]) -> None:
+    for p in problems:
+        print(p, file=sys.stderr)
+    print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+
+
+def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
+    from faq.errors import FaqLoadError
+    from faq.loader import check_faq, load_faq
+
+    if args.faq_command == "check":
+        problems = check_faq(args.path)
+        if problems:
+            _print_problems(problems)
+            return 1
+        print(f"{args.path}: OK, {len(load_faq(args.path))} entries.")
+        return 0
+    if args.faq_command in ("import", "export"):
+        from faq.csvio import write_csv
+        from faq.yamlio import write_yaml
+
+        try:
+            faq = load_faq(args.path)
+        except FaqLoadError as exc:
+            _print_problems(exc.problems)
+            return 1
+        if args.faq_command == "import":
+            write_yaml(faq, args.out)
+            print(f"Imported {len(faq)} entries from {args.path} into {args.out}.")
+        else:
+            write_csv(faq, args.csv)
+            print(f"Exported {len(faq)} entries from {args.path} to {args.csv}.")
+        return 0
+    if args.faq_command == "gaps":
+        from storage import conversations as conv
+        from storage.store import Store
+
+        with Store(settings.db_path) as store:
+            rows = store.call_sync(conv.unanswered_questions, limit=args.limit)
+        if not rows:
+            print("No unanswered questions logged yet.")
+        for r in rows:
+            print(f"{r['count']:>4}  {r.get('decision') or '':<9} {r['text']}")
+        return 0
+    return 2
+
+
+def cmd_export_messages(settings: Settings, args: argparse.Namespace) -> int:
+    from storage import conversations as conv
+    from storage.store import Store
+
+    with Store(settings.db_path) as store:
+        n = store.call_sync(conv.export_messages_csv, args.out)
+    print(f"Wrote {n} messages to {args.out}.")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------- main
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot.py", description="Puente: bilingual member-inquiry bot.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run on Telegram (needs TELEGRAM_BOT_TOKEN)")
+    sub.add_parser("chat", help="local terminal chat through the same pipeline")
+
+    ask = sub.add_parser("ask", help="show the matcher's decision for a question (or stdin lines as JSON)")
+    ask.add_argument("--faq", type=Path, help="FAQ file (YAML project format or spreadsheet CSV)")
+    ask.add_argument("--lang", choices=["es", "en", "auto"], default="auto")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("question", nargs="*", help="the question; omit to read one per line from stdin")
+
+    faq = sub.add_parser("faq", help="FAQ files: check, import, export; gaps in the FAQ")
+    fsub = faq.add_subparsers(dest="faq_command", required=True)
+    check = fsub.add_parser("check", help="validate an FAQ file (exit 1 on problems)")
+    check.add_argument("path", type=Path)
+    imp = fsub.add_parser("import", help="import a spreadsheet CSV into the YAML format")
+    imp.add_argument("path", type=Path, metavar="CSV")
+    imp.add_argument("--out", type=Path, required=True)
+    exp = fsub.add_parser("export", help="export an FAQ to the spreadsheet CSV layout")
+    exp.add_argument("path", type=Path)
+    exp.add_argument("--csv", type=Path, required=True)
+    gaps = fsub.add_parser("gaps", help="questions members asked that the FAQ did not answer")
+    gaps.add_argument("--limit", type=int, default=50)
+
+    em = sub.add_parser("export-messages", help="export the conversation log to CSV")
+    em.add_argument("out", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    _setup_logging(settings.log_level if args.command in (None, "run") else "WARNING")
+    if args.command is None:
+        return cmd_default(settings)
+    if args.command == "run":
+        return cmd_run(settings)
+    if args.command == "chat":
+        return cmd_chat(settings, stdin, stdout)
+    if args.command == "ask":
+        return cmd_ask(settings, args, stdin, stdout)
+    if args.command == "faq":
+        return cmd_faq(settings, args)
+    if args.command == "export-messages":
+        return cmd_export_messages(settings, args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,488 @@
+"""The member conversation: event in → log → match → decide → log → replies out.
+
+Used unchanged by the Telegram handlers and by the terminal chat (``python bot.py chat``), so the
+local chat is an honest preview of the bot. Nothing here imports ``telegram``.
+
+Order of work for a question, and why:
+1. the inbound message is written to SQLite first, so a crash later loses nothing;
+2. the matcher decides (pure, sub-millisecond);
+3. the decision, FAQ id, score and handling time are recorded on the inbound row;
+4. each reply is logged as an outbound row before it is handed back for sending, and its
+   Telegram message id is filled in once sent (``delivered``), so undelivered replies are visible.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from conversation.replies import Button, Reply, short_label
+from faq.language import detect_language
+from faq.matcher import Candidate, MatchResult
+from faq.render import render_answer
+from faq.service import FaqService
+from i18n import LANGUAGES, Translator
+from storage import conversations as conv
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+MAX_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Member:
+    """Who is writing. ``language_code`` is what their Telegram app reports (a hint only)."""
+
+    id: int
+    chat_id: int
+    first_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+
+
+class Desk(Protocol):
+    """Where escalations go (the staff desk). The pipeline only asks; the desk decides how."""
+
+    async def escalate(
+        self, member: Member, *, lang: str, question: str, candidates: Sequence[Candidate], reason: str
+    ) -> str:
+        """Open (or add to) the member's ticket; return the notice to show the member."""
+        ...
+
+    async def follow_up(
+        self, member: Member, *, lang: str, text: str, kind: str = "text", file_id: str | None = None
+    ) -> str | None:
+        """If the member has an open ticket, add this message to it and return the notice to show
+        (``""`` for "added, say nothing"); return None when there is no open ticket."""
+        ...
+
+
+class NoDesk:
+    """No staff group configured: escalations are recorded in the log for admins to review."""
+
+    async def escalate(
+        self, member: Member, *, lang: str, question: str, candidates: Sequence[Candidate], reason: str
+    ) -> str:
+        _ = Translator(lang)
+        return _(
+            "I don't have an answer to that yet. I've noted your question so our team can add it. "
+            "Meanwhile you can browse the topics with /menu."
+        )
+
+    async def follow_up(
+        self, member: Member, *, lang: str, text: str, kind: str = "text", file_id: str | None = None
+    ) -> str | None:
+        return None
+
+
+def _telegram_lang(code: str | None) -> str | None:
+    if not code:
+        return None
+    base = code.split("-")[0].split("_")[0].lower()
+    return base if base in LANGUAGES else None
+
+
+class Pipeline:
+    """One instance per process; every method is safe to call concurrently from the event loop."""
+
+    def __init__(
+        self,
+        store: Store,
+        faqs: FaqService,
+        *,
+        default_language: str = "es",
+        desk: Desk | None = None,
+        channel: str = "telegram",
+    ) -> None:
+        self.store = store
+        self.faqs = faqs
+        self.default_language = default_language
+        self.desk: Desk = desk or NoDesk()
+        self.channel = channel
+
+    # ------------------------------------------------------------------ language
+    def _fallback_lang(self, member_row: dict[str, Any] | None, member: Member) -> str:
+        """Chosen language wins, then what the Telegram app says, then the configured default."""
+        if member_row and member_row.get("chosen_language") in LANGUAGES:
+            return member_row["chosen_language"]
+        return _telegram_lang(member.language_code) or self.default_language
+
+    def _reply_lang(self, member_row: dict[str, Any] | None, member: Member, text: str) -> str:
+        if member_row and member_row.get("chosen_language") in LANGUAGES:
+            return member_row["chosen_language"]
+        return detect_language(text, default=self._fallback_lang(member_row, member))
+
+    # ------------------------------------------------------------------ storage helpers
+    async def _inbound(
+        self, member: Member, text: str, kind: str, *, telegram_message_id: int | None, edited: bool = False
+    ) -> tuple[dict[str, Any], int]:
+        def work(db: Any) -> tuple[dict[str, Any], int]:
+            row = conv.touch_member(
+                db,
+                member.id,
+                first_name=member.first_name,
+                username=member.username,
+                language_code=member.language_code,
+                chat_id=member.chat_id,
+            )
+            msg_id = conv.log_inbound(
+                db,
+                member_id=member.id,
+                chat_id=member.chat_id,
+                text=text,
+                kind=kind,
+                channel=self.channel,
+                telegram_message_id=telegram_message_id,
+                edited=edited,
+            )
+            return row, msg_id
+
+        return await self.store.call(work)
+
+    async def _out(
+        self,
+        member: Member,
+        reply: Reply,
+        *,
+        in_reply_to: int | None,
+        decision: str | None = None,
+        faq_id: str | None = None,
+    ) -> Reply:
+        reply.log_id = await self.store.call(
+            conv.log_outbound,
+            member_id=member.id,
+            chat_id=member.chat_id,
+            text=reply.text,
+            channel=self.channel,
+            in_reply_to=in_reply_to,
+            decision=decision,
+            faq_id=faq_id,
+        )
+        return reply
+
+    async def delivered(self, reply: Reply, telegram_message_id: int) -> None:
+        """Record the Telegram id of a sent reply (rows without one were never delivered)."""
+        if reply.log_id is not None:
+            await self.store.call(conv.set_telegram_message_id, reply.log_id, telegram_message_id)
+
+    # ------------------------------------------------------------------ replies
+    def _answer_reply(self, faq_id: str, lang: str) -> Reply | None:
+        entry = self.faqs.snapshot.faq.get(faq_id)
+        if entry is None:
+            return None
+        return Reply(render_answer(entry, lang))
+
+    def _with_feedback(self, reply: Reply, lang: str) -> Reply:
+        """👍/👎 under an answer; the buttons point at the answer's own log row."""
+        _ = Translator(lang)
+        assert reply.log_id is not None
+        reply.buttons = [
+            [
+                Button(_("👍 Helpful"), f"fb:{reply.log_id}:1"),
+                Button(_("👎 Not helpful"), f"fb:{reply.log_id}:-1"),
+            ]
+        ]
+        return reply
+
+    async def _send_answer(
+        self, member: Member, faq_id: str, lang: str, *, in_reply_to: int | None, decision: str = "answer"
+    ) -> Reply | None:
+        reply = self._answer_reply(faq_id, lang)
+        if reply is None:
+            return None
+        await self._out(member, reply, in_reply_to=in_reply_to, decision=decision, faq_id=faq_id)
+        return self._with_feedback(reply, lang)
+
+    def _suggest_reply(self, result: MatchResult, lang: str, inbound_id: int) -> Reply:
+        _ = Translator(lang)
+        faq = self.faqs.snapshot.faq
+        rows: list[list[Button]] = []
+        for cand in result.candidates[:MAX_SUGGESTIONS]:
+            entry = faq.get(cand.entry_id)
+            if entry is not None:
+                rows.append([Button(short_label(entry.question_in(lang)), f"pick:{entry.id}")])
+        rows.append([Button(_("None of these"), f"none:{inbound_id}")])
+        return Reply(_("I'm not sure I understood. Is your question one of these?"), rows)
+
+    def _smalltalk_reply(self, kind: str | None, lang: str) -> Reply:
+        _ = Translator(lang)
+        texts = {
+            "greeting": _("Hello! What would you like to know? Write your question or tap /menu to see the topics."),
+            "thanks": _("You're welcome! If you have another question, just write it here."),
+            "goodbye": _("Take care! I'm here whenever you need me."),
+        }
+        return Reply(
+            texts.get(
+                kind or "",
+                _("Please write your question in words, for example: How much does the migrant program cost?"),
+            )
+        )
+
+    # ------------------------------------------------------------------ events
+    async def handle_text(
+        self,
+        member: Member,
+        text: str,
+        *,
+        telegram_message_id: int | None = None,
+        edited: bool = False,
+        kind: str = "text",
+        file_id: str | None = None,
+    ) -> list[Reply]:
+        """A member wrote something (or captioned a photo): answer, offer choices, or hand to staff."""
+        started = time.perf_counter()
+        text = text or ""
+        row, inbound_id = await self._inbound(
+            member, text, kind, telegram_message_id=telegram_message_id, edited=edited
+        )
+        snap = self.faqs.snapshot
+        result = snap.matcher.match(text)
+        lang = self._reply_lang(row, member, text)
+        replies: list[Reply] = []
+        decision = result.decision
+
+        # A member who already has an open ticket: the message joins it instead of opening another.
+        notice = None
+        if decision not in ("smalltalk",) or result.smalltalk == "human":
+            notice = await self.desk.follow_up(member, lang=lang, text=text, kind=kind, file_id=file_id)
+        if notice is not None:
+            if decision == "answer" and result.best_id:
+                answer = await self._send_answer(member, result.best_id, lang, in_reply_to=inbound_id)
+                if answer:
+                    replies.append(answer)
+            else:
+                decision = "ticket"
+            if notice:
+                replies.append(await self._out(member, Reply(notice), in_reply_to=inbound_id, decision=decision))
+        elif decision == "answer" and result.best_id:
+            answer = await self._send_answer(member, result.best_id, lang, in_reply_to=inbound_id)
+            if answer:
+                replies.append(answer)
+        elif decision == "suggest":
+            replies.append(
+                await self._out(
+                    member, self._suggest_reply(result, lang, inbound_id), in_reply_to=inbound_id, decision=decision
+                )
+            )
+        elif decision == "smalltalk":
+            replies.append(
+                await self._out(
+                    member, self._smalltalk_reply(result.smalltalk, lang), in_reply_to=inbound_id, decision=decision
+                )
+            )
+        else:
+            reason = "human" if result.smalltalk == "human" else "no-match"
+            notice = await self.desk.escalate(
+                member, lang=lang, question=text, candidates=result.candidates, reason=reason
+            )
+            replies.append(await self._out(member, Reply(notice), in_reply_to=inbound_id, decision="escalate"))
+            decision = "escalate"
+
+        await self.store.call(
+            conv.record_decision,
+            inbound_id,
+            lang=lang,
+            decision=decision,
+            faq_id=result.best_id,
+            score=result.score,
+            latency_ms=round((time.perf_counter() - started) * 1000, 3),
+        )
+        return replies
+
+    async def handle_pick(self, member: Member, faq_id: str) -> list[Reply]:
+        """The member tapped a suggested or browsed question."""
+        row, inbound_id = await self._inbound(member, f"pick:{faq_id}", "callback", telegram_message_id=None)
+        lang = self._fallback_lang(row, member)
+        answer = await self._send_answer(member, faq_id, lang, in_reply_to=inbound_id, decision="answer")
+        if answer is None:
+            return [await self._out(member, self._stale(lang), in_reply_to=inbound_id)]
+        await self.store.call(
+            conv.record_decision, inbound_id, lang=lang, decision="answer", faq_id=faq_id, score=100.0, latency_ms=0.0
+        )
+        return [answer]
+
+    async def handle_none_of_these(self, member: Member, question_id: int) -> list[Reply]:
+        """None of the suggestions fit: the original question goes to staff."""
+        row, inbound_id = await self._inbound(member, f"none:{question_id}", "callback", telegram_message_id=None)
+        lang = self._fallback_lang(row, member)
+        original = await self.store.call(conv.get_message, question_id)
+        if not original or original.get("member_id") != member.id:
+            return [await self._out(member, self._stale(lang), in_reply_to=inbound_id)]
+        question = original.get("text") or ""
+        candidates = self.faqs.snapshot.matcher.match(question).candidates
+        notice = await self.desk.escalate(
+            member, lang=lang, question=question, candidates=candidates, reason="none-of-these"
+        )
+        await self.store.call(
+            conv.record_decision, inbound_id, lang=lang, decision="escalate", faq_id=None, score=0.0, latency_ms=0.0
+        )
+        return [await self._out(member, Reply(notice), in_reply_to=inbound_id, decision="escalate")]
+
+    async def handle_feedback(self, member: Member, answer_id: int, vote: int) -> list[Reply]:
+        """👍/👎 on an answer. A 👎 hands the question to staff."""
+        row, inbound_id = await self._inbound(member, f"fb:{answer_id}:{vote}", "callback", telegram_message_id=None)
+        lang = self._fallback_lang(row, member)
+        _ = Translator(lang)
+        answer = await self.store.call(conv.get_message, answer_id)
+        if not answer or answer.get("member_id") != member.id or vote not in (1, -1):
+            return [await self._out(member, self._stale(lang), in_reply_to=inbound_id)]
+        await self.store.call(
+            conv.record_feedback, member_id=member.id, message_id=answer_id, faq_id=answer.get("faq_id"), vote=vote
+        )
+        if vote > 0:
+            return [await self._out(member, Reply(_("Thank you for your feedback!")), in_reply_to=inbound_id)]
+        question = ""
+        if answer.get("in_reply_to"):
+            asked = await self.store.call(conv.get_message, answer["in_reply_to"])
+            question = (asked or {}).get("text") or ""
+        if not question or question.startswith(("pick:", "none:", "fb:")):
+            entry = self.faqs.snapshot.faq.get(answer.get("faq_id") or "")
+            question = entry.question_in(lang) if entry else ""
+        notice = await self.desk.escalate(
+            member,
+            lang=lang,
+            question=question,
+            candidates=[Candidate(answer["faq_id"], 0.0)] if answer.get("faq_id") else [],
+            reason="thumbs-down",
+        )
+        text = _("Sorry that didn't help.") + " " + notice
+        return [await self._out(member, Reply(text), in_reply_to=inbound_id, decision="escalate")]
+
+    async def handle_start(self, member: Member, payload: str | None = None) -> list[Reply]:
+        """/start, optionally with a deep-link payload ``es``/``en`` that preselects the language."""
+        row, inbound_id = await self._inbound(
+            member, "/start" + (f" {payload}" if payload else ""), "command", telegram_message_id=None
+        )
+        chosen = (payload or "").strip().lower()[:2]
+        if chosen in LANGUAGES:
+            await self.store.call(conv.set_member_language, member.id, chosen)
+            lang = chosen
+        else:
+            lang = self._fallback_lang(row, member)
+        _ = Translator(lang)
+        name = f", {member.first_name}" if member.first_name else ""
+        text = _(
+            "Hi{name}! I'm Puente, an assistant for IGSS (Guatemala) and IMSS (Mexico) members. "
+            "Write your question in your own words, in Spanish or English, and I'll look for the answer. "
+            "Tap /menu to browse the topics, or /help for more.",
+            name=_escape(name),
+        )
+        reply = Reply(text, self._language_buttons() if chosen not in LANGUAGES else [])
+        return [await self._out(member, reply, in_reply_to=inbound_id)]
+
+    async def handle_help(self, member: Member) -> list[Reply]:
+        row, inbound_id = await self._inbound(member, "/help", "command", telegram_message_id=None)
+        _ = Translator(self._fallback_lang(row, member))
+        text = _(
+            "<b>How to use Puente</b>\n"
+            "• Write your question in your own words, e.g. <i>how much does the migrant program cost</i>.\n"
+            "• If I'm not sure, I'll show you the closest questions as buttons.\n"
+            "• To talk to a person, write <i>I want to talk to a person</i>.\n\n"
+            "/menu – browse the topics\n/language – change the language\n/help – this help"
+        )
+        return [await self._out(member, Reply(text), in_reply_to=inbound_id)]
+
+    def _language_buttons(self) -> list[list[Button]]:
+        # Each language's name is written in that language, so both are readable to everyone.
+        return [[Button("🇬🇹 Español", "lang:es"), Button("🇺🇸 English", "lang:en")]]
+
+    async def handle_language_menu(self, member: Member) -> list[Reply]:
+        row, inbound_id = await self._inbound(member, "/language", "command", telegram_message_id=None)
+        _ = Translator(self._fallback_lang(row, member))
+        return [
+            await self._out(member, Reply(_("Choose your language:"), self._language_buttons()), in_reply_to=inbound_id)
+        ]
+
+    async def set_language(self, member: Member, lang: str) -> list[Reply]:
+        row, inbound_id = await self._inbound(member, f"lang:{lang}", "callback", telegram_message_id=None)
+        if lang not in LANGUAGES:
+            return [await self._out(member, self._stale(self._fallback_lang(row, member)), in_reply_to=inbound_id)]
+        await self.store.call(conv.set_member_language, member.id, lang)
+        _ = Translator(lang)
+        return [
+            await self._out(
+                member, Reply(_("Done: I'll answer you in English. Write your question.")), in_reply_to=inbound_id
+            )
+        ]
+
+    async def handle_menu(self, member: Member) -> list[Reply]:
+        """/menu: the FAQ's categories as buttons, for members who prefer to browse."""
+        row, inbound_id = await self._inbound(member, "/menu", "command", telegram_message_id=None)
+        lang = self._fallback_lang(row, member)
+        return [await self._out(member, self._menu_reply(lang), in_reply_to=inbound_id)]
+
+    def _menu_reply(self, lang: str) -> Reply:
+        _ = Translator(lang)
+        faq = self.faqs.snapshot.faq
+        rows = [
+            [Button(short_label(faq.category_label(slug, lang)), f"cat:{i}")]
+            for i, slug in enumerate(faq.category_slugs())
+        ]
+        return Reply(_("Choose a topic:"), rows)
+
+    async def handle_category(self, member: Member, index: int) -> list[Reply]:
+        row, inbound_id = await self._inbound(member, f"cat:{index}", "callback", telegram_message_id=None)
+        lang = self._fallback_lang(row, member)
+        _ = Translator(lang)
+        faq = self.faqs.snapshot.faq
+        slugs = faq.category_slugs()
+        if not 0 <= index < len(slugs):
+            return [await self._out(member, self._stale(lang), in_reply_to=inbound_id)]
+        slug = slugs[index]
+        rows = [[Button(short_label(e.question_in(lang)), f"pick:{e.id}")] for e in faq.in_category(slug)]
+        rows.append([Button(_("⬅️ All topics"), "menu")])
+        text = _("Questions about <b>{topic}</b>:", topic=_escape(faq.category_label(slug, lang)))
+        return [await self._out(member, Reply(text, rows), in_reply_to=inbound_id)]
+
+    async def handle_menu_button(self, member: Member) -> list[Reply]:
+        row, inbound_id = await self._inbound(member, "menu", "callback", telegram_message_id=None)
+        return [await self._out(member, self._menu_reply(self._fallback_lang(row, member)), in_reply_to=inbound_id)]
+
+    async def handle_media(
+        self,
+        member: Member,
+        kind: str,
+        *,
+        caption: str | None = None,
+        file_id: str | None = None,
+        telegram_message_id: int | None = None,
+    ) -> list[Reply]:
+        """Stickers, photos, voice notes…: logged; joined to an open ticket; otherwise ask for text."""
+        if caption and caption.strip():
+            # A photo with a caption is a question with an attachment: treat the caption as the text.
+            return await self.handle_text(
+                member, caption, telegram_message_id=telegram_message_id, kind=kind, file_id=file_id
+            )
+        row, inbound_id = await self._inbound(member, f"[{kind}]", kind, telegram_message_id=telegram_message_id)
+        lang = self._fallback_lang(row, member)
+        notice = await self.desk.follow_up(member, lang=lang, text="", kind=kind, file_id=file_id)
+        if notice is not None:
+            return [await self._out(member, Reply(notice), in_reply_to=inbound_id)] if notice else []
+        _ = Translator(lang)
+        text = _("I can only read text messages. Please write your question in words and I'll help you.")
+        return [await self._out(member, Reply(text), in_reply_to=inbound_id)]
+
+    async def handle_stale(self, member: Member, data: str) -> list[Reply]:
+        """A button we no longer understand (old keyboard, FAQ reloaded, forged data)."""
+        row, inbound_id = await self._inbound(member, data[:64], "callback", telegram_message_id=None)
+        return [await self._out(member, self._stale(self._fallback_lang(row, member)), in_reply_to=inbound_id)]
+
+    async def handle_unknown_command(self, member: Member, command: str) -> list[Reply]:
+        """A command we don't offer (or one the member may not use): say what we do offer."""
+        row, inbound_id = await self._inbound(member, command[:200], "command", telegram_message_id=None)
+        _ = Translator(self._fallback_lang(row, member))
+        text = _("I don't know that command. Write your question in your own words, or tap /menu or /help.")
+        return [await self._out(member, Reply(text), in_reply_to=inbound_id)]
+
+    def _stale(self, lang: str) -> Reply:
+        _ = Translator(lang)
+        return Reply(_("That option is no longer available. Write your question or tap /menu."))
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)

@@ -1,0 +1,107 @@
+"""Turn what members type on a phone into comparable text.
+
+Members write from phones: no accents, ALL CAPS, "holaaaa", emoji, WhatsApp shorthand ("q", "xq",
+"pls"), sometimes text pasted from a web page with HTML tags. Matching, language detection and
+small-talk detection all compare *normalised* text so those variations stop mattering.
+
+Abbreviations live in ``faq/data/vocabulary.yaml`` (section ``abbreviations``) so admins can add the
+shorthand they see in the logs; :func:`normalize` uses the bundled file's table unless given one.
+A small built-in table is the fallback when the bundled file is missing or broken, so normalising
+text can never fail because of a data file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+#: Where the bundled abbreviations live (the vocabulary file admins edit).
+BUNDLED_VOCABULARY = Path(__file__).resolve().parent / "data" / "vocabulary.yaml"
+
+#: Used only if the bundled vocabulary cannot be read: normalising must never fail.
+FALLBACK_ABBREVIATIONS: Mapping[str, str] = {
+    "q": "que", "k": "que", "xq": "porque", "pq": "porque", "porq": "porque", "pa": "para",
+    "tmb": "tambien", "d": "de", "x": "por", "ntp": "no te preocupes", "info": "informacion",
+    "u": "you", "ur": "your", "pls": "please", "plz": "please", "thx": "thanks",
+}
+
+#: Longest text we look at. Telegram caps messages at 4096 chars; anything longer is pasted junk
+#: and cutting it keeps the matcher's cost bounded.
+MAX_CHARS = 4096
+
+_TAG_RE = re.compile(r"<[^<>]{0,200}>")
+_ENTITY_RE = re.compile(r"&(?:[a-z]{2,8}|#\d{1,6});", re.IGNORECASE)
+# Apostrophes join words ("what's" -> "whats", "don't" -> "dont") instead of splitting them,
+# because members type both forms and the joined one is what they type most.
+_APOSTROPHE_RE = re.compile(r"['’`´]")
+_NON_WORD_RE = re.compile(r"[^a-z0-9ñ]+")
+# Three or more of the same letter is emphasis ("holaaaa", "graciasss"); two may be real Spanish
+# or English spelling ("llamar", "carro", "free"), so it is kept.
+_RUN_RE = re.compile(r"([a-zñ])\1{2,}")
+
+
+def _strip_accents(text: str) -> str:
+    """Remove accents but keep ñ: "año" and "ano" are different words, though members type both."""
+    text = text.replace("ñ", "\0").replace("Ñ", "\0")
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("\0", "ñ")
+
+
+def clean(text: str) -> str:
+    """Case-fold, strip accents/HTML/emoji/punctuation/control chars and letter runs; no expansion.
+
+    Used where shorthand must stay visible (language detection treats "q" and "u" as clues).
+    """
+    if not text:
+        return ""
+    text = text[:MAX_CHARS]
+    text = _TAG_RE.sub(" ", text)
+    text = _ENTITY_RE.sub(" ", text)
+    text = _strip_accents(text.casefold())
+    text = _APOSTROPHE_RE.sub("", text)
+    text = _NON_WORD_RE.sub(" ", text)  # emoji, punctuation and control characters become spaces
+    text = _RUN_RE.sub(r"\1", text)
+    return " ".join(text.split())
+
+
+@cache
+def bundled_abbreviations() -> Mapping[str, str]:
+    """The abbreviations from the bundled vocabulary file (read once), or the built-in fallback."""
+    try:
+        from faq.vocabulary import load_vocabulary  # local import: vocabulary uses this module
+
+        vocab = load_vocabulary(BUNDLED_VOCABULARY)
+    except Exception:  # a broken data file must not take normalisation down
+        return FALLBACK_ABBREVIATIONS
+    return vocab.abbreviations or FALLBACK_ABBREVIATIONS
+
+
+def expand(words: list[str], abbreviations: Mapping[str, str]) -> list[str]:
+    """Replace whole-word shorthand ("q" -> "que"); an expansion may be several words."""
+    out: list[str] = []
+    for w in words:
+        full = abbreviations.get(w)
+        if full:
+            out.extend(full.split())
+        else:
+            out.append(w)
+    return out
+
+
+def normalize(text: str, abbreviations: Mapping[str, str] | None = None) -> str:
+    """Normalised text: :func:`clean` plus abbreviation expansion ("q onda" -> "que onda").
+
+    ``abbreviations`` defaults to the bundled vocabulary's table; the matcher passes the table of
+    the vocabulary it was built with so an admin's edits apply.
+    """
+    table = bundled_abbreviations() if abbreviations is None else abbreviations
+    return " ".join(expand(clean(text).split(), table))
+
+
+def tokens(text: str, abbreviations: Mapping[str, str] | None = None) -> list[str]:
+    """The words of :func:`normalize` (``text``), in order."""
+    return normalize(text, abbreviations).split()

@@ -1,0 +1,92 @@
+"""The FAQ being served right now, and safe reloads of it.
+
+The served FAQ and its matcher are swapped as one immutable snapshot, so a message being
+answered while an admin reloads sees either the old FAQ or the new one, never a mix. A file that
+fails validation is refused with every problem listed and the last good snapshot keeps serving.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from faq.errors import FaqLoadError, FaqProblem
+from faq.loader import load_faq
+from faq.matcher import DEFAULT_THRESHOLDS, Matcher, Thresholds
+from faq.model import Faq
+from faq.vocabulary import Vocabulary, load_vocabulary
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An FAQ, the vocabulary it was indexed with, and the matcher built from both."""
+
+    faq: Faq
+    vocabulary: Vocabulary
+    matcher: Matcher
+
+
+@dataclass(frozen=True)
+class ReloadOutcome:
+    ok: bool
+    entries: int  # entries now being served (the old count when the reload was refused)
+    problems: tuple[FaqProblem, ...] = ()
+
+
+def thresholds_from(answer: float | None, suggest: float | None, margin: float | None) -> Thresholds:
+    """Defaults tuned on the dev set, overridden by whichever settings the operator set."""
+    t = DEFAULT_THRESHOLDS
+    return replace(
+        t,
+        answer=t.answer if answer is None else answer,
+        suggest=t.suggest if suggest is None else suggest,
+        margin=t.margin if margin is None else margin,
+    )
+
+
+def build_snapshot(faq_path: str | Path, vocabulary_path: str | Path, thresholds: Thresholds) -> Snapshot:
+    """Load and validate both files and index them; raises FaqLoadError listing every problem."""
+    problems: list[FaqProblem] = []
+    faq = vocabulary = None
+    try:
+        faq = load_faq(faq_path)
+    except FaqLoadError as exc:
+        problems.extend(exc.problems)
+    try:
+        vocabulary = load_vocabulary(vocabulary_path)
+    except FaqLoadError as exc:
+        problems.extend(exc.problems)
+    if problems or faq is None or vocabulary is None:
+        raise FaqLoadError(problems)
+    return Snapshot(faq, vocabulary, Matcher(faq, vocabulary, thresholds))
+
+
+class FaqService:
+    """Holds the current :class:`Snapshot`; ``reload`` swaps it only when the new files are valid."""
+
+    def __init__(self, faq_path: str | Path, vocabulary_path: str | Path, thresholds: Thresholds) -> None:
+        self.faq_path = Path(faq_path)
+        self.vocabulary_path = Path(vocabulary_path)
+        self.thresholds = thresholds
+        self._snapshot: Snapshot | None = None
+
+    def load(self) -> Snapshot:
+        """Initial load: without a valid FAQ there is nothing to serve, so errors propagate."""
+        self._snapshot = build_snapshot(self.faq_path, self.vocabulary_path, self.thresholds)
+        return self._snapshot
+
+    @property
+    def snapshot(self) -> Snapshot:
+        if self._snapshot is None:
+            return self.load()
+        return self._snapshot
+
+    def reload(self) -> ReloadOutcome:
+        """Re-read both files from disk; on any problem keep serving the last good snapshot."""
+        try:
+            new = build_snapshot(self.faq_path, self.vocabulary_path, self.thresholds)
+        except FaqLoadError as exc:
+            current = len(self._snapshot.faq) if self._snapshot else 0
+            return ReloadOutcome(ok=False, entries=current, problems=tuple(exc.problems))
+        self._snapshot = new
+        return ReloadOutcome(ok=True, entries=len(new.faq))

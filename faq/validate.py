@@ -1,0 +1,196 @@
+"""Rules every FAQ must satisfy before the bot serves it, reporting *all* problems at once.
+
+An admin fixing a spreadsheet wants the whole list in one go, each problem naming the file,
+line, entry id and field, so validation never stops at the first error.
+
+Readers (``faq.csvio``, ``faq.yamlio``) produce a :class:`ParsedFaq`: the entries they could
+read, the structural problems they hit (bad types, missing columns, YAML syntax) and where each
+field sits in the file. :func:`validate` adds the content rules on top.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from faq.errors import FaqProblem
+from faq.model import LANGS, Faq, FaqEntry
+from faq.render import MAX_MESSAGE_CHARS, message_length, render_answer
+
+Style = Literal["csv", "yaml"]
+
+#: A short slug: safe in Telegram callback data (64 bytes) with room for a prefix.
+ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,40}")
+ID_MAX = 41
+#: Separator of alternates in a CSV cell; an alternate must not contain it or export would split it.
+ALT_SEP = " | "
+#: What reading treats as a separator: a ``|`` with whitespace (or the cell edge) on both sides,
+#: so a cell like ``"a | b |"`` (trailing bar) still splits cleanly.
+ALT_SEP_RE = re.compile(r"(?:^|\s)\|(?=\s|$)")
+
+
+def field_name(style: Style, kind: str, lang: str | None = None) -> str:
+    """The name admins see for a field: the CSV column (``answer_es``) or YAML path (``es.answer``)."""
+    if lang is None:
+        return kind
+    return f"{kind}_{lang}" if style == "csv" else f"{lang}.{kind}"
+
+
+@dataclass
+class ParsedFaq:
+    """What a reader got out of a file, before the content rules are applied.
+
+    ``field_lines`` maps ``(entry index, field name)`` to the 1-based line of that value, so
+    problems point at the exact line (YAML); entries fall back to ``FaqEntry.line``.
+    ``bad_fields`` are fields the reader already reported (e.g. wrong type); validation does not
+    report them a second time as "missing".
+    """
+
+    faq: Faq
+    style: Style
+    problems: list[FaqProblem] = field(default_factory=list)
+    field_lines: dict[tuple[int, str], int] = field(default_factory=dict)
+    bad_fields: set[tuple[int, str]] = field(default_factory=set)
+
+
+def style_for(path: str) -> Style:
+    """Field naming follows the file format; used when validating a bare :class:`Faq`."""
+    return "yaml" if path.lower().endswith((".yaml", ".yml")) else "csv"
+
+
+def normalize_question(text: str) -> str:
+    """Compare questions ignoring case, accents, punctuation and spacing.
+
+    Two entries whose questions differ only in those ways are almost certainly a copy-paste
+    mistake, and the matcher could not tell them apart anyway.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    no_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = re.sub(r"[\W_]+", " ", no_marks)
+    return " ".join(words.split())
+
+
+def validate(source: Faq | ParsedFaq) -> list[FaqProblem]:
+    """Every problem in ``source`` (reader problems first, then content rules), never raising.
+
+    Rules: unique ids; ids are short slugs (``[a-z0-9][a-z0-9_-]{0,40}``); category set; question
+    and answer present in every language; the rendered answer fits one Telegram message; no
+    question or alternate (normalised) shared by two entries; alternates never contain the CSV
+    separator ``" | "``. Empty alternates are ignored.
+    """
+    parsed = source if isinstance(source, ParsedFaq) else ParsedFaq(source, style_for(source.path))
+    return list(parsed.problems) + _Checker(parsed).run()
+
+
+class _Checker:
+    """Applies the rules to one parsed file; a class only to share the location bookkeeping."""
+
+    def __init__(self, parsed: ParsedFaq) -> None:
+        self.parsed = parsed
+        self.file = parsed.faq.path
+        self.problems: list[FaqProblem] = []
+
+    def line(self, index: int, entry: FaqEntry, fname: str | None) -> int | None:
+        if fname is not None and (index, fname) in self.parsed.field_lines:
+            return self.parsed.field_lines[(index, fname)]
+        return entry.line
+
+    def report(self, index: int, entry: FaqEntry, fname: str | None, message: str) -> None:
+        self.problems.append(
+            FaqProblem(self.file, message, entry.id or None, fname, self.line(index, entry, fname))
+        )
+
+    def is_bad(self, index: int, fname: str) -> bool:
+        return (index, fname) in self.parsed.bad_fields
+
+    def run(self) -> list[FaqProblem]:
+        style = self.parsed.style
+        first_line_of_id: dict[str, tuple[int, FaqEntry]] = {}
+        claimed: dict[str, tuple[FaqEntry, int, str]] = {}  # normalised text -> owner
+        for index, entry in enumerate(self.parsed.faq.entries):
+            self.check_id(index, entry, first_line_of_id)
+            if not entry.category.strip() and not self.is_bad(index, "category"):
+                self.report(index, entry, "category", "category is empty; give the entry a category slug")
+            for lang in LANGS:
+                self.check_lang(index, entry, lang, style)
+            self.check_duplicates(index, entry, claimed, style)
+        return self.problems
+
+    def check_id(self, index: int, entry: FaqEntry, seen: dict[str, tuple[int, FaqEntry]]) -> None:
+        if self.is_bad(index, "id"):
+            return
+        if not entry.id:
+            self.report(index, entry, "id", "id is empty; every entry needs a unique id")
+            return
+        if not ID_RE.fullmatch(entry.id):
+            self.report(
+                index, entry, "id",
+                f"id {entry.id!r} is not a short slug: use lowercase letters, digits, '-' or '_', "
+                f"starting with a letter or digit, at most {ID_MAX} characters",
+            )
+        if entry.id in seen:
+            other_index, other = seen[entry.id]
+            where = self.line(other_index, other, "id")
+            self.report(
+                index, entry, "id",
+                f"duplicate id {entry.id!r}: already used by the entry"
+                + (f" at line {where}" if where else "") + "; ids must be unique",
+            )
+        else:
+            seen[entry.id] = (index, entry)
+
+    def check_lang(self, index: int, entry: FaqEntry, lang: str, style: Style) -> None:
+        for kind, mapping in (("question", entry.question), ("answer", entry.answer)):
+            fname = field_name(style, kind, lang)
+            if not (mapping.get(lang) or "").strip() and not self.is_bad(index, fname):
+                self.report(index, entry, fname, f"{kind} in {lang!r} is empty; both es and en are required")
+        if entry.question.get(lang) and entry.answer.get(lang):
+            size = message_length(render_answer(entry, lang))
+            if size > MAX_MESSAGE_CHARS:
+                self.report(
+                    index, entry, field_name(style, "answer", lang),
+                    f"the {lang!r} answer message is {size} characters; Telegram allows at most "
+                    f"{MAX_MESSAGE_CHARS}: shorten it or split the entry",
+                )
+        alt_field = field_name(style, "alternates", lang)
+        for alt in entry.alternates.get(lang, ()):
+            if ALT_SEP_RE.search(alt):
+                self.report(
+                    index, entry, alt_field,
+                    f"alternate {alt!r} contains ' | ', the spreadsheet separator; "
+                    "write it as separate alternates",
+                )
+
+    def check_duplicates(
+        self, index: int, entry: FaqEntry, claimed: dict[str, tuple[FaqEntry, int, str]], style: Style
+    ) -> None:
+        mine: set[str] = set()
+        for fname, text in _phrasings(entry, style):
+            key = normalize_question(text)
+            if not key or key in mine:
+                continue  # empty, or repeated within the same entry: harmless
+            mine.add(key)
+            owner = claimed.get(key)
+            if owner is None:
+                claimed[key] = (entry, index, fname)
+                continue
+            other, other_index, other_field = owner
+            where = self.line(other_index, other, other_field)
+            self.report(
+                index, entry, fname,
+                f"{text!r} duplicates {other_field} of entry {other.id!r}"
+                + (f" (line {where})" if where else "")
+                + "; the bot could not tell the two entries apart",
+            )
+
+
+def _phrasings(entry: FaqEntry, style: Style) -> Iterator[tuple[str, str]]:
+    for lang in LANGS:
+        if entry.question.get(lang):
+            yield field_name(style, "question", lang), entry.question[lang]
+        for alt in entry.alternates.get(lang, ()):
+            if alt.strip():
+                yield field_name(style, "alternates", lang), alt

@@ -1,0 +1,222 @@
+"""The admin-edited vocabulary: shorthand and synonyms that bridge members' words and the FAQ's.
+
+Members say "patojos", "kids" or "nene"; the FAQ says "hijos". The vocabulary file
+(``faq/data/vocabulary.yaml``, format documented in its header) maps every such word or phrase,
+in either language, to one *canonical* term, so the matcher compares meanings instead of spellings.
+
+Loading validates the whole file and raises one :class:`~faq.errors.FaqLoadError` listing *every*
+problem with file, line, term and field, because an admin fixing the file wants the full list in
+one go. YAML line numbers come from the composed node tree (``yaml.compose``), which also lets us
+catch duplicate keys that ``yaml.safe_load`` would silently overwrite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import yaml
+
+from faq.errors import FaqLoadError, FaqProblem
+from faq.normalize import clean
+
+SECTIONS = ("abbreviations", "synonyms")
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+
+
+def _frozen(d: Mapping) -> Mapping:
+    return MappingProxyType(dict(d))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Immutable vocabulary, already normalised.
+
+    ``abbreviations``: shorthand word -> expansion. ``synonyms``: canonical -> its terms (the
+    canonical included). ``lookup``: normalised term or phrase -> canonical, the table the matcher
+    uses. ``max_phrase`` is the longest term in words, so phrase lookup knows when to stop.
+    """
+
+    abbreviations: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _frozen({}))
+    path: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "abbreviations", _frozen(self.abbreviations))
+        object.__setattr__(self, "synonyms", _frozen({k: tuple(v) for k, v in self.synonyms.items()}))
+        lookup = {}
+        for canonical, terms in self.synonyms.items():
+            for term in (canonical, *terms):
+                lookup.setdefault(term, canonical)
+        object.__setattr__(self, "lookup", _frozen(lookup))
+        object.__setattr__(self, "max_phrase", max((len(t.split()) for t in lookup), default=1))
+
+    lookup: Mapping[str, str] = field(init=False, default_factory=lambda: _frozen({}))
+    max_phrase: int = field(init=False, default=1)
+
+    @classmethod
+    def empty(cls) -> Vocabulary:
+        """No abbreviations, no synonyms: the matcher then compares the FAQ's own words only."""
+        return cls()
+
+    def canonical(self, term: str) -> str | None:
+        """The canonical term for a normalised word or phrase, or ``None``."""
+        return self.lookup.get(term)
+
+
+class _Collector:
+    """Gathers problems for one file so every one of them is reported together."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[FaqProblem] = []
+
+    def add(self, node: yaml.Node | None, message: str, entry: str | None = None, fld: str | None = None) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        self.problems.append(FaqProblem(self.file, message, entry=entry, field=fld, line=line))
+
+
+def _text(node: yaml.Node) -> str | None:
+    """The node's text if it is a plain string scalar, else ``None``."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
+        return node.value
+    return None
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == _NULL:
+        return "empty"
+    return f"{node.value!r} (a {node.tag.rsplit(':', 1)[-1]}; put it in quotes to make it text)"
+
+
+def _pairs(node: yaml.MappingNode, out: _Collector, fld: str) -> list[tuple[yaml.Node, str, yaml.Node]]:
+    """Key/value pairs with string keys; reports non-text and duplicate keys."""
+    seen: dict[str, int] = {}
+    pairs = []
+    for key_node, value_node in node.value:
+        key = _text(key_node)
+        if key is None:
+            out.add(key_node, f"key must be text, got {_describe(key_node)}", fld=fld)
+            continue
+        if key in seen:
+            out.add(key_node, f"{key!r} appears twice in {fld} (first on line {seen[key]})", entry=key, fld=fld)
+            continue
+        seen[key] = key_node.start_mark.line + 1
+        pairs.append((key_node, key, value_node))
+    return pairs
+
+
+def _abbreviations(node: yaml.Node, out: _Collector) -> dict[str, str]:
+    fld = "abbreviations"
+    if not isinstance(node, yaml.MappingNode):
+        if node.tag != _NULL:
+            out.add(node, f"{fld} must be a mapping of shorthand: expansion, got {_describe(node)}", fld=fld)
+        return {}
+    table: dict[str, str] = {}
+    for key_node, key, value_node in _pairs(node, out, fld):
+        short = clean(key)
+        value = _text(value_node)
+        if not short:
+            out.add(key_node, "shorthand is empty after removing punctuation", entry=key, fld=fld)
+            continue
+        if " " in short:
+            out.add(key_node, "shorthand must be a single word", entry=key, fld=fld)
+        if value is None or not clean(value):
+            got = _describe(value_node) if value is None else "empty"
+            out.add(value_node, f"expansion must be non-empty text, got {got}", entry=key, fld=fld)
+            continue
+        table[short] = clean(value)
+    return table
+
+
+def _synonyms(node: yaml.Node, out: _Collector) -> dict[str, tuple[str, ...]]:
+    fld = "synonyms"
+    if not isinstance(node, yaml.MappingNode):
+        if node.tag != _NULL:
+            out.add(node, f"{fld} must be a mapping of canonical: [terms], got {_describe(node)}", fld=fld)
+        return {}
+    groups: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, tuple[str, int]] = {}  # normalised term -> (canonical, line) that claimed it
+    for key_node, key, value_node in _pairs(node, out, fld):
+        canonical = clean(key)
+        here = f"{fld}.{key}"
+        if not canonical:
+            out.add(key_node, "canonical term is empty after removing punctuation", entry=key, fld=fld)
+            continue
+        if not isinstance(value_node, yaml.SequenceNode):
+            out.add(value_node, f"must be a list of terms like [a, b], got {_describe(value_node)}", entry=key, fld=here)
+            continue
+        if not value_node.value:
+            out.add(value_node, "list of terms is empty", entry=key, fld=here)
+        terms: list[str] = []
+        for term_node, term in [(key_node, key), *((n, _text(n)) for n in value_node.value)]:
+            if term is None:
+                out.add(term_node, f"term must be text, got {_describe(term_node)}", entry=key, fld=here)
+                continue
+            norm = clean(term)
+            if not norm:
+                out.add(term_node, "term is empty after removing punctuation", entry=key, fld=here)
+                continue
+            line = term_node.start_mark.line + 1
+            prev = owner.get(norm)
+            if prev and prev[0] != canonical:
+                out.add(term_node, f"term {norm!r} is already mapped to {prev[0]!r} (line {prev[1]}); "
+                                   "a term can mean only one thing", entry=norm, fld=here)
+                continue
+            owner.setdefault(norm, (canonical, line))
+            if norm != canonical and norm not in terms:
+                terms.append(norm)
+        if canonical in groups:  # two keys normalising to the same canonical ("cita" / "Cita")
+            out.add(key_node, f"canonical {canonical!r} is defined twice", entry=key, fld=fld)
+            continue
+        groups[canonical] = tuple(terms)
+    return groups
+
+
+def parse_vocabulary(text: str, file: str = "<vocabulary>") -> Vocabulary:
+    """Parse and validate vocabulary YAML text; raise :class:`FaqLoadError` with every problem."""
+    out = _Collector(file)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FaqLoadError([FaqProblem(file, f"YAML syntax error: {problem}",
+                                       line=mark.line + 1 if mark else None)]) from None
+    if root is None:
+        raise FaqLoadError([FaqProblem(file, "file is empty; expected 'abbreviations:' and 'synonyms:'")])
+    if not isinstance(root, yaml.MappingNode):
+        raise FaqLoadError([FaqProblem(file, f"top level must be a mapping, got {_describe(root)}", line=1)])
+    abbreviations: dict[str, str] = {}
+    synonyms: dict[str, tuple[str, ...]] = {}
+    for key_node, key, value_node in _pairs(root, out, "top level"):
+        if key == "abbreviations":
+            abbreviations = _abbreviations(value_node, out)
+        elif key == "synonyms":
+            synonyms = _synonyms(value_node, out)
+        else:
+            out.add(key_node, f"unknown section {key!r}; expected one of {', '.join(SECTIONS)}", fld=key)
+    if out.problems:
+        raise FaqLoadError(out.problems)
+    return Vocabulary(abbreviations=abbreviations, synonyms=synonyms, path=file)
+
+
+def load_vocabulary(path: str | Path) -> Vocabulary:
+    """Read and validate the vocabulary file at ``path`` (see :func:`parse_vocabulary`)."""
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise FaqLoadError([FaqProblem(file, "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise FaqLoadError([FaqProblem(file, f"not valid UTF-8 (byte {exc.start})")]) from None
+    except OSError as exc:
+        raise FaqLoadError([FaqProblem(file, f"cannot read file: {exc.strerror or exc}")]) from None
+    return parse_vocabulary(text, file)

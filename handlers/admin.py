@@ -1,0 +1,84 @@
+"""Admin commands (Telegram user ids in PUENTE_ADMIN_IDS): /reload and /gaps.
+
+Anyone else sending these gets the ordinary member reply to an unknown command, so the admin
+surface is not advertised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from conversation.replies import Reply
+from handlers.common import member_from, send_replies, services
+from handlers.member import unknown_command
+from i18n import Translator
+from storage import conversations as conv
+
+log = logging.getLogger(__name__)
+
+MAX_LISTED_PROBLEMS = 20
+
+
+def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in services(context).settings.admin_ids
+
+
+async def _admin_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    user = update.effective_user
+    row = await services(context).store.call(conv.get_member, user.id) if user else None
+    if row and row.get("chosen_language"):
+        return row["chosen_language"]
+    code = (user.language_code or "") if user else ""
+    return "en" if code.startswith("en") else services(context).settings.default_language
+
+
+async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reload: re-read the FAQ and vocabulary; a bad file is refused and the old FAQ keeps serving."""
+    if not _is_admin(update, context):
+        await unknown_command(update, context)
+        return
+    svc = services(context)
+    _ = Translator(await _admin_lang(update, context))
+    # Building the matcher for a large FAQ takes a moment: keep the event loop free meanwhile.
+    outcome = await asyncio.to_thread(svc.faqs.reload)
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    if outcome.ok:
+        log.info("FAQ reloaded by admin %s: %d entries", update.effective_user.id, outcome.entries)  # type: ignore[union-attr]
+        text = _("FAQ reloaded: {n} entries are now being served.", n=outcome.entries)
+    else:
+        log.warning("FAQ reload refused: %d problems", len(outcome.problems))
+        listed = "\n".join(f"• {html.escape(str(p), quote=False)}" for p in outcome.problems[:MAX_LISTED_PROBLEMS])
+        more = len(outcome.problems) - MAX_LISTED_PROBLEMS
+        text = _(
+            "The FAQ was NOT reloaded: the file has {n} problem(s). Still serving the previous FAQ "
+            "({entries} entries).",
+            n=len(outcome.problems),
+            entries=outcome.entries,
+        )
+        text += "\n\n" + listed + (f"\n… (+{more})" if more > 0 else "")
+    await send_replies(context, chat_id, [Reply(text[:4096])])
+
+
+async def gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/gaps: what members ask that the FAQ does not answer, most frequent first."""
+    if not _is_admin(update, context):
+        await unknown_command(update, context)
+        return
+    _ = Translator(await _admin_lang(update, context))
+    rows = await services(context).store.call(conv.unanswered_questions, limit=15)
+    if not rows:
+        text = _("No unanswered questions so far.")
+    else:
+        lines = [_("<b>Questions the FAQ did not answer</b> (most frequent first):")]
+        for r in rows:
+            lines.append(f"• {r['count']}× {html.escape(str(r['text'])[:200], quote=False)}")
+        text = "\n".join(lines)
+    member = member_from(update)
+    if member:
+        await send_replies(context, member.chat_id, [Reply(text[:4096])])

@@ -1,0 +1,88 @@
+"""Build the Telegram ``Application``: services opened in ``post_init``, closed in ``post_shutdown``."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+
+from config import Settings
+from conversation.pipeline import Pipeline
+from faq.service import FaqService, thresholds_from
+from handlers import register
+from handlers.common import Services
+from i18n import LANGUAGES, Translator
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
+
+
+def file_url_for(base_url: str) -> str:
+    """The file endpoint that goes with a Bot API base URL (``…/bot`` → ``…/file/bot``)."""
+    if "{token}" in base_url:
+        return base_url.replace("/bot{token}", "/file/bot{token}")
+    return base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url.rstrip("/") + "/file/bot"
+
+
+def open_services(settings: Settings) -> Services:
+    """Open the database and load the FAQ: shared by the Telegram bot and the terminal chat."""
+    store = Store(settings.db_path)
+    store.open()
+    faqs = FaqService(
+        settings.faq_path,
+        settings.vocabulary_path,
+        thresholds_from(settings.answer_threshold, settings.suggest_threshold, settings.answer_margin),
+    )
+    try:
+        faqs.load()
+    except Exception:
+        store.close()
+        raise
+    pipeline = Pipeline(store, faqs, default_language=settings.default_language)
+    return Services(settings=settings, store=store, faqs=faqs, pipeline=pipeline)
+
+
+async def set_commands(app: Application) -> None:
+    """The command menu in each member's language (Telegram picks by the app's language)."""
+    for lang in (None, *LANGUAGES):
+        _ = Translator(lang or app.bot_data["services"].settings.default_language)
+        commands = [
+            BotCommand("menu", _("Browse the topics")),
+            BotCommand("language", _("Change the language")),
+            BotCommand("help", _("How to use this bot")),
+            BotCommand("start", _("Start over")),
+        ]
+        await app.bot.set_my_commands(commands, language_code=lang)
+
+
+async def post_init(app: Application) -> None:
+    if "services" not in app.bot_data:
+        app.bot_data["services"] = open_services(app.bot_data["settings"])
+    await set_commands(app)
+    log.info("Puente is up as @%s", app.bot.username)
+
+
+async def post_shutdown(app: Application) -> None:
+    services: Services | None = app.bot_data.pop("services", None)
+    if services is not None:
+        services.store.close()
+
+
+def build_application(settings: Settings, *, rate_limiter: AIORateLimiter | None = None) -> Application:
+    """The bot, configured from ``settings``; handlers are registered in handlers/__init__.py."""
+    app = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(file_url_for(settings.telegram_api_base_url))
+        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    app.bot_data["settings"] = settings
+    register(app)
+    return app

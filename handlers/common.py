@@ -1,0 +1,73 @@
+"""What every handler shares: the services in ``bot_data``, who the member is, and sending replies."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from config import Settings
+from conversation.pipeline import Member, Pipeline
+from conversation.replies import Reply
+from faq.service import FaqService
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """Long-lived objects opened in ``post_init`` and closed in ``post_shutdown``."""
+
+    settings: Settings
+    store: Store
+    faqs: FaqService
+    pipeline: Pipeline
+    desk: Any = None  # the staff desk, when PUENTE_STAFF_CHAT_ID is set
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    return context.bot_data["services"]
+
+
+def member_from(update: Update) -> Member | None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return None
+    return Member(
+        id=user.id,
+        chat_id=chat.id,
+        first_name=user.first_name,
+        username=user.username,
+        language_code=user.language_code,
+    )
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+    )
+
+
+async def send_replies(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[Reply]) -> None:
+    """Send each reply as HTML and record its Telegram message id against its log row.
+
+    A failed send raises into the error handler; the reply is already logged (without a Telegram
+    id), so it is visible as undelivered rather than lost.
+    """
+    pipeline = services(context).pipeline
+    for reply in replies:
+        sent = await context.bot.send_message(
+            chat_id,
+            reply.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(reply),
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+        await pipeline.delivered(reply, sent.message_id)

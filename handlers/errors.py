@@ -1,0 +1,32 @@
+"""The error handler: log every unhandled error with its context, and tell the member, never crash."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from i18n import Translator
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != ChatType.PRIVATE or isinstance(context.error, Forbidden):
+        return
+    user = update.effective_user
+    services = context.bot_data.get("services")
+    default = services.settings.default_language if services is not None else "es"
+    _ = Translator("en" if user and (user.language_code or "").startswith("en") else default)
+    try:
+        await context.bot.send_message(
+            update.effective_chat.id, _("Sorry, something went wrong on my side. Please try again in a moment.")
+        )
+    except TelegramError:
+        log.warning("could not tell chat %s about the error", update.effective_chat.id)
