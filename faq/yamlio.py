@@ -211,11 +211,10 @@ class _Reader:
         return (value or "").strip()
 
     def entry(self, index: int, node: MappingNode) -> FaqEntry:
-        keys = self.mapping(node, ENTRY_KEYS, "an entry")
-        entry_id = None
-        if "id" in keys:
-            entry_id = self.scalar_field(index, keys["id"], None, "id") or None
-        fields = keys
+        # Look the id up first so even problems in keys written before it name the entry.
+        first_id = next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == "id"), None)
+        entry_id = (self.scalar_field(index, first_id, None, "id") or None) if first_id else None
+        fields = self.mapping(node, ENTRY_KEYS, "an entry", entry_id)
         category = self.scalar_field(index, fields["category"], entry_id, "category") \
             if "category" in fields else ""
         source = self.source(index, fields["source"], entry_id) if "source" in fields else ""
@@ -388,17 +387,27 @@ def _wrap(line: str, width: int) -> list[str]:
 
 
 def block(text: str, indent: int) -> str:
-    """``text`` as a folded block scalar (``>-``) wrapped at :data:`WIDTH`, or quoted if unsafe.
+    """``text`` as a block scalar, or double-quoted when no block style can hold it exactly.
 
-    Folded style is what keeps long answers readable and their diffs small. The result is checked
+    Folded style (``>-``, wrapped at :data:`WIDTH`) keeps long answers readable and their diffs
+    small; multi-line text whose lines already fit uses literal style (``|-``) so lists read as
+    lists. The result is checked
     by parsing it back; anything folding cannot represent exactly falls back to double quotes.
     """
     pad = " " * indent
     width = max(WIDTH - indent, 40)
     lines = text.split("\n")
     if text and text == text.strip() and not any(
-        ln != ln.strip() or "\t" in ln or _needs_escape_any(ln) for ln in lines
+        ln != ln.rstrip() or "\t" in ln or _needs_escape_any(ln) for ln in lines
     ):
+        if len(lines) > 1 and all(len(ln) <= width for ln in lines):
+            # Short lines with real line breaks (lists, addresses): literal style shows them as is.
+            candidate = "|-\n" + "\n".join(pad + ln if ln else "" for ln in lines)
+            try:
+                if yaml.safe_load("k: " + candidate + "\n") == {"k": text}:
+                    return candidate
+            except yaml.YAMLError:
+                pass
         out: list[str] = []
         for i, ln in enumerate(lines):
             if i:

@@ -1,0 +1,148 @@
+"""The command line: `ask` (a stable JSON interface), `faq` admin commands, and the terminal chat."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import bot
+from config import BUNDLED_FAQ
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_CSV = ROOT / "tests" / "data" / "faq-sample.csv"
+ASK_KEYS = {"query", "decision", "id", "score", "candidates", "lang"}
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in list(os.environ):
+        if name.startswith(("PUENTE_", "TELEGRAM_")):
+            monkeypatch.delenv(name)
+    db = tmp_path / "cli.db"
+    monkeypatch.setenv("PUENTE_DB", str(db))
+    return db
+
+
+def run(argv: list[str], stdin: str = "") -> tuple[int, str]:
+    out = io.StringIO()
+    code = bot.main(argv, stdin=io.StringIO(stdin), stdout=out)
+    return code, out.getvalue()
+
+
+def test_ask_json_single_question() -> None:
+    code, out = run(["ask", "--json", "cuanto cuesta el programa de migrantes del igss"])
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == ASK_KEYS
+    assert data["decision"] == "answer" and data["id"] == "migrant-cost" and data["lang"] == "es"
+    assert data["candidates"][0] == {"id": "migrant-cost", "score": data["candidates"][0]["score"]}
+
+
+def test_ask_stdin_lines_with_csv_faq_give_one_json_object_per_line_in_order() -> None:
+    queries = ["How much does the IGSS migrant program cost?", "", "hola", "what's the weather tomorrow", "😀"]
+    code, out = run(["ask", "--faq", str(SAMPLE_CSV), "--json"], stdin="\n".join(queries) + "\n")
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [x["query"] for x in lines] == queries
+    for x in lines:
+        assert set(x) == ASK_KEYS
+        assert x["decision"] in {"answer", "suggest", "escalate", "smalltalk"}
+        assert all(set(c) == {"id", "score"} for c in x["candidates"])
+    assert lines[0]["decision"] == "answer" and lines[0]["lang"] == "en"
+    assert lines[2]["decision"] == "smalltalk"
+    assert lines[3]["decision"] == "escalate"
+
+
+def test_ask_lang_option_forces_the_language() -> None:
+    _, out = run(["ask", "--json", "--lang", "en", "cuanto cuesta el programa de migrantes"])
+    assert json.loads(out)["lang"] == "en"
+
+
+def test_ask_human_readable() -> None:
+    code, out = run(["ask", "cuanto cuesta el programa de migrantes del igss"])
+    assert code == 0 and out.startswith("decision: answer") and "migrant-cost" in out
+
+
+def test_ask_with_broken_faq_fails_with_the_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,category\nx,y\n", encoding="utf-8")
+    code, _ = run(["ask", "--faq", str(bad), "--json", "hola"])
+    assert code == 1
+    assert "bad.csv" in capsys.readouterr().err
+
+
+def test_faq_check_ok_and_broken(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["faq", "check", str(BUNDLED_FAQ)])[0] == 0
+    rows = list(csv.DictReader(SAMPLE_CSV.open(encoding="utf-8")))
+    rows[3]["answer_en"] = ""
+    bad = tmp_path / "broken.csv"
+    with bad.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    capsys.readouterr()
+    assert run(["faq", "check", str(bad)])[0] == 1
+    err = capsys.readouterr().err
+    assert "broken.csv" in err and rows[3]["id"] in err and "answer_en" in err
+
+
+def test_faq_import_export_round_trip(tmp_path: Path) -> None:
+    yaml_path, csv_path, yaml2 = tmp_path / "faq.yaml", tmp_path / "out.csv", tmp_path / "again.yaml"
+    assert run(["faq", "import", str(SAMPLE_CSV), "--out", str(yaml_path)])[0] == 0
+    assert run(["faq", "export", str(yaml_path), "--csv", str(csv_path)])[0] == 0
+    assert run(["faq", "import", str(csv_path), "--out", str(yaml2)])[0] == 0
+    assert yaml_path.read_text(encoding="utf-8") == yaml2.read_text(encoding="utf-8")
+    original = list(csv.DictReader(SAMPLE_CSV.open(encoding="utf-8")))
+    exported = list(csv.DictReader(csv_path.open(encoding="utf-8")))
+    assert [r["id"] for r in exported] == [r["id"] for r in original]
+    assert [r["answer_es"] for r in exported] == [r["answer_es"].strip() for r in original]
+
+
+def test_terminal_chat_answers_in_spanish_and_logs(isolated_env: Path) -> None:
+    code, out = run(["chat"], stdin="cuanto cuesta el seguro pa migrantes\n/quit\n")
+    assert code == 0
+    from faq.loader import load_faq
+
+    entry = load_faq(BUNDLED_FAQ).get("migrant-cost")
+    assert entry is not None and entry.answer["es"][:40] in out
+    assert "[1]" in out and "👍" in out  # buttons shown as numbered choices
+    import sqlite3
+
+    with sqlite3.connect(isolated_env) as conn:
+        channel, decision = conn.execute("select channel, decision from messages where direction='in'").fetchone()
+    assert channel == "terminal" and decision == "answer"
+
+
+def test_terminal_chat_numbers_tap_buttons() -> None:
+    _, out = run(["chat"], stdin="/menu\n1\n1\n")
+    assert "⬅️" in out  # the category's questions were listed after tapping [1]
+    assert out.count("👍") >= 1  # and tapping a question answered it
+
+
+def test_bot_py_without_token_starts_the_local_chat(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "PUENTE_"))}
+    env["PUENTE_DB"] = str(tmp_path / "sub.db")
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py")],
+        input="cuanto cuesta el seguro pa migrantes\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "TELEGRAM_BOT_TOKEN" in proc.stderr
+    assert "Q1,000 exactos al mes" in proc.stdout
+
+
+def test_run_without_token_refuses_clearly(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["run"])[0] == 2
+    assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err

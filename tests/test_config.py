@@ -1,0 +1,68 @@
+"""Configuration is read once from the environment, validated, and never leaks the token."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from config import BUNDLED_FAQ, TELEGRAM_API, ConfigError, Settings
+
+
+def test_defaults_are_safe() -> None:
+    s = Settings.from_env({})
+    assert s.telegram_bot_token == ""
+    assert s.telegram_api_base_url == TELEGRAM_API
+    assert s.faq_path == BUNDLED_FAQ
+    assert s.db_path == Path("puente.db")
+    assert s.default_language == "es"
+    assert s.office_days == frozenset(range(5))
+    assert s.office_hours == (time(8, 0), time(16, 0))
+    assert s.staff_chat_id is None and s.admin_ids == frozenset()
+
+
+def test_values_are_parsed() -> None:
+    s = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": "123:abc",
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
+            "PUENTE_DB": "/tmp/x.db",
+            "PUENTE_ADMIN_IDS": "1, 2;3",
+            "PUENTE_STAFF_CHAT_ID": "-100123",
+            "PUENTE_OFFICE_DAYS": "sat-mon",
+            "PUENTE_OFFICE_HOURS": "09:30-13:00",
+            "PUENTE_ANSWER_THRESHOLD": "71.5",
+            "PUENTE_DEFAULT_LANGUAGE": "EN",
+        }
+    )
+    assert s.admin_ids == frozenset({1, 2, 3})
+    assert s.staff_chat_id == -100123
+    assert s.office_days == frozenset({5, 6, 0})
+    assert s.office_hours == (time(9, 30), time(13, 0))
+    assert s.answer_threshold == 71.5 and s.suggest_threshold is None
+    assert s.default_language == "en"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PUENTE_ADMIN_IDS", "12,abc"),
+        ("PUENTE_STAFF_CHAT_ID", "staff"),
+        ("PUENTE_OFFICE_DAYS", "lunes"),
+        ("PUENTE_OFFICE_HOURS", "17:00-08:00"),
+        ("PUENTE_TIMEZONE", "Mars/Olympus"),
+        ("PUENTE_DEFAULT_LANGUAGE", "fr"),
+        ("PUENTE_ANSWER_THRESHOLD", "high"),
+    ],
+)
+def test_bad_values_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        Settings.from_env({name: value})
+
+
+def test_token_never_appears_in_repr_or_description() -> None:
+    s = Settings.from_env({"TELEGRAM_BOT_TOKEN": "999999:SECRET-TOKEN-VALUE"})
+    assert "SECRET" not in repr(s)
+    assert "SECRET" not in str(s.describe())
+    assert s.describe()["telegram_bot_token"] == "set"

@@ -1,0 +1,252 @@
+"""End to end: the real python-telegram-bot Application against the local fake Bot API server.
+
+Nothing of ours is mocked: updates go through PTB's polling, our handlers, the pipeline, the
+matcher and SQLite, and the replies are checked as the fake server received them.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram.ext import AIORateLimiter
+
+from config import Settings
+from faq.loader import load_faq
+from handlers.app import build_application
+from tests.fake_telegram import FakeTelegram, running_app
+
+FAQ = load_faq(Path(__file__).resolve().parent.parent / "faq" / "data" / "faq.yaml")
+ADMIN_ID = 999
+
+
+def settings_for(fake: FakeTelegram, tmp_path: Path, **extra: str) -> Settings:
+    env = {
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "PUENTE_DB": str(tmp_path / "e2e.db"),
+        "PUENTE_ADMIN_IDS": str(ADMIN_ID),
+        **extra,
+    }
+    return Settings.from_env(env)
+
+
+def loose_limiter() -> AIORateLimiter:
+    # Real limiter (so 429 retries are exercised) without the 20/min group stall in tests.
+    return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=2)
+
+
+@pytest.fixture
+async def bot(fake_telegram: FakeTelegram, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIterator[Any]:
+    settings = settings_for(fake_telegram, tmp_path)
+    app = build_application(settings, rate_limiter=loose_limiter())
+    with caplog.at_level(logging.ERROR):
+        async with running_app(app, fake_telegram):
+            yield app
+    errors = [r for r in caplog.records if r.name == "handlers.errors"]
+    assert not errors or app.bot_data.get("expect_errors"), [r.getMessage() for r in errors]
+
+
+def db_rows(tmp_path: Path, sql: str) -> list[sqlite3.Row]:
+    conn = sqlite3.connect(tmp_path / "e2e.db")
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def buttons(call_params: dict) -> list[dict]:
+    markup = call_params.get("reply_markup") or {}
+    return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+async def test_start_greets_and_offers_languages_and_registers_commands(bot: Any, fake_telegram: FakeTelegram) -> None:
+    ana = fake_telegram.user(1001, "Ana", "es")
+    fake_telegram.push_command(ana, "start")
+    [call] = await fake_telegram.wait_for("sendMessage", chat_id=1001)
+    assert "Ana" in call.params["text"] and "Puente" in call.params["text"]
+    assert [b["callback_data"] for b in buttons(call.params)] == ["lang:es", "lang:en"]
+    langs = {c.params.get("language_code") for c in fake_telegram.calls_to("setMyCommands")}
+    assert {"es", "en"} <= langs
+    es_cmds = next(c for c in fake_telegram.calls_to("setMyCommands") if c.params.get("language_code") == "es")
+    assert any(cmd["description"] == "Ver los temas" for cmd in es_cmds.params["commands"])
+
+
+async def test_deep_link_sets_language(bot: Any, fake_telegram: FakeTelegram, tmp_path: Path) -> None:
+    u = fake_telegram.user(1002, "Luis", "es")
+    fake_telegram.push_command(u, "start", "en")
+    [call] = await fake_telegram.wait_for("sendMessage", chat_id=1002)
+    assert call.params["text"].startswith("Hi, Luis")
+    assert db_rows(tmp_path, "select chosen_language from members where id = 1002")[0][0] == "en"
+
+
+async def test_spanish_question_with_typos_gets_spanish_answer(
+    bot: Any, fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    ana = fake_telegram.user(1003, "Ana", "es")
+    fake_telegram.push_text(ana, "cuanto cuesta el seguro pa migrantes")
+    [call] = await fake_telegram.wait_for("sendMessage", chat_id=1003)
+    assert call.params["parse_mode"] == "HTML"
+    assert FAQ.get("migrant-cost").answer["es"][:40] in call.params["text"]  # type: ignore[union-attr]
+    assert [b["callback_data"].split(":")[-1] for b in buttons(call.params)] == ["1", "-1"]
+    await fake_telegram.wait_idle()
+    inbound = db_rows(tmp_path, "select * from messages where direction='in'")
+    outbound = db_rows(tmp_path, "select * from messages where direction='out'")
+    assert inbound[0]["decision"] == "answer" and inbound[0]["faq_id"] == "migrant-cost"
+    assert inbound[0]["telegram_message_id"] is not None
+    assert outbound[0]["telegram_message_id"] == call.result["message_id"]
+
+
+async def test_english_question_gets_english_answer(bot: Any, fake_telegram: FakeTelegram) -> None:
+    john = fake_telegram.user(1004, "John", "en")
+    fake_telegram.push_text(john, "how do i pay my igss contribution from the united states")
+    [call] = await fake_telegram.wait_for("sendMessage", chat_id=1004)
+    assert FAQ.get("migrant-pay-from-us").answer["en"][:40] in call.params["text"]  # type: ignore[union-attr]
+
+
+async def test_ambiguous_question_buttons_then_tap_answers(
+    bot: Any, fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    services = bot.bot_data["services"]
+    query = next(
+        q
+        for q in ("igss migrantes", "pago igss", "cancer igss", "pension igss", "familia igss migrante", "igss")
+        if services.faqs.snapshot.matcher.match(q).decision == "suggest"
+    )
+    u = fake_telegram.user(1005, "Rosa", "es")
+    fake_telegram.push_text(u, query)
+    [call] = await fake_telegram.wait_for("sendMessage", chat_id=1005)
+    options = buttons(call.params)
+    assert options[-1]["callback_data"].startswith("none:") and len(options) >= 3
+    bot_message = fake_telegram.message(1005, call.result["message_id"])
+    fake_telegram.push_callback(u, options[0]["callback_data"], bot_message)
+    calls = await fake_telegram.wait_for("sendMessage", chat_id=1005, count=2)
+    await fake_telegram.wait_for("answerCallbackQuery")
+    picked = options[0]["callback_data"].split(":", 1)[1]
+    assert FAQ.get(picked).answer["es"][:30] in calls[1].params["text"]  # type: ignore[union-attr]
+
+
+async def test_unknown_question_gets_escalation_message(bot: Any, fake_telegram: FakeTelegram, tmp_path: Path) -> None:
+    u = fake_telegram.user(1006, "Mario", "es")
+    fake_telegram.push_text(u, "quien gano el partido de futbol anoche")
+    [call] = await fake_telegram.wait_for("sendMessage", chat_id=1006)
+    assert "equipo" in call.params["text"]
+    await fake_telegram.wait_idle()
+    assert db_rows(tmp_path, "select decision from messages where direction='in'")[0][0] == "escalate"
+
+
+async def test_sticker_photo_voice_get_polite_reply(bot: Any, fake_telegram: FakeTelegram, tmp_path: Path) -> None:
+    u = fake_telegram.user(1007, "Eva", "en")
+    fake_telegram.push_sticker(u)
+    fake_telegram.push_voice(u)
+    fake_telegram.push_location(u)
+    calls = await fake_telegram.wait_for("sendMessage", chat_id=1007, count=3)
+    assert all("write your question" in c.params["text"] for c in calls)
+    await fake_telegram.wait_idle()
+    kinds = [r[0] for r in db_rows(tmp_path, "select kind from messages where direction='in' order by id")]
+    assert kinds == ["sticker", "voice", "location"]
+
+
+async def test_feedback_is_stored_and_buttons_removed(bot: Any, fake_telegram: FakeTelegram, tmp_path: Path) -> None:
+    u = fake_telegram.user(1008, "Juan", "es")
+    fake_telegram.push_text(u, "cuanto cuesta el programa de migrantes del igss")
+    [call] = await fake_telegram.wait_for("sendMessage", chat_id=1008)
+    up = buttons(call.params)[0]["callback_data"]
+    fake_telegram.push_callback(u, up, fake_telegram.message(1008, call.result["message_id"]))
+    thanks = await fake_telegram.wait_for("sendMessage", chat_id=1008, count=2)
+    assert "Gracias" in thanks[1].params["text"]
+    edits = await fake_telegram.wait_for("editMessageReplyMarkup")
+    assert edits[0].params["message_id"] == call.result["message_id"]
+    await fake_telegram.wait_idle()
+    fb = db_rows(tmp_path, "select vote, faq_id from feedback")
+    assert [tuple(r) for r in fb] == [(1, "migrant-cost")]
+
+
+async def test_odd_messages_never_crash(bot: Any, fake_telegram: FakeTelegram, tmp_path: Path) -> None:
+    u = fake_telegram.user(1009, "Test", "es")
+    odd = ["😀😀", "<b>hola</b> & <script>x</script>", "x" * 4096, "\u0000\u0007 control", "¿?"]
+    for text in odd:
+        fake_telegram.push_text(u, text)
+    calls = await fake_telegram.wait_for("sendMessage", chat_id=1009, count=len(odd), predicate=lambda c: c.ok)
+    assert all(c.ok for c in calls)
+    await fake_telegram.wait_idle()
+    logged = [r[0] for r in db_rows(tmp_path, "select text from messages where direction='in' order by id")]
+    assert logged == odd
+
+
+async def test_edited_message_is_answered(bot: Any, fake_telegram: FakeTelegram, tmp_path: Path) -> None:
+    u = fake_telegram.user(1010, "Sofi", "es")
+    msg = fake_telegram.push_text(u, "asdfgh")
+    await fake_telegram.wait_for("sendMessage", chat_id=1010)
+    fake_telegram.push_edit(msg, "cuanto cuesta el programa de migrantes del igss")
+    calls = await fake_telegram.wait_for("sendMessage", chat_id=1010, count=2)
+    assert "Q1,000" in calls[1].params["text"]
+    await fake_telegram.wait_idle()
+    assert [r[0] for r in db_rows(tmp_path, "select edited from messages where direction='in' order by id")] == [0, 1]
+
+
+async def test_other_groups_are_left(bot: Any, fake_telegram: FakeTelegram) -> None:
+    group = fake_telegram.group(-100555, "Random group")
+    u = fake_telegram.user(1011, "Pepe", "es")
+    fake_telegram.push_text(u, "/start", group)
+    await fake_telegram.wait_for("leaveChat")
+    assert fake_telegram.calls_to("leaveChat")[0].params["chat_id"] == group["id"]
+
+
+async def test_429_is_retried_and_the_answer_arrives(bot: Any, fake_telegram: FakeTelegram) -> None:
+    u = fake_telegram.user(1012, "Rita", "es")
+    fake_telegram.fail("sendMessage", status=429, retry_after=1, chat_id=1012)
+    fake_telegram.push_text(u, "cuanto cuesta el programa de migrantes del igss")
+    calls = await fake_telegram.wait_for("sendMessage", chat_id=1012, count=2, timeout=10)
+    assert calls[0].status == 429 and calls[1].ok and "Q1,000" in calls[1].params["text"]
+
+
+async def test_failed_send_keeps_the_log_and_reports_the_error(
+    bot: Any, fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    bot.bot_data["expect_errors"] = True
+    u = fake_telegram.user(1013, "Olga", "es")
+    fake_telegram.fail("sendMessage", status=500, description="Internal Server Error", chat_id=1013)
+    fake_telegram.push_text(u, "cuanto cuesta el programa de migrantes del igss")
+    calls = await fake_telegram.wait_for("sendMessage", chat_id=1013, count=2)
+    assert calls[0].status == 500
+    assert "algo falló" in calls[1].params["text"]  # the error handler apologised
+    await fake_telegram.wait_idle()
+    inbound = db_rows(tmp_path, "select decision from messages where direction='in'")
+    outbound = db_rows(tmp_path, "select telegram_message_id from messages where direction='out'")
+    assert inbound[0][0] == "answer" and outbound[0][0] is None  # logged, visibly undelivered
+
+
+async def test_reload_admin_only_and_bad_file_keeps_serving(
+    bot: Any, fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    services = bot.bot_data["services"]
+    faq_copy = tmp_path / "faq.yaml"
+    faq_copy.write_text(Path(services.faqs.faq_path).read_text(encoding="utf-8"), encoding="utf-8")
+    services.faqs.faq_path = faq_copy
+    admin = fake_telegram.user(ADMIN_ID, "Admin", "en")
+    member = fake_telegram.user(1014, "Nora", "es")
+
+    fake_telegram.push_command(member, "reload")
+    [refused] = await fake_telegram.wait_for("sendMessage", chat_id=1014)
+    assert "comando" in refused.params["text"]
+
+    faq_copy.write_text("entries: [ {id: broken", encoding="utf-8")
+    fake_telegram.push_command(admin, "reload")
+    [bad] = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID)
+    assert "NOT reloaded" in bad.params["text"] and "faq.yaml" in bad.params["text"]
+    assert len(services.faqs.snapshot.faq) == len(FAQ)
+
+    fake_telegram.push_text(member, "cuanto cuesta el programa de migrantes del igss")
+    answers = await fake_telegram.wait_for("sendMessage", chat_id=1014, count=2)
+    assert "Q1,000" in answers[1].params["text"]
+
+    faq_copy.write_text(Path(__file__).resolve().parent.parent.joinpath("faq/data/faq.yaml").read_text("utf-8"))
+    fake_telegram.push_command(admin, "reload")
+    ok = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID, count=2)
+    assert f"{len(FAQ)} entries" in ok[1].params["text"]

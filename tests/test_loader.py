@@ -1,0 +1,220 @@
+"""Loading FAQ files: the bundled YAML, format dispatch, and every way a file can be broken."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config import BUNDLED_FAQ
+from faq.csvio import read_csv
+from faq.errors import FaqLoadError, FaqProblem
+from faq.loader import check_faq, load_faq, save_faq
+from faq.model import LANGS, Faq, FaqEntry
+
+SAMPLE_CSV = Path(__file__).parent / "data" / "faq-sample.csv"
+
+GOOD = """\
+categories:
+  payments: {es: Pagos, en: Payments}
+entries:
+  - id: pay
+    category: payments
+    source: https://example.org
+    es:
+      question: "¿Cómo pago?"
+      alternates: ["pagar cuota"]
+      answer: >-
+        Así se paga.
+    en:
+      question: "How do I pay?"
+      answer: Like this.
+"""
+
+
+def content(entry: FaqEntry) -> tuple:
+    """Everything an entry says, without where it was read from (line)."""
+    return (
+        entry.id, entry.category, entry.source,
+        tuple(entry.question.get(lang, "") for lang in LANGS),
+        tuple(entry.answer.get(lang, "") for lang in LANGS),
+        tuple(tuple(entry.alternates.get(lang, ())) for lang in LANGS),
+    )
+
+
+def write(tmp_path: Path, text: str, name: str = "faq.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load_problems(path: Path) -> list[FaqProblem]:
+    with pytest.raises(FaqLoadError) as err:
+        load_faq(path)
+    assert err.value.problems == check_faq(path)
+    assert err.value.problems
+    return err.value.problems
+
+
+# -- the bundled FAQ --------------------------------------------------------------------------
+
+def test_bundled_faq_loads_with_every_sample_entry_identical() -> None:
+    bundled = load_faq(BUNDLED_FAQ)
+    sample = read_csv(SAMPLE_CSV)
+    assert len(bundled) == len(sample) == 60
+    assert [content(e) for e in bundled] == [content(e) for e in sample]
+
+
+def test_bundled_faq_labels_every_category_in_both_languages() -> None:
+    bundled = load_faq(BUNDLED_FAQ)
+    for slug in bundled.category_slugs():
+        assert set(bundled.categories[slug]) == set(LANGS), slug
+    assert bundled.category_label("migrants", "es") == "Migrantes"
+    assert bundled.category_label("imss", "en") == "IMSS (Mexico)"
+    assert bundled.category_label("health-services", "es") == "Servicios de salud"
+
+
+def test_bundled_faq_records_entry_lines() -> None:
+    bundled = load_faq(BUNDLED_FAQ)
+    lines = BUNDLED_FAQ.read_text(encoding="utf-8").splitlines()
+    for entry in bundled:
+        assert entry.line is not None
+        assert lines[entry.line - 1].strip() == f"- id: {entry.id}"
+
+
+def test_bundled_faq_has_admin_header() -> None:
+    text = BUNDLED_FAQ.read_text(encoding="utf-8")
+    assert text.startswith("#")
+    assert "python bot.py faq check faq/data/faq.yaml" in text and "/reload" in text
+
+
+def test_check_faq_on_bundled_is_clean() -> None:
+    assert check_faq(BUNDLED_FAQ) == []
+
+
+# -- dispatch and unreadable files ------------------------------------------------------------
+
+def test_yaml_and_yml_and_csv_are_dispatched(tmp_path: Path) -> None:
+    for name in ("faq.yaml", "faq.yml", "FAQ.YAML"):
+        faq = load_faq(write(tmp_path, GOOD, name))
+        assert isinstance(faq, Faq) and faq.get("pay") is not None
+        assert faq.categories == {"payments": {"es": "Pagos", "en": "Payments"}}
+    assert len(load_faq(SAMPLE_CSV)) == 60
+
+
+@pytest.mark.parametrize("name", ["faq.json", "faq.txt", "faq"])
+def test_unknown_suffix_is_an_error_naming_the_file(tmp_path: Path, name: str) -> None:
+    path = write(tmp_path, GOOD, name)
+    (p,) = load_problems(path)
+    assert p.file == str(path) and "unsupported" in p.message
+
+
+@pytest.mark.parametrize("name", ["missing.yaml", "missing.csv"])
+def test_missing_file(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    (p,) = load_problems(path)
+    assert p.file == str(path) and "not found" in p.message
+
+
+def test_directory_is_unreadable(tmp_path: Path) -> None:
+    path = tmp_path / "dir.yaml"
+    path.mkdir()
+    (p,) = load_problems(path)
+    assert p.file == str(path) and "cannot read" in p.message
+
+
+def test_invalid_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "faq.yaml"
+    path.write_bytes(GOOD.encode("utf-8").replace("Así".encode(), "Así".encode("latin-1")))
+    (p,) = load_problems(path)
+    assert "UTF-8" in p.message
+
+
+# -- YAML syntax and types --------------------------------------------------------------------
+
+def test_yaml_syntax_error_has_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace('      answer: Like this.', '      answer: "Like this.'))
+    (p,) = load_problems(path)
+    assert p.file == str(path) and "invalid YAML" in p.message
+    assert p.line is not None and p.line >= 14
+
+
+def test_yaml_bad_indentation_has_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("    category: payments", "   category: payments"))
+    (p,) = load_problems(path)
+    assert "invalid YAML" in p.message and p.line == 5
+
+
+def test_alternates_not_a_list(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace('alternates: ["pagar cuota"]', "alternates: pagar cuota"))
+    (p,) = load_problems(path)
+    assert (p.file, p.entry, p.field, p.line) == (str(path), "pay", "es.alternates", 9)
+    assert "list" in p.message
+
+
+def test_question_of_wrong_type_is_reported_once(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace('question: "How do I pay?"', "question: [How, do]"))
+    (p,) = load_problems(path)
+    assert (p.entry, p.field, p.line) == ("pay", "en.question", 13)
+    assert "text" in p.message
+
+
+def test_unknown_key_typo_is_reported(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("      answer: Like this.", "      anwser: Like this."))
+    problems = load_problems(path)
+    typo = [p for p in problems if p.field == "en.anwser"]
+    missing = [p for p in problems if p.field == "en.answer"]
+    assert len(typo) == 1 and typo[0].line == 14 and "unknown key" in typo[0].message
+    assert len(missing) == 1  # and the answer is still missing
+
+
+def test_duplicate_key_is_reported(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("    category: payments", "    category: payments\n    category: x"))
+    (p,) = load_problems(path)
+    assert (p.entry, p.field, p.line) == ("pay", "category", 6) and "twice" in p.message
+
+
+def test_entry_that_is_not_a_mapping(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD + "  - just a string\n")
+    (p,) = load_problems(path)
+    assert p.line == 15 and "mapping" in p.message
+
+
+def test_entries_must_be_a_list(tmp_path: Path) -> None:
+    (p,) = load_problems(write(tmp_path, "entries: {id: x}\n"))
+    assert p.field == "entries" and p.line == 1
+
+
+def test_empty_yaml_file(tmp_path: Path) -> None:
+    (p,) = load_problems(write(tmp_path, "# only a comment\n"))
+    assert "empty" in p.message
+
+
+def test_category_without_both_labels(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("{es: Pagos, en: Payments}", "{es: Pagos}"))
+    (p,) = load_problems(path)
+    assert (p.field, p.line) == ("categories.payments", 2) and "en" in p.message
+
+
+def test_yaml_text_is_kept_as_written(tmp_path: Path) -> None:
+    """Plain scalars like ``no`` or ``1543`` stay text instead of turning into bool/int."""
+    path = write(tmp_path, GOOD.replace("answer: Like this.", "answer: no").replace(
+        '"pagar cuota"', "1543"))
+    entry = load_faq(path).get("pay")
+    assert entry is not None
+    assert entry.answer["en"] == "no" and entry.alternates["es"] == ("1543",)
+
+
+def test_all_yaml_problems_at_once(tmp_path: Path) -> None:
+    text = GOOD.replace('alternates: ["pagar cuota"]', "alternates: x").replace(
+        "    category: payments", '    category: ""').replace("id: pay", "id: Pay")
+    problems = load_problems(write(tmp_path, text))
+    assert {(p.field, p.line) for p in problems} == {("es.alternates", 9), ("category", 5), ("id", 4)}
+
+
+# -- export -----------------------------------------------------------------------------------
+
+def test_save_faq_unknown_suffix(tmp_path: Path) -> None:
+    with pytest.raises(FaqLoadError) as err:
+        save_faq(load_faq(BUNDLED_FAQ), tmp_path / "out.xlsx")
+    assert err.value.problems[0].file == str(tmp_path / "out.xlsx")

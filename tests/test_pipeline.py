@@ -1,0 +1,177 @@
+"""The member pipeline without Telegram: real FAQ, real matcher, real SQLite store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from config import BUNDLED_FAQ, BUNDLED_VOCABULARY
+from conversation.callbacks import route_callback
+from conversation.pipeline import Member, Pipeline
+from conversation.replies import CALLBACK_DATA_MAX_BYTES
+from faq.service import FaqService, thresholds_from
+from storage.store import Store
+
+ANA = Member(id=101, chat_id=101, first_name="Ana", language_code="es")
+JOHN = Member(id=202, chat_id=202, first_name="John", language_code="en-US")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(tmp_path / "puente.db")
+    s.open()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def pipeline(store: Store) -> Pipeline:
+    faqs = FaqService(BUNDLED_FAQ, BUNDLED_VOCABULARY, thresholds_from(None, None, None))
+    faqs.load()
+    return Pipeline(store, faqs, default_language="es")
+
+
+def rows(store: Store, sql: str, params: tuple = ()) -> list[dict]:
+    return store.call_sync(lambda db: [dict(r) for r in db.query(sql, params)])
+
+
+async def test_spanish_question_with_typos_gets_the_spanish_cost_answer(pipeline: Pipeline, store: Store) -> None:
+    replies = await pipeline.handle_text(ANA, "cuanto cuesta el seguro pa migrantes")
+    assert len(replies) == 1
+    entry = pipeline.faqs.snapshot.faq.get("migrant-cost")
+    assert entry is not None
+    assert entry.answer["es"][:40] in replies[0].text
+    # 👍/👎 point at the answer's own log row.
+    datas = [b.data for row in replies[0].buttons for b in row]
+    assert datas == [f"fb:{replies[0].log_id}:1", f"fb:{replies[0].log_id}:-1"]
+    inbound = rows(store, "select * from messages where direction = 'in'")
+    assert inbound[0]["text"] == "cuanto cuesta el seguro pa migrantes"
+    assert inbound[0]["decision"] == "answer" and inbound[0]["faq_id"] == "migrant-cost"
+    assert inbound[0]["lang"] == "es" and inbound[0]["score"] > 0 and inbound[0]["latency_ms"] >= 0
+    outbound = rows(store, "select * from messages where direction = 'out'")
+    assert outbound[0]["in_reply_to"] == inbound[0]["id"] and outbound[0]["faq_id"] == "migrant-cost"
+
+
+async def test_english_question_gets_english_answer(pipeline: Pipeline) -> None:
+    replies = await pipeline.handle_text(JOHN, "How much does the IGSS migrant program cost?")
+    entry = pipeline.faqs.snapshot.faq.get("migrant-cost")
+    assert entry is not None and entry.answer["en"][:40] in replies[0].text
+
+
+async def test_chosen_language_wins_over_detection(pipeline: Pipeline) -> None:
+    await pipeline.set_language(ANA, "en")
+    replies = await pipeline.handle_text(ANA, "cuanto cuesta el programa de migrantes del igss")
+    entry = pipeline.faqs.snapshot.faq.get("migrant-cost")
+    assert entry is not None and entry.answer["en"][:40] in replies[0].text
+
+
+async def test_deep_link_preselects_language(pipeline: Pipeline, store: Store) -> None:
+    replies = await pipeline.handle_start(ANA, "en")
+    assert "Hi, Ana" in replies[0].text and not replies[0].buttons
+    assert rows(store, "select chosen_language from members where id = ?", (ANA.id,))[0]["chosen_language"] == "en"
+    plain = await pipeline.handle_start(JOHN)
+    assert [b.data for b in plain[0].buttons[0]] == ["lang:es", "lang:en"]
+
+
+async def test_unknown_question_is_escalated_and_logged(pipeline: Pipeline, store: Store) -> None:
+    replies = await pipeline.handle_text(ANA, "quien gano el partido de futbol anoche en xela")
+    assert "/menu" in replies[0].text  # no staff group configured: noted for the team
+    inbound = rows(store, "select decision from messages where direction = 'in'")
+    assert inbound[0]["decision"] == "escalate"
+
+
+async def test_suggestions_then_tap_answers(pipeline: Pipeline, store: Store) -> None:
+    result = None
+    for q in ("igss migrantes", "pago igss", "cancer igss", "pension igss", "familia igss migrante"):
+        result = pipeline.faqs.snapshot.matcher.match(q)
+        if result.decision == "suggest":
+            break
+    assert result is not None and result.decision == "suggest", "expected one vague query to give suggestions"
+    replies = await pipeline.handle_text(ANA, result.query)
+    buttons = [b for row in replies[0].buttons for b in row]
+    assert 2 <= len(buttons) <= 4
+    assert buttons[-1].data.startswith("none:")
+    assert all(len(b.data.encode()) <= CALLBACK_DATA_MAX_BYTES for b in buttons)
+    picked = buttons[0].data
+    answer = await route_callback(pipeline, ANA, picked)
+    faq_id = picked.split(":", 1)[1]
+    entry = pipeline.faqs.snapshot.faq.get(faq_id)
+    assert entry is not None and entry.answer["es"][:30] in answer[0].text
+    none = await route_callback(pipeline, ANA, buttons[-1].data)
+    assert none[0].text  # escalation notice
+    decisions = [r["decision"] for r in rows(store, "select decision from messages where direction='in' order by id")]
+    assert decisions == ["suggest", "answer", "escalate"]
+
+
+async def test_feedback_is_stored_once_per_answer(pipeline: Pipeline, store: Store) -> None:
+    replies = await pipeline.handle_text(ANA, "cuanto cuesta el programa de migrantes del igss")
+    answer_id = replies[0].log_id
+    await route_callback(pipeline, ANA, f"fb:{answer_id}:1")
+    await route_callback(pipeline, ANA, f"fb:{answer_id}:-1")  # changed their mind
+    fb = rows(store, "select * from feedback")
+    assert len(fb) == 1 and fb[0]["vote"] == -1 and fb[0]["faq_id"] == "migrant-cost"
+    # Another member cannot vote on Ana's answer.
+    other = await route_callback(pipeline, JOHN, f"fb:{answer_id}:1")
+    assert "no longer available" in other[0].text
+    assert len(rows(store, "select * from feedback")) == 1
+
+
+async def test_smalltalk_and_human_request(pipeline: Pipeline, store: Store) -> None:
+    hi = await pipeline.handle_text(ANA, "hola buenas tardes")
+    assert "/menu" in hi[0].text and not hi[0].buttons
+    thanks = await pipeline.handle_text(JOHN, "thanks!!")
+    assert "welcome" in thanks[0].text.lower()
+    await pipeline.handle_text(ANA, "quiero hablar con una persona")
+    decisions = [r["decision"] for r in rows(store, "select decision from messages where direction='in' order by id")]
+    assert decisions == ["smalltalk", "smalltalk", "escalate"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "😀😀😀", "\x00\x07\x1b[31m", "<b>hola</b><script>alert(1)</script>", "a" * 4096, "¿?¡!"],
+)
+async def test_odd_input_gets_a_clear_answer_and_is_logged(pipeline: Pipeline, store: Store, text: str) -> None:
+    replies = await pipeline.handle_text(ANA, text)
+    assert replies and all(r.text for r in replies)
+    assert all(len(r.text) <= 4096 for r in replies)
+    assert "<script>" not in "".join(r.text for r in replies)
+    logged = rows(store, "select text from messages where direction = 'in'")
+    assert logged[0]["text"] == text
+
+
+async def test_media_gets_polite_reply(pipeline: Pipeline, store: Store) -> None:
+    replies = await pipeline.handle_media(JOHN, "sticker", file_id="STK")
+    assert "text" in replies[0].text.lower()
+    assert rows(store, "select kind from messages where direction = 'in'")[0]["kind"] == "sticker"
+
+
+async def test_menu_browses_categories(pipeline: Pipeline) -> None:
+    menu = await pipeline.handle_menu(JOHN)
+    cats = [b for row in menu[0].buttons for b in row]
+    assert len(cats) == len(pipeline.faqs.snapshot.faq.category_slugs())
+    questions = await route_callback(pipeline, JOHN, cats[0].data)
+    datas = [b.data for row in questions[0].buttons for b in row]
+    assert datas[-1] == "menu" and all(d.startswith("pick:") for d in datas[:-1])
+
+
+@pytest.mark.parametrize("data", ["pick:does-not-exist", "cat:999", "fb:999999:1", "none:abc", "zzz", "fb:1:7"])
+async def test_stale_or_forged_buttons_are_handled(pipeline: Pipeline, data: str) -> None:
+    replies = await route_callback(pipeline, ANA, data)
+    assert "no longer available" in replies[0].text.lower() or "ya no está disponible" in replies[0].text
+
+
+async def test_inbound_is_logged_even_if_matching_crashes(pipeline: Pipeline, store: Store, monkeypatch) -> None:
+    def boom(text: str) -> None:
+        raise RuntimeError("matcher exploded")
+
+    monkeypatch.setattr(pipeline.faqs.snapshot.matcher, "match", boom)
+    with pytest.raises(RuntimeError):
+        await pipeline.handle_text(ANA, "una pregunta importante")
+    assert rows(store, "select text from messages")[0]["text"] == "una pregunta importante"
+
+
+async def test_edited_message_is_answered_and_marked(pipeline: Pipeline, store: Store) -> None:
+    await pipeline.handle_text(ANA, "cuanto cuesta el programa de migrantes", telegram_message_id=5, edited=True)
+    assert rows(store, "select edited from messages where direction='in'")[0]["edited"] == 1
