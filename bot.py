@@ -20,11 +20,14 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from config import ConfigError, Settings
+from config import BUNDLED_FAQ, ConfigError, Settings
+from faq.errors import FaqLoadError
+from faq.model import Faq
 
 log = logging.getLogger("puente")
 
@@ -99,7 +102,6 @@ def _result_json(result: object, lang_opt: str) -> dict:
 
 def cmd_ask(settings: Settings, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     """The admins' test panel, and a stable JSON-lines interface for outside tools."""
-    from faq.errors import FaqLoadError
     from faq.service import build_snapshot, thresholds_from
 
     try:
@@ -143,8 +145,22 @@ def _print_problems(problems: Sequence[object]) -> None:
     print(f"{len(problems)} problem(s) found.", file=sys.stderr)
 
 
+def _with_known_category_labels(faq: Faq, sources: Sequence[Path]) -> Faq:
+    """The spreadsheet has no column for category labels: keep those the YAML files already have."""
+    from faq.loader import load_faq
+
+    labels: dict[str, Mapping[str, str]] = {}
+    for source in sources:
+        try:
+            known = load_faq(source).categories if Path(source).exists() else {}
+        except FaqLoadError:
+            continue
+        for slug, names in known.items():
+            labels.setdefault(slug, names)
+    return replace(faq, categories={s: labels[s] for s in faq.category_slugs() if s in labels})
+
+
 def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
-    from faq.errors import FaqLoadError
     from faq.loader import check_faq, load_faq
 
     if args.faq_command == "check":
@@ -164,6 +180,7 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
             _print_problems(exc.problems)
             return 1
         if args.faq_command == "import":
+            faq = _with_known_category_labels(faq, [args.out, BUNDLED_FAQ])
             write_yaml(faq, args.out)
             print(f"Imported {len(faq)} entries from {args.path} into {args.out}.")
         else:

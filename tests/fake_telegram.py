@@ -37,10 +37,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import datetime as dtm
 import itertools
 import json
 import re
-import socket
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
@@ -203,12 +203,6 @@ def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 # --------------------------------------------------------------------------- HTML parsing
 
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^>]*)?)\s*>")
@@ -282,8 +276,6 @@ def _parse_html(source: str) -> tuple[str, list[JSON]]:
                 stack.append((tag, entity))
             pos = match.end()
             continue
-        if ch == ">":
-            raise fail("Unexpected '>'")  # Telegram rejects bare '>' too? It accepts; keep lenient
         if ch == "&":
             match = _ENTITY_RE.match(source, pos)
             if match:
@@ -414,9 +406,9 @@ class FakeTelegram:
         # the server-side handler is cancelled instead of lingering until its timeout.
         self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True, shutdown_timeout=0.5)
         await self._runner.setup()
-        self.port = _free_port()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)  # port 0: the OS picks a free one
         await site.start()
+        self.port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
         self._closing = True
@@ -477,12 +469,17 @@ class FakeTelegram:
                 await asyncio.wait_for(signal.wait(), remaining)
 
     async def wait_idle(self, quiet: float = 0.1, timeout: float = 5.0) -> None:
-        """Wait until no non-getUpdates call arrived for ``quiet`` seconds (handlers settled)."""
+        """Wait until no non-getUpdates call arrived for ``quiet`` seconds (handlers settled).
+
+        While an app is polling, also waits until every pushed update has been confirmed.
+        """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             before = len([c for c in self.calls if c.method != "getUpdates"])
             await asyncio.sleep(quiet)
-            if len([c for c in self.calls if c.method != "getUpdates"]) == before and not self._pending:
+            polling = any(c.method == "getUpdates" for c in self.calls)
+            unconfirmed = polling and bool(self._pending)
+            if len([c for c in self.calls if c.method != "getUpdates"]) == before and not unconfirmed:
                 return
         raise AssertionError("fake Telegram never went idle")
 
@@ -696,7 +693,8 @@ class FakeTelegram:
     def _user_dict(self, user_id: int) -> JSON:
         if user_id == self.bot_user["id"]:
             return self._bot_from()
-        return copy.deepcopy(self._users.get(user_id, {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}))
+        default = {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
+        return copy.deepcopy(self._users.get(user_id, default))
 
     def _bot_from(self) -> JSON:
         return {k: self.bot_user[k] for k in ("id", "is_bot", "first_name", "username")}
@@ -1182,6 +1180,7 @@ class FakeTelegram:
             self._pending = self._pending[offset:]
         self._poll_generation += 1
         generation = self._poll_generation
+        self._wake_pollers()  # an older long poll still waiting gets 409, as on Telegram
         deadline = time.monotonic() + timeout
 
         def deliverable() -> list[JSON]:
@@ -1501,7 +1500,7 @@ async def running_app(
             await app.post_init(app)
         await app.updater.start_polling(
             poll_interval=0.0,
-            timeout=int(poll_timeout) if float(poll_timeout).is_integer() else poll_timeout,
+            timeout=dtm.timedelta(seconds=poll_timeout),
             allowed_updates=list(allowed_updates) if allowed_updates is not None else None,
             drop_pending_updates=drop_pending_updates,
         )

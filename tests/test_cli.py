@@ -146,3 +146,13 @@ def test_bot_py_without_token_starts_the_local_chat(tmp_path: Path) -> None:
 def test_run_without_token_refuses_clearly(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["run"])[0] == 2
     assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
+
+
+def test_faq_import_keeps_known_category_labels(tmp_path: Path) -> None:
+    out = tmp_path / "faq.yaml"
+    assert run(["faq", "import", str(SAMPLE_CSV), "--out", str(out)])[0] == 0
+    from faq.loader import load_faq
+
+    assert load_faq(out).category_label("health-services", "es") == load_faq(BUNDLED_FAQ).category_label(
+        "health-services", "es"
+    )
