@@ -1,0 +1,421 @@
+"""Conversation log: members, messages in/out, feedback, and the admin views built on them.
+
+Plain functions taking the sqlite-utils ``Database`` first, meant to run on the Store's
+worker thread: ``await store.call(log_inbound, member_id=..., ...)``. Each one commits
+its own work. ``now`` parameters exist so tests can pin time; the bot leaves them out.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.store import iso_utc
+
+#: Decisions on an inbound question that mean "the FAQ had no confident answer".
+UNANSWERED_DECISIONS = ("escalate", "suggest")
+
+#: Columns written by :func:`export_messages_csv`, in order.
+EXPORT_COLUMNS = (
+    "id",
+    "created_at",
+    "member_id",
+    "first_name",
+    "username",
+    "chat_id",
+    "channel",
+    "direction",
+    "kind",
+    "lang",
+    "decision",
+    "faq_id",
+    "score",
+    "latency_ms",
+    "in_reply_to",
+    "telegram_message_id",
+    "edited",
+    "text",
+)
+
+
+def _row(cursor: Any) -> dict[str, Any] | None:
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([c[0] for c in cursor.description], row, strict=True))
+
+
+def _rows(cursor: Any) -> list[dict[str, Any]]:
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _ensure_member(db: Database, member_id: int, chat_id: int | None, when: str) -> None:
+    """Create a bare member row if missing, so logging never fails on the foreign key.
+
+    ``touch_member`` normally runs first; this only covers callers (tests, the terminal
+    channel, a race with ``forget_member``) that log before or without it.
+    """
+    db.execute(
+        "INSERT OR IGNORE INTO members (id, chat_id, first_seen, last_seen) VALUES (?, ?, ?, ?)",
+        [member_id, chat_id, when, when],
+    )
+
+
+# ---------------------------------------------------------------------------------------- members
+def touch_member(
+    db: Database,
+    member_id: int,
+    *,
+    first_name: str | None = None,
+    username: str | None = None,
+    language_code: str | None = None,
+    chat_id: int | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Upsert a member on every update; returns the full row.
+
+    ``first_seen`` is set only on insert, ``last_seen`` always. ``None`` never erases a
+    known value: Telegram omits fields (e.g. username) on some update types.
+    ``chosen_language`` is untouched (only :func:`set_member_language` changes it).
+    """
+    when = iso_utc(now)
+    with db.atomic():  # RETURNING statements are not autocommitted by sqlite-utils; atomic() also nests
+        cursor = db.execute(
+            """
+            INSERT INTO members (id, first_name, username, language_code, chat_id, first_seen, last_seen)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET
+                first_name = COALESCE(excluded.first_name, first_name),
+                username = COALESCE(excluded.username, username),
+                language_code = COALESCE(excluded.language_code, language_code),
+                chat_id = COALESCE(excluded.chat_id, chat_id),
+                last_seen = excluded.last_seen
+            RETURNING *
+            """,
+            [member_id, first_name, username, language_code, chat_id, when, when],
+        )
+        rows = _rows(cursor)  # fetch everything: COMMIT needs the statement finished
+    return rows[0]
+
+
+def set_member_language(db: Database, member_id: int, lang: str) -> None:
+    """Remember the language a member picked; it wins over detection from then on."""
+    when = iso_utc()
+    db.execute(
+        """
+        INSERT INTO members (id, chosen_language, first_seen, last_seen) VALUES (?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET chosen_language = excluded.chosen_language
+        """,
+        [member_id, lang, when, when],
+    )
+
+
+def get_member(db: Database, member_id: int) -> dict[str, Any] | None:
+    return _row(db.execute("SELECT * FROM members WHERE id = ?", [member_id]))
+
+
+# ---------------------------------------------------------------------------------------- messages
+def log_inbound(
+    db: Database,
+    *,
+    member_id: int,
+    chat_id: int,
+    text: str | None,
+    kind: str = "text",
+    channel: str = "telegram",
+    telegram_message_id: int | None = None,
+    lang: str | None = None,
+    edited: bool = False,
+    now: datetime | None = None,
+) -> int:
+    """Log what a member sent, before deciding anything, so even a crash mid-answer keeps the question."""
+    when = iso_utc(now)
+    with db.atomic():
+        _ensure_member(db, member_id, chat_id, when)
+        cursor = db.execute(
+            """
+            INSERT INTO messages (member_id, chat_id, direction, channel, kind, created_at, text, lang,
+                                  telegram_message_id, edited)
+            VALUES (?, ?, 'in', ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [member_id, chat_id, channel, kind, when, text, lang, telegram_message_id, int(bool(edited))],
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+
+def record_decision(
+    db: Database,
+    message_id: int,
+    *,
+    lang: str | None,
+    decision: str | None,
+    faq_id: str | None,
+    score: float | None,
+    latency_ms: float | None,
+) -> None:
+    """Attach the matcher's verdict to an inbound message (feeds /gaps and day_stats).
+
+    A missing message (deleted by ``forget_member`` meanwhile) is silently ignored.
+    """
+    db.execute(
+        "UPDATE messages SET lang = ?, decision = ?, faq_id = ?, score = ?, latency_ms = ? WHERE id = ?",
+        [lang, decision, faq_id, score, latency_ms, message_id],
+    )
+
+
+def log_outbound(
+    db: Database,
+    *,
+    member_id: int,
+    chat_id: int,
+    text: str | None,
+    channel: str = "telegram",
+    in_reply_to: int | None = None,
+    decision: str | None = None,
+    faq_id: str | None = None,
+    telegram_message_id: int | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Log what the bot sent. Logged before sending; ``telegram_message_id`` stays NULL until delivered."""
+    when = iso_utc(now)
+    with db.atomic():
+        _ensure_member(db, member_id, chat_id, when)
+        if in_reply_to is not None and _row(db.execute("SELECT 1 FROM messages WHERE id = ?", [in_reply_to])) is None:
+            in_reply_to = None  # the question was forgotten meanwhile; keep the answer rather than fail
+        cursor = db.execute(
+            """
+            INSERT INTO messages (member_id, chat_id, direction, channel, kind, created_at, text,
+                                  decision, faq_id, in_reply_to, telegram_message_id)
+            VALUES (?, ?, 'out', ?, 'text', ?, ?, ?, ?, ?, ?)
+            """,
+            [member_id, chat_id, channel, when, text, decision, faq_id, in_reply_to, telegram_message_id],
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+
+def set_telegram_message_id(db: Database, message_id: int, telegram_message_id: int) -> None:
+    """Record delivery of an outbound message (rows without one were never delivered)."""
+    db.execute("UPDATE messages SET telegram_message_id = ? WHERE id = ?", [telegram_message_id, message_id])
+
+
+def get_message(db: Database, message_id: int) -> dict[str, Any] | None:
+    """One logged message (callbacks carry message ids; handlers check ownership with it)."""
+    return _row(db.execute("SELECT * FROM messages WHERE id = ?", [message_id]))
+
+
+def recent_messages(db: Database, member_id: int, limit: int = 10) -> list[dict[str, Any]]:
+    """The member's last ``limit`` messages, oldest first (context for staff and for tests)."""
+    rows = _rows(
+        db.execute(
+            "SELECT * FROM messages WHERE member_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+            [member_id, limit],
+        )
+    )
+    rows.reverse()
+    return rows
+
+
+# ---------------------------------------------------------------------------------------- feedback
+def record_feedback(
+    db: Database,
+    *,
+    member_id: int,
+    message_id: int,
+    faq_id: str | None,
+    vote: int,
+    now: datetime | None = None,
+) -> int:
+    """Store a 👍 (+1) / 👎 (-1) on an answer. One vote per member and message: re-voting replaces it.
+
+    Returns the feedback row id (the same id when a vote is replaced).
+    """
+    if vote not in (1, -1):
+        raise ValueError(f"vote must be +1 or -1, not {vote!r}")
+    with db.atomic():
+        cursor = db.execute(
+            """
+            INSERT INTO feedback (member_id, message_id, faq_id, vote, created_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (member_id, message_id) DO UPDATE SET
+                faq_id = excluded.faq_id, vote = excluded.vote, created_at = excluded.created_at
+            RETURNING id
+            """,
+            [member_id, message_id, faq_id, vote, iso_utc(now)],
+        )
+        rows = cursor.fetchall()
+    return int(rows[0][0])
+
+
+# ---------------------------------------------------------------------------------------- admin views
+def _question_key(text: str) -> str:
+    """Case-folded, whitespace-collapsed, without surrounding ¿?¡!. — so "¿Cómo pago?" == "cómo pago"."""
+    return " ".join(text.casefold().split()).strip("¿?¡!.,;: ")
+
+
+def unanswered_questions(db: Database, *, since: datetime | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """What members ask that the FAQ does not answer — the list admins turn into new FAQ entries.
+
+    Counts inbound *text* messages whose decision is ``escalate`` or ``suggest``, plus
+    questions whose answer got a 👎. Grouped by case-folded text (in Python: SQLite's
+    ``lower()`` does not fold accents like "Ó"). Each row::
+
+        {"text", "count", "last_asked", "decision", "decisions", "faq_id", "lang"}
+
+    ``text``/``decision``/``faq_id``/``lang`` come from the most recent occurrence;
+    ``decision`` is ``"downvoted"`` when that question's answer got a 👎; ``decisions``
+    counts each label. Most frequent first, then most recent.
+    """
+    since_iso = iso_utc(since) if since is not None else ""
+    placeholders = ", ".join("?" for _ in UNANSWERED_DECISIONS)
+    cursor = db.execute(
+        f"""
+        SELECT q.id, q.text, q.created_at, q.decision, q.faq_id, q.lang, 0 AS downvoted
+        FROM messages q
+        WHERE q.direction = 'in' AND q.kind = 'text' AND q.decision IN ({placeholders})
+          AND q.created_at >= ? AND q.text IS NOT NULL AND q.text != ''
+        UNION ALL
+        SELECT q.id, q.text, q.created_at, q.decision, a.faq_id, q.lang, 1 AS downvoted
+        FROM feedback f
+        JOIN messages a ON a.id = f.message_id
+        JOIN messages q ON q.id = a.in_reply_to
+        WHERE f.vote = -1 AND q.direction = 'in' AND q.kind = 'text'
+          AND q.created_at >= ? AND q.text IS NOT NULL AND q.text != ''
+        ORDER BY 3, 1
+        """,
+        [*UNANSWERED_DECISIONS, since_iso, since_iso],
+    )
+    # One entry per inbound message: a 👎 on a suggested answer must not count the question twice.
+    per_message: dict[int, dict[str, Any]] = {}
+    for msg_id, text, created_at, decision, faq_id, lang, downvoted in cursor.fetchall():
+        entry = per_message.get(msg_id)
+        if entry is None:
+            per_message[msg_id] = entry = {
+                "text": text,
+                "created_at": created_at,
+                "decision": decision,
+                "faq_id": faq_id,
+                "lang": lang,
+            }
+        if downvoted:
+            entry["decision"] = "downvoted"
+            entry["faq_id"] = faq_id
+
+    groups: dict[str, dict[str, Any]] = {}
+    for entry in sorted(per_message.values(), key=lambda e: e["created_at"]):
+        key = _question_key(entry["text"])
+        if not key:
+            continue
+        group = groups.setdefault(key, {"count": 0, "decisions": {}})
+        group["count"] += 1
+        group["decisions"][entry["decision"]] = group["decisions"].get(entry["decision"], 0) + 1
+        # Ascending time order, so the last write is the most recent occurrence.
+        group.update(
+            text=entry["text"],
+            last_asked=entry["created_at"],
+            decision=entry["decision"],
+            faq_id=entry["faq_id"],
+            lang=entry["lang"],
+        )
+    result = sorted(groups.values(), key=lambda g: (g["count"], g["last_asked"]), reverse=True)
+    return [
+        {k: g[k] for k in ("text", "count", "last_asked", "decision", "decisions", "faq_id", "lang")}
+        for g in result[:limit]
+    ]
+
+
+def _csv_safe(value: Any) -> Any:
+    """Neutralise spreadsheet formulas in member-typed text (CSV injection: "=HYPERLINK(...)").
+
+    Excel/LibreOffice execute cells starting with = + - @ (or tab/CR); a leading
+    apostrophe makes them plain text. Only applied to free text, never to numbers.
+    """
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def export_messages_csv(db: Database, out_path: str | Path, *, since: datetime | None = None) -> int:
+    """Write the conversation log to CSV (helpdesks import/inspect it in spreadsheets); returns rows written.
+
+    UTF-8 with BOM so Excel shows Spanish accents correctly; free text is formula-escaped
+    (see :func:`_csv_safe`). Written to a temp file and renamed, so a failed export never
+    leaves a truncated file where a previous good one was. Oldest first.
+    """
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    columns = ", ".join(f"m.{c}" if c not in ("first_name", "username") else f"mb.{c}" for c in EXPORT_COLUMNS)
+    cursor = db.execute(
+        f"""
+        SELECT {columns} FROM messages m LEFT JOIN members mb ON mb.id = m.member_id
+        WHERE m.created_at >= ? ORDER BY m.created_at, m.id
+        """,
+        [iso_utc(since) if since is not None else ""],
+    )
+    text_cols = {EXPORT_COLUMNS.index(c) for c in ("first_name", "username", "text")}
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    count = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(EXPORT_COLUMNS)
+            for row in cursor:
+                writer.writerow([_csv_safe(v) if i in text_cols else v for i, v in enumerate(row)])
+                count += 1
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count
+
+
+# ---------------------------------------------------------------------------------------- privacy
+def forget_member(db: Database, member_id: int) -> int:
+    """Delete everything stored about a member (they can ask for this); returns rows deleted.
+
+    Removes feedback, messages, tickets with their messages, staff-group routing and
+    outbox entries (pending or sent) that belong to the member's tickets or chat, and
+    the member row. FAQ drafts written by staff from the member's tickets are kept (they
+    are staff-authored FAQ content) but unlinked from the ticket. Messages already
+    posted to Telegram chats cannot be recalled from here. One transaction: all or nothing.
+    """
+    total = 0
+    with db.atomic():
+        member = get_member(db, member_id)
+        chat_ids = {member_id}
+        if member and member.get("chat_id") is not None:
+            chat_ids.add(member["chat_id"])
+        chat_ids.update(
+            r[0] for r in db.execute("SELECT DISTINCT chat_id FROM messages WHERE member_id = ?", [member_id]) if r[0]
+        )
+
+        total += db.execute(
+            "DELETE FROM feedback WHERE member_id = ? OR message_id IN (SELECT id FROM messages WHERE member_id = ?)",
+            [member_id, member_id],
+        ).rowcount
+        total += db.execute("DELETE FROM messages WHERE member_id = ?", [member_id]).rowcount
+
+        if db["tickets"].exists():
+            ticket_ids = [r[0] for r in db.execute("SELECT id FROM tickets WHERE member_id = ?", [member_id])]
+            marks = ", ".join("?" for _ in ticket_ids)
+            if ticket_ids:
+                for table in ("ticket_messages", "staff_messages", "outbox"):
+                    total += db.execute(f"DELETE FROM {table} WHERE ticket_id IN ({marks})", ticket_ids).rowcount
+                db.execute(f"UPDATE faq_drafts SET ticket_id = NULL WHERE ticket_id IN ({marks})", ticket_ids)
+                total += db.execute(f"DELETE FROM tickets WHERE id IN ({marks})", ticket_ids).rowcount
+            # Private chat id == user id on Telegram; never touches group chats (negative ids).
+            chats = sorted(c for c in chat_ids if c > 0)
+            if chats:
+                total += db.execute(
+                    f"DELETE FROM outbox WHERE chat_id IN ({', '.join('?' for _ in chats)})", chats
+                ).rowcount
+
+        total += db.execute("DELETE FROM members WHERE id = ?", [member_id]).rowcount
+    return total

@@ -1,0 +1,119 @@
+"""Durable outbox for Bot API calls the desk must not lose (ticket cards, staff replies, digests).
+
+Handlers enqueue a call in the same breath as the state change it reports, then a sender
+loop drains :func:`due` and reports back with :func:`mark_sent` / :func:`mark_retry` /
+:func:`mark_failed`. A crash or Telegram outage between "decided" and "sent" therefore
+delays a message instead of dropping it. Delivery is at-least-once: a crash after
+Telegram accepted a call but before ``mark_sent`` committed re-sends it.
+
+``payload`` is the JSON-serialisable keyword arguments of the Bot API ``method``.
+``attempts`` counts failed tries (``mark_retry``/``mark_failed``), so a sender can give up
+after N.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.store import iso_utc
+
+
+def enqueue(
+    db: Database,
+    *,
+    chat_id: int,
+    method: str,
+    payload: dict[str, Any],
+    ticket_id: int | None = None,
+    purpose: str = "",
+    now: datetime | None = None,
+) -> int:
+    """Queue a Bot API call; due immediately. Returns the outbox id.
+
+    Raises ``TypeError`` for a payload that is not JSON-serialisable (before anything is written).
+    """
+    when = iso_utc(now)
+    body = json.dumps(payload, ensure_ascii=False)
+    cursor = db.execute(
+        """
+        INSERT INTO outbox (chat_id, method, payload, ticket_id, purpose, state, attempts, next_attempt_at,
+                            created_at)
+        VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+        """,
+        [chat_id, method, body, ticket_id, purpose, when, when],
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def due(db: Database, *, now: datetime | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """Pending calls whose ``next_attempt_at`` has come, oldest first, ``payload`` decoded.
+
+    Per-chat order is preserved: while an older message to a chat waits for a retry,
+    newer messages to that chat are held back, so a member never gets reply 2 before
+    reply 1. Senders should process the batch in order and, if one call to a chat is
+    retried, skip that chat's remaining rows in the batch.
+    """
+    when = iso_utc(now)
+    cursor = db.execute(
+        """
+        SELECT * FROM outbox o
+        WHERE o.state = 'pending' AND o.next_attempt_at <= ?
+          AND NOT EXISTS (
+              SELECT 1 FROM outbox older
+              WHERE older.chat_id = o.chat_id AND older.state = 'pending'
+                AND older.id < o.id AND older.next_attempt_at > ?
+          )
+        ORDER BY o.id
+        LIMIT ?
+        """,
+        [when, when, limit],
+    )
+    names = [c[0] for c in cursor.description]
+    rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    for row in rows:
+        row["payload"] = json.loads(row["payload"])
+    return rows
+
+
+def mark_sent(db: Database, outbox_id: int, *, message_id: int | None = None, now: datetime | None = None) -> None:
+    """Telegram accepted the call; ``message_id`` is the resulting message (to map or edit it later)."""
+    db.execute(
+        "UPDATE outbox SET state = 'sent', sent_at = ?, result_message_id = ? WHERE id = ?",
+        [iso_utc(now), message_id, outbox_id],
+    )
+
+
+def mark_retry(db: Database, outbox_id: int, *, error: str, retry_at: datetime) -> None:
+    """A transient failure (flood control, network): try again at ``retry_at``; the row stays pending."""
+    db.execute(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+        [error, iso_utc(retry_at), outbox_id],
+    )
+
+
+def mark_failed(db: Database, outbox_id: int, *, error: str) -> None:
+    """A permanent failure (bot blocked, chat gone, too many attempts): stop trying, keep the error for admins."""
+    db.execute(
+        "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
+        [error, outbox_id],
+    )
+
+
+def pending_count(db: Database) -> int:
+    """How many calls are still waiting (health check / shutdown log)."""
+    return int(db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").fetchone()[0])
+
+
+def get(db: Database, outbox_id: int) -> dict[str, Any] | None:
+    """One outbox row, ``payload`` decoded (for tests and diagnostics)."""
+    cursor = db.execute("SELECT * FROM outbox WHERE id = ?", [outbox_id])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    result = dict(zip([c[0] for c in cursor.description], row, strict=True))
+    result["payload"] = json.loads(result["payload"])
+    return result
