@@ -20,16 +20,17 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from config import BUNDLED_FAQ, ConfigError, Settings
 from faq.errors import FaqLoadError
 from faq.model import Faq
 
 log = logging.getLogger("puente")
+T = TypeVar("T")
 
 
 def _setup_logging(level: str) -> None:
@@ -43,15 +44,29 @@ def _setup_logging(level: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------- run / chat
+def _open_or_explain(settings: Settings, opener: Callable[[Settings], T]) -> T | None:
+    """Open the services; a broken FAQ or vocabulary file is explained, not dumped as a traceback."""
+    try:
+        return opener(settings)
+    except FaqLoadError as exc:
+        print("Puente cannot start: the FAQ files have problems.", file=sys.stderr)
+        _print_problems(exc.problems)
+        return None
+
+
 def cmd_run(settings: Settings) -> int:
     if not settings.telegram_bot_token:
         print("TELEGRAM_BOT_TOKEN is not set: nothing to connect to Telegram with.", file=sys.stderr)
         return 2
 
-    from handlers.app import ALLOWED_UPDATES, build_application
+    from handlers.app import ALLOWED_UPDATES, build_application, open_services
 
-    log.info("starting Puente with %s", {k: v for k, v in settings.describe().items()})
+    log.info("starting Puente with %s", settings.describe())
+    services = _open_or_explain(settings, open_services)
+    if services is None:
+        return 1
     app = build_application(settings)
+    app.bot_data["services"] = services  # post_init keeps these; post_shutdown closes them
     app.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 
@@ -61,7 +76,9 @@ def cmd_chat(settings: Settings, stdin: TextIO = sys.stdin, stdout: TextIO = sys
     from conversation.terminal import chat
     from handlers.app import open_services
 
-    services = open_services(settings)
+    services = _open_or_explain(settings, open_services)
+    if services is None:
+        return 1
     pipeline = Pipeline(services.store, services.faqs, default_language=settings.default_language, channel="terminal")
     try:
         asyncio.run(chat(pipeline, stdin=stdin, stdout=stdout, lang=settings.default_language))

@@ -202,12 +202,18 @@ class Pipeline:
         _ = Translator(lang)
         faq = self.faqs.snapshot.faq
         rows: list[list[Button]] = []
+        listed: list[str] = []
         for cand in result.candidates[:MAX_SUGGESTIONS]:
             entry = faq.get(cand.entry_id)
             if entry is not None:
-                rows.append([Button(short_label(entry.question_in(lang)), f"pick:{entry.id}")])
+                n = len(rows) + 1
+                question = entry.question_in(lang)
+                # Buttons are cut to one phone line, so the full questions are listed in the text too.
+                listed.append(f"{n}. {html.escape(question, quote=False)}")
+                rows.append([Button(short_label(f"{n}. {question}"), f"pick:{entry.id}")])
         rows.append([Button(_("None of these"), f"none:{inbound_id}")])
-        return Reply(_("I'm not sure I understood. Is your question one of these?"), rows)
+        text = _("I'm not sure I understood. Is your question one of these?") + "\n\n" + "\n".join(listed)
+        return Reply(text, rows)
 
     def _smalltalk_reply(self, kind: str | None, lang: str) -> Reply:
         _ = Translator(lang)

@@ -156,3 +156,14 @@ def test_faq_import_keeps_known_category_labels(tmp_path: Path) -> None:
     assert load_faq(out).category_label("health-services", "es") == load_faq(BUNDLED_FAQ).category_label(
         "health-services", "es"
     )
+
+
+def test_broken_faq_at_start_is_explained_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "faq.yaml"
+    bad.write_text("entries:\n  - id: only-id\n", encoding="utf-8")
+    monkeypatch.setenv("PUENTE_FAQ", str(bad))
+    assert run(["chat"], stdin="hola\n")[0] == 1
+    err = capsys.readouterr().err
+    assert "cannot start" in err and "faq.yaml" in err and "only-id" in err and "Traceback" not in err
