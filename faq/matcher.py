@@ -1,9 +1,47 @@
-"""CONTRACT STUB — to be implemented (see docstrings). Do not change the public names."""
+"""Match a member's message to FAQ entries and decide what the bot should do with it.
+
+Why this design (measured on the dev set, see ``bench/bench_matcher.py``):
+
+* Members paraphrase, mix languages and misspell, so comparing whole strings (WRatio, TF-IDF on
+  characters) fails: "puedo meter a mi mujer y a mis patojos" shares almost no characters with
+  "¿Cómo inscribo a mi esposa y a mis hijos?". We compare *meanings of words* instead: every word
+  is normalised (:mod:`faq.normalize`), mapped through the admin vocabulary to a canonical term
+  (:mod:`faq.vocabulary`), else reduced to a stem (Snowball, English then Spanish, so "payments",
+  "pagos" and "familia"/"families" line up), and function words are dropped.
+* Typos ("documnets", "extrangero", "pencion") are fixed per word against the words the FAQ and
+  vocabulary actually know, with rapidfuzz, before lookup.
+* Words are weighted by IDF over entries: "igss" is everywhere and says little; "oncocrean" says
+  everything. A word the FAQ has never seen gets a high weight too, because it is evidence the
+  member asks about something the FAQ does not cover ("dental", "western union", "weather").
+* An entry's score blends how much of the *message* it explains (coverage — rejects off-topic
+  input) with how much of its best *phrasing* the message hits (precision — lets long stories
+  that mention the right things through), plus fuzzy similarity of the whole strings
+  (rapidfuzz ``token_set_ratio``) as a small tie-breaker.
+* "answer" needs a score floor AND a margin over the runner-up; near-ties become "suggest" with
+  only the candidates close to the best; otherwise "escalate".
+
+Everything derived from the FAQ is computed once in ``__init__``; :meth:`Matcher.match` only
+reads it, so one matcher can serve many threads. Scoring cost is bounded by an inverted index:
+very common words only re-score phrasings already found through rarer words.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
+
+import snowballstemmer
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from faq.language import STOPWORDS, detect_language
+from faq.model import Faq
+from faq.normalize import clean, expand
+from faq.smalltalk import classify_smalltalk
+from faq.vocabulary import Vocabulary
 
 Decision = Literal["answer", "suggest", "escalate", "smalltalk"]
 
@@ -31,3 +69,277 @@ class MatchResult:
     candidates: tuple[Candidate, ...]
     # "greeting" | "thanks" | "goodbye" | "human" | None. "human" comes with decision "escalate".
     smalltalk: str | None = None
+
+
+#: Tuned on half of tests/data/dev-queries.tsv and checked on the other half (see bench).
+DEFAULT_THRESHOLDS = Thresholds(answer=38.0, suggest=30.0, margin=3.0)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Scoring knobs. Module defaults are the tuned values; tests and the bench may vary them."""
+
+    coverage: float = 0.5  # exponent of message coverage (share of the message a phrasing explains)
+    precision: float = 0.5  # exponent of phrasing precision (share of the phrasing the message hits)
+    entry_blend: float = 0.6  # geometric weight of whole-entry coverage (all phrasings pooled)
+    fuzzy: float = 0.15  # weight of rapidfuzz token_set_ratio on the best phrasing (tie-breaker)
+    unknown: float = 2.0  # weight of a never-seen word, as a multiple of the IDF of a rare word
+    suggest_window: float = 8.0  # suggestions must be within this many points of the best
+    common_df: float = 0.25  # words in more than this share of entries don't open candidates
+    story_terms: float = 5.0  # beyond this many terms, unknown words count less (narrative, not topic)
+    shortlist: int = 40  # entries fully scored after the cheap phrasing pass
+
+
+DEFAULT_WEIGHTS = Weights()
+
+_ES = snowballstemmer.stemmer("spanish")
+_EN = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """English then Spanish Snowball stem: one key for "payments"/"payment" and "pagos"/"pago".
+
+    Running both is crude but language-blind, which is what Spanglish needs; both stemmers leave
+    words of the other language mostly intact.
+    """
+    if word.isdigit() or len(word) < 4:
+        return word
+    return _ES.stemWord(_EN.stemWord(word))
+
+
+class _Analyzer:
+    """Turns text into index terms: canonical vocabulary terms ("=hijo") or word stems."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.abbreviations: Mapping[str, str] = vocabulary.abbreviations
+        self.lookup: Mapping[str, str] = vocabulary.lookup
+        self.max_phrase = vocabulary.max_phrase
+        by_stem: dict[str, str] = {}
+        clashes: set[str] = set()
+        for term, canonical in vocabulary.lookup.items():
+            if " " in term:
+                continue
+            key = stem(term)
+            if by_stem.get(key, canonical) != canonical:
+                clashes.add(key)
+            by_stem.setdefault(key, canonical)
+        # A stem shared by two canonicals is ambiguous: only exact words decide those.
+        self.by_stem = {k: v for k, v in by_stem.items() if k not in clashes}
+
+    def words(self, text: str) -> list[str]:
+        return expand(clean(text).split(), self.abbreviations)
+
+    def terms(self, words: list[str]) -> list[str]:
+        out: list[str] = []
+        i, n = 0, len(words)
+        while i < n:
+            for size in range(min(self.max_phrase, n - i), 1, -1):
+                canonical = self.lookup.get(" ".join(words[i:i + size]))
+                if canonical:
+                    out.append("=" + canonical)
+                    i += size
+                    break
+            else:
+                w = words[i]
+                i += 1
+                canonical = self.lookup.get(w)
+                if canonical:
+                    out.append("=" + canonical)
+                elif w in STOPWORDS:
+                    continue
+                else:
+                    key = stem(w)
+                    canonical = self.by_stem.get(key)
+                    out.append("=" + canonical if canonical else key)
+        return out
+
+
+class Matcher:
+    """Scores messages against one loaded FAQ. Build once per FAQ load; ``match`` is thread-safe.
+
+    ``suggestions(result)`` returns the entry ids worth offering as "did you mean" buttons: the
+    candidates of a "suggest" result within :attr:`Weights.suggest_window` points of the best and
+    above the suggest threshold (an empty list for any other decision).
+    """
+
+    def __init__(self, faq: Faq, vocabulary: Vocabulary | None = None,
+                 thresholds: Thresholds = DEFAULT_THRESHOLDS, weights: Weights = DEFAULT_WEIGHTS) -> None:
+        self.faq = faq
+        self.vocabulary = vocabulary or Vocabulary.empty()
+        self.thresholds = thresholds
+        self.weights = weights
+        self._an = _Analyzer(self.vocabulary)
+
+        entry_ids: list[str] = []
+        phr_entry: list[int] = []  # phrasing -> entry index
+        phr_terms: list[frozenset[str]] = []
+        phr_text: list[str] = []  # canonical-term string, for the fuzzy tie-breaker
+        entry_terms: list[set[str]] = []
+        known: set[str] = set()
+        for e_idx, entry in enumerate(faq.entries):
+            entry_ids.append(entry.id)
+            pooled: set[str] = set()
+            for _lang, text in entry.phrasings():
+                words = self._an.words(text)
+                known.update(w for w in words if not w.isdigit())
+                terms = self._an.terms(words)
+                if not terms:
+                    continue
+                phr_entry.append(e_idx)
+                phr_terms.append(frozenset(terms))
+                phr_text.append(" ".join(terms))
+                pooled.update(terms)
+            entry_terms.append(pooled)
+        for term in self.vocabulary.lookup:
+            known.update(term.split())
+
+        n = max(len(entry_ids), 1)
+        df: dict[str, int] = {}
+        for pooled in entry_terms:
+            for t in pooled:
+                df[t] = df.get(t, 0) + 1
+        self._idf = {t: math.log(1.0 + n / d) for t, d in df.items()}
+        self._unknown_w = math.log(1.0 + 2.0 * n) * weights.unknown
+        self._common = {t for t, d in df.items() if d > weights.common_df * n and d > 1}
+
+        postings: dict[str, list[int]] = {}
+        for p, terms in enumerate(phr_terms):
+            for t in terms:
+                postings.setdefault(t, []).append(p)
+        self._postings = {t: tuple(ps) for t, ps in postings.items()}
+        self._phr_entry = tuple(phr_entry)
+        self._phr_terms = tuple(phr_terms)
+        self._phr_text = tuple(phr_text)
+        self._phr_mass = tuple(sum(self._idf[t] for t in terms) for terms in phr_terms)
+        self._entry_terms = tuple(frozenset(s) for s in entry_terms)
+        self._entry_ids = tuple(entry_ids)
+        self._known = frozenset(known)
+        by_initial: dict[str, list[str]] = {}
+        for word in sorted(known):
+            by_initial.setdefault(word[0], []).append(word)
+        self._known_by_initial = {k: tuple(v) for k, v in by_initial.items()}
+        self._known_short = {k: tuple(w for w in v if len(w) == 4) for k, v in by_initial.items()}
+
+    # -- query analysis ---------------------------------------------------------------------
+    def _correct(self, word: str) -> str:
+        """Replace a misspelt word by the closest word the FAQ or vocabulary knows, if close."""
+        if word in self._known or word in STOPWORDS or word.isdigit() or len(word) < 3:
+            return word
+        # Typos keep the first letter and cost one edit per ~4 letters (a swap is one edit:
+        # "documnets"); stricter than a ratio, so "exchange" does not become "change".
+        # Three-letter words are only completed ("igs" -> "igss"), never changed ("hoy" != "hay").
+        max_edits = 1 if len(word) <= 6 else 2
+        pool = self._known_short if len(word) <= 3 else self._known_by_initial
+        best = process.extractOne(word, pool.get(word[0], ()),
+                                  scorer=OSA.distance, score_cutoff=max_edits)
+        return best[0] if best else word
+
+    def analyze(self, text: str) -> list[str]:
+        """Index terms of a message, after typo correction (public for debugging and tests)."""
+        return self._an.terms([self._correct(w) for w in self._an.words(text)])
+
+    # -- scoring ----------------------------------------------------------------------------
+    def scores(self, text: str) -> list[Candidate]:
+        """Every entry with a non-zero score, best first (scores rounded to one decimal)."""
+        terms = set(self.analyze(text))
+        if not terms:
+            return []
+        w = self.weights
+        # In a short message an unknown word is probably the topic ("dental", "afore"); in a long
+        # story most unknown words are narrative ("my cousin sent me a video"), so they weigh less.
+        unknown_w = self._unknown_w * min(1.0, w.story_terms / len(terms))
+        weight = {t: self._idf.get(t, unknown_w) for t in terms}
+        q_mass = sum(weight.values())
+        known_terms = sorted((t for t in terms if t in self._postings), key=lambda t: -self._idf[t])
+        rare = [t for t in known_terms if t not in self._common]
+        common = [t for t in known_terms if t in self._common]
+
+        hit: dict[int, float] = {}
+        for t in rare:
+            wt = weight[t]
+            for p in self._postings[t]:
+                hit[p] = hit.get(p, 0.0) + wt
+        if not hit and common:  # only common words: let the rarest of them open candidates
+            t = common.pop(0)
+            for p in self._postings[t]:
+                hit[p] = weight[t]
+        for t in common:
+            wt = weight[t]
+            post = self._postings[t]
+            if len(post) < len(hit):
+                for p in post:
+                    if p in hit:
+                        hit[p] += wt
+            else:
+                for p in hit:
+                    if t in self._phr_terms[p]:
+                        hit[p] += wt
+
+        best_phr: dict[int, tuple[float, int]] = {}
+        for p, inter in hit.items():
+            s = (inter / q_mass) ** w.coverage * (inter / self._phr_mass[p]) ** w.precision
+            e = self._phr_entry[p]
+            if s > best_phr.get(e, (-1.0, -1))[0]:
+                best_phr[e] = (s, p)
+
+        # Pooled coverage and the fuzzy tie-breaker only for the entries that can still win: with
+        # a big FAQ, common words reach thousands of entries and these are the costly parts.
+        shortlist = sorted(best_phr.items(), key=lambda item: -item[1][0])[:w.shortlist]
+        query_text = " ".join(sorted(terms))
+        out: list[Candidate] = []
+        for e, (s, p) in shortlist:
+            pooled = self._entry_terms[e]
+            cover = sum(weight[t] for t in terms if t in pooled) / q_mass
+            total = s ** (1.0 - w.entry_blend) * cover ** w.entry_blend
+            if w.fuzzy:
+                fz = fuzz.token_set_ratio(query_text, self._phr_text[p]) / 100.0
+                total = (1.0 - w.fuzzy) * total + w.fuzzy * fz * math.sqrt(total)
+            out.append(Candidate(self._entry_ids[e], round(100.0 * total, 1)))
+        out.sort(key=lambda c: (-c.score, c.entry_id))
+        return out
+
+    def match(self, text: str) -> MatchResult:
+        """Classify ``text`` and decide: smalltalk, answer, suggest or escalate (see module doc)."""
+        lang = detect_language(text)
+        kind = classify_smalltalk(text)
+        if kind == "human":
+            return MatchResult(text, "escalate", lang, None, 0.0, (), smalltalk="human")
+        if kind is not None:
+            return MatchResult(text, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
+        ranked = self.scores(text)
+        top = tuple(ranked[:3])
+        if not top:
+            return MatchResult(text, "escalate", lang, None, 0.0, ())
+        best = top[0]
+        runner_up = top[1].score if len(top) > 1 else 0.0
+        th = self.thresholds
+        if best.score >= th.answer and best.score - runner_up >= th.margin:
+            decision: Decision = "answer"
+        elif best.score >= th.suggest:
+            decision = "suggest"
+        else:
+            decision = "escalate"
+        return MatchResult(text, decision, lang, best.entry_id, best.score, top)
+
+    def suggestions(self, result: MatchResult) -> list[str]:
+        """Entry ids to offer as "did you mean" buttons for a "suggest" result, best first."""
+        if result.decision != "suggest" or not result.candidates:
+            return []
+        floor = max(self.thresholds.suggest, result.candidates[0].score - self.weights.suggest_window)
+        return [c.entry_id for c in result.candidates if c.score >= floor]
+
+
+def thresholds_from_settings(answer: float | None, suggest: float | None, margin: float | None,
+                             base: Thresholds = DEFAULT_THRESHOLDS) -> Thresholds:
+    """Thresholds with any configured override (``PUENTE_*_THRESHOLD``/``_MARGIN``) applied."""
+    return Thresholds(
+        answer=base.answer if answer is None else answer,
+        suggest=base.suggest if suggest is None else suggest,
+        margin=base.margin if margin is None else margin,
+    )
+
+
+def top_ids(candidates: Iterable[Candidate]) -> list[str]:
+    """Entry ids of ``candidates`` in order (small helper for callers and tests)."""
+    return [c.entry_id for c in candidates]

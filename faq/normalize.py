@@ -43,12 +43,16 @@ _NON_WORD_RE = re.compile(r"[^a-z0-9ñ]+")
 _RUN_RE = re.compile(r"([a-zñ])\1{2,}")
 
 
+_ENYE = "\ue000"  # private-use placeholder: no member text contains it after control stripping
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ue000\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
 def _strip_accents(text: str) -> str:
     """Remove accents but keep ñ: "año" and "ano" are different words, though members type both."""
-    text = text.replace("ñ", "\0").replace("Ñ", "\0")
+    text = text.replace("ñ", _ENYE).replace("Ñ", _ENYE)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("\0", "ñ")
+    return stripped.replace(_ENYE, "ñ")
 
 
 def clean(text: str) -> str:
@@ -61,6 +65,7 @@ def clean(text: str) -> str:
     text = text[:MAX_CHARS]
     text = _TAG_RE.sub(" ", text)
     text = _ENTITY_RE.sub(" ", text)
+    text = _CONTROL_RE.sub(" ", text)
     text = _strip_accents(text.casefold())
     text = _APOSTROPHE_RE.sub("", text)
     text = _NON_WORD_RE.sub(" ", text)  # emoji, punctuation and control characters become spaces

@@ -151,7 +151,8 @@ def _synonyms(node: yaml.Node, out: _Collector) -> dict[str, tuple[str, ...]]:
             out.add(key_node, "canonical term is empty after removing punctuation", entry=key, fld=fld)
             continue
         if not isinstance(value_node, yaml.SequenceNode):
-            out.add(value_node, f"must be a list of terms like [a, b], got {_describe(value_node)}", entry=key, fld=here)
+            out.add(value_node, f"must be a list of terms like [a, b], got {_describe(value_node)}",
+                    entry=key, fld=here)
             continue
         if not value_node.value:
             out.add(value_node, "list of terms is empty", entry=key, fld=here)

@@ -1,0 +1,41 @@
+"""Language detection: grammar words decide, borrowed nouns don't."""
+
+from __future__ import annotations
+
+import pytest
+
+from faq.language import detect_language
+
+
+@pytest.mark.parametrize("text", [
+    "como me inscribo al igss desde usa",
+    "q beneficios tengo si pago el igss desde aca",
+    "mi mom puede ser beneficiary del igss migrante",
+    "necesito un appointment en el consulado para el igss?",
+    "¿Cuánto cuesta?",
+])
+def test_spanish_and_spanglish_are_spanish(text: str) -> None:
+    assert detect_language(text) == "es"
+
+
+@pytest.mark.parametrize("text", [
+    "how do i pay my igss fee from the us",
+    "does igss cover c-section",
+    "can u tell me the phone number pls",
+])
+def test_english(text: str) -> None:
+    assert detect_language(text) == "en"
+
+
+def test_no_evidence_falls_back_to_default() -> None:
+    assert detect_language("IGSS", default="en") == "en"
+    assert detect_language("IGSS") == "es"
+    assert detect_language("👍", default="en") == "en"
+
+
+def test_spanish_only_letters_break_ties() -> None:
+    assert detect_language("pensión", default="en") == "es"
+
+
+def test_bad_default_is_spanish() -> None:
+    assert detect_language("igss", default="fr") == "es"

@@ -1,0 +1,68 @@
+"""Normalisation: what members type on phones must compare equal to clean text."""
+
+from __future__ import annotations
+
+from faq.normalize import clean, normalize, tokens
+
+
+def test_case_and_accents_are_folded_but_enye_is_kept() -> None:
+    assert normalize("¿CUÁNTO Cuesta el Seguro?") == "cuanto cuesta el seguro"
+    assert normalize("Año") == "año"
+
+
+def test_emphasis_runs_collapse_but_real_double_letters_stay() -> None:
+    assert normalize("holaaaa") == "hola"
+    assert normalize("graciasssss") == "gracias"
+    assert normalize("llamar al carro") == "llamar al carro"
+    assert normalize("free") == "free"
+
+
+def test_spanish_and_english_abbreviations_expand() -> None:
+    assert normalize("q onda xq no pa mi mama tmb") == "que onda porque no para mi mama tambien"
+    assert normalize("pls thx u ur info") == "please thanks you your informacion"
+    assert normalize("ntp") == "no te preocupes"
+
+
+def test_abbreviations_only_expand_whole_words() -> None:
+    assert normalize("quetzal xela") == "quetzal xela"
+
+
+def test_custom_abbreviation_table_is_used() -> None:
+    assert normalize("q tal", {"q": "que"}) == "que tal"
+    assert normalize("q tal", {}) == "q tal"
+
+
+def test_emoji_and_punctuation_are_dropped() -> None:
+    assert normalize("👍👍 ok!!! ¿sí?") == "ok si"
+
+
+def test_control_characters_are_dropped() -> None:
+    assert normalize("hola\x00\x07mundo\u200b\tya") == "hola mundo ya"
+
+
+def test_html_tags_and_entities_are_removed() -> None:
+    assert normalize("<b>hola</b>&nbsp;<i>mundo</i>") == "hola mundo"
+
+
+def test_apostrophes_join_words() -> None:
+    assert normalize("what's the igss") == "whats the igss"
+
+
+def test_long_input_is_bounded() -> None:
+    out = normalize("a" * 10 + " palabra" * 1000)
+    assert len(out) <= 4096
+    assert out.startswith("a palabra")
+
+
+def test_empty_and_blank() -> None:
+    assert normalize("") == ""
+    assert normalize("   \n\t ") == ""
+    assert tokens("") == []
+
+
+def test_tokens_are_normalised_words() -> None:
+    assert tokens("Hola, ¿q tal?") == ["hola", "que", "tal"]
+
+
+def test_clean_does_not_expand() -> None:
+    assert clean("q onda") == "q onda"

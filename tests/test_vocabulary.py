@@ -1,0 +1,116 @@
+"""Vocabulary loading: every problem reported at once, each naming file, line, term and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from faq.errors import FaqLoadError
+from faq.vocabulary import Vocabulary, load_vocabulary
+
+BUNDLED = Path(__file__).resolve().parent.parent / "faq" / "data" / "vocabulary.yaml"
+
+
+def _load(tmp_path: Path, text: str) -> Vocabulary:
+    path = tmp_path / "vocab.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_vocabulary(path)
+
+
+def _problems(tmp_path: Path, text: str) -> list:
+    with pytest.raises(FaqLoadError) as info:
+        _load(tmp_path, text)
+    for p in info.value.problems:
+        assert p.file.endswith("vocab.yaml")
+    return info.value.problems
+
+
+def test_bundled_vocabulary_loads() -> None:
+    vocab = load_vocabulary(BUNDLED)
+    assert vocab.canonical("patojos") == "hijo"
+    assert vocab.canonical("kids") == "hijo"
+    assert vocab.canonical("sign up") == "inscribir"
+    assert vocab.abbreviations["q"] == "que"
+
+
+def test_terms_are_normalised(tmp_path: Path) -> None:
+    vocab = _load(tmp_path, "synonyms:\n  Niño: [BEBÉ, 'Sign-Up']\n")
+    assert vocab.canonical("bebe") == "niño"
+    assert vocab.canonical("sign up") == "niño"
+    assert vocab.canonical("niño") == "niño"
+
+
+def test_vocabulary_is_immutable(tmp_path: Path) -> None:
+    vocab = _load(tmp_path, "synonyms:\n  hijo: [kid]\n")
+    with pytest.raises(TypeError):
+        vocab.lookup["x"] = "y"  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        vocab.path = "other"  # type: ignore[misc]
+
+
+def test_empty_vocabulary() -> None:
+    empty = Vocabulary.empty()
+    assert empty.lookup == {} and empty.abbreviations == {}
+
+
+def test_bad_yaml_reports_line(tmp_path: Path) -> None:
+    (problem,) = _problems(tmp_path, "synonyms:\n  hijo: [kid, kids\n  esposa: [wife]\n")
+    assert "YAML" in problem.message
+    assert problem.line is not None
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(FaqLoadError) as info:
+        load_vocabulary(tmp_path / "nope.yaml")
+    assert "not found" in info.value.problems[0].message
+
+
+def test_empty_list_of_terms(tmp_path: Path) -> None:
+    (problem,) = _problems(tmp_path, "synonyms:\n  hijo: []\n")
+    assert (problem.entry, problem.field, problem.line) == ("hijo", "synonyms.hijo", 2)
+
+
+def test_empty_expansion(tmp_path: Path) -> None:
+    (problem,) = _problems(tmp_path, "abbreviations:\n  q: ''\n")
+    assert (problem.entry, problem.field, problem.line) == ("q", "abbreviations", 2)
+
+
+def test_missing_terms_value(tmp_path: Path) -> None:
+    (problem,) = _problems(tmp_path, "synonyms:\n  hijo:\n")
+    assert (problem.entry, problem.field) == ("hijo", "synonyms.hijo")
+
+
+def test_duplicate_term_mapped_to_two_canonicals(tmp_path: Path) -> None:
+    (problem,) = _problems(tmp_path, "synonyms:\n  hijo: [kid]\n  esposa: [wife, Kid]\n")
+    assert (problem.entry, problem.field, problem.line) == ("kid", "synonyms.esposa", 3)
+    assert "hijo" in problem.message and "line 2" in problem.message
+
+
+def test_duplicate_key(tmp_path: Path) -> None:
+    (problem,) = _problems(tmp_path, "synonyms:\n  hijo: [kid]\n  hijo: [kids]\n")
+    assert (problem.entry, problem.line) == ("hijo", 3)
+
+
+def test_wrong_types(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, "synonyms:\n  hijo: kid\n  esposa: [wife, 3, {a: b}]\n"
+                                   "abbreviations: [q, que]\n")
+    where = {(p.entry, p.field, p.line) for p in problems}
+    assert ("hijo", "synonyms.hijo", 2) in where
+    assert sum(1 for p in problems if p.entry == "esposa" and p.field == "synonyms.esposa") == 2
+    assert (None, "abbreviations", 4) in where
+
+
+def test_unknown_section_and_top_level_type(tmp_path: Path) -> None:
+    (problem,) = _problems(tmp_path, "synonym:\n  hijo: [kid]\n")
+    assert (problem.field, problem.line) == ("synonym", 1)
+    (problem,) = _problems(tmp_path, "- a\n- b\n")
+    assert "mapping" in problem.message
+
+
+def test_every_problem_is_listed(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, "abbreviations:\n  q: ''\n  two words: x\n"
+                                   "synonyms:\n  hijo: []\n  esposa: [wife]\n  mujer: [wife]\n")
+    assert len(problems) == 4
+    assert [p.line for p in problems] == sorted(p.line for p in problems)
+    assert all(p.entry and p.field for p in problems)
