@@ -8,6 +8,7 @@
     python bot.py faq import CSV --out PATH
     python bot.py faq export PATH --csv OUT
     python bot.py faq gaps        what members ask that the FAQ does not answer
+    python bot.py faq drafts [--csv OUT]   FAQ drafts staff promoted from answered tickets
     python bot.py export-messages OUT.csv
 
 Configuration comes only from environment variables (see README.md and .env.example).
@@ -204,6 +205,19 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
             write_csv(faq, args.csv)
             print(f"Exported {len(faq)} entries from {args.path} to {args.csv}.")
         return 0
+    if args.faq_command == "drafts":
+        from desk.drafts import export_drafts_csv, format_drafts
+        from storage.drafts import list_drafts
+        from storage.store import Store
+
+        with Store(settings.db_path) as store:
+            drafts = store.call_sync(list_drafts)
+        if args.csv:
+            n = export_drafts_csv(drafts, args.csv)
+            print(f"Exported {n} draft(s) to {args.csv} (spreadsheet layout: fill the other language, then import).")
+        else:
+            print(format_drafts(drafts) if drafts else "No FAQ drafts yet (staff create them with /promote N).")
+        return 0
     if args.faq_command == "gaps":
         from storage import conversations as conv
         from storage.store import Store
@@ -253,6 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--csv", type=Path, required=True)
     gaps = fsub.add_parser("gaps", help="questions members asked that the FAQ did not answer")
     gaps.add_argument("--limit", type=int, default=50)
+
+    drafts = fsub.add_parser("drafts", help="FAQ drafts staff made from answered tickets (/promote)")
+    drafts.add_argument("--csv", type=Path, help="export them in the spreadsheet layout")
 
     em = sub.add_parser("export-messages", help="export the conversation log to CSV")
     em.add_argument("out", type=Path)

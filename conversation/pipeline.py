@@ -32,6 +32,10 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 MAX_SUGGESTIONS = 3
+# What a member may send that staff can read or hear when the bot cannot (stickers are just mood).
+ATTACHABLE_MEDIA = frozenset(
+    {"photo", "voice", "audio", "video", "video_note", "document", "animation", "location", "contact"}
+)
 
 
 @dataclass(frozen=True)
@@ -49,13 +53,29 @@ class Desk(Protocol):
     """Where escalations go (the staff desk). The pipeline only asks; the desk decides how."""
 
     async def escalate(
-        self, member: Member, *, lang: str, question: str, candidates: Sequence[Candidate], reason: str
+        self,
+        member: Member,
+        *,
+        lang: str,
+        question: str,
+        candidates: Sequence[Candidate],
+        reason: str,
+        kind: str = "text",
+        file_id: str | None = None,
+        message_id: int | None = None,
     ) -> str:
         """Open (or add to) the member's ticket; return the notice to show the member."""
         ...
 
     async def follow_up(
-        self, member: Member, *, lang: str, text: str, kind: str = "text", file_id: str | None = None
+        self,
+        member: Member,
+        *,
+        lang: str,
+        text: str,
+        kind: str = "text",
+        file_id: str | None = None,
+        message_id: int | None = None,
     ) -> str | None:
         """If the member has an open ticket, add this message to it and return the notice to show
         (``""`` for "added, say nothing"); return None when there is no open ticket."""
@@ -65,8 +85,19 @@ class Desk(Protocol):
 class NoDesk:
     """No staff group configured: escalations are recorded in the log for admins to review."""
 
+    accepts_media = False
+
     async def escalate(
-        self, member: Member, *, lang: str, question: str, candidates: Sequence[Candidate], reason: str
+        self,
+        member: Member,
+        *,
+        lang: str,
+        question: str,
+        candidates: Sequence[Candidate],
+        reason: str,
+        kind: str = "text",
+        file_id: str | None = None,
+        message_id: int | None = None,
     ) -> str:
         _ = Translator(lang)
         return _(
@@ -75,7 +106,14 @@ class NoDesk:
         )
 
     async def follow_up(
-        self, member: Member, *, lang: str, text: str, kind: str = "text", file_id: str | None = None
+        self,
+        member: Member,
+        *,
+        lang: str,
+        text: str,
+        kind: str = "text",
+        file_id: str | None = None,
+        message_id: int | None = None,
     ) -> str | None:
         return None
 
@@ -255,7 +293,9 @@ class Pipeline:
         # A member who already has an open ticket: the message joins it instead of opening another.
         notice = None
         if decision not in ("smalltalk",) or result.smalltalk == "human":
-            notice = await self.desk.follow_up(member, lang=lang, text=text, kind=kind, file_id=file_id)
+            notice = await self.desk.follow_up(
+                member, lang=lang, text=text, kind=kind, file_id=file_id, message_id=telegram_message_id
+            )
         if notice is not None:
             if decision == "answer" and result.best_id:
                 answer = await self._send_answer(member, result.best_id, lang, in_reply_to=inbound_id)
@@ -284,7 +324,14 @@ class Pipeline:
         else:
             reason = "human" if result.smalltalk == "human" else "no-match"
             notice = await self.desk.escalate(
-                member, lang=lang, question=text, candidates=result.candidates, reason=reason
+                member,
+                lang=lang,
+                question=text,
+                candidates=result.candidates,
+                reason=reason,
+                kind=kind,
+                file_id=file_id,
+                message_id=telegram_message_id,
             )
             replies.append(await self._out(member, Reply(notice), in_reply_to=inbound_id, decision="escalate"))
             decision = "escalate"
@@ -458,7 +505,8 @@ class Pipeline:
         file_id: str | None = None,
         telegram_message_id: int | None = None,
     ) -> list[Reply]:
-        """Stickers, photos, voice notes…: logged; joined to an open ticket; otherwise ask for text."""
+        """Stickers, photos, voice notes…: logged; joined to the member's ticket, or opening one when a
+        staff desk exists (staff can read a receipt or hear a voice note); otherwise ask for text."""
         if caption and caption.strip():
             # A photo with a caption is a question with an attachment: treat the caption as the text.
             return await self.handle_text(
@@ -466,7 +514,25 @@ class Pipeline:
             )
         row, inbound_id = await self._inbound(member, f"[{kind}]", kind, telegram_message_id=telegram_message_id)
         lang = self._fallback_lang(row, member)
-        notice = await self.desk.follow_up(member, lang=lang, text="", kind=kind, file_id=file_id)
+        notice = await self.desk.follow_up(
+            member, lang=lang, text="", kind=kind, file_id=file_id, message_id=telegram_message_id
+        )
+        if notice is None and kind in ATTACHABLE_MEDIA and getattr(self.desk, "accepts_media", True):
+            # A photo of a receipt or a voice note is a question we cannot read: a person will.
+            notice = await self.desk.escalate(
+                member,
+                lang=lang,
+                question="",
+                candidates=[],
+                reason="media",
+                kind=kind,
+                file_id=file_id,
+                message_id=telegram_message_id,
+            )
+            await self.store.call(
+                conv.record_decision, inbound_id, lang=lang, decision="escalate", faq_id=None, score=0.0, latency_ms=0.0
+            )
+            return [await self._out(member, Reply(notice), in_reply_to=inbound_id, decision="escalate")]
         if notice is not None:
             return [await self._out(member, Reply(notice), in_reply_to=inbound_id)] if notice else []
         _ = Translator(lang)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from handlers import admin, groups, member
+from handlers import admin, groups, member, staff
 from handlers.errors import on_error
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -30,6 +30,9 @@ MEDIA = (
 
 def register(app: Application) -> None:
     """Attach all handlers and the error handler to ``app``."""
+    # Staff desk first: staff-group commands and replies, Claim/Close buttons, feedback on staff
+    # answers, and the refusal of staff commands sent from private chats.
+    staff.register_staff(app)
     # Members, private chats: commands first (a deep link arrives as "/start es").
     app.add_handler(CommandHandler("start", member.start, filters=PRIVATE))
     app.add_handler(CommandHandler("help", member.help_command, filters=PRIVATE))

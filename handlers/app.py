@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
@@ -12,11 +13,13 @@ from conversation.pipeline import Pipeline
 from faq.service import FaqService, thresholds_from
 from handlers import register
 from handlers.common import Services
+from handlers.staff import start_desk, stop_desk
 from i18n import LANGUAGES, Translator
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 
+DESK_OPTIONS = "desk_options"
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 
@@ -59,20 +62,36 @@ async def set_commands(app: Application) -> None:
 
 
 async def post_init(app: Application) -> None:
+    """Open the shared services (unless the caller already did), then start the staff desk."""
     if "services" not in app.bot_data:
         app.bot_data["services"] = open_services(app.bot_data["settings"])
     await set_commands(app)
+    await start_desk(app, **app.bot_data.get(DESK_OPTIONS, {}))
     log.info("Puente is up as @%s", app.bot.username)
 
 
+async def post_stop(app: Application) -> None:
+    """Stop the staff outbox sender while the bot can still finish its current send."""
+    await stop_desk(app)
+
+
 async def post_shutdown(app: Application) -> None:
+    await stop_desk(app)
     services: Services | None = app.bot_data.pop("services", None)
     if services is not None:
         services.store.close()
 
 
-def build_application(settings: Settings, *, rate_limiter: AIORateLimiter | None = None) -> Application:
-    """The bot, configured from ``settings``; handlers are registered in handlers/__init__.py."""
+def build_application(
+    settings: Settings,
+    *,
+    rate_limiter: AIORateLimiter | None = None,
+    desk_options: dict[str, Any] | None = None,
+) -> Application:
+    """The bot, configured from ``settings``; handlers are registered in handlers/__init__.py.
+
+    ``desk_options`` go to the staff desk and its sender (tests pass a frozen clock and fast retries).
+    """
     app = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token)
@@ -80,9 +99,11 @@ def build_application(settings: Settings, *, rate_limiter: AIORateLimiter | None
         .base_file_url(file_url_for(settings.telegram_api_base_url))
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )
     app.bot_data["settings"] = settings
+    app.bot_data[DESK_OPTIONS] = dict(desk_options or {})
     register(app)
     return app

@@ -167,3 +167,48 @@ def test_broken_faq_at_start_is_explained_not_a_traceback(
     assert run(["chat"], stdin="hola\n")[0] == 1
     err = capsys.readouterr().err
     assert "cannot start" in err and "faq.yaml" in err and "only-id" in err and "Traceback" not in err
+
+
+def _seed_db(db_path: Path) -> None:
+    from storage import conversations as conv
+    from storage import drafts, tickets
+    from storage.store import Store
+
+    with Store(db_path) as store:
+
+        def seed(db) -> None:  # type: ignore[no-untyped-def]
+            asked = [("renovar pasaporte", "escalate"), ("Renovar pasaporte?", "escalate"), ("x", "answer")]
+            for text, decision in asked:
+                mid = conv.log_inbound(db, member_id=7, chat_id=7, text=text)
+                conv.record_decision(db, mid, lang="es", decision=decision, faq_id=None, score=0.0, latency_ms=1.0)
+            t = tickets.open_ticket(
+                db, member_id=7, chat_id=7, lang="es", first_name="Ana", question="¿dan lentes?", candidates=[]
+            )
+            drafts.create_draft(db, ticket_id=t["id"], lang="es", question="¿dan lentes?", answer="No, solo en casos…")
+
+        store.call_sync(seed)
+
+
+def test_faq_gaps_drafts_and_export(isolated_env: Path, tmp_path: Path) -> None:
+    _seed_db(isolated_env)
+    code, _ = run(["faq", "gaps"])
+    assert code == 0
+    code, _ = run(["faq", "drafts"])
+    assert code == 0
+    out_csv = tmp_path / "drafts.csv"
+    assert run(["faq", "drafts", "--csv", str(out_csv)])[0] == 0
+    rows = list(csv.DictReader(out_csv.open(encoding="utf-8-sig")))
+    assert rows[0]["question_es"] == "¿dan lentes?" and rows[0]["answer_es"].startswith("No, solo")
+    assert set(rows[0]) >= {"id", "category", "question_es", "question_en", "answer_es", "answer_en"}
+    messages_csv = tmp_path / "messages.csv"
+    assert run(["export-messages", str(messages_csv)])[0] == 0
+    assert len(list(csv.DictReader(messages_csv.open(encoding="utf-8-sig")))) == 3
+
+
+def test_faq_gaps_lists_unanswered_most_frequent_first(isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _seed_db(isolated_env)
+    capsys.readouterr()
+    bot.main(["faq", "gaps"])
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert lines[0].split()[0] == "2" and "pasaporte" in lines[0].lower()
+    assert not any(line.endswith(" x") for line in lines)

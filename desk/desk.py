@@ -1,0 +1,780 @@
+"""The staff desk: tickets in SQLite, cards in the staff group, answers back to members.
+
+Telegram-agnostic on purpose: handlers/staff.py turns updates into calls on :class:`StaffDesk`
+and adapts the bot to :class:`desk.sender.Transport`. Every message *to the staff group* and
+every staff answer *to a member* is written to the ``outbox`` table in the same database call
+as the ticket change it reports, and :class:`desk.sender.OutboxSender` delivers it. So a crash,
+a restart, flood control or a missing group delays a message but never drops it.
+
+Flood control towards staff, by design:
+
+* one card per ticket; later state changes *edit* the card (no new message);
+* a member's follow-up lines are collected and sent as one digest per ticket at most every
+  ``digest_delay`` (a member typing 20 lines in a minute → one or two group messages);
+* a member can open at most ``max_new_tickets`` tickets per ``new_ticket_window``; beyond
+  that new questions join their latest ticket (reopening it) instead of making new cards;
+* the member is told "added to your request" at most once per ``notice_interval``.
+
+Pending digests live in memory (a dict of ticket → due time) but the messages they will show
+are in ``ticket_messages`` with ``relayed = 0``; :meth:`StaffDesk.recover` reschedules them
+after a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from conversation.replies import Button
+from desk import cards
+from desk.cards import KIND_CONTEXT, KIND_NOTE, KIND_REASON, FaqTitle
+from desk.hours import OfficeHours, availability_notice
+from desk.sender import (
+    Blocked,
+    ChatGone,
+    Clock,
+    MessageGone,
+    Prepared,
+    SendError,
+    strip_meta,
+    utcnow,
+)
+from i18n import Translator
+from storage import conversations as conv
+from storage import drafts as drafts_db
+from storage import outbox
+from storage import tickets as tk
+from storage.store import Store, iso_utc
+
+log = logging.getLogger(__name__)
+
+#: Member media that Telegram can copy into the group with a caption.
+CAPTIONED = frozenset({"photo", "document", "voice", "audio", "video", "animation"})
+#: Bot API method to re-send a member's file by file_id when we do not know its message id.
+SEND_BY_FILE = {
+    "photo": ("sendPhoto", "photo"),
+    "document": ("sendDocument", "document"),
+    "voice": ("sendVoice", "voice"),
+    "audio": ("sendAudio", "audio"),
+    "video": ("sendVideo", "video"),
+    "animation": ("sendAnimation", "animation"),
+    "sticker": ("sendSticker", "sticker"),
+    "video_note": ("sendVideoNote", "video_note"),
+}
+CONTEXT_SKIP_KINDS = frozenset({"callback", "command"})
+#: A staff reply starting with this is an internal note: recorded on the ticket, not sent to the member.
+INTERNAL_PREFIX = "//"
+KIND_INTERNAL = "internal"
+
+
+def markup(rows: Sequence[Sequence[Button]]) -> dict[str, Any]:
+    """Inline keyboard as Bot API JSON (stored in the outbox, so no telegram objects)."""
+    return {"inline_keyboard": [[{"text": b.label, "callback_data": b.data} for b in row] for row in rows]}
+
+
+def _relayed_by_copy(msg: dict[str, Any]) -> bool:
+    """Member media with a file or message id is copied to the group on its own, not put in a digest."""
+    return (msg.get("kind") or "text") != "text" and bool(msg.get("file_id") or msg.get("telegram_message_id"))
+
+
+def _is_thread_message(msg: dict[str, Any]) -> bool:
+    return msg.get("kind") not in (KIND_CONTEXT, KIND_REASON)
+
+
+class StaffDesk:
+    """Implements the pipeline's ``Desk`` protocol, plus what staff do in the group.
+
+    Construct it with :meth:`from_settings`; set ``wake`` to the sender's ``wake`` so queued
+    messages go out at once. Every method is safe to call concurrently: each change to the
+    database is one ``store.call`` on the Store's single thread.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        staff_chat_id: int,
+        staff_language: str = "es",
+        staff_label: str = "",
+        hours: OfficeHours | None = None,
+        faq_title: FaqTitle | None = None,
+        clock: Clock = utcnow,
+        expected_wait: timedelta = timedelta(hours=2),
+        digest_delay: timedelta = timedelta(seconds=60),
+        notice_interval: timedelta = timedelta(minutes=10),
+        max_new_tickets: int = 3,
+        new_ticket_window: timedelta = timedelta(hours=1),
+        context_lines: int = 4,
+    ) -> None:
+        self.store = store
+        self.staff_chat_id = staff_chat_id
+        self.staff_language = staff_language
+        self.staff_label = staff_label
+        self.hours = hours or OfficeHours()
+        self.faq_title = faq_title
+        self.clock = clock
+        self.expected_wait = expected_wait
+        self.digest_delay = digest_delay
+        self.notice_interval = notice_interval
+        self.max_new_tickets = max_new_tickets
+        self.new_ticket_window = new_ticket_window
+        self.context_lines = context_lines
+        self.wake: Callable[[], None] = lambda: None
+        self._digest_due: dict[int, datetime] = {}
+        self._last_notice: dict[int, datetime] = {}
+
+    @classmethod
+    def from_settings(
+        cls, settings: Any, store: Store, *, faq_title: FaqTitle | None = None, clock: Clock = utcnow, **kw: Any
+    ) -> StaffDesk:
+        if settings.staff_chat_id is None:
+            raise ValueError("PUENTE_STAFF_CHAT_ID is not set: there is no staff group to escalate to")
+        return cls(
+            store,
+            staff_chat_id=settings.staff_chat_id,
+            staff_language=settings.staff_language,
+            staff_label=settings.staff_label,
+            hours=OfficeHours.from_settings(settings),
+            faq_title=faq_title,
+            clock=clock,
+            **kw,
+        )
+
+    # ================================================================== member side (Desk protocol)
+    async def escalate(
+        self,
+        member: Any,
+        *,
+        lang: str,
+        question: str,
+        candidates: Sequence[Any],
+        reason: str,
+        kind: str = "text",
+        file_id: str | None = None,
+        message_id: int | None = None,
+    ) -> str:
+        """Open a ticket (or add to the member's active one); return the notice for the member.
+
+        ``kind``/``file_id``/``message_id`` let a photo, voice note or document open a ticket too.
+        """
+        now = self.clock()
+        cands = [_candidate_dict(c) for c in candidates][:5]
+        since = now - self.new_ticket_window
+
+        def work(db: Any) -> tuple[str, dict[str, Any], int]:
+            outcome = "joined"
+            active = tk.active_ticket(db, member.id)
+            if active is None:
+                recent = db.execute(
+                    "SELECT COUNT(*) FROM tickets WHERE member_id = ? AND created_at >= ?",
+                    [member.id, iso_utc(since)],
+                ).fetchone()[0]
+                if recent >= self.max_new_tickets:
+                    latest = _latest_ticket(db, member.id)
+                    if latest is not None:
+                        active = tk.transition(db, latest["id"], "open", now=now)
+                        tk.add_ticket_message(db, active["id"], author="system", kind=KIND_NOTE, now=now, relayed=True,
+                                              text="reopened: new question while over the per-member ticket limit")
+                        outcome = "limited"
+            if active is not None:
+                tm = tk.add_ticket_message(
+                    db, active["id"], author="member", text=question, kind=kind, file_id=file_id,
+                    telegram_message_id=message_id, author_id=member.id, author_name=member.first_name, now=now,
+                )
+                return outcome, active, tm
+            ticket = tk.open_ticket(
+                db, member_id=member.id, chat_id=member.chat_id, lang=lang, first_name=member.first_name,
+                question=question or "", candidates=cands, now=now,
+            )
+            tk.add_ticket_message(db, ticket["id"], author="system", kind=KIND_REASON, text=reason, relayed=True,
+                                  now=now)
+            for msg in self._context(db, member.id, question):
+                tk.add_ticket_message(
+                    db, ticket["id"], author="member" if msg["direction"] == "in" else "system", kind=KIND_CONTEXT,
+                    text=msg.get("text") or "", relayed=True, now=now,
+                )
+            tm = tk.add_ticket_message(
+                db, ticket["id"], author="member", text=question, kind=kind, file_id=file_id,
+                telegram_message_id=message_id, author_id=member.id, author_name=member.first_name, now=now,
+            )
+            outbox.enqueue(db, chat_id=self.staff_chat_id, method="sendMessage", payload={"_ticket": ticket["id"]},
+                           ticket_id=ticket["id"], purpose="card", now=now)
+            return "new", ticket, tm
+
+        outcome, ticket, tm = await self.store.call(work)
+        _ = Translator(lang)
+        if kind != "text" and (file_id or message_id):
+            await self._enqueue_media(ticket, tm, kind=kind, file_id=file_id, message_id=message_id, caption=question,
+                                      member_chat_id=member.chat_id)
+        if outcome == "new":
+            log.info("ticket #%s opened for member %s (%s)", ticket["id"], member.id, reason)
+            self._last_notice[ticket["id"]] = now
+            self.wake()
+            return availability_notice(self.hours, now, lang, expected_wait=self.expected_wait,
+                                       ticket_id=ticket["id"])
+        log.info("escalation from member %s joined ticket #%s (%s)", member.id, ticket["id"], outcome)
+        self._schedule_digest(ticket["id"], now)
+        if outcome == "limited":
+            await self._enqueue_refresh(ticket["id"])
+        self._last_notice[ticket["id"]] = now
+        self.wake()
+        return _(
+            "I've added this to your request #{number}. A person from our team will answer you here.",
+            number=ticket["id"],
+        )
+
+    async def follow_up(
+        self,
+        member: Any,
+        *,
+        lang: str,
+        text: str,
+        kind: str = "text",
+        file_id: str | None = None,
+        message_id: int | None = None,
+    ) -> str | None:
+        """Add a message to the member's active ticket; None when they have none.
+
+        Text waits for the next digest; media is copied to the group right away (a receipt
+        photo is worth a message). The member hears "added to your request" at most once per
+        ``notice_interval`` — the other times the notice is ``""`` (say nothing).
+        """
+        now = self.clock()
+
+        def work(db: Any) -> tuple[dict[str, Any], int] | None:
+            ticket = tk.active_ticket(db, member.id)
+            if ticket is None:
+                return None
+            tm = tk.add_ticket_message(
+                db, ticket["id"], author="member", text=text, kind=kind, file_id=file_id,
+                telegram_message_id=message_id, author_id=member.id, author_name=member.first_name, now=now,
+            )
+            return ticket, tm
+
+        found = await self.store.call(work)
+        if found is None:
+            return None
+        ticket, tm = found
+        if kind != "text" and (file_id or message_id):
+            await self._enqueue_media(ticket, tm, kind=kind, file_id=file_id, message_id=message_id, caption=text,
+                                      member_chat_id=member.chat_id)
+            self.wake()
+        else:
+            self._schedule_digest(ticket["id"], now)
+        last = self._last_notice.get(ticket["id"])
+        if last is not None and now - last < self.notice_interval:
+            return ""
+        self._last_notice[ticket["id"]] = now
+        _ = Translator(lang)
+        return _(
+            "I've added this to your request #{number}. A person from our team will answer you here.",
+            number=ticket["id"],
+        )
+
+    async def feedback(self, member: Any, ticket_id: int, vote: int, *, lang: str | None = None) -> str:
+        """👍/👎 under a staff answer. 👎 reopens the ticket and tells staff; returns the member's reply.
+
+        Answered in the ticket's language unless ``lang`` is given; both the tap and the reply are
+        logged like any other member exchange.
+        """
+        now = self.clock()
+
+        def work(db: Any) -> tuple[dict[str, Any] | None, str]:
+            inbound = conv.log_inbound(db, member_id=member.id, chat_id=member.chat_id, text=f"sfb:{ticket_id}:{vote}",
+                                       kind="callback", now=now)
+            ticket = tk.get_ticket(db, ticket_id)
+            if ticket is None or ticket["member_id"] != member.id or vote not in (1, -1):
+                return None, self._feedback_text(None, vote, ticket_id, lang, db, member, inbound, now)
+            tk.add_ticket_message(db, ticket_id, author="member", kind="feedback", text="👍" if vote > 0 else "👎",
+                                  author_id=member.id, author_name=member.first_name, relayed=True, now=now)
+            if vote < 0:
+                if ticket["state"] in ("answered", "closed"):
+                    ticket = tk.transition(db, ticket_id, "open", now=now)
+                self._enqueue_note_db(db, ticket, self._note_text("thumbs-down", ticket), now)
+                outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText",
+                               payload={"_ticket": ticket_id}, ticket_id=ticket_id, purpose="refresh", now=now)
+            return ticket, self._feedback_text(ticket, vote, ticket_id, lang, db, member, inbound, now)
+
+        ticket, text = await self.store.call(work)
+        if ticket is not None and vote < 0:
+            log.info("ticket #%s reopened by the member's 👎", ticket_id)
+            self.wake()
+        return text
+
+    def _feedback_text(
+        self, ticket: dict[str, Any] | None, vote: int, ticket_id: int, lang: str | None, db: Any, member: Any,
+        inbound: int, now: datetime,
+    ) -> str:
+        _ = Translator(lang or (ticket or {}).get("lang") or _member_lang(member))
+        if ticket is None:
+            text = _("That option is no longer available. Write your question or tap /menu.")
+        elif vote > 0:
+            text = _("Thank you for your feedback!")
+        else:
+            text = _(
+                "Sorry that didn't help. I've reopened your request #{number}; a person will get back to you here.",
+                number=ticket_id,
+            )
+        conv.log_outbound(db, member_id=member.id, chat_id=member.chat_id, text=text, in_reply_to=inbound,
+                          decision="ticket", now=now)
+        return text
+
+    # ================================================================== staff side
+    def display_name(self, staff_name: str | None) -> str:
+        """What members see as the author: the generic label when configured, else the first name."""
+        _ = Translator(self.staff_language)
+        return self.staff_label or (staff_name or "").strip() or _("Staff")
+
+    async def ticket_for_reply(self, reply_to_message_id: int) -> int | None:
+        return await self.store.call(tk.ticket_for_staff_message, self.staff_chat_id, reply_to_message_id)
+
+    async def staff_reply(
+        self,
+        *,
+        reply_to_message_id: int,
+        message_id: int,
+        staff_id: int,
+        staff_name: str | None,
+        text: str,
+        text_html: str | None = None,
+        kind: str = "text",
+        file_id: str | None = None,
+        fallback_ticket_id: int | None = None,
+    ) -> int | None:
+        """A staff member replied (in the group) to a ticket's card or any of its messages.
+
+        Relays the reply to the member, prefixed with who answers, in the member's language
+        (unless it starts with ``//``: then it is an internal note for colleagues, kept on the ticket);
+        records it (ticket thread + outbound log row); marks the ticket answered. Returns the
+        ticket number, or None when the replied-to message belongs to no ticket.
+        ``fallback_ticket_id`` (the "#N" a bot message starts with) is used only when the replied-to
+        message is not mapped — e.g. a reply that raced the recording of its mapping.
+        """
+        now = self.clock()
+        shown_name = self.display_name(staff_name)
+
+        def work(db: Any) -> int | None:
+            ticket_id = tk.ticket_for_staff_message(db, self.staff_chat_id, reply_to_message_id)
+            if ticket_id is None:
+                ticket_id = fallback_ticket_id
+            if ticket_id is None:
+                return None
+            ticket = tk.get_ticket(db, ticket_id)
+            if ticket is None:
+                return None
+            internal = kind == "text" and text.lstrip().startswith(INTERNAL_PREFIX)
+            tm = tk.add_ticket_message(
+                db, ticket_id, author="staff", text=text, kind=KIND_INTERNAL if internal else kind,
+                author_id=staff_id, author_name=staff_name, file_id=file_id, telegram_message_id=message_id,
+                relayed=internal, now=now,
+            )
+            tk.map_staff_message(db, self.staff_chat_id, message_id, ticket_id)
+            if internal:
+                return ticket_id  # a note between colleagues: kept on the ticket, never sent to the member
+            if ticket["state"] == "closed":
+                ticket = tk.transition(db, ticket_id, "open", now=now)
+            if ticket["state"] != "answered":
+                tk.transition(db, ticket_id, "answered", staff_id=staff_id, staff_name=staff_name, now=now)
+            log_id = conv.log_outbound(db, member_id=ticket["member_id"], chat_id=ticket["chat_id"], text=text,
+                                       decision="staff", now=now)
+            for method, params in self._answer_calls(ticket, shown_name, message_id, text_html or cards.esc(text),
+                                                     kind):
+                outbox.enqueue(db, chat_id=ticket["chat_id"], method=method,
+                               payload={**params, "_tm": tm, "_log": log_id}, ticket_id=ticket_id, purpose="answer",
+                               now=now)
+            outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText", payload={"_ticket": ticket_id},
+                           ticket_id=ticket_id, purpose="refresh", now=now)
+            return ticket_id
+
+        ticket_id = await self.store.call(work)
+        if ticket_id is not None:
+            log.info("staff %s answered ticket #%s", staff_id, ticket_id)
+            self.wake()
+        return ticket_id
+
+    def _answer_calls(
+        self, ticket: dict[str, Any], shown_name: str, staff_message_id: int, body_html: str, kind: str
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """The Bot API call(s) that deliver one staff answer, ending with the 👍/👎 buttons."""
+        lang = ticket.get("lang") or "es"
+        prefix = cards.answer_prefix(shown_name, lang=lang)
+        buttons = markup(cards.feedback_buttons(ticket["id"], lang))
+        member_chat = ticket["chat_id"]
+        if kind == "text":
+            text = f"{prefix}\n{body_html}"
+            if cards.utf16_len(text) <= cards.TEXT_LIMIT:
+                return [("sendMessage", {"chat_id": member_chat, "text": text, "parse_mode": "HTML",
+                                         "reply_markup": buttons, "link_preview_options": {"is_disabled": True}})]
+        copy: dict[str, Any] = {"chat_id": member_chat, "from_chat_id": self.staff_chat_id,
+                                "message_id": staff_message_id, "reply_markup": buttons}
+        if kind in CAPTIONED:
+            caption = f"{prefix}\n{body_html}" if body_html else prefix
+            if cards.utf16_len(caption) <= cards.CAPTION_LIMIT:
+                return [("copyMessage", {**copy, "caption": caption, "parse_mode": "HTML"})]
+        # Too long for one message, or a kind without captions: the prefix first, then the copy.
+        return [
+            ("sendMessage", {"chat_id": member_chat, "text": prefix, "parse_mode": "HTML"}),
+            ("copyMessage", copy),
+        ]
+
+    async def act(self, action: str, ticket_id: int, *, staff_id: int, staff_name: str | None) -> str:
+        """Claim / release / close / reopen a ticket (buttons and commands); returns a staff-language reply."""
+        now = self.clock()
+        _ = Translator(self.staff_language)
+        targets = {"claim": "claimed", "release": "open", "close": "closed", "reopen": "open"}
+        if action not in targets:
+            return _("Unknown action.")
+
+        def work(db: Any) -> tuple[str, dict[str, Any] | None]:
+            ticket = tk.get_ticket(db, ticket_id)
+            if ticket is None:
+                return "missing", None
+            state = ticket["state"]
+            if action == "claim" and state == "claimed":
+                return ("mine" if ticket["staff_id"] == staff_id else "taken"), ticket
+            if action == "release" and state != "claimed":
+                return "not-claimed", ticket
+            if action == "reopen" and state in ("open", "claimed"):
+                return "already-open", ticket
+            try:
+                mine = action == "claim"
+                updated = tk.transition(db, ticket_id, targets[action], staff_id=staff_id if mine else None,
+                                        staff_name=staff_name if mine else None, now=now)
+            except tk.TicketStateError:
+                return "illegal", ticket
+            tk.add_ticket_message(db, ticket_id, author="system", kind=KIND_NOTE, author_id=staff_id,
+                                  author_name=staff_name, text=f"{action} by {staff_name or staff_id}", relayed=True,
+                                  now=now)
+            outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText", payload={"_ticket": ticket_id},
+                           ticket_id=ticket_id, purpose="refresh", now=now)
+            return "ok", updated
+
+        outcome, ticket = await self.store.call(work)
+        if outcome == "ok":
+            self.wake()
+            log.info("ticket #%s: %s by staff %s", ticket_id, action, staff_id)
+        name = cards.clip((ticket or {}).get("staff_name") or "?", 64)
+        state = cards.state_label(ticket, self.staff_language) if ticket else ""
+        messages = {
+            "missing": _("There is no request #{number}.", number=ticket_id),
+            "mine": _("You already claimed #{number}.", number=ticket_id),
+            "taken": _("#{number} is already claimed by {staff}.", number=ticket_id, staff=name),
+            "not-claimed": _("#{number} is not claimed: {state}", number=ticket_id, state=state),
+            "already-open": _("#{number} is already open.", number=ticket_id),
+            "illegal": _("#{number} cannot do that now: {state}", number=ticket_id, state=state),
+        }
+        if outcome != "ok":
+            return messages[outcome]
+        done = {
+            "claim": _("#{number} is yours. Reply to its card to answer.", number=ticket_id),
+            "release": _("#{number} is back in the queue.", number=ticket_id),
+            "close": _("#{number} closed.", number=ticket_id),
+            "reopen": _("#{number} reopened.", number=ticket_id),
+        }
+        return done[action]
+
+    async def queue_texts(self) -> list[str]:
+        """/queue: open and claimed tickets, oldest first, with their age."""
+        rows = await self.store.call(tk.list_tickets, states=("open", "claimed"), limit=50)
+        return cards.render_queue(rows, now=self.clock(), lang=self.staff_language)
+
+    async def ticket_texts(self, ticket_id: int) -> list[str]:
+        """/ticket N: the full conversation."""
+
+        def work(db: Any) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+            return tk.get_ticket(db, ticket_id), tk.ticket_messages(db, ticket_id)
+
+        ticket, messages = await self.store.call(work)
+        if ticket is None:
+            _ = Translator(self.staff_language)
+            return [_("There is no request #{number}.", number=ticket_id)]
+        return cards.render_transcript(ticket, messages, lang=self.staff_language, tz=self.hours.timezone)
+
+    async def stats_text(self) -> str:
+        """/stats: today in the office time zone."""
+        now = self.clock()
+        start, end = self.hours.day_bounds_utc(now)
+        stats = await self.store.call(tk.day_stats, start, end)
+        return cards.render_stats(stats, day=self.hours.local(now), lang=self.staff_language)
+
+    async def promote(self, ticket_id: int, *, staff_id: int) -> str:
+        """/promote N: the member's question + the latest staff answer become an FAQ draft."""
+        _ = Translator(self.staff_language)
+
+        def work(db: Any) -> tuple[str, int]:
+            ticket = tk.get_ticket(db, ticket_id)
+            if ticket is None:
+                return "missing", 0
+            answers = [m for m in tk.ticket_messages(db, ticket_id)
+                       if m["author"] == "staff" and m.get("text") and m.get("kind") != KIND_INTERNAL]
+            if not answers:
+                return "no-answer", 0
+            draft = drafts_db.create_draft(db, ticket_id=ticket_id, lang=ticket.get("lang") or "es",
+                                           question=ticket.get("question") or "", answer=answers[-1]["text"],
+                                           created_by=staff_id, now=self.clock())
+            return "ok", draft
+
+        outcome, draft_id = await self.store.call(work)
+        if outcome == "missing":
+            return _("There is no request #{number}.", number=ticket_id)
+        if outcome == "no-answer":
+            return _("#{number} has no staff answer yet: reply to its card first.", number=ticket_id)
+        return _(
+            "Saved as FAQ draft {draft} (from #{number}). An admin can review the drafts with: "
+            "python bot.py faq drafts",
+            draft=draft_id,
+            number=ticket_id,
+        )
+
+    async def say(self, texts: Sequence[str], *, reply_to: int | None = None, ticket_id: int | None = None) -> None:
+        """Queue plain messages to the staff group (command answers). With ``ticket_id`` they are mapped
+        to the ticket, so replying to a /ticket transcript answers the member too."""
+        now = self.clock()
+
+        def work(db: Any) -> None:
+            for text in texts:
+                payload: dict[str, Any] = {"chat_id": self.staff_chat_id, "text": cards.fit(text),
+                                           "parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
+                if reply_to is not None:
+                    payload["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
+                if ticket_id is not None:
+                    payload["_map"] = ticket_id
+                outbox.enqueue(db, chat_id=self.staff_chat_id, method="sendMessage", payload=payload,
+                               ticket_id=ticket_id, purpose="command", now=now)
+
+        await self.store.call(work)
+        self.wake()
+
+    # ================================================================== scheduling
+    def _schedule_digest(self, ticket_id: int, now: datetime) -> None:
+        """Collect follow-ups: the first one starts the clock, later ones ride along."""
+        self._digest_due.setdefault(ticket_id, now + self.digest_delay)
+
+    async def tick(self, now: datetime) -> None:
+        """Called by the sender on every pass: queue the digests (and card edits) that are due."""
+        stale = [t for t, when in self._last_notice.items() if now - when > self.notice_interval]
+        for ticket_id in stale:  # keeps the dict small on a long-running bot
+            self._last_notice.pop(ticket_id, None)
+        due = [t for t, when in self._digest_due.items() if when <= now]
+        if not due:
+            return
+        for ticket_id in due:
+            self._digest_due.pop(ticket_id, None)
+
+        def work(db: Any) -> None:
+            for ticket_id in due:
+                outbox.enqueue(db, chat_id=self.staff_chat_id, method="sendMessage", payload={"_ticket": ticket_id},
+                               ticket_id=ticket_id, purpose="digest", now=now)
+                outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText",
+                               payload={"_ticket": ticket_id}, ticket_id=ticket_id, purpose="refresh", now=now)
+
+        await self.store.call(work)
+
+    async def recover(self) -> int:
+        """After a restart: reschedule digests for follow-ups that never reached the group."""
+
+        def work(db: Any) -> list[int]:
+            rows = db.execute(
+                """
+                SELECT DISTINCT tm.ticket_id FROM ticket_messages tm JOIN tickets t ON t.id = tm.ticket_id
+                WHERE tm.author = 'member' AND tm.relayed = 0 AND tm.kind NOT IN (?, ?)
+                  AND (tm.kind = 'text' OR (tm.file_id IS NULL AND tm.telegram_message_id IS NULL))
+                """,
+                [KIND_CONTEXT, KIND_REASON],
+            ).fetchall()
+            return [int(r[0]) for r in rows]
+
+        ids = await self.store.call(work)
+        now = self.clock()
+        for ticket_id in ids:
+            self._digest_due.setdefault(ticket_id, now)
+        if ids:
+            log.info("recovered %d ticket(s) with follow-ups not yet shown to staff", len(ids))
+        return len(ids)
+
+    async def _enqueue_refresh(self, ticket_id: int) -> None:
+        await self.store.call(outbox.enqueue, chat_id=self.staff_chat_id, method="editMessageText",
+                              payload={"_ticket": ticket_id}, ticket_id=ticket_id, purpose="refresh", now=self.clock())
+
+    async def _enqueue_media(
+        self,
+        ticket: dict[str, Any],
+        tm: int,
+        *,
+        kind: str,
+        file_id: str | None,
+        message_id: int | None,
+        caption: str | None,
+        member_chat_id: int,
+    ) -> None:
+        """Copy a member's photo/voice/file into the group as a reply to the card, captioned with whose."""
+        cap = cards.media_caption(ticket, kind, caption, lang=self.staff_language)
+        payload: dict[str, Any]
+        if message_id is not None:
+            method = "copyMessage"
+            payload = {"chat_id": self.staff_chat_id, "from_chat_id": member_chat_id, "message_id": message_id}
+        elif file_id and kind in SEND_BY_FILE:
+            method, field = SEND_BY_FILE[kind]
+            payload = {"chat_id": self.staff_chat_id, field: file_id}
+        else:
+            self._schedule_digest(ticket["id"], self.clock())
+            return
+        if kind in CAPTIONED:
+            payload.update(caption=cap, parse_mode="HTML")
+        payload.update(_reply_to_card=True, _tm=tm, _map=ticket["id"])
+        await self.store.call(outbox.enqueue, chat_id=self.staff_chat_id, method=method, payload=payload,
+                              ticket_id=ticket["id"], purpose="media", now=self.clock())
+
+    def _enqueue_note_db(self, db: Any, ticket: dict[str, Any], text: str, now: datetime) -> None:
+        payload = {"chat_id": self.staff_chat_id, "text": cards.render_note(ticket["id"], text), "parse_mode": "HTML",
+                   "_reply_to_card": True, "_map": ticket["id"]}
+        outbox.enqueue(db, chat_id=self.staff_chat_id, method="sendMessage", payload=payload, ticket_id=ticket["id"],
+                       purpose="note", now=now)
+
+    def _note_text(self, what: str, ticket: dict[str, Any], detail: str = "") -> str:
+        _ = Translator(self.staff_language)
+        name = cards.member_name(ticket)
+        texts = {
+            "thumbs-down": _("👎 {name} says the answer did not help. The request is open again.", name=name),
+            "blocked": _(
+                "{name} has blocked the bot or deleted the chat: the answer was NOT delivered. "
+                "The member can only be reached another way.",
+                name=name,
+            ),
+            "gone": _("The answer could not be delivered to {name}: {error}", name=name, error=cards.clip(detail, 300)),
+            "card-failed": _("The card for this request could not be posted ({error}). See /ticket {number}.",
+                             error=cards.clip(detail, 300), number=ticket["id"]),
+        }
+        return texts[what]
+
+    def _context(self, db: Any, member_id: int, question: str) -> list[dict[str, Any]]:
+        """The last few messages before the escalation (not the question itself, not button presses)."""
+        rows = conv.recent_messages(db, member_id, limit=self.context_lines + 3)
+        rows = [r for r in rows if r.get("kind") not in CONTEXT_SKIP_KINDS and (r.get("text") or "").strip()]
+        if rows and rows[-1]["direction"] == "in" and (rows[-1].get("text") or "") == question:
+            rows = rows[:-1]
+        return rows[-self.context_lines :] if self.context_lines else []
+
+    # ================================================================== sender hooks
+    async def prepare(self, item: dict[str, Any]) -> Prepared | None:
+        """Turn an outbox row into the call to make now (cards and digests are rendered at send time)."""
+        purpose = item.get("purpose") or ""
+        payload = dict(item["payload"])
+        if purpose in ("card", "refresh", "digest"):
+            return await self.store.call(self._render_db, purpose, int(payload["_ticket"]))
+        params = strip_meta(payload)
+        if payload.get("_reply_to_card") and item.get("ticket_id"):
+            ticket = await self.store.call(tk.get_ticket, int(item["ticket_id"]))
+            if ticket and ticket.get("card_message_id"):
+                params["reply_parameters"] = {"message_id": ticket["card_message_id"],
+                                              "allow_sending_without_reply": True}
+        return Prepared(item["method"], params, after={k: v for k, v in payload.items() if k.startswith("_")})
+
+    def _render_db(self, db: Any, purpose: str, ticket_id: int) -> Prepared | None:
+        ticket = tk.get_ticket(db, ticket_id)
+        if ticket is None:
+            return None
+        messages = tk.ticket_messages(db, ticket_id)
+        lang = self.staff_language
+        buttons = markup(cards.card_buttons(ticket, lang))
+        if purpose == "card":
+            text = cards.render_card(ticket, messages, lang=lang, faq_title=self.faq_title)
+            seen = [m["id"] for m in messages if m["author"] == "member" and not m["relayed"]
+                    and not _relayed_by_copy(m)]
+            return Prepared("sendMessage", {"chat_id": self.staff_chat_id, "text": text, "parse_mode": "HTML",
+                                            "reply_markup": buttons, "link_preview_options": {"is_disabled": True}},
+                            after={"_ticket": ticket_id, "_relayed": seen})
+        if purpose == "refresh":
+            if not ticket.get("card_message_id"):
+                return None  # the card itself is still queued and will be rendered fresh
+            text = cards.render_card(ticket, messages, lang=lang, faq_title=self.faq_title)
+            return Prepared("editMessageText", {"chat_id": ticket["card_chat_id"] or self.staff_chat_id,
+                                                "message_id": ticket["card_message_id"], "text": text,
+                                                "parse_mode": "HTML", "reply_markup": buttons,
+                                                "link_preview_options": {"is_disabled": True}})
+        new = [m for m in messages if m["author"] == "member" and not m["relayed"] and _is_thread_message(m)
+               and not _relayed_by_copy(m)]
+        if not new:
+            return None
+        params: dict[str, Any] = {"chat_id": self.staff_chat_id, "text": cards.render_digest(ticket, new, lang=lang),
+                                  "parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
+        if ticket.get("card_message_id"):
+            params["reply_parameters"] = {"message_id": ticket["card_message_id"], "allow_sending_without_reply": True}
+        return Prepared("sendMessage", params, after={"_map": ticket_id, "_relayed": [m["id"] for m in new]})
+
+    async def sent(self, item: dict[str, Any], prepared: Prepared, message_id: int | None) -> None:
+        """Record what a delivered call means: card location, staff-message routing, relayed flags."""
+        after = prepared.after
+        purpose = item.get("purpose") or ""
+        chat_id = int(item["chat_id"])
+
+        def work(db: Any) -> None:
+            if purpose in ("card", "card-fallback") and message_id is not None:
+                tk.set_card(db, int(after["_ticket"]), chat_id=chat_id, message_id=message_id)
+            if after.get("_map") is not None and message_id is not None:
+                tk.map_staff_message(db, chat_id, message_id, int(after["_map"]))
+            for tm in after.get("_relayed", []):
+                tk.mark_relayed(db, int(tm))
+            if after.get("_tm") is not None:
+                tk.mark_relayed(db, int(after["_tm"]))
+            if after.get("_log") is not None and message_id is not None:
+                conv.set_telegram_message_id(db, int(after["_log"]), message_id)
+
+        await self.store.call(work)
+
+    async def undeliverable(self, item: dict[str, Any], error: SendError) -> None:
+        """A call Telegram will never accept. Staff must hear about it in the group."""
+        purpose = item.get("purpose") or ""
+        ticket_id = item.get("ticket_id")
+        if ticket_id is None:
+            return
+        now = self.clock()
+
+        def work(db: Any) -> bool:
+            ticket = tk.get_ticket(db, int(ticket_id))
+            if ticket is None:
+                return False
+            if purpose == "answer":
+                what = "blocked" if isinstance(error, (Blocked, ChatGone)) else "gone"
+                text = self._note_text(what, ticket, str(error))
+                tk.add_ticket_message(db, ticket["id"], author="system", kind=KIND_NOTE, text=text, relayed=True,
+                                      now=now)
+                self._enqueue_note_db(db, ticket, text, now)
+                return True
+            if purpose == "card":
+                # Never leave a ticket without anything in the group: post a minimal plain card.
+                text = cards.render_note(ticket["id"], self._note_text("card-failed", ticket, str(error)))
+                outbox.enqueue(db, chat_id=self.staff_chat_id, method="sendMessage",
+                               payload={"chat_id": self.staff_chat_id, "text": text, "parse_mode": "HTML",
+                                        "_ticket": ticket["id"]},
+                               ticket_id=ticket["id"], purpose="card-fallback", now=now)
+                return True
+            if purpose == "refresh" and isinstance(error, MessageGone):
+                # Someone deleted the card: post it again so the ticket stays visible and answerable.
+                outbox.enqueue(db, chat_id=self.staff_chat_id, method="sendMessage", payload={"_ticket": ticket["id"]},
+                               ticket_id=ticket["id"], purpose="card", now=now)
+                return True
+            return False
+
+        if await self.store.call(work):
+            log.error("ticket #%s: %s could not be delivered (%s); staff are told in the group", ticket_id, purpose,
+                      error)
+            self.wake()
+
+
+def _candidate_dict(c: Any) -> dict[str, Any]:
+    if isinstance(c, dict):
+        return {"id": c.get("id") or c.get("entry_id"), "score": float(c.get("score") or 0)}
+    return {"id": getattr(c, "entry_id", str(c)), "score": float(getattr(c, "score", 0) or 0)}
+
+
+def _member_lang(member: Any) -> str:
+    code = (getattr(member, "language_code", None) or "").lower()
+    return "en" if code.startswith("en") else "es"
+
+
+def _latest_ticket(db: Any, member_id: int) -> dict[str, Any] | None:
+    row = db.execute("SELECT id FROM tickets WHERE member_id = ? ORDER BY id DESC LIMIT 1", [member_id]).fetchone()
+    return tk.get_ticket(db, int(row[0])) if row else None

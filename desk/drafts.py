@@ -1,0 +1,52 @@
+"""FAQ drafts from answered tickets (/promote N), for ``python bot.py faq drafts``.
+
+Exported in the same spreadsheet layout admins already edit (faq.csvio.COLUMNS), so a draft is
+reviewed, translated into the other language and pasted into the FAQ sheet — never published
+automatically: a staff answer to one member is not yet an answer for everyone.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from faq.csvio import COLUMNS
+
+
+def draft_row(draft: dict[str, Any]) -> dict[str, str]:
+    """One ``faq_drafts`` row → one spreadsheet row; the other language's cells stay empty to fill in."""
+    lang = draft.get("lang") if draft.get("lang") in ("es", "en") else "es"
+    row = dict.fromkeys(COLUMNS, "")
+    row.update(
+        id=f"draft-{draft['id']}",
+        category=str(draft.get("category") or "drafts"),
+        source=f"ticket #{draft['ticket_id']}" if draft.get("ticket_id") else "staff draft",
+    )
+    row[f"question_{lang}"] = str(draft.get("question") or "").strip()
+    row[f"answer_{lang}"] = str(draft.get("answer") or "").strip()
+    return row
+
+
+def export_drafts_csv(drafts: Iterable[dict[str, Any]], path: str | Path) -> int:
+    """Write drafts (``storage.drafts.list_drafts`` rows) as a UTF-8 CSV (with BOM, for Excel); returns the count."""
+    rows = [draft_row(d) for d in drafts]
+    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
+
+
+def format_drafts(drafts: Sequence[dict[str, Any]]) -> str:
+    """A plain-text listing for the terminal (admins' language-neutral CLI output)."""
+    if not drafts:
+        return "No FAQ drafts yet. Staff create them with /promote N in the staff group."
+    lines = []
+    for d in drafts:
+        ticket = f" from ticket #{d['ticket_id']}" if d.get("ticket_id") else ""
+        lines.append(f"draft-{d['id']} [{d.get('lang') or '?'}]{ticket} ({d.get('created_at', '')})")
+        lines.append(f"  Q: {' '.join(str(d.get('question') or '').split())}")
+        lines.append(f"  A: {' '.join(str(d.get('answer') or '').split())}")
+    return "\n".join(lines)

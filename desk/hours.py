@@ -1,0 +1,143 @@
+"""Office hours: is a person at the desk now, and if not, when are they back?
+
+Pure functions over an injected ``now`` (an aware datetime; naive ones are taken as UTC) so
+tests pin the clock instead of sleeping. All reasoning happens in the office time zone
+(``PUENTE_TIMEZONE``, America/Guatemala by default); members abroad are told the time in the
+office zone *with the zone named*, because we do not know where each migrant lives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time, format_timedelta, get_timezone_name
+
+from i18n import Translator
+
+
+def aware(now: datetime) -> datetime:
+    """Naive datetimes are UTC (tests pass them); aware ones are kept."""
+    return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """When staff answer. ``days`` are weekday numbers (Monday = 0); ``start < end`` on the same day."""
+
+    timezone: str = "America/Guatemala"
+    days: frozenset[int] = frozenset(range(5))
+    start: time = time(8, 0)
+    end: time = time(16, 0)
+
+    @classmethod
+    def from_settings(cls, settings: object) -> OfficeHours:
+        start, end = settings.office_hours  # type: ignore[attr-defined]
+        return cls(settings.timezone, frozenset(settings.office_days), start, end)  # type: ignore[attr-defined]
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def local(self, now: datetime) -> datetime:
+        return aware(now).astimezone(self.tz)
+
+    def is_open(self, now: datetime) -> bool:
+        """True when ``now`` falls on an office day, at or after the start and before the end."""
+        t = self.local(now)
+        return t.weekday() in self.days and self.start <= t.time().replace(tzinfo=None) < self.end
+
+    def next_opening(self, now: datetime) -> datetime:
+        """The next moment the office opens, in the office zone; ``now`` itself when open.
+
+        Searches at most eight days ahead (a week plus today), enough for any set of days.
+        No office days at all → ``ValueError``: there is no honest time to promise.
+        """
+        t = self.local(now)
+        if self.is_open(t):
+            return t
+        if not self.days:
+            raise ValueError("no office days configured")
+        for offset in range(8):
+            day = (t + timedelta(days=offset)).date()
+            if day.weekday() not in self.days:
+                continue
+            # Wall-clock construction: DST jumps (not in Guatemala, but elsewhere) resolve via fold=0.
+            opening = datetime.combine(day, self.start, tzinfo=self.tz)
+            if opening > t:
+                return opening
+        raise AssertionError("unreachable: an office day recurs within a week")  # pragma: no cover
+
+    def closes_at(self, now: datetime) -> datetime | None:
+        """Today's closing time when open now, else None."""
+        t = self.local(now)
+        if not self.is_open(t):
+            return None
+        return datetime.combine(t.date(), self.end, tzinfo=self.tz)
+
+    def day_bounds_utc(self, now: datetime) -> tuple[datetime, datetime]:
+        """Midnight to midnight of ``now``'s office-zone day, in UTC (for /stats "today")."""
+        t = self.local(now)
+        start = datetime.combine(t.date(), time(0), tzinfo=self.tz)
+        end = datetime.combine(t.date() + timedelta(days=1), time(0), tzinfo=self.tz)
+        return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def format_when(when: datetime, now: datetime, lang: str) -> str:
+    """"today at 8:00 AM (Central Standard Time)" / "el lunes, 10 de marzo de 2025 a las 8:00 a. m. (…)".
+
+    Date and time come from babel in the member's locale and the office zone; only the glue
+    words are ours (translated). Exact babel output is CLDR's business, so tests never pin it.
+    """
+    _ = Translator(lang)
+    locale = _.locale
+    when = aware(when)
+    today = aware(now).astimezone(when.tzinfo).date()
+    hour = format_time(when, "short", tzinfo=when.tzinfo, locale=locale)
+    zone = get_timezone_name(when, "long", locale=locale)
+    if when.date() == today:
+        return _("today at {time} ({zone})", time=hour, zone=zone)
+    if when.date() == today + timedelta(days=1):
+        return _("tomorrow at {time} ({zone})", time=hour, zone=zone)
+    day = format_date(when.date(), "full", locale=locale)
+    return _("on {day} at {time} ({zone})", day=day, time=hour, zone=zone)
+
+
+def format_wait(wait: timedelta, lang: str) -> str:
+    """A rough, human duration ("2 hours" / "2 horas") in the member's locale."""
+    _ = Translator(lang)
+    return format_timedelta(wait, threshold=1.1, locale=_.locale)
+
+
+def availability_notice(
+    hours: OfficeHours, now: datetime, lang: str, *, expected_wait: timedelta, ticket_id: int
+) -> str:
+    """What a member is told when their question goes to a person, in their language.
+
+    Inside office hours: the expected wait. Outside: when staff are back, so nobody stares at
+    a silent chat over a weekend wondering whether they were heard.
+    """
+    _ = Translator(lang)
+    if hours.is_open(now):
+        return _(
+            "I've passed your question to our team (request #{number}). A person will answer you here, "
+            "usually within {wait}. You can keep writing: everything you send is added to your request.",
+            number=ticket_id,
+            wait=format_wait(expected_wait, lang),
+        )
+    try:
+        back = format_when(hours.next_opening(now), now, lang)
+    except ValueError:
+        return _(
+            "I've passed your question to our team (request #{number}). A person will answer you here "
+            "as soon as possible.",
+            number=ticket_id,
+        )
+    return _(
+        "I've passed your question to our team (request #{number}). Our office is closed right now; "
+        "a person will answer you here when we're back, {when}. You can keep writing: everything you "
+        "send is added to your request.",
+        number=ticket_id,
+        when=back,
+    )

@@ -1,0 +1,469 @@
+"""Desk logic on a real SQLite Store, with a recording transport and a hand-driven clock.
+
+The sender is driven with ``run_once()`` and the clock is advanced by hand, so retries and
+digests are tested without sleeping and without timing assertions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conversation.pipeline import Member
+from desk.desk import StaffDesk
+from desk.hours import OfficeHours
+from desk.sender import Blocked, ChatGone, OutboxSender, RetryLater, SendError, Transient
+from faq.matcher import Candidate
+from storage import conversations as conv
+from storage import drafts as drafts_db
+from storage import outbox
+from storage import tickets as tk
+from storage.store import Store
+
+STAFF = -1001234
+ANA = Member(id=101, chat_id=101, first_name="Ana", language_code="es")
+JOHN = Member(id=202, chat_id=202, first_name="John", language_code="en")
+MONDAY_10_GT = datetime(2025, 3, 10, 16, 0, tzinfo=UTC)  # 10:00 in Guatemala: office open
+
+
+class Clock:
+    def __init__(self, now: datetime = MONDAY_10_GT) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kw: float) -> None:
+        self.now += timedelta(**kw)
+
+
+@dataclass
+class Sent:
+    method: str
+    params: dict[str, Any]
+    message_id: int
+
+
+class FakeTransport:
+    """Records calls; ``fail(exc, when=...)`` makes matching calls raise until cleared."""
+
+    def __init__(self) -> None:
+        self.calls: list[Sent] = []
+        self.attempts: list[tuple[str, dict[str, Any]]] = []
+        self.rules: list[tuple[Callable[[str, dict[str, Any]], bool], SendError, int | None]] = []
+        self._next = 500
+
+    def fail(self, exc: SendError, when: Callable[[str, dict[str, Any]], bool] = lambda m, p: True,
+             times: int | None = 1) -> None:
+        self.rules.append((when, exc, times))
+
+    async def __call__(self, method: str, params: dict[str, Any]) -> int | None:
+        self.attempts.append((method, params))
+        for i, (when, exc, times) in enumerate(self.rules):
+            if when(method, params):
+                if times is not None:
+                    if times <= 1:
+                        self.rules.pop(i)
+                    else:
+                        self.rules[i] = (when, exc, times - 1)
+                raise exc
+        self._next += 1
+        self.calls.append(Sent(method, params, self._next))
+        return self._next
+
+    def to(self, chat_id: int, method: str | None = None) -> list[Sent]:
+        return [c for c in self.calls if c.params.get("chat_id") == chat_id and (method is None or c.method == method)]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(tmp_path / "desk.db")
+    s.open()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def make_desk(store: Store, clock: Clock, **kw: Any) -> StaffDesk:
+    return StaffDesk(store, staff_chat_id=STAFF, staff_language="en", clock=clock, hours=OfficeHours(), **kw)
+
+
+def make_sender(store: Store, transport: FakeTransport, desk: StaffDesk, clock: Clock, **kw: Any) -> OutboxSender:
+    return OutboxSender(store, transport, hooks=desk, limited_chats=frozenset({STAFF}), per_minute=1000,
+                        clock=clock, tick=desk.tick, **kw)
+
+
+@pytest.fixture
+def transport() -> FakeTransport:
+    return FakeTransport()
+
+
+@pytest.fixture
+def desk(store: Store, clock: Clock) -> StaffDesk:
+    return make_desk(store, clock)
+
+
+@pytest.fixture
+def sender(store: Store, transport: FakeTransport, desk: StaffDesk, clock: Clock) -> OutboxSender:
+    return make_sender(store, transport, desk, clock)
+
+
+def q(store: Store, sql: str, params: tuple = ()) -> list[dict]:
+    return store.call_sync(lambda db: [dict(r) for r in db.query(sql, params)])
+
+
+async def drain(sender: OutboxSender, rounds: int = 10) -> None:
+    for _ in range(rounds):
+        if not await sender.run_once():
+            return
+
+
+async def ask(store: Store, desk: StaffDesk, member: Member, text: str, *, reason: str = "no-match",
+              lang: str = "es") -> str:
+    """What the pipeline does: log the inbound message, then escalate."""
+    await store.call(conv.log_inbound, member_id=member.id, chat_id=member.chat_id, text=text)
+    return await desk.escalate(member, lang=lang, question=text, candidates=[Candidate("migrant-cost", 61.0)],
+                               reason=reason)
+
+
+# ---------------------------------------------------------------------------------------- escalation
+async def test_escalation_opens_one_ticket_and_queues_its_card(store: Store, desk: StaffDesk) -> None:
+    await store.call(conv.log_inbound, member_id=ANA.id, chat_id=ANA.chat_id, text="hola")
+    notice = await ask(store, desk, ANA, "mi patrono no me paga el IGSS")
+    [ticket] = q(store, "select * from tickets")
+    assert ticket["member_id"] == ANA.id and ticket["state"] == "open" and ticket["lang"] == "es"
+    assert f"#{ticket['id']}" in notice
+    [card] = q(store, "select * from outbox")
+    assert card["chat_id"] == STAFF and card["purpose"] == "card" and card["ticket_id"] == ticket["id"]
+    thread = q(store, "select author, kind, text from ticket_messages order by id")
+    assert {"author": "system", "kind": "reason", "text": "no-match"} in thread
+    assert {"author": "member", "kind": "context", "text": "hola"} in thread  # earlier chat, for context
+    assert thread[-1] == {"author": "member", "kind": "text", "text": "mi patrono no me paga el IGSS"}
+    # Escalating again while open joins the same ticket instead of making another card.
+    again = await ask(store, desk, ANA, "es urgente", reason="human")
+    assert len(q(store, "select * from tickets")) == 1 and len(q(store, "select * from outbox")) == 1
+    assert f"#{ticket['id']}" in again
+
+
+async def test_outside_office_hours_the_member_is_told_when_staff_are_back(store: Store, clock: Clock) -> None:
+    clock.now = datetime(2025, 3, 15, 16, 0, tzinfo=UTC)  # Saturday
+    desk = make_desk(store, clock)
+    notice = await ask(store, desk, JOHN, "question nobody can answer", lang="en")
+    assert "closed" in notice and "#1" in notice
+    clock.now = MONDAY_10_GT
+    notice = await ask(store, make_desk(store, clock), ANA, "otra pregunta")
+    assert "closed" not in notice
+
+
+async def test_follow_ups_are_added_and_coalesced_into_one_digest(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, clock: Clock
+) -> None:
+    await ask(store, desk, ANA, "necesito ayuda", reason="human")
+    await drain(sender)
+    assert len(transport.to(STAFF, "sendMessage")) == 1  # the card
+    notices = [await desk.follow_up(ANA, lang="es", text=f"línea {i}") for i in range(20)]
+    assert all(n == "" for n in notices)  # just told them; don't repeat it 20 times
+    await drain(sender)
+    assert len(transport.to(STAFF, "sendMessage")) == 1  # nothing yet: the digest waits
+    clock.advance(seconds=61)
+    await drain(sender)
+    digests = transport.to(STAFF, "sendMessage")[1:]
+    assert len(digests) == 1
+    assert "20 more messages" in digests[0].params["text"] and "línea 19" in digests[0].params["text"]
+    card_id = transport.calls[0].message_id
+    assert digests[0].params["reply_parameters"]["message_id"] == card_id
+    [edit] = transport.to(STAFF, "editMessageText")
+    assert edit.params["message_id"] == card_id and "línea 19" in edit.params["text"]
+    assert q(store, "select count(*) n from ticket_messages where author='member' and relayed=0")[0]["n"] == 0
+    # Replying to the digest reaches the same ticket.
+    assert await desk.ticket_for_reply(digests[0].message_id) == 1
+    # Nothing new → the next pass sends nothing.
+    clock.advance(minutes=5)
+    await drain(sender)
+    assert len(transport.to(STAFF, "sendMessage")) == 2
+    # Much later the member is reminded that the message was added.
+    clock.advance(minutes=15)
+    assert "#1" in (await desk.follow_up(ANA, lang="es", text="¿hola?") or "")
+
+
+async def test_follow_up_without_a_ticket_returns_none(desk: StaffDesk) -> None:
+    assert await desk.follow_up(JOHN, lang="en", text="hello") is None
+
+
+async def test_per_member_rate_limit_reuses_the_latest_ticket(store: Store, clock: Clock) -> None:
+    desk = make_desk(store, clock, max_new_tickets=2)
+    for i in range(2):
+        await ask(store, desk, ANA, f"pregunta {i}")
+        await desk.act("close", i + 1, staff_id=9, staff_name="Luis")
+        clock.advance(minutes=1)
+    notice = await ask(store, desk, ANA, "pregunta 3")
+    tickets = q(store, "select id, state from tickets order by id")
+    assert len(tickets) == 2 and tickets[-1]["state"] == "open"  # reopened, not a third card
+    assert "#2" in notice
+    assert q(store, "select count(*) n from outbox where purpose='card'")[0]["n"] == 2
+    # Another member is not affected, and after the window Ana may open a new one.
+    await ask(store, desk, JOHN, "other", lang="en")
+    await desk.act("close", 2, staff_id=9, staff_name="Luis")
+    clock.advance(hours=2)
+    await ask(store, desk, ANA, "pregunta 4")
+    assert len(q(store, "select id from tickets")) == 4
+
+
+async def test_media_opens_and_joins_tickets_and_is_copied_to_the_group(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    notice = await desk.escalate(ANA, lang="es", question="", candidates=[], reason="media", kind="photo",
+                                 file_id="F1", message_id=77)
+    assert "#1" in notice
+    await desk.follow_up(ANA, lang="es", text="", kind="voice", file_id="V1")
+    await drain(sender)
+    card, copy, voice = transport.to(STAFF)
+    assert card.method == "sendMessage" and "🟢" in card.params["text"]
+    assert copy.method == "copyMessage" and copy.params["from_chat_id"] == ANA.chat_id
+    assert copy.params["message_id"] == 77 and copy.params["reply_parameters"]["message_id"] == card.message_id
+    assert "#1" in copy.params["caption"]
+    assert voice.method == "sendVoice" and voice.params["voice"] == "V1"
+    assert await desk.ticket_for_reply(copy.message_id) == 1 and await desk.ticket_for_reply(voice.message_id) == 1
+    assert q(store, "select count(*) n from ticket_messages where relayed=0")[0]["n"] == 0
+
+
+# ---------------------------------------------------------------------------------------- answering
+async def answer(desk: StaffDesk, reply_to: int, text: str = "Puede pagar en el banco.", **kw: Any) -> int | None:
+    return await desk.staff_reply(reply_to_message_id=reply_to, message_id=kw.pop("message_id", 9000), staff_id=7,
+                                  staff_name="Luis", text=text, **kw)
+
+
+async def test_staff_reply_reaches_the_member_with_prefix_and_buttons(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    await ask(store, desk, ANA, "¿dónde pago?")
+    await drain(sender)
+    card = transport.calls[0]
+    assert await answer(desk, card.message_id, "Puede pagar <en> el banco.") == 1
+    await drain(sender)
+    [to_member] = transport.to(ANA.chat_id)
+    assert to_member.method == "sendMessage"
+    assert "Luis" in to_member.params["text"] and "&lt;en&gt;" in to_member.params["text"]
+    datas = [b["callback_data"] for row in to_member.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert datas == ["sfb:1:1", "sfb:1:-1"]
+    [ticket] = q(store, "select * from tickets")
+    assert ticket["state"] == "answered" and ticket["staff_name"] == "Luis" and ticket["first_reply_at"]
+    [out] = q(store, "select * from messages where decision='staff'")
+    assert out["direction"] == "out" and out["telegram_message_id"] == to_member.message_id
+    assert q(store, "select relayed from ticket_messages where author='staff'")[0]["relayed"] == 1
+    assert "Answered by Luis" in transport.to(STAFF, "editMessageText")[-1].params["text"]
+    # Not a ticket message → not routed anywhere.
+    assert await answer(desk, 424242) is None
+
+
+async def test_staff_label_replaces_the_first_name(
+    store: Store, clock: Clock, transport: FakeTransport
+) -> None:
+    desk = make_desk(store, clock, staff_label="IGSS staff")
+    sender = make_sender(store, transport, desk, clock)
+    await ask(store, desk, JOHN, "help", lang="en")
+    await drain(sender)
+    await answer(desk, transport.calls[0].message_id, "Hi John")
+    await drain(sender)
+    text = transport.to(JOHN.chat_id)[0].params["text"]
+    assert "IGSS staff" in text and "Luis" not in text
+
+
+async def test_staff_photo_is_copied_with_the_prefix_as_caption(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    await ask(store, desk, ANA, "¿qué formulario?")
+    await drain(sender)
+    await answer(desk, transport.calls[0].message_id, "Este", kind="photo", file_id="P", message_id=9100)
+    await drain(sender)
+    [copy] = transport.to(ANA.chat_id)
+    assert copy.method == "copyMessage" and copy.params["from_chat_id"] == STAFF and copy.params["message_id"] == 9100
+    assert "Luis" in copy.params["caption"] and "Este" in copy.params["caption"]
+
+
+async def test_thumbs_down_reopens_and_tells_staff(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    await ask(store, desk, ANA, "¿dónde pago?")
+    await drain(sender)
+    await answer(desk, transport.calls[0].message_id)
+    await drain(sender)
+    assert "no longer available" in await desk.feedback(JOHN, 1, -1)  # not John's ticket: refused
+    assert q(store, "select state from tickets")[0]["state"] == "answered"
+    reply = await desk.feedback(ANA, 1, -1)
+    assert "#1" in reply
+    assert q(store, "select state, reopen_count from tickets")[0] == {"state": "open", "reopen_count": 1}
+    await drain(sender)
+    note = transport.to(STAFF, "sendMessage")[-1]
+    assert "👎" in note.params["text"]
+    assert note.params["reply_parameters"]["message_id"] == transport.calls[0].message_id
+    thanks = await desk.feedback(ANA, 1, 1)
+    assert thanks != reply
+
+
+async def test_claim_close_reopen_rules(store: Store, desk: StaffDesk) -> None:
+    await ask(store, desk, ANA, "x")
+    assert "yours" in await desk.act("claim", 1, staff_id=7, staff_name="Luis")
+    assert "already claimed by Luis" in await desk.act("claim", 1, staff_id=8, staff_name="Eva")
+    assert "already claimed" in await desk.act("claim", 1, staff_id=7, staff_name="Luis")
+    assert "closed" in await desk.act("close", 1, staff_id=8, staff_name="Eva")
+    assert q(store, "select state from tickets")[0]["state"] == "closed"
+    assert "cannot" in await desk.act("claim", 1, staff_id=8, staff_name="Eva")
+    assert "reopened" in await desk.act("reopen", 1, staff_id=8, staff_name="Eva")
+    assert "There is no request #99" in await desk.act("close", 99, staff_id=8, staff_name="Eva")
+
+
+async def test_promote_saves_a_draft_and_commands_render(store: Store, desk: StaffDesk, clock: Clock,
+                                                          sender: OutboxSender, transport: FakeTransport) -> None:
+    await ask(store, desk, ANA, "¿Puedo pagar en línea?")
+    assert "no staff answer" in await desk.promote(1, staff_id=7)
+    await drain(sender)
+    await answer(desk, transport.calls[0].message_id, "Sí, en la agencia virtual.")
+    assert "draft" in await desk.promote(1, staff_id=7)
+    [draft] = await store.call(drafts_db.list_drafts)
+    assert draft["question"] == "¿Puedo pagar en línea?" and draft["answer"] == "Sí, en la agencia virtual."
+    await ask(store, desk, JOHN, "help", lang="en")
+    [queue] = await desk.queue_texts()
+    assert "#2" in queue and "#1" not in queue  # #1 is answered
+    transcript = "\n".join(await desk.ticket_texts(1))
+    assert "agencia virtual" in transcript and "Luis" in transcript
+    stats = await desk.stats_text()
+    assert "Passed to staff: 2" in stats
+
+
+# ---------------------------------------------------------------------------------------- sender
+async def test_retry_after_reschedules_and_then_sends(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, clock: Clock
+) -> None:
+    transport.fail(RetryLater(30))
+    await ask(store, desk, ANA, "x")
+    await drain(sender)
+    [row] = q(store, "select * from outbox")
+    assert row["state"] == "pending" and row["attempts"] == 1 and "429" in row["last_error"]
+    clock.advance(seconds=29)
+    await drain(sender)
+    assert transport.calls == []
+    clock.advance(seconds=2)
+    await drain(sender)
+    assert q(store, "select state from outbox")[0]["state"] == "sent" and len(transport.calls) == 1
+
+
+async def test_network_errors_back_off_and_never_lose_the_card(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, clock: Clock
+) -> None:
+    transport.fail(Transient("502 Bad Gateway"), times=3)
+    await ask(store, desk, ANA, "x")
+    for _ in range(3):
+        await drain(sender)
+        clock.advance(minutes=10)
+    await drain(sender)
+    assert len(transport.attempts) == 4 and len(transport.calls) == 1
+    assert q(store, "select state, attempts from outbox")[0] == {"state": "sent", "attempts": 3}
+    assert q(store, "select card_message_id from tickets")[0]["card_message_id"] == transport.calls[0].message_id
+
+
+async def test_group_unreachable_is_logged_loudly_and_retried_until_back(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, clock: Clock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    transport.fail(ChatGone("Bad Request: chat not found"), times=None)
+    await ask(store, desk, ANA, "x")
+    await ask(store, desk, JOHN, "y", lang="en")
+    with caplog.at_level(logging.ERROR):
+        for _ in range(5):
+            await drain(sender)
+            clock.advance(minutes=10)
+    assert any("UNREACHABLE" in r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
+    assert q(store, "select count(*) n from outbox where state='pending'")[0]["n"] == 2
+    transport.rules.clear()
+    await drain(sender)
+    assert len(transport.calls) == 2 and "#1" in transport.calls[0].params["text"]
+    assert "#2" in transport.calls[1].params["text"]
+    assert q(store, "select count(*) n from outbox where state='sent'")[0]["n"] == 2
+
+
+async def test_member_blocked_the_bot_staff_are_told(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    await ask(store, desk, ANA, "x")
+    await drain(sender)
+    transport.fail(Blocked("Forbidden: bot was blocked by the user"), when=lambda m, p: p.get("chat_id") == ANA.chat_id)
+    await answer(desk, transport.calls[0].message_id)
+    await drain(sender)
+    assert q(store, "select state from outbox where purpose='answer'")[0]["state"] == "failed"
+    note = transport.to(STAFF, "sendMessage")[-1]
+    assert "blocked" in note.params["text"] and "#1" in note.params["text"]
+    assert q(store, "select count(*) n from ticket_messages where kind='note' and text like '%blocked%'")[0]["n"] == 1
+
+
+async def test_order_per_chat_is_kept_while_one_waits(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, clock: Clock
+) -> None:
+    transport.fail(RetryLater(10))
+    await ask(store, desk, ANA, "first")
+    await ask(store, desk, JOHN, "second", lang="en")
+    await drain(sender)
+    assert transport.calls == []  # John's card may not overtake Ana's
+    clock.advance(seconds=11)
+    await drain(sender)
+    assert ["first" in c.params["text"] for c in transport.calls] == [True, False]
+
+
+async def test_rate_limit_is_respected_per_minute(store: Store, desk: StaffDesk, transport: FakeTransport,
+                                                  clock: Clock) -> None:
+    sender = OutboxSender(store, transport, hooks=desk, limited_chats=frozenset({STAFF}), per_minute=3,
+                          clock=clock, tick=desk.tick)  # a 4th send would wait: check the bucket, don't sleep
+    for i in range(3):
+        await ask(store, desk, Member(id=300 + i, chat_id=300 + i, first_name=f"M{i}"), f"q{i}")
+    await drain(sender)
+    assert len(transport.calls) == 3 and not sender.limiter.has_capacity()
+
+
+async def test_restart_keeps_tickets_routing_and_pending_digests(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, clock: Clock, tmp_path: Path
+) -> None:
+    await ask(store, desk, ANA, "x")
+    await drain(sender)
+    card_id = transport.calls[0].message_id
+    await desk.follow_up(ANA, lang="es", text="¿me escuchan?")
+    # Restart before the digest was due: the in-memory schedule is gone with the old desk.
+    store.close()
+    store2 = Store(tmp_path / "desk.db")
+    store2.open()
+    try:
+        desk2 = make_desk(store2, clock)
+        sender2 = make_sender(store2, transport, desk2, clock)
+        assert await desk2.recover() == 1
+        await drain(sender2)
+        assert "¿me escuchan?" in transport.calls[-1].params["text"]
+        assert await desk2.ticket_for_reply(card_id) == 1
+        await answer(desk2, card_id, "Sí")
+        await drain(sender2)
+        assert "Sí" in transport.to(ANA.chat_id)[0].params["text"]
+        assert [t["state"] for t in await store2.call(tk.list_tickets, states=None)] == ["answered"]
+        assert await store2.call(outbox.pending_count) == 0
+    finally:
+        store2.close()
+
+
+async def test_internal_note_is_kept_but_not_sent_to_the_member(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    await ask(store, desk, ANA, "x")
+    await drain(sender)
+    assert await answer(desk, transport.calls[0].message_id, "// Eva, ¿lo ves tú?") == 1
+    await drain(sender)
+    assert transport.to(ANA.chat_id) == []
+    assert q(store, "select state from tickets")[0]["state"] == "open"
+    assert "🔒" in "\n".join(await desk.ticket_texts(1))
+    assert "no staff answer" in await desk.promote(1, staff_id=7)

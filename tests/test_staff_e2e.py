@@ -1,0 +1,351 @@
+"""The staff desk end to end: real PTB Application, real pipeline and SQLite, fake Bot API server.
+
+``build()`` prototypes the wiring the lead puts in handlers/__init__.py and handlers/app.py:
+``register_staff`` before every other handler, ``start_desk`` in post_init, ``stop_desk`` in
+post_stop / post_shutdown. The desk's clock is real time plus an offset the test can move
+forward (digests, back-off) or pin to a weekday (office hours) — no sleeping for minutes.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from babel.dates import format_time
+from telegram.ext import AIORateLimiter, Application
+
+from config import Settings
+from desk import cards
+from handlers.app import build_application
+from tests.fake_telegram import Call, FakeTelegram, running_app
+
+GROUP_ID = -1001000000001
+MONDAY_10_GT = datetime(2025, 3, 10, 16, 0, tzinfo=UTC)  # 10:00 in Guatemala
+SATURDAY_GT = datetime(2025, 3, 15, 16, 0, tzinfo=UTC)
+FAST = {"backoff_base": 0.05, "backoff_cap": 0.2, "idle_poll": 0.05}
+
+
+class TestClock:
+    """Real time, shifted: starts at ``start`` and runs; ``skip()`` jumps ahead."""
+
+    __test__ = False
+
+    def __init__(self, start: datetime = MONDAY_10_GT) -> None:
+        self.start = start
+        self.t0 = time.monotonic()
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return self.start + timedelta(seconds=time.monotonic() - self.t0) + self.offset
+
+    def skip(self, **kw: float) -> None:
+        self.offset += timedelta(**kw)
+
+
+def settings_for(fake: FakeTelegram, tmp_path: Path, **extra: str) -> Settings:
+    return Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "TELEGRAM_API_BASE_URL": fake.base_url,
+            "PUENTE_DB": str(tmp_path / "staff.db"),
+            "PUENTE_STAFF_CHAT_ID": str(GROUP_ID),
+            "PUENTE_STAFF_LANGUAGE": "en",
+            **extra,
+        }
+    )
+
+
+def build(settings: Settings, clock: TestClock, **desk_options: Any) -> Application:
+    """The production application, with a frozen clock and fast retries for the staff desk."""
+    return build_application(
+        settings,
+        rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=2),
+        desk_options={"clock": clock, "sender_options": FAST, **desk_options},
+    )
+
+
+@asynccontextmanager
+async def bot(fake: FakeTelegram, tmp_path: Path, clock: TestClock, caplog: pytest.LogCaptureFixture,
+              **desk_options: Any) -> AsyncIterator[Application]:
+    app = build(settings_for(fake, tmp_path), clock, **desk_options)
+    with caplog.at_level(logging.WARNING):
+        async with running_app(app, fake):
+            yield app
+    errors = [r.getMessage() for r in caplog.records if r.name == "handlers.errors"]
+    assert not errors, errors
+
+
+@pytest.fixture
+def world(fake_telegram: FakeTelegram) -> dict[str, Any]:
+    fake = fake_telegram
+    return {
+        "group": fake.group(GROUP_ID, "Puente staff"),
+        "ana": fake.user(1001, "Ana", "es"),
+        "john": fake.user(1002, "John", "en"),
+        "luis": fake.user(2001, "Luis", "es"),  # staff member
+    }
+
+
+def db_rows(tmp_path: Path, sql: str) -> list[sqlite3.Row]:
+    conn = sqlite3.connect(tmp_path / "staff.db")
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def datas(params: dict) -> list[str]:
+    return [b["callback_data"] for row in (params.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
+
+
+def is_card(c: Call) -> bool:
+    return c.ok and any(d.startswith("tk:") for d in datas(c.params))
+
+
+async def card_for(fake: FakeTelegram, number: int, since: int = 0) -> dict:
+    [call] = await fake.wait_for(
+        "sendMessage", chat_id=GROUP_ID, since=since,
+        predicate=lambda c: is_card(c) and f"tk:claim:{number}" in datas(c.params),
+    )
+    message = fake.message(GROUP_ID, call.result["message_id"])
+    assert message is not None
+    return message
+
+
+async def to_member(fake: FakeTelegram, chat_id: int, text: str, since: int = 0, method: str = "sendMessage") -> Call:
+    calls = await fake.wait_for(method, chat_id=chat_id, since=since,
+                                predicate=lambda c: c.ok and text in str(c.params.get("text") or
+                                                                          c.params.get("caption") or ""))
+    return calls[0]
+
+
+# ---------------------------------------------------------------------------------------- the round trip
+async def test_ask_claim_answer_feedback_round_trip(
+    fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        fake.push_text(ana, "quiero hablar con una persona")
+        notice = await to_member(fake, 1001, "#1")
+        card = await card_for(fake, 1)
+        assert "Ana" in card["text"] and "🇬🇹" in card["text"] and "quiero hablar con una persona" in card["text"]
+        assert "#1" in card["text"] and notice.params["text"] != card["text"]
+
+        # Claim with the button: the card is edited, the presser gets a toast.
+        fake.push_callback(luis, "tk:claim:1", card)
+        [toast] = await fake.wait_for("answerCallbackQuery", predicate=lambda c: "#1" in str(c.params.get("text")))
+        [edit] = await fake.wait_for("editMessageText", chat_id=GROUP_ID, predicate=lambda c: c.ok)
+        assert "Luis" in edit.params["text"] and datas(edit.params) == ["tk:release:1", "tk:close:1"]
+
+        # Reply to the card: Ana gets it with the prefix in her language, and 👍/👎 buttons.
+        mark = fake.mark()
+        fake.push_text(luis, "Puede pagar en cualquier agencia de Banrural.", group, reply_to=card)
+        answer = await to_member(fake, 1001, "Banrural", since=mark)
+        assert answer.params["text"].startswith(cards.answer_prefix("Luis", lang="es"))
+        assert datas(answer.params) == ["sfb:1:1", "sfb:1:-1"]
+        await fake.wait_for("editMessageText", chat_id=GROUP_ID, count=2, predicate=lambda c: c.ok)
+        assert db_rows(tmp_path, "select state from tickets")[0]["state"] == "answered"
+        logged = db_rows(tmp_path, "select telegram_message_id from messages where decision='staff'")
+        assert logged[0]["telegram_message_id"] == answer.result["message_id"]
+
+        # 👎 reopens the ticket and staff are told; the member is told too.
+        mark = fake.mark()
+        fake.push_callback(ana, "sfb:1:-1", fake.message(1001, answer.result["message_id"]))
+        await to_member(fake, 1001, "#1", since=mark)
+        [note] = await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark,
+                                     predicate=lambda c: c.ok and "👎" in c.params["text"])
+        assert note.params["reply_parameters"]["message_id"] == card["message_id"]
+        assert db_rows(tmp_path, "select state, reopen_count from tickets")[0]["state"] == "open"
+
+        # Second answer, 👍 this time.
+        mark = fake.mark()
+        fake.push_text(luis, "Le llamo mañana.", group, reply_to=card)
+        second = await to_member(fake, 1001, "mañana", since=mark)
+        fake.push_callback(ana, "sfb:1:1", fake.message(1001, second.result["message_id"]))
+        await fake.wait_for("editMessageReplyMarkup", chat_id=1001, count=2)
+        await fake.wait_idle()
+        assert db_rows(tmp_path, "select state from tickets")[0]["state"] == "answered"
+        assert toast.params["callback_query_id"]
+
+
+async def test_english_member_and_staff_photo_answer(
+    fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, john, luis, group = fake_telegram, world["john"], world["luis"], world["group"]
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        fake.push_text(john, "I want to talk to a human")
+        card = await card_for(fake, 1)
+        assert "🇺🇸" in card["text"]
+        # Member media while the ticket is open: copied to the group as a reply to the card.
+        fake.push_photo(john, caption=None)
+        [photo] = await fake.wait_for("copyMessage", chat_id=GROUP_ID, predicate=lambda c: c.ok)
+        assert photo.params["reply_parameters"]["message_id"] == card["message_id"]
+        # Staff answer with a photo, replying to the relayed photo (not the card): still routed.
+        mark = fake.mark()
+        relayed = fake.message(GROUP_ID, photo.result["message_id"])
+        fake.push_photo(luis, group, caption="This form", reply_to=relayed)
+        copy = await to_member(fake, 1002, "This form", since=mark, method="copyMessage")
+        assert copy.params["caption"].startswith(cards.answer_prefix("Luis", lang="en"))
+
+
+# ---------------------------------------------------------------------------------------- flood control
+async def test_fifty_more_lines_make_one_ticket_and_few_group_messages(
+    fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, ana = fake_telegram, world["ana"]
+    clock = TestClock()
+    async with bot(fake, tmp_path, clock, caplog):
+        fake.push_text(ana, "quiero hablar con una persona")
+        await card_for(fake, 1)
+        for i in range(50):
+            fake.push_text(ana, f"le explico mi caso, parte {i}")
+        await fake.wait_idle(quiet=0.3)
+        assert len(db_rows(tmp_path, "select * from ticket_messages where author='member' and kind='text'")) == 51
+        clock.skip(seconds=61)  # the digest window closes
+        [digest] = await fake.wait_for("sendMessage", chat_id=GROUP_ID,
+                                       predicate=lambda c: c.ok and "parte 49" in c.params["text"])
+        await fake.wait_idle(quiet=0.3)
+        assert len(db_rows(tmp_path, "select * from tickets")) == 1
+        group_messages = [c for c in fake.calls_to("sendMessage", chat_id=GROUP_ID) if c.ok]
+        assert len(group_messages) <= 3, [c.summary() for c in group_messages]
+        assert "50" in digest.params["text"]
+        # Ana was not told "added to your request" fifty times either.
+        notices = [c for c in fake.calls_to("sendMessage", chat_id=1001) if "#1" in c.params["text"]]
+        assert len(notices) <= 2
+
+
+# ---------------------------------------------------------------------------------------- persistence
+async def test_reply_to_an_old_card_after_a_restart_still_arrives(
+    fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        fake.push_text(ana, "quiero hablar con una persona")
+        card = await card_for(fake, 1)
+        fake.push_text(ana, "¿hay alguien?")
+        await fake.wait_idle(quiet=0.3)
+    # A new Application on the same database (the process restarted).
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        # The unshown follow-up is recovered and shown to staff after the restart.
+        await fake.wait_for("sendMessage", chat_id=GROUP_ID,
+                            predicate=lambda c: c.ok and "¿hay alguien?" in c.params["text"])
+        assert db_rows(tmp_path, "select state from tickets")[0]["state"] == "open"
+        mark = fake.mark()
+        fake.push_text(luis, "Sí, aquí estoy.", group, reply_to=card)
+        await to_member(fake, 1001, "aquí estoy", since=mark)
+
+
+async def test_group_unreachable_card_is_queued_and_delivered_later(
+    fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, ana = fake_telegram, world["ana"]
+    fake.remove_chat(GROUP_ID, kicked=True)
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        fake.push_text(ana, "quiero hablar con una persona")
+        await to_member(fake, 1001, "#1")  # the member is answered regardless
+        await fake.wait_for("sendMessage", chat_id=GROUP_ID, count=2)  # tried, failed, retried
+        assert not [c for c in fake.calls_to("sendMessage", chat_id=GROUP_ID) if c.ok]
+        assert any("UNREACHABLE" in r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
+        fake.restore_chat(GROUP_ID)
+        card = await card_for(fake, 1)
+        assert "quiero hablar" in card["text"]
+
+
+async def test_member_who_blocked_the_bot_staff_are_told(
+    fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        fake.push_text(ana, "quiero hablar con una persona")
+        card = await card_for(fake, 1)
+        await fake.wait_idle(quiet=0.2)
+        fake.block_user(1001)
+        fake.push_text(luis, "Hola Ana", group, reply_to=card)
+        [note] = await fake.wait_for("sendMessage", chat_id=GROUP_ID,
+                                     predicate=lambda c: c.ok and "blocked" in c.params["text"])
+        assert "#1" in note.params["text"] and "Ana" in note.params["text"]
+
+
+# ---------------------------------------------------------------------------------------- permissions
+async def test_non_staff_cannot_claim_or_close(
+    fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, ana, john = fake_telegram, world["ana"], world["john"]
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        fake.push_text(ana, "quiero hablar con una persona")
+        await card_for(fake, 1)
+        mark = fake.mark()
+        fake.push_command(john, "claim", "1")
+        fake.push_command(john, "close", "1")
+        refusals = await fake.wait_for("sendMessage", chat_id=1002, count=2, since=mark)
+        assert all("staff" in c.params["text"] for c in refusals)
+        assert all("#1" not in c.params["text"] and "Ana" not in c.params["text"] for c in refusals)
+        # A forged Close button in John's private chat is refused too.
+        mine = fake.message(1002, refusals[0].result["message_id"])
+        fake.push_callback(john, "tk:close:1", mine)
+        [alert] = await fake.wait_for("answerCallbackQuery", since=mark)
+        assert alert.params.get("show_alert") is True
+        await fake.wait_idle(quiet=0.2)
+        assert db_rows(tmp_path, "select state from tickets")[0]["state"] == "open"
+        assert any("refused" in r.getMessage() for r in caplog.records)
+
+
+async def test_staff_commands_in_the_group(
+    fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        fake.push_text(ana, "quiero hablar con una persona")
+        card = await card_for(fake, 1)
+        mark = fake.mark()
+        fake.push_command(luis, "queue", chat=group)
+        await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark,
+                            predicate=lambda c: c.ok and "#1" in c.params["text"] and "oldest" in c.params["text"])
+        fake.push_text(luis, "Ya lo reviso.", group, reply_to=card)
+        await to_member(fake, 1001, "Ya lo reviso")
+        mark = fake.mark()
+        fake.push_command(luis, "ticket", "1", chat=group)
+        [transcript] = await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark,
+                                           predicate=lambda c: c.ok and "Ya lo reviso" in c.params["text"])
+        fake.push_command(luis, "promote", "1", chat=group)
+        await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark,
+                            predicate=lambda c: c.ok and "draft" in c.params["text"])
+        fake.push_command(luis, "stats", chat=group)
+        await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark,
+                            predicate=lambda c: c.ok and "Passed to staff: 1" in c.params["text"])
+        fake.push_command(luis, "close", "1", chat=group)
+        await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark,
+                            predicate=lambda c: c.ok and "#1 closed" in c.params["text"])
+        assert db_rows(tmp_path, "select state from tickets")[0]["state"] == "closed"
+        # Replying to the transcript answers the member as well (and reopens the closed ticket).
+        mark = fake.mark()
+        fake.push_text(luis, "Una cosa más.", group, reply_to=fake.message(GROUP_ID, transcript.result["message_id"]))
+        await to_member(fake, 1001, "Una cosa más", since=mark)
+        assert len(db_rows(tmp_path, "select * from faq_drafts")) == 1
+        # Staff see their commands in the group's menu (and only there).
+        scoped = [c for c in fake.calls_to("setMyCommands") if (c.params.get("scope") or {}).get("type") == "chat"]
+        assert scoped and scoped[0].params["scope"]["chat_id"] == GROUP_ID
+        assert "queue" in [cmd["command"] for cmd in scoped[0].params["commands"]]
+
+
+# ---------------------------------------------------------------------------------------- office hours
+async def test_outside_office_hours_the_member_hears_when_staff_are_back(
+    fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, john = fake_telegram, world["john"]
+    async with bot(fake, tmp_path, TestClock(SATURDAY_GT), caplog):
+        fake.push_text(john, "I want to talk to a human")
+        monday_8 = datetime(2025, 3, 17, 8, 0, tzinfo=ZoneInfo("America/Guatemala"))
+        back = format_time(monday_8, "short", tzinfo=monday_8.tzinfo, locale="en_US")
+        notice = await to_member(fake, 1002, "#1")
+        assert "closed" in notice.params["text"] and back in notice.params["text"]
+        await card_for(fake, 1)  # staff still get the card at once
