@@ -349,3 +349,20 @@ async def test_outside_office_hours_the_member_hears_when_staff_are_back(
         notice = await to_member(fake, 1002, "#1")
         assert "closed" in notice.params["text"] and back in notice.params["text"]
         await card_for(fake, 1)  # staff still get the card at once
+
+
+async def test_follow_up_the_faq_answers_is_answered_and_joins_the_ticket(
+    fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, ana = fake_telegram, world["ana"]
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        fake.push_text(ana, "quiero hablar con una persona")
+        await card_for(fake, 1)
+        mark = fake.mark()
+        fake.push_text(ana, "cuanto cuesta el programa de migrantes del igss")
+        answer = await to_member(fake, 1001, "Q1,000", since=mark)
+        assert answer.params["parse_mode"] == "HTML"
+        await fake.wait_idle()
+        rows = db_rows(tmp_path, "select text from ticket_messages where author='member' order by id")
+        assert [r["text"] for r in rows][-1] == "cuanto cuesta el programa de migrantes del igss"
+        assert len(db_rows(tmp_path, "select id from tickets")) == 1
