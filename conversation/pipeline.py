@@ -27,7 +27,7 @@ from faq.render import render_answer
 from faq.service import FaqService
 from i18n import LANGUAGES, Translator
 from storage import conversations as conv
-from storage.store import Store
+from storage.store import Store, atomically
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +180,7 @@ class Pipeline:
             )
             return row, msg_id
 
-        return await self.store.call(work)
+        return await self.store.call(atomically(work))
 
     async def _out(
         self,

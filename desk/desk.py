@@ -46,7 +46,7 @@ from storage import conversations as conv
 from storage import drafts as drafts_db
 from storage import outbox
 from storage import tickets as tk
-from storage.store import Store, iso_utc
+from storage.store import Store, atomically, iso_utc
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +203,7 @@ class StaffDesk:
                            ticket_id=ticket["id"], purpose="card", now=now)
             return "new", ticket, tm
 
-        outcome, ticket, tm = await self.store.call(work)
+        outcome, ticket, tm = await self.store.call(atomically(work))
         _ = Translator(lang)
         if kind != "text" and (file_id or message_id):
             await self._enqueue_media(ticket, tm, kind=kind, file_id=file_id, message_id=message_id, caption=question,
@@ -253,7 +253,7 @@ class StaffDesk:
             )
             return ticket, tm
 
-        found = await self.store.call(work)
+        found = await self.store.call(atomically(work))
         if found is None:
             return None
         ticket, tm = found
@@ -297,7 +297,7 @@ class StaffDesk:
                                payload={"_ticket": ticket_id}, ticket_id=ticket_id, purpose="refresh", now=now)
             return ticket, self._feedback_text(ticket, vote, ticket_id, lang, db, member, inbound, now)
 
-        ticket, text = await self.store.call(work)
+        ticket, text = await self.store.call(atomically(work))
         if ticket is not None and vote < 0:
             log.info("ticket #%s reopened by the member's 👎", ticket_id)
             self.wake()
@@ -388,7 +388,7 @@ class StaffDesk:
                            ticket_id=ticket_id, purpose="refresh", now=now)
             return ticket_id
 
-        ticket_id = await self.store.call(work)
+        ticket_id = await self.store.call(atomically(work))
         if ticket_id is not None:
             log.info("staff %s answered ticket #%s", staff_id, ticket_id)
             self.wake()
@@ -451,7 +451,7 @@ class StaffDesk:
                            ticket_id=ticket_id, purpose="refresh", now=now)
             return "ok", updated
 
-        outcome, ticket = await self.store.call(work)
+        outcome, ticket = await self.store.call(atomically(work))
         if outcome == "ok":
             self.wake()
             log.info("ticket #%s: %s by staff %s", ticket_id, action, staff_id)
@@ -486,7 +486,7 @@ class StaffDesk:
         def work(db: Any) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
             return tk.get_ticket(db, ticket_id), tk.ticket_messages(db, ticket_id)
 
-        ticket, messages = await self.store.call(work)
+        ticket, messages = await self.store.call(atomically(work))
         if ticket is None:
             _ = Translator(self.staff_language)
             return [_("There is no request #{number}.", number=ticket_id)]
@@ -516,7 +516,7 @@ class StaffDesk:
                                            created_by=staff_id, now=self.clock())
             return "ok", draft
 
-        outcome, draft_id = await self.store.call(work)
+        outcome, draft_id = await self.store.call(atomically(work))
         if outcome == "missing":
             return _("There is no request #{number}.", number=ticket_id)
         if outcome == "no-answer":
@@ -544,7 +544,7 @@ class StaffDesk:
                 outbox.enqueue(db, chat_id=self.staff_chat_id, method="sendMessage", payload=payload,
                                ticket_id=ticket_id, purpose="command", now=now)
 
-        await self.store.call(work)
+        await self.store.call(atomically(work))
         self.wake()
 
     # ================================================================== scheduling
@@ -570,7 +570,7 @@ class StaffDesk:
                 outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText",
                                payload={"_ticket": ticket_id}, ticket_id=ticket_id, purpose="refresh", now=now)
 
-        await self.store.call(work)
+        await self.store.call(atomically(work))
 
     async def recover(self) -> int:
         """After a restart: reschedule digests for follow-ups that never reached the group."""
@@ -586,7 +586,7 @@ class StaffDesk:
             ).fetchall()
             return [int(r[0]) for r in rows]
 
-        ids = await self.store.call(work)
+        ids = await self.store.call(atomically(work))
         now = self.clock()
         for ticket_id in ids:
             self._digest_due.setdefault(ticket_id, now)
@@ -722,7 +722,7 @@ class StaffDesk:
             if after.get("_log") is not None and message_id is not None:
                 conv.set_telegram_message_id(db, int(after["_log"]), message_id)
 
-        await self.store.call(work)
+        await self.store.call(atomically(work))
 
     async def undeliverable(self, item: dict[str, Any], error: SendError) -> None:
         """A call Telegram will never accept. Staff must hear about it in the group."""
@@ -758,7 +758,7 @@ class StaffDesk:
                 return True
             return False
 
-        if await self.store.call(work):
+        if await self.store.call(atomically(work)):
             log.error("ticket #%s: %s could not be delivered (%s); staff are told in the group", ticket_id, purpose,
                       error)
             self.wake()

@@ -57,6 +57,22 @@ def parse_iso(value: str) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
+def atomically(fn: Callable[Concatenate[Database, P], T]) -> Callable[Concatenate[Database, P], T]:
+    """Wrap a multi-step storage function so its writes land together or not at all.
+
+    Storage functions each commit their own work; a caller composing several of them (open a
+    ticket, add its messages, queue its card) wraps the composition so a crash in the middle
+    cannot leave a ticket without its card. Nested ``db.atomic()`` blocks become savepoints.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(db: Database, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        with db.atomic():
+            return fn(db, *args, **kwargs)
+
+    return wrapper
+
+
 class StoreClosedError(RuntimeError):
     """The Store was used before ``open()`` or after ``close()``."""
 

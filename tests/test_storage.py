@@ -377,3 +377,20 @@ def test_forget_member(store: Store) -> None:
     assert store.call_sync(lambda db: db["feedback"].count) == 0
     assert store.call_sync(conv.get_message, keep)["text"] == "stay"
     assert store.call_sync(conv.forget_member, 60) == 0
+
+
+async def test_atomically_makes_a_composition_all_or_nothing(store: Store) -> None:
+    from storage.store import atomically
+
+    def two_steps(db: Database, fail: bool) -> None:
+        conv.log_inbound(db, member_id=5, chat_id=5, text="first step")
+        if fail:
+            raise RuntimeError("crash between the steps")
+        conv.log_inbound(db, member_id=5, chat_id=5, text="second step")
+
+    with pytest.raises(RuntimeError):
+        await store.call(atomically(two_steps), True)
+    count = "select count(*) from messages"
+    assert store.call_sync(lambda db: db.execute(count).fetchone()[0]) == 0
+    await store.call(atomically(two_steps), False)
+    assert store.call_sync(lambda db: db.execute(count).fetchone()[0]) == 2
