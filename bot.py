@@ -34,12 +34,31 @@ log = logging.getLogger("puente")
 T = TypeVar("T")
 
 
-def _setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level, logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs every request URL, and Bot API URLs contain the token: keep it quiet.
+class RedactSecrets(logging.Filter):
+    """Replace secrets in every log line, whichever library wrote it (Bot API URLs embed the token)."""
+
+    def __init__(self, secrets: Sequence[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            if any(secret in message for secret in self.secrets):
+                for secret in self.secrets:
+                    message = message.replace(secret, "<redacted>")
+                record.msg, record.args = message, None
+        return True
+
+
+def _setup_logging(level: str, secrets: Sequence[str] = (), stream: TextIO | None = None) -> None:
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactSecrets(secrets))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(getattr(logging, level, logging.INFO))
+    # httpx logs every request URL, and Bot API URLs contain the token: keep it quiet anyway.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
 
@@ -283,7 +302,9 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO = sys.stdin, stdout: T
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    _setup_logging(settings.log_level if args.command in (None, "run") else "WARNING")
+    _setup_logging(
+        settings.log_level if args.command in (None, "run") else "WARNING", secrets=[settings.telegram_bot_token]
+    )
     if args.command is None:
         return cmd_default(settings)
     if args.command == "run":

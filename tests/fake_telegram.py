@@ -338,7 +338,7 @@ class FakeTelegram:
     (they only enqueue); the server side answers the bot asynchronously.
     """
 
-    token: str = "123456789:FAKE_TOKEN_for_tests_only_0000000000"
+    token: str = "123456789:FAKE-token-for-tests"
 
     def __init__(self, *, strict_chats: bool = True, bot_username: str = "puente_test_bot") -> None:
         self.strict_chats = strict_chats

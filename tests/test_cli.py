@@ -212,3 +212,19 @@ def test_faq_gaps_lists_unanswered_most_frequent_first(isolated_env: Path, capsy
     lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
     assert lines[0].split()[0] == "2" and "pasaporte" in lines[0].lower()
     assert not any(line.endswith(" x") for line in lines)
+
+
+def test_token_is_redacted_from_every_log_line() -> None:
+    import logging
+
+    token = "123456789:" + "AAE-fake-" * 4  # built at run time: no token-shaped literal in the tree
+    stream = io.StringIO()
+    try:
+        bot._setup_logging("INFO", secrets=[token], stream=stream)
+        logging.getLogger("httpx").warning("POST https://api.telegram.org/bot%s/getMe failed", token)
+        logging.getLogger("telegram.ext").error(f"error at https://api.telegram.org/bot{token}/sendMessage")
+    finally:
+        logging.getLogger().handlers.clear()
+    output = stream.getvalue()
+    assert token not in output
+    assert output.count("<redacted>") == 2
