@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time, format_timedelta, get_timezone_name
+from babel.dates import format_date, format_time, format_timedelta, get_timezone_location
 
 from i18n import Translator
 
@@ -85,7 +85,7 @@ class OfficeHours:
 
 
 def format_when(when: datetime, now: datetime, lang: str) -> str:
-    """"today at 8:00 AM (Central Standard Time)" / "el lunes, 10 de marzo de 2025 a las 8:00 a. m. (…)".
+    """"today at 8:00 AM (Guatemala time)" / "el lunes, 10 de marzo de 2025 a las 8:00 a. m. (hora de Guatemala)".
 
     Date and time come from babel in the member's locale and the office zone; only the glue
     words are ours (translated). Exact babel output is CLDR's business, so tests never pin it.
@@ -95,7 +95,10 @@ def format_when(when: datetime, now: datetime, lang: str) -> str:
     when = aware(when)
     today = aware(now).astimezone(when.tzinfo).date()
     hour = format_time(when, "short", tzinfo=when.tzinfo, locale=locale)
-    zone = get_timezone_name(when, "long", locale=locale)
+    # "hora de Guatemala", not CLDR's generic zone name: es_GT calls it "hora de verano" though
+    # Guatemala has no summer time, and "Central Standard Time" reads as US time to a migrant.
+    city = get_timezone_location(when.tzinfo, locale=locale, return_city=True)
+    zone = _("{city} time", city=city)
     if when.date() == today:
         return _("today at {time} ({zone})", time=hour, zone=zone)
     if when.date() == today + timedelta(days=1):
