@@ -56,7 +56,27 @@ QUESTION_WORDS: frozenset[str] = frozenset(_words(
     "como cuando donde cuanto cuanta cuantos cuantas quien quienes cual cuales "
     "how when where who which why what whats hows"
 ))
-STOPWORDS: frozenset[str] = (ES_WORDS | EN_WORDS) - QUESTION_WORDS
+STOPWORDS: frozenset[str] = (ES_WORDS | EN_WORDS | frozenset(_words(
+    "estando siendo sido habia hubo haya tenia tuve tengan pueda puedan podemos quisiera hacerlo "
+    "been having getting gotten"
+))) - QUESTION_WORDS
+
+#: Words that frame a question without saying what it is about: generic verbs ("get", "sacar",
+#: "tardar"), politeness and time fillers. The matcher gives them at most the weight of a very
+#: common word, however rare they are in a given FAQ: "¿cuánto tarda el trámite?" must not match
+#: the one entry that happens to say "tarda", and "how do I get a green card" is not about the
+#: entry that says "get". Keep topic words (pagar, inscribir, pension...) out of this list.
+WEAK_WORDS: frozenset[str] = frozenset(_words("""
+tarda tardan tardar demora demoran dura duran durar rapido pronto tiempo long take takes took
+saber se sabe know knows hacer hago hace hacen haga hice make makes made do doing done
+poder puedo podria can could sacar saco saca sacan obtener obtengo conseguir consigo get gets
+obtain dar dan da dieron dio give gives given pedir pido piden ask asks asked tener tengo
+need needs necesito necesitar want wants quiero querer ir voy vaya go goes going ver veo see
+pasar pasa paso happen happens happened usar uso use using llevar llevo bring ayuda ayudar
+ayudame help helps favor please porfavor ahora now hoy today ya already still todavia aun
+algo something anything alguien someone cosa cosas thing things eso tema info informacion
+nuevo nueva new otro otra other another mismo same bien well good bueno malo bad
+"""))
 
 
 def detect_language(text: str, default: str = "es") -> str:

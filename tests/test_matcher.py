@@ -131,3 +131,49 @@ def test_empty_faq_escalates() -> None:
 
 def test_default_thresholds_are_ordered() -> None:
     assert DEFAULT_THRESHOLDS.answer >= DEFAULT_THRESHOLDS.suggest > 0
+
+
+# -- failure classes found on unseen queries ----------------------------------------------------
+SAMPLE = Path(__file__).resolve().parent / "data" / "faq-sample.csv"
+
+
+@pytest.fixture(scope="module")
+def sample() -> Matcher:
+    from faq.loader import load_faq
+
+    return Matcher(load_faq(SAMPLE), load_vocabulary(BUNDLED))
+
+
+@pytest.mark.parametrize("word", ["carro", "medicaid", "case", "manejar", "password", "enfermera"])
+def test_real_words_are_not_typo_corrected(sample: Matcher, word: str) -> None:
+    """A different word is not a typo: "carro" must not become "caro", "medicaid" not "medica"."""
+    assert sample._correct(word) == word
+
+
+@pytest.mark.parametrize("typo,fixed", [("pencion", "pension"), ("documnets", "documents"),
+                                        ("extrangero", "extranjero"), ("medisinas", "medicinas"),
+                                        ("igs", "igss"), ("progama", "programa")])
+def test_phone_typos_are_corrected(sample: Matcher, typo: str, fixed: str) -> None:
+    assert sample._correct(typo) == fixed
+
+
+def test_framing_word_alone_does_not_pick_the_entry() -> None:
+    """"cuánto tarda" is how members ask about anything; it must not pull in the entry saying "tarda"."""
+    faq = Faq(entries=(
+        _entry("diagnosis", "¿Cuánto tarda el diagnóstico de cáncer?", "How long does a cancer diagnosis take?"),
+        _entry("pension", "¿Cómo pido la pensión?", "How do I apply for the pension?"),
+    ))
+    result = Matcher(faq, load_vocabulary(BUNDLED)).match("cuanto tarda el tramite de pension")
+    assert not (result.decision == "answer" and result.best_id == "diagnosis"), result
+
+
+def test_unknown_topic_with_shared_domain_words_is_not_answered(sample: Matcher) -> None:
+    for text in ["como aplico al medicaid", "el seguro de mi carro no quiere pagar el choque",
+                 "cuanto tarda el tramite de pension"]:
+        assert sample.match(text).decision != "answer", text
+
+
+def test_everyday_words_reach_the_right_entry(sample: Matcher) -> None:
+    """Vocabulary: "insulina" is a medicine and "diabetes" a chronic condition."""
+    result = sample.match("tengo diabetes, me dan insulina en el igss")
+    assert (result.decision, result.best_id) == ("answer", "igss-medicines")
