@@ -139,14 +139,10 @@ def _result_json(result: object, lang_opt: str) -> dict:
 
 def cmd_ask(settings: Settings, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     """The admins' test panel, and a stable JSON-lines interface for outside tools."""
-    from faq.service import build_snapshot, thresholds_from
+    from faq.service import FaqService
 
     try:
-        snap = build_snapshot(
-            args.faq or settings.faq_path,
-            settings.vocabulary_path,
-            thresholds_from(settings.answer_threshold, settings.suggest_threshold, settings.answer_margin),
-        )
+        snap = FaqService.from_settings(settings, faq_path=args.faq).load()
     except FaqLoadError as exc:
         for p in exc.problems:
             print(p, file=sys.stderr)

@@ -7,12 +7,13 @@ fails validation is refused with every problem listed and the last good snapshot
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from faq.errors import FaqLoadError, FaqProblem
 from faq.loader import load_faq
-from faq.matcher import DEFAULT_THRESHOLDS, Matcher, Thresholds
+from faq.matcher import Matcher, Thresholds, thresholds_from_settings
 from faq.model import Faq
 from faq.vocabulary import Vocabulary, load_vocabulary
 
@@ -31,17 +32,6 @@ class ReloadOutcome:
     ok: bool
     entries: int  # entries now being served (the old count when the reload was refused)
     problems: tuple[FaqProblem, ...] = ()
-
-
-def thresholds_from(answer: float | None, suggest: float | None, margin: float | None) -> Thresholds:
-    """Defaults tuned on the dev set, overridden by whichever settings the operator set."""
-    t = DEFAULT_THRESHOLDS
-    return replace(
-        t,
-        answer=t.answer if answer is None else answer,
-        suggest=t.suggest if suggest is None else suggest,
-        margin=t.margin if margin is None else margin,
-    )
 
 
 def build_snapshot(faq_path: str | Path, vocabulary_path: str | Path, thresholds: Thresholds) -> Snapshot:
@@ -69,6 +59,15 @@ class FaqService:
         self.vocabulary_path = Path(vocabulary_path)
         self.thresholds = thresholds
         self._snapshot: Snapshot | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Any, *, faq_path: str | Path | None = None) -> FaqService:
+        """The FAQ and vocabulary files and thresholds the operator configured (``config.Settings``)."""
+        return cls(
+            faq_path or settings.faq_path,
+            settings.vocabulary_path,
+            thresholds_from_settings(settings.answer_threshold, settings.suggest_threshold, settings.answer_margin),
+        )
 
     def load(self) -> Snapshot:
         """Initial load: without a valid FAQ there is nothing to serve, so errors propagate."""

@@ -10,7 +10,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from config import Settings
 from conversation.pipeline import Pipeline
-from faq.service import FaqService, thresholds_from
+from faq.service import FaqService
 from handlers import register
 from handlers.common import Services
 from handlers.staff import start_desk, stop_desk
@@ -34,11 +34,7 @@ def open_services(settings: Settings) -> Services:
     """Open the database and load the FAQ: shared by the Telegram bot and the terminal chat."""
     store = Store(settings.db_path)
     store.open()
-    faqs = FaqService(
-        settings.faq_path,
-        settings.vocabulary_path,
-        thresholds_from(settings.answer_threshold, settings.suggest_threshold, settings.answer_margin),
-    )
+    faqs = FaqService.from_settings(settings)
     try:
         faqs.load()
     except Exception:

@@ -228,3 +228,12 @@ def test_token_is_redacted_from_every_log_line() -> None:
     output = stream.getvalue()
     assert token not in output
     assert output.count("<redacted>") == 2
+
+
+def test_threshold_settings_change_decisions(monkeypatch: pytest.MonkeyPatch) -> None:
+    question = "cuanto cuesta el programa de migrantes del igss"
+    assert json.loads(run(["ask", "--json", question])[1])["decision"] == "answer"
+    monkeypatch.setenv("PUENTE_ANSWER_THRESHOLD", "101")  # nothing can score above 100
+    assert json.loads(run(["ask", "--json", question])[1])["decision"] == "suggest"
+    monkeypatch.setenv("PUENTE_SUGGEST_THRESHOLD", "101")
+    assert json.loads(run(["ask", "--json", question])[1])["decision"] == "escalate"

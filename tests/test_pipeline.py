@@ -11,7 +11,8 @@ from config import BUNDLED_FAQ, BUNDLED_VOCABULARY
 from conversation.callbacks import route_callback
 from conversation.pipeline import Member, Pipeline
 from conversation.replies import CALLBACK_DATA_MAX_BYTES
-from faq.service import FaqService, thresholds_from
+from faq.matcher import DEFAULT_THRESHOLDS
+from faq.service import FaqService
 from storage.store import Store
 
 ANA = Member(id=101, chat_id=101, first_name="Ana", language_code="es")
@@ -28,7 +29,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def pipeline(store: Store) -> Pipeline:
-    faqs = FaqService(BUNDLED_FAQ, BUNDLED_VOCABULARY, thresholds_from(None, None, None))
+    faqs = FaqService(BUNDLED_FAQ, BUNDLED_VOCABULARY, DEFAULT_THRESHOLDS)
     faqs.load()
     return Pipeline(store, faqs, default_language="es")
 
