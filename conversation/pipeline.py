@@ -436,7 +436,8 @@ class Pipeline:
             "• Write your question in your own words, e.g. <i>how much does the migrant program cost</i>.\n"
             "• If I'm not sure, I'll show you the closest questions as buttons.\n"
             "• To talk to a person, write <i>I want to talk to a person</i>.\n\n"
-            "/menu – browse the topics\n/language – change the language\n/help – this help"
+            "/menu – browse the topics\n/language – change the language\n"
+            "/forget – delete your data from Puente\n/help – this help"
         )
         return [await self._out(member, Reply(text), in_reply_to=inbound_id)]
 
@@ -538,6 +539,29 @@ class Pipeline:
         _ = Translator(lang)
         text = _("I can only read text messages. Please write your question in words and I'll help you.")
         return [await self._out(member, Reply(text), in_reply_to=inbound_id)]
+
+    async def handle_forget_request(self, member: Member) -> list[Reply]:
+        """/forget: a member may have everything Puente stored about them deleted (after confirming).
+
+        Nothing of this exchange is logged: logging the request would re-create what is deleted.
+        """
+        row = await self.store.call(conv.get_member, member.id)
+        _ = Translator(self._fallback_lang(row, member))
+        text = _(
+            "This deletes everything Puente has stored about you: your messages, votes and requests to "
+            "our team. Messages already in this chat stay on your phone. Delete your data?"
+        )
+        buttons = [[Button(_("🗑 Yes, delete my data"), "forget:yes"), Button(_("Cancel"), "forget:no")]]
+        return [Reply(text, buttons)]
+
+    async def handle_forget(self, member: Member, confirmed: bool) -> list[Reply]:
+        row = await self.store.call(conv.get_member, member.id)
+        _ = Translator(self._fallback_lang(row, member))
+        if not confirmed:
+            return [Reply(_("Nothing was deleted."))]
+        deleted = await self.store.call(conv.forget_member, member.id)
+        log.info("member %s asked to forget their data: %d rows deleted", member.id, deleted)
+        return [Reply(_("Done: your data has been deleted from Puente. You can write again at any time."))]
 
     async def handle_stale(self, member: Member, data: str) -> list[Reply]:
         """A button we no longer understand (old keyboard, FAQ reloaded, forged data)."""

@@ -55,6 +55,8 @@ async def dispatch(pipeline: Pipeline, member: Member, line: str, buttons: list[
             return await pipeline.handle_menu(member)
         case "/language" | "/idioma":
             return await pipeline.handle_language_menu(member)
+        case "/forget" | "/borrar":
+            return await pipeline.handle_forget_request(member)
     if line.startswith("/"):
         return await pipeline.handle_unknown_command(member, line)
     return await pipeline.handle_text(member, line)

@@ -39,6 +39,12 @@ async def menu_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await send_replies(context, member.chat_id, await services(context).pipeline.handle_menu(member))
 
 
+async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/forget (/borrar): delete what Puente stored about this member, after a confirmation button."""
+    if member := member_from(update):
+        await send_replies(context, member.chat_id, await services(context).pipeline.handle_forget_request(member))
+
+
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Commands we don't offer — including admin commands sent by someone who isn't an admin."""
     member, message = member_from(update), update.effective_message
@@ -69,8 +75,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await query.answer()
     data = query.data or ""
-    if data.startswith("fb:") and query.message is not None:
-        # One vote per answer: remove the 👍/👎 buttons once used.
+    if data.startswith(("fb:", "forget:")) and query.message is not None:
+        # One vote per answer, one answer per confirmation: remove the buttons once used.
         # BadRequest: the message is too old to edit, or already has no buttons.
         with contextlib.suppress(BadRequest):
             await query.edit_message_reply_markup(reply_markup=None)

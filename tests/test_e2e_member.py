@@ -250,3 +250,20 @@ async def test_reload_admin_only_and_bad_file_keeps_serving(
     fake_telegram.push_command(admin, "reload")
     ok = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID, count=2)
     assert f"{len(FAQ)} entries" in ok[1].params["text"]
+
+
+async def test_forget_command_deletes_after_confirmation(bot: Any, fake_telegram: FakeTelegram, tmp_path: Path) -> None:
+    u = fake_telegram.user(1015, "Lupe", "es")
+    fake_telegram.push_text(u, "cuanto cuesta el programa de migrantes del igss")
+    await fake_telegram.wait_for("sendMessage", chat_id=1015)
+    fake_telegram.push_command(u, "borrar")
+    calls = await fake_telegram.wait_for("sendMessage", chat_id=1015, count=2)
+    confirm = calls[1]
+    yes = buttons(confirm.params)[0]["callback_data"]
+    fake_telegram.push_callback(u, yes, fake_telegram.message(1015, confirm.result["message_id"]))
+    done = await fake_telegram.wait_for("sendMessage", chat_id=1015, count=3)
+    assert "borr" in done[2].params["text"].lower()
+    await fake_telegram.wait_for("editMessageReplyMarkup", chat_id=1015)
+    await fake_telegram.wait_idle()
+    assert db_rows(tmp_path, "select count(*) from messages where member_id = 1015")[0][0] == 0
+    assert db_rows(tmp_path, "select count(*) from members where id = 1015")[0][0] == 0

@@ -176,3 +176,17 @@ async def test_inbound_is_logged_even_if_matching_crashes(pipeline: Pipeline, st
 async def test_edited_message_is_answered_and_marked(pipeline: Pipeline, store: Store) -> None:
     await pipeline.handle_text(ANA, "cuanto cuesta el programa de migrantes", telegram_message_id=5, edited=True)
     assert rows(store, "select edited from messages where direction='in'")[0]["edited"] == 1
+
+
+async def test_forget_deletes_the_members_data_and_logs_nothing_new(pipeline: Pipeline, store: Store) -> None:
+    await pipeline.handle_text(ANA, "cuanto cuesta el programa de migrantes del igss")
+    await pipeline.handle_text(JOHN, "thanks")
+    ask = await pipeline.handle_forget_request(ANA)
+    assert [b.data for b in ask[0].buttons[0]] == ["forget:yes", "forget:no"]
+    kept = await route_callback(pipeline, ANA, "forget:no")
+    assert kept[0].text and rows(store, "select count(*) n from messages where member_id = ?", (ANA.id,))[0]["n"] == 2
+    done = await route_callback(pipeline, ANA, "forget:yes")
+    assert done[0].log_id is None
+    assert rows(store, "select count(*) n from messages where member_id = ?", (ANA.id,))[0]["n"] == 0
+    assert rows(store, "select count(*) n from members where id = ?", (ANA.id,))[0]["n"] == 0
+    assert rows(store, "select count(*) n from messages where member_id = ?", (JOHN.id,))[0]["n"] == 2
