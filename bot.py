@@ -10,6 +10,7 @@
     python bot.py faq gaps        what members ask that the FAQ does not answer
     python bot.py faq drafts [--csv OUT]   FAQ drafts staff promoted from answered tickets
     python bot.py export-messages OUT.csv
+    python bot.py forget-member TELEGRAM_USER_ID
 
 Configuration comes only from environment variables (see README.md and .env.example).
 """
@@ -257,6 +258,17 @@ def cmd_export_messages(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_forget_member(settings: Settings, args: argparse.Namespace) -> int:
+    """For a member who asks staff (not the bot) to delete their data."""
+    from storage import conversations as conv
+    from storage.store import Store
+
+    with Store(settings.db_path) as store:
+        n = store.call_sync(conv.forget_member, args.member_id)
+    print(f"Deleted {n} row(s) about Telegram user {args.member_id}.")
+    return 0
+
+
 # ---------------------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot.py", description="Puente: bilingual member-inquiry bot.")
@@ -288,6 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     em = sub.add_parser("export-messages", help="export the conversation log to CSV")
     em.add_argument("out", type=Path)
+    fm = sub.add_parser("forget-member", help="delete everything stored about one member (Telegram user id)")
+    fm.add_argument("member_id", type=int)
     return parser
 
 
@@ -313,6 +327,8 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO = sys.stdin, stdout: T
         return cmd_faq(settings, args)
     if args.command == "export-messages":
         return cmd_export_messages(settings, args)
+    if args.command == "forget-member":
+        return cmd_forget_member(settings, args)
     return 2
 
 

@@ -237,3 +237,14 @@ def test_threshold_settings_change_decisions(monkeypatch: pytest.MonkeyPatch) ->
     assert json.loads(run(["ask", "--json", question])[1])["decision"] == "suggest"
     monkeypatch.setenv("PUENTE_SUGGEST_THRESHOLD", "101")
     assert json.loads(run(["ask", "--json", question])[1])["decision"] == "escalate"
+
+
+def test_forget_member_command(isolated_env: Path) -> None:
+    _seed_db(isolated_env)
+    code, out = run(["forget-member", "7"])
+    assert code == 0 and "Deleted" in out
+    import sqlite3
+
+    with sqlite3.connect(isolated_env) as conn:
+        assert conn.execute("select count(*) from messages where member_id = 7").fetchone()[0] == 0
+        assert conn.execute("select count(*) from tickets where member_id = 7").fetchone()[0] == 0
