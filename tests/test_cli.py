@@ -239,10 +239,10 @@ def test_threshold_settings_change_decisions(monkeypatch: pytest.MonkeyPatch) ->
     assert json.loads(run(["ask", "--json", question])[1])["decision"] == "escalate"
 
 
-def test_forget_member_command(isolated_env: Path) -> None:
+def test_forget_member_command(isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _seed_db(isolated_env)
-    code, out = run(["forget-member", "7"])
-    assert code == 0 and "Deleted" in out
+    code, _ = run(["forget-member", "7"])
+    assert code == 0 and "Deleted" in capsys.readouterr().out
     import sqlite3
 
     with sqlite3.connect(isolated_env) as conn:
