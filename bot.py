@@ -28,8 +28,15 @@ from pathlib import Path
 from typing import TextIO, TypeVar
 
 from config import BUNDLED_FAQ, ConfigError, Settings
+from faq.csvio import write_csv
 from faq.errors import FaqLoadError
+from faq.loader import check_faq, load_faq, parse_faq
+from faq.matcher import Matcher, MatchResult
 from faq.model import Faq
+from faq.service import FaqService, Snapshot
+from faq.validate import validate
+from faq.vocabulary import load_vocabulary
+from faq.yamlio import write_yaml
 
 log = logging.getLogger("puente")
 T = TypeVar("T")
@@ -125,8 +132,6 @@ def cmd_default(settings: Settings) -> int:
 
 # ---------------------------------------------------------------------------------------- ask
 def _result_json(result: object, lang_opt: str) -> dict:
-    from faq.matcher import MatchResult
-
     assert isinstance(result, MatchResult)
     return {
         "query": result.query,
@@ -138,15 +143,33 @@ def _result_json(result: object, lang_opt: str) -> dict:
     }
 
 
+def _ask_snapshot(settings: Settings, faq_path: Path | None) -> Snapshot | None:
+    """The FAQ to try questions against — leniently, unlike the bot.
+
+    The bot refuses an FAQ that breaks a content rule (a missing translation, a duplicated
+    question). ``ask`` is where an admin tries a draft, and a tool outside the project may feed it
+    someone else's spreadsheet: content problems are printed as warnings and matching goes on.
+    Only a file that cannot be read as an FAQ at all (or has no entries) stops it.
+    """
+    service = FaqService.from_settings(settings, faq_path=faq_path)
+    parsed = parse_faq(service.faq_path)
+    if parsed is None or parsed.problems or not parsed.faq.entries:
+        _print_problems(check_faq(service.faq_path))
+        return None
+    for problem in validate(parsed):
+        print(f"warning: {problem}", file=sys.stderr)
+    try:
+        vocabulary = load_vocabulary(service.vocabulary_path)
+    except FaqLoadError as exc:
+        _print_problems(exc.problems)
+        return None
+    return Snapshot(parsed.faq, vocabulary, Matcher(parsed.faq, vocabulary, service.thresholds))
+
+
 def cmd_ask(settings: Settings, args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     """The admins' test panel, and a stable JSON-lines interface for outside tools."""
-    from faq.service import FaqService
-
-    try:
-        snap = FaqService.from_settings(settings, faq_path=args.faq).load()
-    except FaqLoadError as exc:
-        for p in exc.problems:
-            print(p, file=sys.stderr)
+    snap = _ask_snapshot(settings, args.faq)
+    if snap is None:
         return 1
     if args.question:
         result = snap.matcher.match(" ".join(args.question))
@@ -181,8 +204,6 @@ def _print_problems(problems: Sequence[object]) -> None:
 
 def _with_known_category_labels(faq: Faq, sources: Sequence[Path]) -> Faq:
     """The spreadsheet has no column for category labels: keep those the YAML files already have."""
-    from faq.loader import load_faq
-
     labels: dict[str, Mapping[str, str]] = {}
     for source in sources:
         try:
@@ -195,8 +216,6 @@ def _with_known_category_labels(faq: Faq, sources: Sequence[Path]) -> Faq:
 
 
 def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
-    from faq.loader import check_faq, load_faq
-
     if args.faq_command == "check":
         problems = check_faq(args.path)
         if problems:
@@ -205,9 +224,6 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{args.path}: OK, {len(load_faq(args.path))} entries.")
         return 0
     if args.faq_command in ("import", "export"):
-        from faq.csvio import write_csv
-        from faq.yamlio import write_yaml
-
         try:
             faq = load_faq(args.path)
         except FaqLoadError as exc:

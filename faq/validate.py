@@ -22,9 +22,11 @@ from faq.render import MAX_MESSAGE_CHARS, message_length, render_answer
 
 Style = Literal["csv", "yaml"]
 
-#: A short slug: safe in Telegram callback data (64 bytes) with room for a prefix.
-ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,40}")
-ID_MAX = 41
+#: Ids travel in Telegram callback data ("pick:<id>", 64 bytes at most), so: no spaces, no ":"
+#: (our separator), at most ID_MAX bytes of UTF-8. Anything else admins like ("Q12", "pagos.1",
+#: "migrant-cost") is fine — spreadsheets from other teams should load as they are.
+ID_RE = re.compile(r"[^\s:]+")
+ID_MAX = 58
 #: Separator of alternates in a CSV cell; an alternate must not contain it or export would split it.
 ALT_SEP = " | "
 #: What reading treats as a separator: a ``|`` with whitespace (or the cell edge) on both sides,
@@ -125,11 +127,11 @@ class _Checker:
         if not entry.id:
             self.report(index, entry, "id", "id is empty; every entry needs a unique id")
             return
-        if not ID_RE.fullmatch(entry.id):
+        if not ID_RE.fullmatch(entry.id) or len(entry.id.encode("utf-8")) > ID_MAX:
             self.report(
                 index, entry, "id",
-                f"id {entry.id!r} is not a short slug: use lowercase letters, digits, '-' or '_', "
-                f"starting with a letter or digit, at most {ID_MAX} characters",
+                f"id {entry.id!r} is not a usable short id: no spaces or ':', "
+                f"at most {ID_MAX} bytes (accented letters count double)",
             )
         if entry.id in seen:
             other_index, other = seen[entry.id]

@@ -248,3 +248,20 @@ def test_forget_member_command(isolated_env: Path, capsys: pytest.CaptureFixture
     with sqlite3.connect(isolated_env) as conn:
         assert conn.execute("select count(*) from messages where member_id = 7").fetchone()[0] == 0
         assert conn.execute("select count(*) from tickets where member_id = 7").fetchone()[0] == 0
+
+
+def test_ask_tries_a_draft_faq_with_content_problems_and_warns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = list(csv.DictReader(SAMPLE_CSV.open(encoding="utf-8")))
+    rows[0]["answer_en"] = ""  # a missing translation: the bot would refuse this file
+    rows[1]["id"] = "Q 2"  # an id the bot cannot use in buttons
+    draft = tmp_path / "draft.csv"
+    with draft.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    code, out = run(["ask", "--faq", str(draft), "--json", "cuanto cuesta el programa de migrantes del igss"])
+    assert code == 0 and json.loads(out)["id"] == "migrant-cost"
+    err = capsys.readouterr().err
+    assert "warning:" in err and "answer_en" in err and "Q 2" in err

@@ -207,7 +207,7 @@ def test_yaml_text_is_kept_as_written(tmp_path: Path) -> None:
 
 def test_all_yaml_problems_at_once(tmp_path: Path) -> None:
     text = GOOD.replace('alternates: ["pagar cuota"]', "alternates: x").replace(
-        "    category: payments", '    category: ""').replace("id: pay", "id: Pay")
+        "    category: payments", '    category: ""').replace("id: pay", "id: pay now")
     problems = load_problems(write(tmp_path, text))
     assert {(p.field, p.line) for p in problems} == {("es.alternates", 9), ("category", 5), ("id", 4)}
 
