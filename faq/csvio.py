@@ -30,6 +30,18 @@ def _split(cell: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in ALT_SEP_RE.split(cell or "") if p.strip())
 
 
+def _delimiter(text: str) -> str:
+    """The sheet's separator, judged from its header row.
+
+    Excel saves "CSV" with ";" where the decimal comma is used (Spanish-language Windows), and
+    some admins export tab-separated text: all three load, whichever the header row uses.
+    """
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def parse_csv(path: str | Path) -> ParsedFaq:
     """Read ``path`` without applying content rules; structural problems go in ``problems``.
 
@@ -50,7 +62,7 @@ def parse_csv(path: str | Path) -> ParsedFaq:
         return ParsedFaq(empty, "csv", [FaqProblem(file, f"cannot read file: {exc.strerror or exc}")])
 
     problems: list[FaqProblem] = []
-    reader = csv.reader(text.splitlines(keepends=True))
+    reader = csv.reader(text.splitlines(keepends=True), delimiter=_delimiter(text))
     try:
         header = next(reader, None)
         if header is None:

@@ -218,3 +218,19 @@ def test_save_faq_unknown_suffix(tmp_path: Path) -> None:
     with pytest.raises(FaqLoadError) as err:
         save_faq(load_faq(BUNDLED_FAQ), tmp_path / "out.xlsx")
     assert err.value.problems[0].file == str(tmp_path / "out.xlsx")
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_csv_saved_with_semicolons_or_tabs_loads(tmp_path: Path, delimiter: str) -> None:
+    import csv as csv_module
+
+    sample = Path(__file__).resolve().parent / "data" / "faq-sample.csv"
+    rows = list(csv_module.DictReader(sample.open(encoding="utf-8")))
+    out = tmp_path / "excel.csv"
+    with out.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv_module.DictWriter(fh, fieldnames=list(rows[0]), delimiter=delimiter)
+        writer.writeheader()
+        writer.writerows(rows)
+    faq = load_faq(out)
+    assert len(faq) == len(rows)
+    assert faq.get("migrant-cost").answer["es"] == rows[19]["answer_es"].strip()  # type: ignore[union-attr]
