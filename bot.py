@@ -328,9 +328,9 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO = sys.stdin, stdout: T
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    _setup_logging(
-        settings.log_level if args.command in (None, "run") else "WARNING", secrets=[settings.telegram_bot_token]
-    )
+    on_telegram = args.command == "run" or (args.command is None and bool(settings.telegram_bot_token))
+    # The bot logs at the configured level; CLI commands and the terminal chat only show warnings.
+    _setup_logging(settings.log_level if on_telegram else "WARNING", secrets=[settings.telegram_bot_token])
     if args.command is None:
         return cmd_default(settings)
     if args.command == "run":
