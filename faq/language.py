@@ -78,6 +78,80 @@ algo something anything alguien someone cosa cosas thing things eso tema info in
 nuevo nueva new otro otra other another mismo same bien well good bueno malo bad
 """))
 
+#: Everyday words that seldom name what a question is about: common verbs, adjectives, adverbs,
+#: time, quantity and narrative words of phone Spanish and English. The matcher treats a word the
+#: FAQ has never seen as a sign of an uncovered topic ("aguinaldo", "braces", "visa") -- unless it
+#: is one of these ("whole", "según", "semana", "moved"): then it is just how the member talks.
+#: Matched by stem, so one form per word usually covers its plurals and most verb endings.
+GENERAL_WORDS: frozenset[str] = frozenset(_words("""
+ser estar haber tener hacer poder decir dice dicen dijo dijeron dije ir venir vengo vino vine
+vinieron venirme dar decir ver saber querer llegar llega llego llegue pasar deber poner pongo puso
+parecer parece quedar queda quedo creer creo hablar habla llevar golpe golpes golpear golpearse golpeo pegar pego
+dejar deje dejo dejaron seguir
+sigo sigue encontrar llamar llamaron vivir sentir siento pensar pienso salir sale salio sali volver
+tomar conocer conozco empezar empiezo empece empezo empezaron comenzar comence terminar termine
+entrar entran entro entre esperar espero buscar busco existir existe cambiar cambio cambie
+mandar mando escribir escribi leer lei oir oi entender entiendo entendi explicar explica recordar
+recuerdo acordar acuerdo olvidar olvide agarrar agarraron agarro mover movi mude mudarme mudamos
+sirve servir funciona funcionar importa importar falta faltan sobra alcanza alcanzar toca tocar
+cuenta cuentan contar resulta resulto preocupa preocupar pregunto contesta contestan responder
+hay habia hubo ha han he hemos fui fue fueron estuve estuvo iba era eran seria sera
+igual mismo misma cierto cierta valido valida vale claro seguro segura verdad posible imposible normal raro rara
+extra mero mera solo sola solamente nomas nada mas todavia siempre nunca jamas casi tan tanto
+tanta mucho mucha muchos muchas poco poca pocos pocas varios varias cada demas alguno alguna algunos
+grande pequeño chico chica largo corto alto alta bajo mejor peor primero primera ultimo ultima
+segundo siguiente anterior pasado pasada proximo proxima cerca lejos dentro fuera arriba abajo
+antes despues luego mientras tarde temprano ayer mañana manana semana semanas mes dia dias
+hora horas minuto rato vez veces año momento fecha lunes martes miercoles jueves viernes sabado
+domingo enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
+uno dos tres cuatro cinco seis siete ocho nueve diez cien mil millon medio mitad doble
+persona gente señor señora muchacho muchacha amigo amiga vecino vecina compa cuate
+sobrino sobrina primo prima tio tia cuñado cuñada suegro suegra nieto nieta
+forma manera modo tipo parte lado caso vez razon problema cosa asunto lugar sitio punto
+oiga mire fijese disculpe perdon oye onda ahorita apenas orale pues bueno entonces osea este
+aplicar aplico aplica solicitar solicito tramitar
+be have do say says said go went come came make made take took see saw know knew think thought
+look looks looked want wanted give gave tell told find found feel felt try tried leave left call
+called keep kept let put seem seems seemed mean means meant become became begin began start started
+show showed hear heard play run move moved moving live stay stayed turn turned believe bring happen
+wait waited write wrote sit stand lose lost meet met include continue set learn change changed
+lead understand watch follow stop stopped create speak read allow add spend grow open opened walk
+win offer remember love consider appear buy bought send sent expect build remain fall cut reach
+kill raise pass sell hit hurt apply applied applying
+require report decide pull worry worried wonder wondering guess hope
+still already even really actually basically literally maybe perhaps probably definitely
+like just also only whole entire same different other another such own sure fine okay normal
+extra real true valid right wrong good better best bad worse worst great little big small large long
+short high low old young early late next last first second third final main kind sort type
+way thing things stuff something anything nothing everything someone anyone everyone
+people person guy guys man woman friend friends neighbor cousin nephew niece uncle aunt
+time times day days week weeks month year today tomorrow yesterday tonight morning night ago
+soon later before after during since until while always never often sometimes ever again
+here there where everywhere around about above below near far inside outside together alone
+according regarding because though although however otherwise instead anyway besides
+one two three four five six seven eight nine ten hundred thousand million half double
+monday tuesday wednesday thursday friday saturday sunday january february march april june
+july august september october november december
+lot lots much many few several each every either neither both enough less least more most
+very quite pretty rather too so kinda sorta gonna wanna gotta yeah yes okay ok hey hi
+"""))
+
+#: Where members and their families live: a place name says where, not what about ("hay hospital
+#: en Huehuetenango"), so an unknown one is not a sign of an uncovered topic either. Guatemalan
+#: departments and big towns, Mexican states and big cities, Central American countries.
+PLACE_NAMES: frozenset[str] = frozenset(_words("""
+guatemala guate xela quetzaltenango huehuetenango huehue quiche totonicapan toto solola
+chimaltenango chimal sacatepequez antigua escuintla retalhuleu reu suchitepequez mazatenango
+san marcos alta baja verapaz coban salama peten flores izabal puerto barrios zacapa chiquimula
+jalapa jutiapa santa rosa progreso mixco villa nueva petapa chinautla amatitlan capital zona
+mexico jalisco guadalajara michoacan morelia oaxaca puebla guerrero acapulco veracruz chiapas
+tuxtla zacatecas guanajuato leon monterrey nuevo cdmx df tijuana sonora hermosillo chihuahua
+juarez sinaloa culiacan durango hidalgo pachuca morelos cuernavaca tabasco villahermosa yucatan
+merida queretaro potosi tamaulipas coahuila saltillo torreon nayarit colima aguascalientes tlaxcala
+campeche quintana roo cancun edomex toluca
+honduras salvador nicaragua costa rica panama belize belice colombia venezuela cuba
+"""))
+
 
 def detect_language(text: str, default: str = "es") -> str:
     """Return "es" or "en" for ``text`` by counting each language's grammar words.

@@ -21,7 +21,15 @@ Why this design (measured on the dev set, see ``bench/bench_matcher.py``):
   that mention the right things through), plus fuzzy similarity of the whole strings
   (rapidfuzz ``token_set_ratio``) as a small tie-breaker.
 * "answer" needs a score floor AND a margin over the runner-up; near-ties become "suggest" with
-  only the candidates close to the best; otherwise "escalate".
+  the candidates close to the best (runners-up within the window even below the suggest floor);
+  otherwise "escalate".
+* What the bot dares to do also depends on the vocabulary's tagging sections: a message naming an
+  institution (``institutions``: imss, medicaid, US social security...) that an entry never
+  mentions scores that entry lower and is never answered with it ("cita en el IMSS" is not the
+  consulate's appointment entry); a personal case, refusal or complaint (``needs_staff``) that
+  the best entry does not talk about goes to staff. A short message whose informative word the
+  FAQ has never seen anywhere, answers included ("aguinaldo", "braces"), gets no weak
+  suggestions: it is escalated unless the match is strong enough to answer.
 
 Everything derived from the FAQ is computed once in ``__init__``; :meth:`Matcher.match` only
 reads it, so one matcher can serve many threads. Scoring cost is bounded by an inverted index:
@@ -40,7 +48,7 @@ import snowballstemmer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from faq.language import STOPWORDS, WEAK_WORDS, detect_language
+from faq.language import GENERAL_WORDS, PLACE_NAMES, STOPWORDS, WEAK_WORDS, detect_language
 from faq.model import Faq
 from faq.normalize import clean, expand
 from faq.smalltalk import classify_smalltalk
@@ -76,7 +84,7 @@ class MatchResult:
 
 #: Chosen on tests/data/dev-queries.tsv + extra-queries.tsv (sample FAQ) and checked on a different
 #: FAQ, tests/data/faq-alt.csv + alt-queries.tsv (see bench/bench_matcher.py and the accuracy tests).
-DEFAULT_THRESHOLDS = Thresholds(answer=42.0, suggest=34.0, margin=3.0)
+DEFAULT_THRESHOLDS = Thresholds(answer=42.0, suggest=32.0, margin=3.0)
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,11 @@ class Weights:
     common_df: float = 0.25  # words in more than this share of entries don't open candidates
     story_terms: float = 5.0  # beyond this many terms, unknown words count less (narrative, not topic)
     shortlist: int = 40  # entries fully scored after the cheap phrasing pass
+    institution: float = 0.6  # score factor for an entry that never names an institution the message names
+    # A weak "suggest" (below the answer threshold) becomes "escalate" when a message of at most this
+    # many terms has an informative word the FAQ never saw (longer messages are stories).
+    unknown_terms: int = 5
+    home_share: float = 0.5  # an institution named by this share of entries is the FAQ's own (see _entry_tags)
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -204,6 +217,44 @@ class _Analyzer:
         return out
 
 
+class _Tagger:
+    """Finds the labels of one tagging section (institutions, needs_staff) named in a word list.
+
+    Terms match as whole normalised words, longest phrase first, without stemming: these are
+    names ("medicaid" must not be found in "medico") and fixed phrases ("no me pagan").
+    """
+
+    def __init__(self, groups: Mapping[str, tuple[str, ...]], abbreviations: Mapping[str, str]) -> None:
+        table: dict[tuple[str, ...], str] = {}
+        for label, terms in groups.items():
+            for term in (label, *terms):
+                key = tuple(expand(term.split(), abbreviations))
+                if key:
+                    table.setdefault(key, label)
+        self.table = table
+        self.words = frozenset(w for key in table for w in key)
+        self.max_len = max((len(k) for k in table), default=0)
+
+    def __call__(self, words: list[str]) -> frozenset[str]:
+        if not self.table:
+            return frozenset()
+        found: set[str] = set()
+        i, n = 0, len(words)
+        while i < n:
+            if words[i] in self.words:
+                for size in range(min(self.max_len, n - i), 0, -1):
+                    label = self.table.get(tuple(words[i:i + size]))
+                    if label:
+                        found.add(label)
+                        i += size
+                        break
+                else:
+                    i += 1
+            else:
+                i += 1
+        return frozenset(found)
+
+
 class Matcher:
     """Scores messages against one loaded FAQ. Build once per FAQ load; ``match`` is thread-safe.
 
@@ -219,18 +270,32 @@ class Matcher:
         self.thresholds = thresholds
         self.weights = weights
         self._an = _Analyzer(self.vocabulary)
+        self._institutions = _Tagger(self.vocabulary.institutions, self.vocabulary.abbreviations)
+        self._staff = _Tagger(self.vocabulary.needs_staff, self.vocabulary.abbreviations)
 
         entry_ids: list[str] = []
         phr_entry: list[int] = []  # phrasing -> entry index
         phr_terms: list[frozenset[str]] = []
         phr_text: list[str] = []  # canonical-term string, for the fuzzy tie-breaker
         entry_terms: list[set[str]] = []
+        entry_inst: list[frozenset[str]] = []
+        entry_staff: list[frozenset[str]] = []
         known: set[str] = set()
+        answer_terms: set[str] = set()  # words the answers use: the FAQ does say something about them
         for e_idx, entry in enumerate(faq.entries):
             entry_ids.append(entry.id)
             pooled: set[str] = set()
+            inst: set[str] = set()
+            staff: set[str] = set()
+            for text in entry.answer.values():
+                words = self._an.words(text)
+                inst |= self._institutions(words)
+                staff |= self._staff(words)
+                answer_terms.update(self._an.terms(words))
             for _lang, text in entry.phrasings():
                 words = self._an.words(text)
+                inst |= self._institutions(words)
+                staff |= self._staff(words)
                 known.update(w for w in words if not w.isdigit())
                 terms = self._an.terms(words)
                 if not terms:
@@ -240,8 +305,20 @@ class Matcher:
                 phr_text.append(" ".join(terms))
                 pooled.update(terms)
             entry_terms.append(pooled)
+            entry_inst.append(frozenset(inst))
+            entry_staff.append(frozenset(staff))
         for term in self.vocabulary.lookup:
             known.update(term.split())
+        known |= self._institutions.words | self._staff.words
+        # An entry that names no institution belongs to the FAQ's own ("¿Cada cuánto pago?" in an
+        # IGSS FAQ is about the IGSS): the institutions that at least ``home_share`` of the entries name.
+        counts: dict[str, int] = {}
+        for inst in entry_inst:
+            for label in inst:
+                counts[label] = counts.get(label, 0) + 1
+        home = frozenset(k for k, c in counts.items() if c >= weights.home_share * len(entry_inst))
+        self._entry_inst = tuple(inst or home for inst in entry_inst)
+        self._entry_staff = tuple(entry_staff)
 
         n = max(len(entry_ids), 1)
         df: dict[str, int] = {}
@@ -254,6 +331,8 @@ class Matcher:
         self._weak = frozenset(t for w in WEAK_WORDS for t in self._an.terms([w]))
         self._idf = {t: min(math.log(1.0 + n / d), self._weak_w) if t in self._weak
                      else math.log(1.0 + n / d) for t, d in df.items()}
+        general = {t for w in GENERAL_WORDS | PLACE_NAMES for t in self._an.terms([w])}
+        self._general = frozenset(general | answer_terms)
         self._unknown_w = math.log(1.0 + 2.0 * n) * weights.unknown
         self._common = {t for t, d in df.items() if d > weights.common_df * n and d > 1}
 
@@ -268,6 +347,7 @@ class Matcher:
         self._phr_mass = tuple(sum(self._idf[t] for t in terms) for terms in phr_terms)
         self._entry_terms = tuple(frozenset(s) for s in entry_terms)
         self._entry_ids = tuple(entry_ids)
+        self._index = {eid: i for i, eid in enumerate(entry_ids)}
         self._known = frozenset(known)
         self._known_stems = frozenset(stem(w) for w in known if " " not in w)
         by_initial: dict[str, list[str]] = {}
@@ -300,14 +380,32 @@ class Matcher:
                 return cand
         return word
 
+    def _words(self, text: str) -> list[str]:
+        return [self._correct(w) for w in self._an.words(text)]
+
     def analyze(self, text: str) -> list[str]:
         """Index terms of a message, after typo correction (public for debugging and tests)."""
-        return self._an.terms([self._correct(w) for w in self._an.words(text)])
+        return self._an.terms(self._words(text))
+
+    def institutions(self, text: str) -> frozenset[str]:
+        """Labels of the vocabulary's ``institutions`` named in ``text`` (after typo correction)."""
+        return self._institutions(self._words(text))
 
     # -- scoring ----------------------------------------------------------------------------
     def scores(self, text: str) -> list[Candidate]:
         """Every entry with a non-zero score, best first (scores rounded to one decimal)."""
-        return self._score(set(self.analyze(text)))
+        words = self._words(text)
+        return self._rank(set(self._an.terms(words)), self._institutions(words))
+
+    def _rank(self, terms: set[str], inst: frozenset[str]) -> list[Candidate]:
+        """:meth:`_score`, then entries that never name an institution of the message lose weight."""
+        ranked = self._score(terms)
+        if inst and ranked:
+            f = self.weights.institution
+            ranked = [c if inst <= self._entry_inst[self._index[c.entry_id]]
+                      else Candidate(c.entry_id, round(c.score * f, 1)) for c in ranked]
+            ranked.sort(key=lambda c: (-c.score, c.entry_id))
+        return ranked
 
     def _score(self, terms: set[str]) -> list[Candidate]:
         if not terms:
@@ -366,6 +464,14 @@ class Matcher:
         out.sort(key=lambda c: (-c.score, c.entry_id))
         return out
 
+    def _uncovered(self, terms: Iterable[str]) -> list[str]:
+        """Informative terms of a message the FAQ has never seen (not in any question, alternate or
+        answer): not framing or everyday words (language.WEAK_WORDS, GENERAL_WORDS), places
+        (PLACE_NAMES), not numbers. "aguinaldo", "braces", "covid" say the
+        member asks about something the FAQ does not cover; a weak match then is no suggestion."""
+        return [t for t in terms if t not in self._idf and t not in self._weak and t not in self._general
+                and len(t.lstrip("=")) > 2 and not t.isdigit()]
+
     def match(self, text: str) -> MatchResult:
         """Classify ``text`` and decide: smalltalk, answer, suggest or escalate (see module doc)."""
         lang = detect_language(text)
@@ -374,16 +480,28 @@ class Matcher:
             return MatchResult(text, "escalate", lang, None, 0.0, (), smalltalk="human")
         if kind is not None:
             return MatchResult(text, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
-        ranked = self.scores(text)
+        words = self._words(text)
+        inst = self._institutions(words)
+        terms = set(self._an.terms(words))
+        ranked = self._rank(terms, inst)
         top = tuple(ranked[:3])
         if not top:
             return MatchResult(text, "escalate", lang, None, 0.0, ())
         best = top[0]
         runner_up = top[1].score if len(top) > 1 else 0.0
         th = self.thresholds
-        if best.score >= th.answer and best.score - runner_up >= th.margin:
-            decision: Decision = "answer"
-        elif best.score >= th.suggest:
+        b = self._index[best.entry_id]
+        # Never answer on our own about an institution the entry does not name, or a complaint or
+        # personal case (needs_staff) the entry does not talk about: offer choices or hand over.
+        staff = not self._staff(words) <= self._entry_staff[b]
+        sure = inst <= self._entry_inst[b]
+        if staff:
+            decision: Decision = "escalate"
+        elif sure and best.score >= th.answer and best.score - runner_up >= th.margin:
+            decision = "answer"
+        elif best.score >= th.suggest and not (best.score < th.answer
+                                                and len(terms) <= self.weights.unknown_terms
+                                                and self._uncovered(terms)):
             decision = "suggest"
         else:
             decision = "escalate"
@@ -393,7 +511,7 @@ class Matcher:
         """Entry ids to offer as "did you mean" buttons for a "suggest" result, best first."""
         if result.decision != "suggest" or not result.candidates:
             return []
-        floor = max(self.thresholds.suggest, result.candidates[0].score - self.weights.suggest_window)
+        floor = result.candidates[0].score - self.weights.suggest_window
         return [c.entry_id for c in result.candidates if c.score >= floor]
 
 

@@ -8,6 +8,19 @@ Loading validates the whole file and raises one :class:`~faq.errors.FaqLoadError
 problem with file, line, term and field, because an admin fixing the file wants the full list in
 one go. YAML line numbers come from the composed node tree (``yaml.compose``), which also lets us
 catch duplicate keys that ``yaml.safe_load`` would silently overwrite.
+
+Besides ``abbreviations`` and ``synonyms`` the file has two *tagging* sections, same
+``label: [terms]`` format, that do not change how words are compared but what the matcher dares
+to do with a match:
+
+* ``institutions``: institutions and programs members name ("imss", "medicaid", "seguro social
+  de aquí"). A message naming one that the best entry never mentions (question, alternates or
+  answer) is about something else: "cita en el IMSS" is not answered by the consulate's entry.
+* ``needs_staff``: phrases that show the message is the member's own case, a complaint or a
+  refusal ("rechazaron", "my claim number", "no me pagan", "queja"). Such a message is not
+  answered from the FAQ unless the best entry itself talks about it.
+
+A term may appear once per section (a word can be both a synonym and an institution).
 """
 
 from __future__ import annotations
@@ -22,7 +35,7 @@ import yaml
 from faq.errors import FaqLoadError, FaqProblem
 from faq.normalize import clean
 
-SECTIONS = ("abbreviations", "synonyms")
+SECTIONS = ("abbreviations", "synonyms", "institutions", "needs_staff")
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 
@@ -43,10 +56,16 @@ class Vocabulary:
     abbreviations: Mapping[str, str] = field(default_factory=lambda: _frozen({}))
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _frozen({}))
     path: str = ""
+    #: institution/program label -> its names ("imss": ("seguro social mexicano", ...)).
+    institutions: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _frozen({}))
+    #: signal label -> phrases meaning "my own case / a complaint" ("denied": ("rechazaron", ...)).
+    needs_staff: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _frozen({}))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "abbreviations", _frozen(self.abbreviations))
-        object.__setattr__(self, "synonyms", _frozen({k: tuple(v) for k, v in self.synonyms.items()}))
+        for name in ("synonyms", "institutions", "needs_staff"):
+            groups = getattr(self, name)
+            object.__setattr__(self, name, _frozen({k: tuple(v) for k, v in groups.items()}))
         lookup = {}
         for canonical, terms in self.synonyms.items():
             for term in (canonical, *terms):
@@ -136,11 +155,12 @@ def _abbreviations(node: yaml.Node, out: _Collector) -> dict[str, str]:
     return table
 
 
-def _synonyms(node: yaml.Node, out: _Collector) -> dict[str, tuple[str, ...]]:
-    fld = "synonyms"
+def _groups(node: yaml.Node, out: _Collector, fld: str) -> dict[str, tuple[str, ...]]:
+    """A ``label: [terms]`` section (synonyms, institutions, needs_staff); a term has one label."""
+    label = "canonical" if fld == "synonyms" else "label"
     if not isinstance(node, yaml.MappingNode):
         if node.tag != _NULL:
-            out.add(node, f"{fld} must be a mapping of canonical: [terms], got {_describe(node)}", fld=fld)
+            out.add(node, f"{fld} must be a mapping of {label}: [terms], got {_describe(node)}", fld=fld)
         return {}
     groups: dict[str, tuple[str, ...]] = {}
     owner: dict[str, tuple[str, int]] = {}  # normalised term -> (canonical, line) that claimed it
@@ -148,13 +168,13 @@ def _synonyms(node: yaml.Node, out: _Collector) -> dict[str, tuple[str, ...]]:
         canonical = clean(key)
         here = f"{fld}.{key}"
         if not canonical:
-            out.add(key_node, "canonical term is empty after removing punctuation", entry=key, fld=fld)
+            out.add(key_node, f"{label} is empty after removing punctuation", entry=key, fld=fld)
             continue
         if not isinstance(value_node, yaml.SequenceNode):
             out.add(value_node, f"must be a list of terms like [a, b], got {_describe(value_node)}",
                     entry=key, fld=here)
             continue
-        if not value_node.value:
+        if not value_node.value and fld == "synonyms":  # a tag may be named by its label alone
             out.add(value_node, "list of terms is empty", entry=key, fld=here)
         terms: list[str] = []
         for term_node, term in [(key_node, key), *((n, _text(n)) for n in value_node.value)]:
@@ -175,7 +195,7 @@ def _synonyms(node: yaml.Node, out: _Collector) -> dict[str, tuple[str, ...]]:
             if norm != canonical and norm not in terms:
                 terms.append(norm)
         if canonical in groups:  # two keys normalising to the same canonical ("cita" / "Cita")
-            out.add(key_node, f"canonical {canonical!r} is defined twice", entry=key, fld=fld)
+            out.add(key_node, f"{label} {canonical!r} is defined twice", entry=key, fld=fld)
             continue
         groups[canonical] = tuple(terms)
     return groups
@@ -192,21 +212,23 @@ def parse_vocabulary(text: str, file: str = "<vocabulary>") -> Vocabulary:
         raise FaqLoadError([FaqProblem(file, f"YAML syntax error: {problem}",
                                        line=mark.line + 1 if mark else None)]) from None
     if root is None:
-        raise FaqLoadError([FaqProblem(file, "file is empty; expected 'abbreviations:' and 'synonyms:'")])
+        raise FaqLoadError([FaqProblem(file, "file is empty; expected sections " + ", ".join(SECTIONS))])
     if not isinstance(root, yaml.MappingNode):
         raise FaqLoadError([FaqProblem(file, f"top level must be a mapping, got {_describe(root)}", line=1)])
     abbreviations: dict[str, str] = {}
-    synonyms: dict[str, tuple[str, ...]] = {}
+    groups: dict[str, dict[str, tuple[str, ...]]] = {}
     for key_node, key, value_node in _pairs(root, out, "top level"):
         if key == "abbreviations":
             abbreviations = _abbreviations(value_node, out)
-        elif key == "synonyms":
-            synonyms = _synonyms(value_node, out)
+        elif key in SECTIONS:
+            groups[key] = _groups(value_node, out, key)
         else:
             out.add(key_node, f"unknown section {key!r}; expected one of {', '.join(SECTIONS)}", fld=key)
     if out.problems:
         raise FaqLoadError(out.problems)
-    return Vocabulary(abbreviations=abbreviations, synonyms=synonyms, path=file)
+    return Vocabulary(abbreviations=abbreviations, synonyms=groups.get("synonyms", {}),
+                      institutions=groups.get("institutions", {}), needs_staff=groups.get("needs_staff", {}),
+                      path=file)
 
 
 def load_vocabulary(path: str | Path) -> Vocabulary:

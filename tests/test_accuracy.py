@@ -25,6 +25,9 @@ QUERIES = ROOT / "tests" / "data" / "dev-queries.tsv"
 EXTRA_QUERIES = ROOT / "tests" / "data" / "extra-queries.tsv"  # independent set, same FAQ
 ALT_FAQ = ROOT / "tests" / "data" / "faq-alt.csv"  # a different FAQ (Mexican consular/Afore/Infonavit)
 ALT_QUERIES = ROOT / "tests" / "data" / "alt-queries.tsv"
+BLIND_QUERIES = ROOT / "tests" / "data" / "blind-queries.tsv"  # written without seeing the matcher
+ALT2_FAQ = ROOT / "tests" / "data" / "faq-alt2.csv"  # a third FAQ, also blind
+ALT2_QUERIES = ROOT / "tests" / "data" / "blind-alt2-queries.tsv"
 VOCABULARY = ROOT / "faq" / "data" / "vocabulary.yaml"
 
 
@@ -70,28 +73,38 @@ def metrics() -> Metrics:
     return evaluate(matcher, read_queries(QUERIES))
 
 
+# Product targets are >= 75 / >= 92 / <= 3 / >= 75. Floors sit a little below what was measured
+# (dev 81.7 / 95.0 / 1.3 / 90.0 with institutions, needs_staff and the unknown-topic rule), so a
+# regression shows up before the product targets are at risk. Dev has 120 answerable and 30
+# off-topic queries: one query is 0.8 / 3.3 points.
 def test_answered_right(metrics: Metrics) -> None:
-    assert metrics.answered_right >= 75.0, metrics
+    assert metrics.answered_right >= 80.0, metrics
 
 
 def test_one_tap(metrics: Metrics) -> None:
-    assert metrics.one_tap >= 92.0, metrics
+    assert metrics.one_tap >= 94.0, metrics
 
 
 def test_wrong_answers(metrics: Metrics) -> None:
-    assert metrics.wrong <= 3.0, metrics
+    assert metrics.wrong <= 2.0, metrics
 
 
 def test_escalated(metrics: Metrics) -> None:
-    assert metrics.escalated >= 75.0, metrics
+    assert metrics.escalated >= 86.0, metrics
 
 
-# Floors for the independent sets. Measured when they were set: extra 88.3/95.5/2.4/83.3,
-# alt 77.6/93.9/3.1/81.2 (alt has 65 queries: one wrong answer is 1.5 points).
+# Floors for the independent sets. Measured when they were set: extra 89.0/96.1/1.9/90.7,
+# alt 77.6/93.9/1.5/87.5 (alt has 65 queries: one query is 1.5 to 6 points).
 @pytest.mark.parametrize("faq_path,queries,floors", [
-    (FAQ_CSV, EXTRA_QUERIES, (80.0, 92.0, 3.0, 75.0)),
-    (ALT_FAQ, ALT_QUERIES, (75.0, 90.0, 4.0, 75.0)),
-], ids=["extra-queries", "alt-faq"])
+    (FAQ_CSV, EXTRA_QUERIES, (87.0, 95.0, 2.5, 88.0)),
+    (ALT_FAQ, ALT_QUERIES, (75.0, 92.0, 3.0, 81.0)),
+    # Blind sets, evaluated once after the matcher was frozen and never tuned on. Measured:
+    # blind 75.4/86.2/3.0/85.7 (165 queries), blind-alt2 71.4/93.9/1.6/86.7 (64 queries).
+    # Below the product targets on one-tap (blind) and answered-right (alt2): floors record the
+    # honest state so it cannot silently get worse; raise them when the matcher improves.
+    (FAQ_CSV, BLIND_QUERIES, (74.0, 85.0, 3.5, 80.0)),
+    (ALT2_FAQ, ALT2_QUERIES, (70.0, 92.0, 3.0, 80.0)),
+], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2"])
 def test_independent_sets(faq_path: Path, queries: Path, floors: tuple[float, float, float, float]) -> None:
     from faq.loader import load_faq
 

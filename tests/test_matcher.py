@@ -177,3 +177,97 @@ def test_everyday_words_reach_the_right_entry(sample: Matcher) -> None:
     """Vocabulary: "insulina" is a medicine and "diabetes" a chronic condition."""
     result = sample.match("tengo diabetes, me dan insulina en el igss")
     assert (result.decision, result.best_id) == ("answer", "igss-medicines")
+
+
+# -- institutions, personal cases and unknown topics --------------------------------------------
+INSTITUTION_VOCAB = parse_vocabulary(
+    "synonyms:\n  cita: [appointment, citas]\n  cuota: [pago, pagar, pay]\n"
+    "institutions:\n  igss: [seguro social de guatemala]\n  imss: [seguro social mexicano]\n"
+    "  consulado: [consulate]\n"
+    "needs_staff:\n  refused: [rechazaron, denied]\n  complaint: [queja, complaint]\n"
+    "  not paid: [no me pagan, didnt pay me]\n")
+
+INSTITUTION_FAQ = Faq(entries=(
+    _entry("consulate-appointment", "¿Cómo saco cita en el consulado?", "How do I book a consulate appointment?"),
+    _entry("igss-appointment", "¿Cómo saco cita en el IGSS?", "How do I book an IGSS appointment?"),
+    _entry("igss-pay", "¿Cómo pago la cuota del IGSS?", "How do I pay the IGSS fee?"),
+    # names no institution: belongs to the FAQ's own (IGSS, named by at least half of the entries)
+    _entry("pay-frequency", "¿Cada cuánto pago la cuota?", "How often do I pay the fee?"),
+    _entry("complaints", "¿Dónde pongo una queja?", "Where do I file a complaint?"),
+))
+
+
+@pytest.fixture(scope="module")
+def tagged() -> Matcher:
+    return Matcher(INSTITUTION_FAQ, INSTITUTION_VOCAB)
+
+
+def test_institution_named_by_the_entry_is_answered(tagged: Matcher) -> None:
+    result = tagged.match("como saco cita en el consulado")
+    assert (result.decision, result.best_id) == ("answer", "consulate-appointment")
+    assert tagged.institutions("cita en el seguro social mexicano") == {"imss"}
+
+
+def test_institution_the_entry_never_names_is_not_answered(tagged: Matcher) -> None:
+    """"cita en el IMSS" must not be answered with the consulate's (or the IGSS's) appointment entry."""
+    result = tagged.match("como saco cita en el imss")
+    assert result.decision != "answer", result
+    plain = Matcher(INSTITUTION_FAQ, parse_vocabulary("synonyms:\n  cita: [appointment]\n")).match(
+        "como saco cita en el imss")
+    assert plain.best_id in ("consulate-appointment", "igss-appointment")
+    assert result.score <= 0.7 * plain.score  # the tag is what lowered it
+
+
+def test_entry_without_institution_belongs_to_the_faqs_own(tagged: Matcher) -> None:
+    own = tagged.match("cada cuanto pago la cuota del igss")
+    other = tagged.match("cada cuanto pago la cuota del imss")
+    assert own.best_id == "pay-frequency" and own.decision != "escalate"
+    assert other.decision != "answer" and other.score < own.score
+
+
+@pytest.mark.parametrize("text", ["rechazaron mi pago de la cuota del igss", "my igss payment was denied",
+                                  "mi patron no me pagan la cuota del igss", "he didnt pay me the igss fee"])
+def test_personal_case_or_refusal_is_handed_over(tagged: Matcher, text: str) -> None:
+    assert tagged.match(text).decision == "escalate", text
+
+
+def test_complaint_is_answered_when_the_entry_is_about_complaints(tagged: Matcher) -> None:
+    result = tagged.match("donde pongo una queja")
+    assert (result.decision, result.best_id) == ("answer", "complaints")
+
+
+def test_first_person_negation_is_not_a_complaint(tagged: Matcher) -> None:
+    assert tagged._staff(tagged._words("how often do i pay the fee if i didnt pay last month")) == set()
+    assert tagged._staff(tagged._words("my boss didnt pay me")) == {"not paid"}
+
+
+def test_complaints_on_the_sample_faq_are_not_answered(sample: Matcher) -> None:
+    for text in ["my employer didn't pay my igss", "rechazaron mi solicitud de pension del igss",
+                 "quiero poner una queja contra el igss", "what is the status of my igss enrollment"]:
+        assert sample.match(text).decision != "answer", text
+
+
+def test_unknown_informative_word_escalates_a_weak_match(sample: Matcher) -> None:
+    """A short message whose topic word the FAQ never saw ("aguinaldo", "braces") is not covered."""
+    for text in ["cuando depositan el aguinaldo del igss", "does igss cover braces for my daughter"]:
+        result = sample.match(text)
+        assert result.decision == "escalate" and sample.suggestions(result) == [], text
+    # everyday words the FAQ never saw are not topics: the match still stands
+    assert sample.match("is the fee per person or for the whole family?").decision == "answer"
+
+
+def test_unknown_word_rule_needs_a_weak_match_and_a_short_message() -> None:
+    faq = Faq(entries=(_entry("pay", "¿Cómo pago la cuota?", "How do I pay the fee?"),
+                       _entry("card", "¿Cómo saco el carné?", "How do I get my card?")))
+    vocab = parse_vocabulary("synonyms:\n  cuota: [fee, pagar, pay, pago]\n")
+    m = Matcher(faq, vocab)
+    assert m._uncovered(m.analyze("pay the fee with zorblax")) == ["zorblax"]
+    assert m._uncovered(m.analyze("pay the fee next week")) == []  # everyday words
+    assert m.match("how do i pay the fee").decision == "answer"
+
+
+def test_suggestions_include_close_runners_up_below_the_suggest_threshold() -> None:
+    m = Matcher(FAQ, load_vocabulary(BUNDLED), Thresholds(answer=90, suggest=28, margin=50))
+    result = MatchResult("q", "suggest", "es", "a", 30.0, (Candidate("a", 30.0), Candidate("b", 25.0),
+                                                          Candidate("c", 10.0)))
+    assert m.suggestions(result) == ["a", "b"]  # "b" is below 28 but within the window of the best

@@ -114,3 +114,46 @@ def test_every_problem_is_listed(tmp_path: Path) -> None:
     assert len(problems) == 4
     assert [p.line for p in problems] == sorted(p.line for p in problems)
     assert all(p.entry and p.field for p in problems)
+
+
+# -- tagging sections: institutions and needs_staff --------------------------------------------
+def test_bundled_tagging_sections() -> None:
+    vocab = load_vocabulary(BUNDLED)
+    assert "imss" in vocab.institutions and "igss" in vocab.institutions
+    assert "medicaid" in vocab.institutions
+    assert "seguro social mexicano" in vocab.institutions["imss"]
+    assert vocab.needs_staff and all(vocab.needs_staff.values())
+
+
+def test_tagging_sections_are_parsed_and_normalised(tmp_path: Path) -> None:
+    vocab = _load(tmp_path, "institutions:\n  IMSS: [Seguro Social Mexicano]\n  renap: []\n"
+                            "needs_staff:\n  refused: [Rechazaron, 'denied']\n")
+    assert vocab.institutions == {"imss": ("seguro social mexicano",), "renap": ()}
+    assert vocab.needs_staff == {"refused": ("rechazaron", "denied")}
+    assert vocab.lookup == {}  # tags do not change how words are compared
+
+
+def test_a_term_may_be_a_synonym_and_an_institution(tmp_path: Path) -> None:
+    vocab = _load(tmp_path, "synonyms:\n  consulado: [consulate]\ninstitutions:\n  consulado: [consulate]\n")
+    assert vocab.canonical("consulate") == "consulado" and vocab.institutions["consulado"] == ("consulate",)
+
+
+def test_institution_term_with_two_labels(tmp_path: Path) -> None:
+    (problem,) = _problems(tmp_path, "institutions:\n  imss: [seguro social]\n  igss: [IGSS, Seguro Social]\n")
+    assert (problem.entry, problem.field, problem.line) == ("seguro social", "institutions.igss", 3)
+    assert "imss" in problem.message and "line 2" in problem.message
+
+
+def test_tagging_section_problems_name_file_line_term_and_field(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, "institutions:\n  imss: seguro social\n  afore: [afores, 3]\n"
+                                   "needs_staff: [queja]\n")
+    where = {(p.entry, p.field, p.line) for p in problems}
+    assert ("imss", "institutions.imss", 2) in where
+    assert ("afore", "institutions.afore", 3) in where
+    assert (None, "needs_staff", 4) in where
+    assert len(problems) == 3
+
+
+def test_needs_staff_duplicate_label(tmp_path: Path) -> None:
+    (problem,) = _problems(tmp_path, "needs_staff:\n  complaint: [queja]\n  Complaint: [complain]\n")
+    assert (problem.entry, problem.field, problem.line) == ("Complaint", "needs_staff", 3)
