@@ -7,7 +7,6 @@ matcher and SQLite, and the replies are checked as the fake server received them
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -19,20 +18,14 @@ from config import Settings
 from faq.loader import load_faq
 from handlers.app import build_application
 from tests.fake_telegram import FakeTelegram, running_app
+from tests.helpers import bot_settings, db_rows
 
 FAQ = load_faq(Path(__file__).resolve().parent.parent / "faq" / "data" / "faq.yaml")
 ADMIN_ID = 999
 
 
 def settings_for(fake: FakeTelegram, tmp_path: Path, **extra: str) -> Settings:
-    env = {
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "TELEGRAM_API_BASE_URL": fake.base_url,
-        "PUENTE_DB": str(tmp_path / "e2e.db"),
-        "PUENTE_ADMIN_IDS": str(ADMIN_ID),
-        **extra,
-    }
-    return Settings.from_env(env)
+    return bot_settings(fake, tmp_path, PUENTE_ADMIN_IDS=str(ADMIN_ID), **extra)
 
 
 def loose_limiter() -> AIORateLimiter:
@@ -49,15 +42,6 @@ async def bot(fake_telegram: FakeTelegram, tmp_path: Path, caplog: pytest.LogCap
             yield app
     errors = [r for r in caplog.records if r.name == "handlers.errors"]
     assert not errors or app.bot_data.get("expect_errors"), [r.getMessage() for r in errors]
-
-
-def db_rows(tmp_path: Path, sql: str) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(tmp_path / "e2e.db")
-    conn.row_factory = sqlite3.Row
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def buttons(call_params: dict) -> list[dict]:

@@ -9,7 +9,6 @@ forward (digests, back-off) or pin to a weekday (office hours) — no sleeping f
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +25,7 @@ from config import Settings
 from desk import cards
 from handlers.app import build_application
 from tests.fake_telegram import Call, FakeTelegram, running_app
+from tests.helpers import bot_settings, db_rows
 
 GROUP_ID = -1001000000001
 MONDAY_10_GT = datetime(2025, 3, 10, 16, 0, tzinfo=UTC)  # 10:00 in Guatemala
@@ -51,16 +51,7 @@ class TestClock:
 
 
 def settings_for(fake: FakeTelegram, tmp_path: Path, **extra: str) -> Settings:
-    return Settings.from_env(
-        {
-            "TELEGRAM_BOT_TOKEN": fake.token,
-            "TELEGRAM_API_BASE_URL": fake.base_url,
-            "PUENTE_DB": str(tmp_path / "staff.db"),
-            "PUENTE_STAFF_CHAT_ID": str(GROUP_ID),
-            "PUENTE_STAFF_LANGUAGE": "en",
-            **extra,
-        }
-    )
+    return bot_settings(fake, tmp_path, PUENTE_STAFF_CHAT_ID=str(GROUP_ID), PUENTE_STAFF_LANGUAGE="en", **extra)
 
 
 def build(settings: Settings, clock: TestClock, **desk_options: Any) -> Application:
@@ -92,15 +83,6 @@ def world(fake_telegram: FakeTelegram) -> dict[str, Any]:
         "john": fake.user(1002, "John", "en"),
         "luis": fake.user(2001, "Luis", "es"),  # staff member
     }
-
-
-def db_rows(tmp_path: Path, sql: str) -> list[sqlite3.Row]:
-    conn = sqlite3.connect(tmp_path / "staff.db")
-    conn.row_factory = sqlite3.Row
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def datas(params: dict) -> list[str]:

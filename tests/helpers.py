@@ -1,0 +1,33 @@
+"""Helpers shared by the end-to-end tests: settings pointing at the fake Bot API, and the database."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from config import Settings
+from tests.fake_telegram import FakeTelegram
+
+DB_NAME = "puente.db"
+
+
+def bot_settings(fake: FakeTelegram, tmp_path: Path, **env: str) -> Settings:
+    """Production settings, read the production way, aimed at ``fake`` and a fresh database."""
+    return Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": fake.token,
+            "TELEGRAM_API_BASE_URL": fake.base_url,
+            "PUENTE_DB": str(tmp_path / DB_NAME),
+            **env,
+        }
+    )
+
+
+def db_rows(tmp_path: Path, sql: str) -> list[sqlite3.Row]:
+    """Read what the bot stored (a separate connection, as an admin's sqlite3 shell would)."""
+    conn = sqlite3.connect(tmp_path / DB_NAME)
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
