@@ -251,3 +251,17 @@ async def test_forget_command_deletes_after_confirmation(bot: Any, fake_telegram
     await fake_telegram.wait_idle()
     assert db_rows(tmp_path, "select count(*) from messages where member_id = 1015")[0][0] == 0
     assert db_rows(tmp_path, "select count(*) from members where id = 1015")[0][0] == 0
+
+
+async def test_gaps_shows_admins_what_the_faq_did_not_answer(bot: Any, fake_telegram: FakeTelegram) -> None:
+    member = fake_telegram.user(1016, "Tito", "es")
+    admin = fake_telegram.user(ADMIN_ID, "Admin", "en")
+    for _ in range(2):
+        fake_telegram.push_text(member, "quien gano el partido de futbol anoche")
+    await fake_telegram.wait_for("sendMessage", chat_id=1016, count=2)
+    fake_telegram.push_command(admin, "gaps")
+    [call] = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID)
+    assert "2× quien gano el partido de futbol anoche" in call.params["text"]
+    fake_telegram.push_command(member, "gaps")  # members get the ordinary unknown-command reply
+    calls = await fake_telegram.wait_for("sendMessage", chat_id=1016, count=3)
+    assert "partido" not in calls[2].params["text"]
