@@ -290,9 +290,10 @@ class Pipeline:
         replies: list[Reply] = []
         decision = result.decision
 
-        # A member who already has an open ticket: the message joins it instead of opening another.
+        # A member who already has an open ticket: the message joins it instead of opening another
+        # (small talk such as "gracias" is answered, not passed to staff).
         notice = None
-        if decision not in ("smalltalk",) or result.smalltalk == "human":
+        if decision != "smalltalk":
             notice = await self.desk.follow_up(
                 member, lang=lang, text=text, kind=kind, file_id=file_id, message_id=telegram_message_id
             )
