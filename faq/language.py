@@ -108,10 +108,13 @@ uno dos tres cuatro cinco seis siete ocho nueve diez cien mil millon medio mitad
 persona gente señor señora muchacho muchacha amigo amiga vecino vecina compa cuate
 sobrino sobrina primo prima tio tia cuñado cuñada suegro suegra nieto nieta
 forma manera modo tipo parte lado caso vez razon problema cosa asunto lugar sitio punto
-oiga mire fijese disculpe perdon oye onda ahorita apenas orale pues bueno entonces osea este
+oiga mire fijese disculpe disculpa molestia perdon oye onda ahorita apenas orale pues bueno entonces osea este
+anoche adentro afuera feis face facebook tiktok youtube whatsapp video videos noticia noticias
+radio tele television grupo publicacion
 aplicar aplico aplica solicitar solicito tramitar
 be have do say says said go went come came make made take took see saw know knew think thought
 look looks looked want wanted give gave tell told find found feel felt try tried leave left call
+seen news post video
 called keep kept let put seem seems seemed mean means meant become became begin began start started
 show showed hear heard play run move moved moving live stay stayed turn turned believe bring happen
 wait waited write wrote sit stand lose lost meet met include continue set learn change changed

@@ -12,7 +12,12 @@ Why this design (measured on the dev set, see ``bench/bench_matcher.py``):
   vocabulary actually know, with rapidfuzz, before lookup -- but only phone-keyboard slips (swaps,
   sound-alike letters, a dropped letter in a long word): "carro", "medicaid", "case" are other
   words, not typos of "caro", "medica", "care", and stay unknown.
-* Framing words ("tarda", "get", "sacar", language.WEAK_WORDS) weigh no more than a common word.
+* Spanish spelt by ear ("sita", "kiero", "ijos", "pastiyas") is mapped to the real word with the
+  same sound key (normalize.phonetic_key), and glued words ("cuantoes", "delseguro") are split,
+  in messages that are not English.
+* Framing words ("tarda", "get", "sacar", language.WEAK_WORDS) weigh no more than a common word;
+  in a message of more than a few terms, everyday words the FAQ never uses (GENERAL_WORDS:
+  "primo", "video", "semanas") weigh like framing words, so a long story is judged on its topic.
 * Words are weighted by IDF over entries: "igss" is everywhere and says little; "oncocrean" says
   everything. A word the FAQ has never seen gets a high weight too, because it is evidence the
   member asks about something the FAQ does not cover ("dental", "western union", "weather").
@@ -22,7 +27,8 @@ Why this design (measured on the dev set, see ``bench/bench_matcher.py``):
   (rapidfuzz ``token_set_ratio``) as a small tie-breaker.
 * "answer" needs a score floor AND a margin over the runner-up; near-ties become "suggest" with
   the candidates close to the best (runners-up within the window even below the suggest floor);
-  otherwise "escalate".
+  otherwise "escalate" -- unless the best entry, even at a low score, clearly leads the
+  runner-up and nothing in the message points off-topic: then it is suggested (one tap).
 * What the bot dares to do also depends on the vocabulary's tagging sections: a message naming an
   institution (``institutions``: imss, medicaid, US social security...) that an entry never
   mentions scores that entry lower and is never answered with it ("cita en el IMSS" is not the
@@ -48,9 +54,18 @@ import snowballstemmer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from faq.language import GENERAL_WORDS, PLACE_NAMES, STOPWORDS, WEAK_WORDS, detect_language
+from faq.language import (
+    EN_WORDS,
+    ES_WORDS,
+    GENERAL_WORDS,
+    PLACE_NAMES,
+    QUESTION_WORDS,
+    STOPWORDS,
+    WEAK_WORDS,
+    detect_language,
+)
 from faq.model import Faq
-from faq.normalize import clean, expand
+from faq.normalize import clean, expand, phonetic_key
 from faq.smalltalk import classify_smalltalk
 from faq.vocabulary import Vocabulary
 
@@ -104,6 +119,12 @@ class Weights:
     # A weak "suggest" (below the answer threshold) becomes "escalate" when a message of at most this
     # many terms has an informative word the FAQ never saw (longer messages are stories).
     unknown_terms: int = 5
+    everyday: float = 2.0  # weight of an everyday word the FAQ never uses, as a multiple of a framing word's
+    # Below the suggest threshold, the best entry is still suggested when it scores at least
+    # lead_floor and leads the runner-up by lead_margin of its own score (see Matcher._clear_lead).
+    lead_floor: float = 20.0
+    lead_margin: float = 0.3
+    everyday_terms: int = 3  # ... in a message of more than this many terms (a story, not a terse question)
     home_share: float = 0.5  # an institution named by this share of entries is the FAQ's own (see _entry_tags)
 
 
@@ -129,6 +150,15 @@ def stem(word: str) -> str:
 #: "vejes", "nino"): a substitution inside one group is a likely typo, any other is a new word.
 _SOUND_ALIKE = ("scz", "sx", "bv", "gj", "yi", "ll", "mnñ", "kcq", "aá")
 _CONFUSABLE = frozenset((a, b) for g in _SOUND_ALIKE for a in g for b in g if a != b)
+
+#: Grammar words phone Spanish glues to the next word ("delseguro", "entodo", "pami") or, behind,
+#: to the previous one ("cuantoes"); see Matcher._split.
+_GLUED_HEADS = frozenset(("a", "y", "o", "de", "del", "en", "el", "la", "los", "las", "al", "pa", "para",
+                          "por", "con", "sin", "mi", "mis", "su", "sus", "tu", "tus", "se", "me", "te",
+                          "le", "les", "lo", "no", "ya", "que"))
+_GLUED_TAILS = frozenset(("es", "el", "la", "de", "en", "que"))
+#: English grammar words are never the other half of a split Spanish word ("meto" is not "me to").
+_EN_ONLY = EN_WORDS - ES_WORDS
 
 
 def _plausible_typo(word: str, cand: str) -> bool:
@@ -282,6 +312,7 @@ class Matcher:
         entry_staff: list[frozenset[str]] = []
         known: set[str] = set()
         answer_terms: set[str] = set()  # words the answers use: the FAQ does say something about them
+        answer_words: set[str] = set()
         for e_idx, entry in enumerate(faq.entries):
             entry_ids.append(entry.id)
             pooled: set[str] = set()
@@ -292,6 +323,7 @@ class Matcher:
                 inst |= self._institutions(words)
                 staff |= self._staff(words)
                 answer_terms.update(self._an.terms(words))
+                answer_words.update(words)
             for _lang, text in entry.phrasings():
                 words = self._an.words(text)
                 inst |= self._institutions(words)
@@ -333,6 +365,9 @@ class Matcher:
                      else math.log(1.0 + n / d) for t, d in df.items()}
         general = {t for w in GENERAL_WORDS | PLACE_NAMES for t in self._an.terms([w])}
         self._general = frozenset(general | answer_terms)
+        # Everyday words (not places: "mexicano" in a Guatemalan FAQ is a clue) that the FAQ never
+        # uses weigh like framing words in a story (Weights.everyday).
+        self._everyday = frozenset(t for w in GENERAL_WORDS for t in self._an.terms([w])) - self._idf.keys()
         self._unknown_w = math.log(1.0 + 2.0 * n) * weights.unknown
         self._common = {t for t, d in df.items() if d > weights.common_df * n and d > 1}
 
@@ -355,22 +390,54 @@ class Matcher:
             by_initial.setdefault(word[0], []).append(word)
         self._known_by_initial = {k: tuple(v) for k, v in by_initial.items()}
         self._known_short = {k: tuple(w for w in v if len(w) == 4) for k, v in by_initial.items()}
+        # Real words a member may type: what the FAQ and vocabulary know, the answers' words and
+        # the everyday/grammar word lists. They are never "corrected"; a word spelt by ear is
+        # mapped to the one of them that sounds the same (normalize.phonetic_key).
+        lexicon = {w for w in known | answer_words | STOPWORDS | QUESTION_WORDS | WEAK_WORDS
+                   | GENERAL_WORDS | PLACE_NAMES if " " not in w and not w.isdigit()}
+        self._lexicon = frozenset(lexicon)
+        self._lexicon_stems = frozenset(k for k in map(stem, lexicon) if len(k) >= 4)
+        by_key: dict[str, list[str]] = {}
+        by_stem_key: dict[str, list[str]] = {}
+        for word in sorted(lexicon):
+            by_key.setdefault(phonetic_key(word), []).append(word)
+            if len(stem(word)) >= 5:
+                by_stem_key.setdefault(phonetic_key(stem(word)), []).append(word)
+        self._by_key = {k: tuple(v) for k, v in by_key.items()}
+        self._by_stem_key = {k: tuple(v) for k, v in by_stem_key.items()}
 
     # -- query analysis ---------------------------------------------------------------------
-    def _correct(self, word: str) -> str:
-        """Replace a misspelt word by the closest word the FAQ or vocabulary knows, if it looks
-        like a typo of it (see :func:`_plausible_typo`); otherwise keep the word as typed.
+    def _correct(self, word: str, by_ear: bool = True) -> str:
+        """Replace a misspelt word by the known word it was meant to be; otherwise keep it as typed.
 
-        A word whose stem the FAQ already knows is never touched ("ayudar", "pagado"), and a word
-        is only changed by the kind of slip people make on a phone keyboard: a swap
-        ("documnets"), a sound-alike letter ("medisinas", "extrangero", "pencion"), a missing or
-        extra letter in a long word ("progama") or a cut-short word ("igs", "oncocrea"). Everything
-        else is a *different* word ("carro" is not "caro", "medicaid" is not "medica", "case" is
-        not "care"): kept unknown, so it counts as something the FAQ does not cover.
+        Real words are never touched: what the FAQ or vocabulary knows, words whose stem the FAQ
+        knows and the everyday/grammar words of both languages. Then, in
+        order (spelling by ear only when ``by_ear``, i.e. the message is not English):
+
+        1. spelling by ear: a word with the same Spanish sound key (:func:`phonetic_key`) as a
+           real word is that word ("sita" -> "cita", "kiero" -> "quiero", "ijos" -> "hijos",
+           "pastiyas" -> "pastillas"), known FAQ words first, then the closest spelling;
+        2. (a word whose stem the FAQ knows stays as typed;) the same key once both are stemmed
+           ("pencionar" -> a form of "pension");
+        3. a phone-keyboard slip (see :func:`_plausible_typo`) of a word the FAQ knows: a swap
+           ("documnets"), a sound-alike letter ("medisinas", "extrangero"), a missing or extra
+           letter in a long word ("progama") or a cut-short word ("igs", "oncocrea").
+
+        Everything else is a *different* word ("carro" is not "caro", "medicaid" is not "medica",
+        "case" is not "care"): kept unknown, so it counts as something the FAQ does not cover.
         """
-        if word in self._known or word in STOPWORDS or word.isdigit() or len(word) < 3:
+        if word in self._known or word in self._lexicon or word.isdigit() or len(word) < 2:
             return word
+        sounds = self._by_key.get(phonetic_key(word)) if by_ear else None
+        if sounds:  # "saver" in a Spanish message is "saber", whatever English stem it shares
+            return min(sounds, key=lambda c: (c not in self._known, OSA.distance(word, c), c))
         if stem(word) in self._known_stems:
+            return word
+        if by_ear and len(word) >= 6 and len(stem(word)) >= 5:
+            sounds = self._by_stem_key.get(phonetic_key(stem(word)))
+            if sounds:
+                return min(sounds, key=lambda c: (c not in self._known, OSA.distance(word, c), c))
+        if len(word) < 3:
             return word
         max_edits = 1 if len(word) <= 6 else 2
         pool = self._known_short if len(word) <= 3 else self._known_by_initial
@@ -380,8 +447,47 @@ class Matcher:
                 return cand
         return word
 
+    def _split(self, word: str) -> list[str] | None:
+        """Two words typed without a space ("cuantoes", "delseguro", "entodo"), or ``None``.
+
+        Phone Spanish glues a short grammar word to its neighbour: a preposition, article or
+        pronoun in front ("del seguro", "en todo", "de los", "pa mi") or "es"/"el"/"la"/"de"/"que"
+        behind ("cuanto es"). Only those shapes are split, and only when the other part is a real
+        word (see :meth:`_correct`) and the whole is not a form of a real word ("quede" is
+        "quedar", not "que de"); of several splits, the longest shorter part wins.
+        """
+        if len(word) < 4 or word.isdigit():
+            return None
+        inflected = stem(word) in self._lexicon_stems  # "quede", "ponerla": a form of a real word
+        best: tuple[int, list[str]] | None = None
+        for i in range(1, len(word)):
+            left, right = word[:i], word[i:]
+            if not ((left in _GLUED_HEADS and not inflected and self._real(right))
+                    or (right in _GLUED_TAILS and self._real(left)
+                        and not (inflected and stem(left) != stem(word)))):
+                continue
+            rank = min(len(left), len(right))
+            if best is None or rank > best[0]:
+                best = (rank, [left, right])
+        return best[1] if best else None
+
+    def _real(self, part: str) -> bool:
+        return len(part) > 1 and part in self._lexicon and part not in _EN_ONLY
+
     def _words(self, text: str) -> list[str]:
-        return [self._correct(w) for w in self._an.words(text)]
+        """Words of ``text`` after typo correction; Spanish spelling by ear and glued words are
+        only undone in a message that is not English ("hold" is not "old", "else" not "el se")."""
+        by_ear = detect_language(text) != "en"
+        out: list[str] = []
+        for w in self._an.words(text):
+            fixed = self._correct(w, by_ear)
+            if by_ear and fixed == w and w not in self._lexicon and w not in self._known:
+                parts = self._split(w)
+                if parts:
+                    out.extend(parts)
+                    continue
+            out.append(fixed)
+        return out
 
     def analyze(self, text: str) -> list[str]:
         """Index terms of a message, after typo correction (public for debugging and tests)."""
@@ -414,7 +520,9 @@ class Matcher:
         # In a short message an unknown word is probably the topic ("dental", "afore"); in a long
         # story most unknown words are narrative ("my cousin sent me a video"), so they weigh less.
         unknown_w = self._unknown_w * min(1.0, w.story_terms / len(terms))
-        weight = {t: self._idf.get(t, self._weak_w if t in self._weak else unknown_w) for t in terms}
+        everyday_w = min(unknown_w, self._weak_w * w.everyday) if len(terms) > w.everyday_terms else unknown_w
+        weight = {t: self._idf.get(t, self._weak_w if t in self._weak
+                                   else everyday_w if t in self._everyday else unknown_w) for t in terms}
         q_mass = sum(weight.values())
         known_terms = sorted((t for t in terms if t in self._postings), key=lambda t: -self._idf[t])
         rare = [t for t in known_terms if t not in self._common]
@@ -499,13 +607,28 @@ class Matcher:
             decision: Decision = "escalate"
         elif sure and best.score >= th.answer and best.score - runner_up >= th.margin:
             decision = "answer"
-        elif best.score >= th.suggest and not (best.score < th.answer
-                                                and len(terms) <= self.weights.unknown_terms
-                                                and self._uncovered(terms)):
+        elif (best.score >= th.suggest and not (best.score < th.answer
+                                                 and len(terms) <= self.weights.unknown_terms
+                                                 and self._uncovered(terms))) \
+                or (self._clear_lead(best.score, runner_up) and sure and not self._uncovered(terms)):
             decision = "suggest"
         else:
             decision = "escalate"
         return MatchResult(text, decision, lang, best.entry_id, best.score, top)
+
+    def _clear_lead(self, best: float, runner_up: float) -> bool:
+        """Whether a best score below the suggest threshold is still worth offering: it is at least
+        :attr:`Weights.lead_floor` and ahead of the runner-up by :attr:`Weights.lead_margin` of itself.
+
+        Messages spelt by ear or wrapped in a long story score low in absolute terms even when
+        one entry is plainly the one they mean; a one-tap suggestion costs the member less than
+        waiting for staff (the caller has already ruled out off-topic signals). A configured suggest
+        threshold above 100 switches suggestions off, clear leads included."""
+        w = self.weights
+        if self.thresholds.suggest > 100.0:  # scores never reach it: suggestions are switched off
+            return False
+        floor = min(w.lead_floor, self.thresholds.suggest)
+        return best >= floor and best - runner_up >= w.lead_margin * best
 
     def suggestions(self, result: MatchResult) -> list[str]:
         """Entry ids to offer as "did you mean" buttons for a "suggest" result, best first."""

@@ -110,3 +110,62 @@ def normalize(text: str, abbreviations: Mapping[str, str] | None = None) -> str:
 def tokens(text: str, abbreviations: Mapping[str, str] | None = None) -> list[str]:
     """The words of :func:`normalize` (``text``), in order."""
     return normalize(text, abbreviations).split()
+
+
+# -- Spanish phonetic folding -------------------------------------------------------------------
+# Members spell Spanish by ear: "sita" (cita), "yevar" (llevar), "resive" (recibe), "kiero"
+# (quiero), "ijos" (hijos), "bivo" (vivo), "pastiyas" (pastillas), "ayaa" (allá). Letters that
+# sound the same in Latin-American Spanish get one key, so such a word can be recognised as the
+# known word it sounds like. Rules, in order: "ch" is kept; "qu"/"k"/"c" before a, o, u or a
+# consonant -> k; "c" before e, i / "z" / "s" -> s; "gu" before e, i -> g; "g" before e, i / "j"
+# -> j; "ll" and "y" before a vowel -> y, any other "y" -> i; "v" -> b; a silent "h" is dropped;
+# "ñ" -> n; doubled letters are collapsed except "rr" ("carro" and "caro" are different words).
+_VOWELS = frozenset("aeiou")
+_FRONT = frozenset("ei")
+
+
+@cache
+def phonetic_key(word: str) -> str:
+    """Sound-alike key of one normalised word (see the rules above): "sita" and "cita" share one."""
+    w = word.replace("ñ", "n")
+    out: list[str] = []
+    i, n = 0, len(w)
+    while i < n:
+        ch = w[i]
+        nxt = w[i + 1] if i + 1 < n else ""
+        if ch == "c":
+            if nxt == "h":
+                out.append("C")  # "ch" is its own sound, and its "h" is not silent
+                i += 2
+                continue
+            out.append("s" if nxt in _FRONT and nxt else "k")
+        elif ch == "q":
+            out.append("k")
+            if nxt == "u":
+                i += 1
+        elif ch in "zs":
+            out.append("s")
+        elif ch == "g":
+            if nxt == "u" and i + 2 < n and w[i + 2] in _FRONT:
+                out.append("g")
+                i += 1
+            else:
+                out.append("j" if nxt in _FRONT and nxt else "g")
+        elif ch == "l" and nxt == "l":
+            out.append("y")
+            i += 1
+        elif ch == "y":
+            out.append("y" if nxt in _VOWELS and nxt else "i")
+        elif ch == "v":
+            out.append("b")
+        elif ch == "h":
+            pass
+        else:
+            out.append(ch)
+        i += 1
+    key: list[str] = []
+    for ch in out:
+        if key and key[-1] == ch and ch != "r":
+            continue
+        key.append(ch)
+    return "".join(key)

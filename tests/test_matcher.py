@@ -271,3 +271,62 @@ def test_suggestions_include_close_runners_up_below_the_suggest_threshold() -> N
     result = MatchResult("q", "suggest", "es", "a", 30.0, (Candidate("a", 30.0), Candidate("b", 25.0),
                                                           Candidate("c", 10.0)))
     assert m.suggestions(result) == ["a", "b"]  # "b" is below 28 but within the window of the best
+
+
+# -- spelling by ear, glued words, clear leads -----------------------------------------------------
+@pytest.mark.parametrize("heard,written", [
+    ("sita", "cita"), ("kiero", "quiero"), ("ijos", "hijos"), ("bivo", "vivo"), ("nesesito", "necesito"),
+    ("pastiyas", "pastillas"), ("aka", "aca"), ("saver", "saber"), ("ayaa", "alla"), ("yego", "llego"),
+    ("canser", "cancer"), ("sertificado", "certificado"), ("veneficios", "beneficios"),
+])
+def test_words_spelt_by_ear_become_the_known_word(sample: Matcher, heard: str, written: str) -> None:
+    assert sample._words(f"mi {heard}") == ["mi", written]
+
+
+def test_word_spelt_by_ear_with_another_ending_finds_its_stem(sample: Matcher) -> None:
+    assert sample.analyze("pencionar") == sample.analyze("pension")  # "pensionar" is no FAQ word
+
+
+@pytest.mark.parametrize("word", ["carro", "medicaid", "cita", "llevar", "casa", "hijos", "recibe"])
+def test_real_words_are_not_folded(sample: Matcher, word: str) -> None:
+    assert sample._words(f"mi {word}") == ["mi", word]
+
+
+@pytest.mark.parametrize("text,word", [("i need to hold my place", "hold"), ("can ice find me there", "ice"),
+                                       ("what else do i need", "else"), ("is the local office open", "local"),
+                                       ("do they need my consent", "consent")])
+def test_english_words_are_not_folded_into_spanish(sample: Matcher, text: str, word: str) -> None:
+    """Spelling by ear is Spanish: in an English message "hold" is not "old", "ice" not "hice"."""
+    assert word in sample._words(text)
+
+
+@pytest.mark.parametrize("glued,words", [("cuantoes", ["cuanto", "es"]), ("delseguro", ["del", "seguro"]),
+                                         ("entodo", ["en", "todo"]), ("delos", ["de", "los"])])
+def test_glued_words_are_split(sample: Matcher, glued: str, words: list[str]) -> None:
+    assert sample._words(f"y {glued}") == ["y", *words]
+
+
+@pytest.mark.parametrize("word", ["quede", "asilo", "ciudadano", "cuidar", "quedaron"])
+def test_real_or_foreign_words_are_not_split(sample: Matcher, word: str) -> None:
+    assert sample._split(word) is None or word in sample._lexicon
+
+
+def test_phone_spanish_reaches_the_right_entry(sample: Matcher) -> None:
+    result = sample.match("cuantoes la cuota delseguro de migrantes")
+    assert result.best_id == "migrant-cost" and result.decision in ("answer", "suggest")
+    result = sample.match("como saco sita en el igss")
+    assert result.best_id == "igss-appointment" and result.decision in ("answer", "suggest")
+
+
+def test_clear_lead_below_the_suggest_threshold_is_suggested() -> None:
+    m = Matcher(FAQ, load_vocabulary(BUNDLED))
+    assert m._clear_lead(25.0, 10.0)  # low, but far ahead of the runner-up
+    assert not m._clear_lead(25.0, 22.0)  # a near tie is no lead
+    assert not m._clear_lead(15.0, 0.0)  # too weak to offer at all
+    off = Matcher(FAQ, load_vocabulary(BUNDLED), Thresholds(answer=101, suggest=101, margin=0))
+    assert not off._clear_lead(90.0, 0.0)  # suggestions switched off stay off
+
+
+def test_clear_lead_is_not_offered_with_an_off_topic_signal(sample: Matcher) -> None:
+    for text in ["cuando depositan el aguinaldo del igss", "quien gano el partido de futbol anoche"]:
+        assert sample.match(text).decision == "escalate", text

@@ -66,3 +66,25 @@ def test_tokens_are_normalised_words() -> None:
 
 def test_clean_does_not_expand() -> None:
     assert clean("q onda") == "q onda"
+
+
+# -- Spanish spelling by ear ---------------------------------------------------------------------
+import pytest  # noqa: E402
+
+from faq.normalize import phonetic_key  # noqa: E402
+
+
+@pytest.mark.parametrize("heard,written", [
+    ("sita", "cita"), ("yevar", "llevar"), ("resive", "recibe"), ("kiero", "quiero"), ("ijos", "hijos"),
+    ("bivo", "vivo"), ("nesesito", "necesito"), ("precion", "presión"), ("pastiyas", "pastillas"),
+    ("resetaron", "recetaron"), ("aka", "acá"), ("saver", "saber"), ("ves", "vez"), ("ayaa", "allá"),
+    ("pencionar", "pensionar"), ("yego", "llego"), ("ay", "hay"), ("jente", "gente"),
+    ("ablar", "hablar"), ("jiro", "giro"),
+])
+def test_words_spelt_by_ear_share_the_key_of_the_written_word(heard: str, written: str) -> None:
+    assert phonetic_key(clean(heard)) == phonetic_key(clean(written))
+
+
+@pytest.mark.parametrize("a,b", [("carro", "caro"), ("pero", "perro"), ("cheque", "queque"), ("casa", "cama")])
+def test_different_sounds_keep_different_keys(a: str, b: str) -> None:
+    assert phonetic_key(a) != phonetic_key(b)
