@@ -131,14 +131,22 @@ def cmd_default(settings: Settings) -> int:
 
 
 # ---------------------------------------------------------------------------------------- ask
-def _result_json(result: object, lang_opt: str) -> dict:
-    assert isinstance(result, MatchResult)
+def _result_json(result: MatchResult, lang_opt: str, matcher: Matcher) -> dict:
+    """One line of the stable ``ask`` interface (README: "Command line").
+
+    For a "suggest" decision, ``candidates`` are exactly the questions the bot offers as buttons;
+    for the other decisions they are the closest entries, for information.
+    """
+    candidates = list(result.candidates)
+    if result.decision == "suggest":
+        offered = matcher.suggestions(result)
+        candidates = sorted((c for c in candidates if c.entry_id in offered), key=lambda c: offered.index(c.entry_id))
     return {
         "query": result.query,
         "decision": result.decision,
         "id": result.best_id,
         "score": result.score,
-        "candidates": [{"id": c.entry_id, "score": c.score} for c in result.candidates],
+        "candidates": [{"id": c.entry_id, "score": c.score} for c in candidates],
         "lang": result.lang if lang_opt == "auto" else lang_opt,
     }
 
@@ -173,7 +181,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace, stdin: TextIO, stdout:
         return 1
     if args.question:
         result = snap.matcher.match(" ".join(args.question))
-        data = _result_json(result, args.lang)
+        data = _result_json(result, args.lang, snap.matcher)
         if args.json:
             stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
             return 0
@@ -190,7 +198,8 @@ def cmd_ask(settings: Settings, args: argparse.Namespace, stdin: TextIO, stdout:
         return 0
     for line in stdin:
         query = line.rstrip("\n")
-        stdout.write(json.dumps(_result_json(snap.matcher.match(query), args.lang), ensure_ascii=False) + "\n")
+        data = _result_json(snap.matcher.match(query), args.lang, snap.matcher)
+        stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         stdout.flush()
     return 0
 

@@ -241,8 +241,9 @@ class Pipeline:
         faq = self.faqs.snapshot.faq
         rows: list[list[Button]] = []
         listed: list[str] = []
-        for cand in result.candidates[:MAX_SUGGESTIONS]:
-            entry = faq.get(cand.entry_id)
+        # Exactly the entries the matcher offers (the ones its accuracy is measured on), best first.
+        for entry_id in self.faqs.snapshot.matcher.suggestions(result)[:MAX_SUGGESTIONS]:
+            entry = faq.get(entry_id)
             if entry is not None:
                 n = len(rows) + 1
                 question = entry.question_in(lang)

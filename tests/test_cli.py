@@ -265,3 +265,19 @@ def test_ask_tries_a_draft_faq_with_content_problems_and_warns(
     assert code == 0 and json.loads(out)["id"] == "migrant-cost"
     err = capsys.readouterr().err
     assert "warning:" in err and "answer_en" in err and "Q 2" in err
+
+
+def test_ask_candidates_for_suggest_are_exactly_the_offered_buttons() -> None:
+    from config import BUNDLED_VOCABULARY
+    from faq.loader import load_faq
+    from faq.matcher import Matcher
+    from faq.vocabulary import load_vocabulary
+
+    matcher = Matcher(load_faq(BUNDLED_FAQ), load_vocabulary(BUNDLED_VOCABULARY))
+    queries = ["igss migrantes", "pago igss", "cancer igss", "pension igss", "familia igss migrante", "igss"]
+    _, out = run(["ask", "--json"], stdin="\n".join(queries) + "\n")
+    suggested = [json.loads(line) for line in out.splitlines() if json.loads(line)["decision"] == "suggest"]
+    assert suggested
+    for data in suggested:
+        offered = matcher.suggestions(matcher.match(data["query"]))
+        assert [c["id"] for c in data["candidates"]] == offered
