@@ -30,6 +30,7 @@ test: $(VENV)/.test-installed catalogs
 
 # Accuracy, latency and memory figures quoted in README.md.
 bench: $(VENV)/.test-installed
+	$(PY) bench/accuracy_table.py
 	$(PY) bench/bench_matcher.py
 	$(PY) bench/bench_pipeline.py
 

@@ -1,0 +1,57 @@
+"""Print the four product metrics for every evaluation set, as the Markdown table in README.md.
+
+Usage: python bench/accuracy_table.py
+
+Sets (all under tests/data/): the development set from the project brief, and sets written later
+by people who never saw the matcher ("blind"), including FAQs other than the bundled one — the
+honest estimate of how Puente does on questions and FAQs it has not seen.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from faq.loader import load_faq  # noqa: E402
+from faq.matcher import Matcher  # noqa: E402
+from faq.vocabulary import load_vocabulary  # noqa: E402
+from tests.test_accuracy import evaluate, read_queries  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+SETS = [
+    ("dev (brief's development set)", "faq-sample.csv", "dev-queries.tsv"),
+    ("extra (tuning)", "faq-sample.csv", "extra-queries.tsv"),
+    ("blind 1", "faq-sample.csv", "blind-queries.tsv"),
+    ("blind 2 (WhatsApp style)", "faq-sample.csv", "blind2-queries.tsv"),
+    ("blind 3", "faq-sample.csv", "blind3-queries.tsv"),
+    ("alt FAQ (Mexican consular)", "faq-alt.csv", "alt-queries.tsv"),
+    ("alt FAQ 2 (Guatemalan consular)", "faq-alt2.csv", "blind-alt2-queries.tsv"),
+    ("alt FAQ 3 (IMSS workers)", "faq-alt3.csv", "blind-alt3-queries.tsv"),
+]
+
+
+def main() -> None:
+    vocabulary = load_vocabulary(ROOT / "faq" / "data" / "vocabulary.yaml")
+    matchers: dict[str, Matcher] = {}
+    print("| set | FAQ | queries | answered right | one tap | wrong | escalated |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for name, faq_file, query_file in SETS:
+        if not (DATA / faq_file).exists() or not (DATA / query_file).exists():
+            continue
+        if faq_file not in matchers:
+            matchers[faq_file] = Matcher(load_faq(DATA / faq_file), vocabulary)
+        rows = read_queries(DATA / query_file)
+        m = evaluate(matchers[faq_file], rows)
+        print(
+            f"| {name} | {faq_file} | {len(rows)} | {m.answered_right:.1f}% | {m.one_tap:.1f}% "
+            f"| {m.wrong:.1f}% | {m.escalated:.1f}% |"
+        )
+    print("| **target** | | | ≥ 75% | ≥ 92% | ≤ 3% | ≥ 75% |")
+
+
+if __name__ == "__main__":
+    main()
