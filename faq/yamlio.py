@@ -50,7 +50,7 @@ HEADER = """\
 #   * `categories:` gives each category slug its menu label in both languages.
 #   * `entries:` is a list; each entry starts with "- id:" and looks like this:
 #
-#       - id: my-new-question          # unique; lowercase letters, digits, - or _ (max 41)
+#       - id: my-new-question          # unique; no spaces or ":" (short: it travels in buttons)
 #         category: payments           # one of the slugs under `categories:`
 #         source:                      # optional: where the answer comes from
 #           - https://www.igssgt.org/...
