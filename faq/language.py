@@ -58,7 +58,7 @@ QUESTION_WORDS: frozenset[str] = frozenset(_words(
 ))
 STOPWORDS: frozenset[str] = (ES_WORDS | EN_WORDS | frozenset(_words(
     "estando siendo sido habia hubo haya tenia tuve tengan pueda puedan podemos quisiera hacerlo "
-    "been having getting gotten"
+    "been having getting gotten while thats theres"
 ))) - QUESTION_WORDS
 
 #: Words that frame a question without saying what it is about: generic verbs ("get", "sacar",
@@ -76,6 +76,7 @@ pasar pasa paso happen happens happened usar uso use using llevar llevo bring ay
 ayudame help helps favor please porfavor ahora now hoy today ya already still todavia aun
 algo something anything alguien someone cosa cosas thing things eso tema info informacion
 nuevo nueva new otro otra other another mismo same bien well good bueno malo bad
+option options opcion opciones way ways manera maneras forma formas
 """))
 
 #: Everyday words that seldom name what a question is about: common verbs, adjectives, adverbs,
@@ -87,7 +88,7 @@ GENERAL_WORDS: frozenset[str] = frozenset(_words("""
 ser estar haber tener hacer poder decir dice dicen dijo dijeron dije ir venir vengo vino vine
 vinieron venirme dar decir ver saber querer llegar llega llego llegue pasar deber poner pongo puso
 parecer parece quedar queda quedo creer creo hablar habla llevar golpe golpes golpear golpearse golpeo pegar pego
-dejar deje dejo dejaron seguir
+dejar deje dejo dejaron seguir pendiente pendientes tirar tire
 sigo sigue encontrar llamar llamaron vivir sentir siento pensar pienso salir sale salio sali volver
 tomar conocer conozco empezar empiezo empece empezo empezaron comenzar comence terminar termine
 entrar entran entro entre esperar espero buscar busco existir existe cambiar cambio cambie

@@ -25,6 +25,11 @@ Why this design (measured on the dev set, see ``bench/bench_matcher.py``):
   input) with how much of its best *phrasing* the message hits (precision — lets long stories
   that mention the right things through), plus fuzzy similarity of the whole strings
   (rapidfuzz ``token_set_ratio``) as a small tie-breaker.
+* A long message (more than ``Weights.clause_terms`` terms) is also scored clause by clause
+  (split at punctuation and "pero"/"but"/"so"/"porque"...): the question inside a story is not
+  diluted by greetings and context. A clause score is blended with the whole-message score and
+  capped below the answer threshold, so a clause alone can make an entry a suggestion (or reorder
+  the candidates), never an answer.
 * "answer" needs a score floor AND a margin over the runner-up; near-ties become "suggest" with
   the candidates close to the best (runners-up within the window even below the suggest floor);
   otherwise "escalate" -- unless the best entry, even at a low score, clearly leads the
@@ -45,6 +50,7 @@ very common words only re-score phrasings already found through rarer words.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -126,6 +132,14 @@ class Weights:
     lead_margin: float = 0.3
     everyday_terms: int = 3  # ... in a message of more than this many terms (a story, not a terse question)
     home_share: float = 0.5  # an institution named by this share of entries is the FAQ's own (see _entry_tags)
+    # Long messages are also scored clause by clause (see Matcher._ranked): an entry's score is at
+    # least clause_blend * (its best clause score) + (1 - clause_blend) * (its whole-message score).
+    clause_blend: float = 0.5
+    clause_terms: int = 6  # ... in a message of more than this many terms
+    clause_min: int = 2  # clauses of fewer terms are not scored on their own
+    # A clause lifts an entry at most to this many points below the answer threshold (or keeps its
+    # whole-message score if higher): a clause alone may make an entry a suggestion, never an answer.
+    clause_cap: float = 8.0
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -159,6 +173,10 @@ _GLUED_HEADS = frozenset(("a", "y", "o", "de", "del", "en", "el", "la", "los", "
 _GLUED_TAILS = frozenset(("es", "el", "la", "de", "en", "que"))
 #: English grammar words are never the other half of a split Spanish word ("meto" is not "me to").
 _EN_ONLY = EN_WORDS - ES_WORDS
+
+#: Where a long message splits into clauses (see Matcher._ranked): punctuation, and connectors
+#: that start a new thought ("pero", "but", "so", "entonces", "porque").
+_CLAUSE_RE = re.compile(r"[.?!,;:\n¿¡()]+|\b(?:pero|but|so|entonces|because|porque|porq|xq)\b")
 
 
 def _plausible_typo(word: str, cand: str) -> bool:
@@ -474,10 +492,11 @@ class Matcher:
     def _real(self, part: str) -> bool:
         return len(part) > 1 and part in self._lexicon and part not in _EN_ONLY
 
-    def _words(self, text: str) -> list[str]:
+    def _words(self, text: str, by_ear: bool | None = None) -> list[str]:
         """Words of ``text`` after typo correction; Spanish spelling by ear and glued words are
         only undone in a message that is not English ("hold" is not "old", "else" not "el se")."""
-        by_ear = detect_language(text) != "en"
+        if by_ear is None:
+            by_ear = detect_language(text) != "en"
         out: list[str] = []
         for w in self._an.words(text):
             fixed = self._correct(w, by_ear)
@@ -501,11 +520,43 @@ class Matcher:
     def scores(self, text: str) -> list[Candidate]:
         """Every entry with a non-zero score, best first (scores rounded to one decimal)."""
         words = self._words(text)
-        return self._rank(set(self._an.terms(words)), self._institutions(words))
+        terms = set(self._an.terms(words))
+        return self._ranked(text, terms, self._institutions(words))
 
-    def _rank(self, terms: set[str], inst: frozenset[str]) -> list[Candidate]:
+    def _ranked(self, text: str, terms: set[str], inst: frozenset[str]) -> list[Candidate]:
+        """:meth:`_rank` of the whole message, lifted by the best clause of a long one.
+
+        A question inside a story ("buenas, fijese que mi esposa esta embarazada ... cuando la van
+        a poder atender?") is diluted by its greetings and context; scoring each clause (split at
+        punctuation and at "pero"/"but"/"so"/...) on its own finds it. A clause alone is not
+        trusted more than the whole: it is blended with the whole-message score (Weights.clause_blend).
+        """
+        ranked = self._rank(terms, inst)
+        w = self.weights
+        if len(terms) <= w.clause_terms or not w.clause_blend:
+            return ranked
+        parts = [p for p in _CLAUSE_RE.split(text.casefold()) if p and p.strip()]
+        if len(parts) < 2:
+            return ranked
+        by_ear = detect_language(text) != "en"
+        whole = {c.entry_id: c.score for c in ranked}
+        lifted = dict(whole)
+        for part in parts:
+            cterms = set(self._an.terms(self._words(part, by_ear)))
+            if len(cterms) < w.clause_min or cterms == terms:
+                continue
+            for c in self._rank(cterms, inst, size=len(terms)):
+                blend = w.clause_blend * c.score + (1.0 - w.clause_blend) * whole.get(c.entry_id, 0.0)
+                blend = min(blend, max(whole.get(c.entry_id, 0.0), self.thresholds.answer - w.clause_cap))
+                if blend > lifted.get(c.entry_id, 0.0):
+                    lifted[c.entry_id] = round(blend, 1)
+        out = [Candidate(e, s) for e, s in lifted.items()]
+        out.sort(key=lambda c: (-c.score, c.entry_id))
+        return out
+
+    def _rank(self, terms: set[str], inst: frozenset[str], size: int | None = None) -> list[Candidate]:
         """:meth:`_score`, then entries that never name an institution of the message lose weight."""
-        ranked = self._score(terms)
+        ranked = self._score(terms, size)
         if inst and ranked:
             f = self.weights.institution
             ranked = [c if inst <= self._entry_inst[self._index[c.entry_id]]
@@ -513,14 +564,17 @@ class Matcher:
             ranked.sort(key=lambda c: (-c.score, c.entry_id))
         return ranked
 
-    def _score(self, terms: set[str]) -> list[Candidate]:
+    def _score(self, terms: set[str], size: int | None = None) -> list[Candidate]:
+        """Entries scored on ``terms``; ``size`` is the length of the whole message when ``terms``
+        are one clause of it (a clause of a story is still part of a story)."""
         if not terms:
             return []
         w = self.weights
+        size = size or len(terms)
         # In a short message an unknown word is probably the topic ("dental", "afore"); in a long
         # story most unknown words are narrative ("my cousin sent me a video"), so they weigh less.
-        unknown_w = self._unknown_w * min(1.0, w.story_terms / len(terms))
-        everyday_w = min(unknown_w, self._weak_w * w.everyday) if len(terms) > w.everyday_terms else unknown_w
+        unknown_w = self._unknown_w * min(1.0, w.story_terms / size)
+        everyday_w = min(unknown_w, self._weak_w * w.everyday) if size > w.everyday_terms else unknown_w
         weight = {t: self._idf.get(t, self._weak_w if t in self._weak
                                    else everyday_w if t in self._everyday else unknown_w) for t in terms}
         q_mass = sum(weight.values())
@@ -591,7 +645,7 @@ class Matcher:
         words = self._words(text)
         inst = self._institutions(words)
         terms = set(self._an.terms(words))
-        ranked = self._rank(terms, inst)
+        ranked = self._ranked(text, terms, inst)
         top = tuple(ranked[:3])
         if not top:
             return MatchResult(text, "escalate", lang, None, 0.0, ())

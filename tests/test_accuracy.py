@@ -29,6 +29,9 @@ BLIND_QUERIES = ROOT / "tests" / "data" / "blind-queries.tsv"  # written without
 ALT2_FAQ = ROOT / "tests" / "data" / "faq-alt2.csv"  # a third FAQ, also blind
 ALT2_QUERIES = ROOT / "tests" / "data" / "blind-alt2-queries.tsv"
 BLIND2_QUERIES = ROOT / "tests" / "data" / "blind2-queries.tsv"  # WhatsApp-style, held out
+BLIND3_QUERIES = ROOT / "tests" / "data" / "blind3-queries.tsv"  # held out, sample FAQ
+ALT3_FAQ = ROOT / "tests" / "data" / "faq-alt3.csv"  # a fourth FAQ, held out
+ALT3_QUERIES = ROOT / "tests" / "data" / "blind-alt3-queries.tsv"
 VOCABULARY = ROOT / "faq" / "data" / "vocabulary.yaml"
 
 
@@ -75,42 +78,55 @@ def metrics() -> Metrics:
 
 
 # Product targets are >= 75 / >= 92 / <= 3 / >= 75. Floors sit a little below what was measured
-# (dev 85.8 / 95.0 / 1.3 / 90.0 with spelling by ear, glued words, everyday-word weighting in
-# stories and the clear-lead suggestion), so a regression shows up before the product targets are
+# (dev 86.7 / 97.5 / 0.7 / 90.0 with clause scoring of long messages and the intent vocabulary;
+# before them 85.8 / 95.0 / 1.3 / 90.0), so a regression shows up before the product targets are
 # at risk. Dev has 120 answerable and 30 off-topic queries: one query is 0.8 / 3.3 points.
 def test_answered_right(metrics: Metrics) -> None:
-    assert metrics.answered_right >= 84.0, metrics
+    assert metrics.answered_right >= 85.0, metrics
 
 
 def test_one_tap(metrics: Metrics) -> None:
-    assert metrics.one_tap >= 94.0, metrics
+    assert metrics.one_tap >= 96.0, metrics
 
 
 def test_wrong_answers(metrics: Metrics) -> None:
-    assert metrics.wrong <= 2.0, metrics
+    assert metrics.wrong <= 1.5, metrics
 
 
 def test_escalated(metrics: Metrics) -> None:
     assert metrics.escalated >= 86.0, metrics
 
 
-# Floors for the independent sets, a little below what was measured (extra 90.9/96.8/2.9/87.0,
-# alt 83.7/98.0/1.5/87.5; alt has 65 queries: one query is 1.5 to 6 points).
+# Floors for the independent sets, a little below what was measured (extra 92.2/97.4/2.9/87.0,
+# before clause scoring and the intent vocabulary 90.9/96.8/2.9/87.0; alt 83.7/98.0/1.5/87.5
+# unchanged; alt has 65 queries: one query is 1.5 to 6 points).
 @pytest.mark.parametrize("faq_path,queries,floors", [
-    (FAQ_CSV, EXTRA_QUERIES, (89.0, 95.5, 3.0, 85.0)),
+    (FAQ_CSV, EXTRA_QUERIES, (91.0, 96.5, 3.0, 85.0)),
     (ALT_FAQ, ALT_QUERIES, (81.0, 95.0, 2.5, 81.0)),
     # Sets first evaluated blind (165 and 64 queries), since used for tuning: before spelling by
     # ear etc. blind 75.4/86.2/3.0/85.7 and blind-alt2 71.4/93.9/1.6/86.7; now blind
-    # 81.5/92.3/3.0/85.7 and blind-alt2 79.6/93.9/1.6/80.0 (one off-topic query is 6.7 points).
-    (FAQ_CSV, BLIND_QUERIES, (80.0, 91.0, 3.5, 83.0)),
-    (ALT2_FAQ, ALT2_QUERIES, (77.0, 92.0, 2.5, 78.0)),
+    # 81.5/92.3/3.0/85.7 and blind-alt2 79.6/93.9/1.6/80.0 (one off-topic query is 6.7 points);
+    # with clause scoring and the intent vocabulary blind 82.3/94.6/2.4/85.7, blind-alt2
+    # 79.6/95.9/1.6/80.0.
+    (FAQ_CSV, BLIND_QUERIES, (81.0, 93.5, 3.0, 83.0)),
+    (ALT2_FAQ, ALT2_QUERIES, (77.0, 94.0, 2.5, 78.0)),
     # Held out (184 queries: 142 answerable, 42 off-topic; WhatsApp style: spelling by ear, glued
     # words, long stories), measured once after the matcher was frozen and never tuned on:
     # 43.0/64.8/7.1/73.8 (before spelling by ear etc.: 36.6/59.9/6.0/81.0). FAR below the
     # product targets, and worse than before on wrong and escalated: the floors only record the
-    # honest state so it cannot silently get worse.
-    (FAQ_CSV, BLIND2_QUERIES, (42.0, 64.0, 7.5, 73.0)),
-], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2", "blind2-held-out"])
+    # honest state so it cannot silently get worse. Since used for tuning: clause scoring of long
+    # messages and the intent vocabulary give 45.8/74.6/4.9/71.4 (one off-topic query is 2.4
+    # points: clause scoring turns one long off-topic story into a suggestion). Still far below
+    # the targets on answered-right, one-tap, wrong and escalated.
+    (FAQ_CSV, BLIND2_QUERIES, (44.5, 73.5, 5.5, 70.0)),
+    # Held out, measured ONCE after the matcher (clause scoring, intent vocabulary) was frozen,
+    # never tuned on: blind3 (166 queries: 130 answerable, 36 off-topic) 47.7/76.9/6.0/61.1;
+    # alt3 (67 queries: 52 answerable, 15 off-topic, a FAQ never seen) 21.2/61.5/1.5/80.0.
+    # FAR below the product targets; the floors only record the honest state.
+    (FAQ_CSV, BLIND3_QUERIES, (46.5, 76.0, 6.5, 58.0)),
+    (ALT3_FAQ, ALT3_QUERIES, (20.0, 60.0, 3.0, 73.0)),
+], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2", "blind2-held-out", "blind3-held-out",
+        "alt3-held-out"])
 def test_independent_sets(faq_path: Path, queries: Path, floors: tuple[float, float, float, float]) -> None:
     from faq.loader import load_faq
 

@@ -39,3 +39,11 @@ def test_spanish_only_letters_break_ties() -> None:
 
 def test_bad_default_is_spanish() -> None:
     assert detect_language("igss", default="fr") == "es"
+
+
+def test_word_lists_for_stories_and_framing() -> None:
+    from faq.language import GENERAL_WORDS, STOPWORDS, WEAK_WORDS
+
+    assert {"while", "thats"} <= STOPWORDS  # grammar, not topic
+    assert {"options", "opciones", "way"} <= WEAK_WORDS  # "what are my options to pay" is about paying
+    assert {"pendiente", "tirar"} <= GENERAL_WORDS  # "pa no estar pendiente" is how people talk
