@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from config import Settings
@@ -31,3 +34,13 @@ def db_rows(tmp_path: Path, sql: str) -> list[sqlite3.Row]:
         return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+async def wait_until(condition: Callable[[], bool], *, timeout: float = 10.0, what: str = "condition") -> None:
+    """Poll ``condition`` until true. For effects that make no Bot API call (a follow-up joining a
+    ticket silently), where waiting for the fake server to go quiet proves nothing."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(0.05)

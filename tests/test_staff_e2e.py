@@ -25,7 +25,7 @@ from config import Settings
 from desk import cards
 from handlers.app import build_application
 from tests.fake_telegram import Call, FakeTelegram, running_app
-from tests.helpers import bot_settings, db_rows
+from tests.helpers import bot_settings, db_rows, wait_until
 
 GROUP_ID = -1001000000001
 MONDAY_10_GT = datetime(2025, 3, 10, 16, 0, tzinfo=UTC)  # 10:00 in Guatemala
@@ -190,8 +190,8 @@ async def test_fifty_more_lines_make_one_ticket_and_few_group_messages(
         await card_for(fake, 1)
         for i in range(50):
             fake.push_text(ana, f"le explico mi caso, parte {i}")
-        await fake.wait_idle(quiet=0.3)
-        assert len(db_rows(tmp_path, "select * from ticket_messages where author='member' and kind='text'")) == 51
+        member_lines = "select count(*) from ticket_messages where author='member' and kind='text'"
+        await wait_until(lambda: db_rows(tmp_path, member_lines)[0][0] == 51, what="51 member lines on the ticket")
         clock.skip(seconds=61)  # the digest window closes
         [digest] = await fake.wait_for("sendMessage", chat_id=GROUP_ID,
                                        predicate=lambda c: c.ok and "parte 49" in c.params["text"])
@@ -214,7 +214,8 @@ async def test_reply_to_an_old_card_after_a_restart_still_arrives(
         fake.push_text(ana, "quiero hablar con una persona")
         card = await card_for(fake, 1)
         fake.push_text(ana, "¿hay alguien?")
-        await fake.wait_idle(quiet=0.3)
+        joined = "select count(*) from ticket_messages where text = '¿hay alguien?'"
+        await wait_until(lambda: db_rows(tmp_path, joined)[0][0] == 1, what="the follow-up to join the ticket")
     # A new Application on the same database (the process restarted).
     async with bot(fake, tmp_path, TestClock(), caplog):
         # The unshown follow-up is recovered and shown to staff after the restart.
