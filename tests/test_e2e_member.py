@@ -18,7 +18,7 @@ from config import Settings
 from faq.loader import load_faq
 from handlers.app import build_application
 from tests.fake_telegram import FakeTelegram, running_app
-from tests.helpers import bot_settings, db_rows
+from tests.helpers import bot_settings, db_rows, wait_until
 
 FAQ = load_faq(Path(__file__).resolve().parent.parent / "faq" / "data" / "faq.yaml")
 ADMIN_ID = 999
@@ -78,7 +78,8 @@ async def test_spanish_question_with_typos_gets_spanish_answer(
     assert call.params["parse_mode"] == "HTML"
     assert FAQ.get("migrant-cost").answer["es"][:40] in call.params["text"]  # type: ignore[union-attr]
     assert [b["callback_data"].split(":")[-1] for b in buttons(call.params)] == ["1", "-1"]
-    await fake_telegram.wait_idle()
+    delivered = "select count(*) from messages where direction='out' and telegram_message_id is not null"
+    await wait_until(lambda: db_rows(tmp_path, delivered)[0][0] == 1, what="the reply's Telegram id")
     inbound = db_rows(tmp_path, "select * from messages where direction='in'")
     outbound = db_rows(tmp_path, "select * from messages where direction='out'")
     assert inbound[0]["decision"] == "answer" and inbound[0]["faq_id"] == "migrant-cost"
