@@ -28,9 +28,11 @@ SETS = [
     ("blind 1", "faq-sample.csv", "blind-queries.tsv"),
     ("blind 2 (WhatsApp style)", "faq-sample.csv", "blind2-queries.tsv"),
     ("blind 3", "faq-sample.csv", "blind3-queries.tsv"),
+    ("blind 4", "faq-sample.csv", "blind4-queries.tsv"),
     ("alt FAQ (Mexican consular)", "faq-alt.csv", "alt-queries.tsv"),
     ("alt FAQ 2 (Guatemalan consular)", "faq-alt2.csv", "blind-alt2-queries.tsv"),
     ("alt FAQ 3 (IMSS workers)", "faq-alt3.csv", "blind-alt3-queries.tsv"),
+    ("alt FAQ 4 (US-side help)", "faq-alt4.csv", "blind-alt4-queries.tsv"),
 ]
 
 
