@@ -34,6 +34,10 @@ Why this design (measured on the dev set, see ``bench/bench_matcher.py``):
   the candidates close to the best (runners-up within the window even below the suggest floor);
   otherwise "escalate" -- unless the best entry, even at a low score, clearly leads the
   runner-up and nothing in the message points off-topic: then it is suggested (one tap).
+* The answer threshold is calibrated per FAQ at load time (:meth:`Matcher._calibrate`): the FAQ's
+  own phrasings are matched leave-one-out, and how high WRONG entries score there, relative to the
+  bundled FAQ the defaults were tuned on, moves the default threshold within -6%..+10% (a small FAQ
+  of distinct topics gets 39.5 instead of 42). A threshold the operator set is used as given.
 * What the bot dares to do also depends on the vocabulary's tagging sections: a message naming an
   institution (``institutions``: imss, medicaid, US social security...) that an entry never
   mentions scores that entry lower and is never answered with it ("cita en el IMSS" is not the
@@ -140,6 +144,22 @@ class Weights:
     # A clause lifts an entry at most to this many points below the answer threshold (or keeps its
     # whole-message score if higher): a clause alone may make an entry a suggestion, never an answer.
     clause_cap: float = 8.0
+    # ... but never below this many points above the suggest threshold (a clause may always make a
+    # suggestion), and above the cap an entry keeps clause_soft of its excess, so entries lifted to
+    # the cap keep their order instead of tying (ties were broken by entry id).
+    clause_over_suggest: float = 2.0
+    clause_soft: float = 0.1
+    # Per-FAQ calibration of the answer threshold (see Matcher._calibrate): on at most
+    # calib_probes of the FAQ's own phrasings, each matched with itself left out of the index, the
+    # calib_pct percentile of the best WRONG entry's score is compared with calib_ref, the same
+    # statistic on the bundled FAQ the defaults were tuned on; the default answer threshold is
+    # scaled by half that ratio plus a half (blended with the default), within calib_low..calib_high.
+    calibrate: bool = True
+    calib_probes: int = 400
+    calib_pct: float = 0.9
+    calib_ref: float = 84.9
+    calib_low: float = 0.94
+    calib_high: float = 1.1
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -423,6 +443,65 @@ class Matcher:
                 by_stem_key.setdefault(phonetic_key(stem(word)), []).append(word)
         self._by_key = {k: tuple(v) for k, v in by_key.items()}
         self._by_stem_key = {k: tuple(v) for k, v in by_stem_key.items()}
+        #: What the self-calibration measured (None when it did not run) and the thresholds in force.
+        self.calibration: dict[str, float] | None = None
+        self.thresholds = self._calibrate(thresholds)
+
+    # -- per-FAQ calibration ----------------------------------------------------------------
+    def self_probe(self) -> list[tuple[float, float]]:
+        """(right entry's score, best wrong entry's score) for a deterministic sample of the FAQ's
+        own phrasings, each matched as a message with itself left out of the index (leave-one-out).
+
+        Phrasings of an entry that has no other phrasing are skipped; at most
+        :attr:`Weights.calib_probes` phrasings are probed, evenly spread over the FAQ.
+        """
+        by_entry: dict[int, list[int]] = {}
+        for p, e in enumerate(self._phr_entry):
+            by_entry.setdefault(e, []).append(p)
+        probes = [p for p, e in enumerate(self._phr_entry) if len(by_entry[e]) > 1]
+        step = max(1, math.ceil(len(probes) / max(self.weights.calib_probes, 1)))
+        out: list[tuple[float, float]] = []
+        for p in probes[::step]:
+            e = self._phr_entry[p]
+            pool = frozenset(t for q in by_entry[e] if q != p for t in self._phr_terms[q])
+            right = wrong = 0.0
+            for c in self._score(set(self._phr_terms[p]), leave_out=p, pool=pool):
+                if self._index[c.entry_id] == e:
+                    right = max(right, c.score)
+                else:
+                    wrong = max(wrong, c.score)
+            out.append((right, wrong))
+        return out
+
+    def _calibrate(self, thresholds: Thresholds) -> Thresholds:
+        """The answer threshold fitted to this FAQ, unless an operator set it.
+
+        Scores are not comparable across FAQs: in an FAQ of many overlapping entries (the bundled
+        one) a wrong entry often scores high, in a small FAQ of distinct topics rarely. The
+        leave-one-out probes (:meth:`self_probe`) measure that from the FAQ itself: the
+        :attr:`Weights.calib_pct` percentile of the best wrong entry's score, divided by the same
+        number on the FAQ the defaults were tuned on (:attr:`Weights.calib_ref`), blended half and
+        half with 1 and kept within calib_low..calib_high, scales the default answer threshold.
+
+        Only a threshold left at its default value is calibrated: one passed explicitly (an
+        operator's ``PUENTE_ANSWER_THRESHOLD``, a test's) is used as given. The suggest threshold
+        and the margin are not calibrated: lowering the suggest floor cost off-topic escalation on
+        every evaluation FAQ, and the margin did not transfer differently between FAQs.
+        """
+        w = self.weights
+        if not w.calibrate or thresholds.answer != DEFAULT_THRESHOLDS.answer or len(self._entry_ids) < 2:
+            return thresholds
+        probes = self.self_probe()
+        if len(probes) < 10:  # too little evidence: keep the defaults
+            return thresholds
+        wrong = sorted(x for _, x in probes)
+        high = wrong[min(len(wrong) - 1, int(w.calib_pct * len(wrong)))]
+        factor = min(w.calib_high, max(w.calib_low, 0.5 + 0.5 * high / w.calib_ref))
+        right = sorted(x for x, _ in probes)
+        self.calibration = {"probes": float(len(probes)), "wrong_high": high,
+                            "right_median": right[len(right) // 2], "factor": factor}
+        return Thresholds(answer=round(thresholds.answer * factor, 1), suggest=thresholds.suggest,
+                          margin=thresholds.margin)
 
     # -- query analysis ---------------------------------------------------------------------
     def _correct(self, word: str, by_ear: bool = True) -> str:
@@ -539,6 +618,7 @@ class Matcher:
         if len(parts) < 2:
             return ranked
         by_ear = detect_language(text) != "en"
+        cap, top = self._clause_limits()
         whole = {c.entry_id: c.score for c in ranked}
         lifted = dict(whole)
         for part in parts:
@@ -547,12 +627,20 @@ class Matcher:
                 continue
             for c in self._rank(cterms, inst, size=len(terms)):
                 blend = w.clause_blend * c.score + (1.0 - w.clause_blend) * whole.get(c.entry_id, 0.0)
-                blend = min(blend, max(whole.get(c.entry_id, 0.0), self.thresholds.answer - w.clause_cap))
+                if blend > cap:
+                    blend = min(cap + w.clause_soft * (blend - cap), top)
                 if blend > lifted.get(c.entry_id, 0.0):
                     lifted[c.entry_id] = round(blend, 1)
         out = [Candidate(e, s) for e, s in lifted.items()]
         out.sort(key=lambda c: (-c.score, c.entry_id))
         return out
+
+    def _clause_limits(self) -> tuple[float, float]:
+        """Where a clause lift starts to be compressed, and the score it never reaches (just below
+        the answer threshold): a clause alone may make a suggestion, never an answer."""
+        th, w = self.thresholds, self.weights
+        top = th.answer - 0.5
+        return min(top, max(th.suggest + w.clause_over_suggest, th.answer - w.clause_cap)), top
 
     def _rank(self, terms: set[str], inst: frozenset[str], size: int | None = None) -> list[Candidate]:
         """:meth:`_score`, then entries that never name an institution of the message lose weight."""
@@ -564,9 +652,12 @@ class Matcher:
             ranked.sort(key=lambda c: (-c.score, c.entry_id))
         return ranked
 
-    def _score(self, terms: set[str], size: int | None = None) -> list[Candidate]:
+    def _score(self, terms: set[str], size: int | None = None, leave_out: int = -1,
+               pool: frozenset[str] | None = None) -> list[Candidate]:
         """Entries scored on ``terms``; ``size`` is the length of the whole message when ``terms``
-        are one clause of it (a clause of a story is still part of a story)."""
+        are one clause of it (a clause of a story is still part of a story). ``leave_out`` is a
+        phrasing scored as if it were not in the index, ``pool`` then its entry's other terms
+        (self-calibration, see :meth:`_calibrate`)."""
         if not terms:
             return []
         w = self.weights
@@ -587,10 +678,12 @@ class Matcher:
             wt = weight[t]
             for p in self._postings[t]:
                 hit[p] = hit.get(p, 0.0) + wt
+        hit.pop(leave_out, None)
         if not hit and common:  # only common words: let the rarest of them open candidates
             t = common.pop(0)
             for p in self._postings[t]:
                 hit[p] = weight[t]
+        hit.pop(leave_out, None)
         for t in common:
             wt = weight[t]
             post = self._postings[t]
@@ -615,8 +708,9 @@ class Matcher:
         shortlist = sorted(best_phr.items(), key=lambda item: -item[1][0])[:w.shortlist]
         query_text = " ".join(sorted(terms))
         out: list[Candidate] = []
+        left_entry = self._phr_entry[leave_out] if leave_out >= 0 else -1
         for e, (s, p) in shortlist:
-            pooled = self._entry_terms[e]
+            pooled = pool if e == left_entry and pool is not None else self._entry_terms[e]
             cover = sum(weight[t] for t in terms if t in pooled) / q_mass
             total = s ** (1.0 - w.entry_blend) * cover ** w.entry_blend
             if w.fuzzy:

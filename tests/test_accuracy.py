@@ -32,6 +32,9 @@ BLIND2_QUERIES = ROOT / "tests" / "data" / "blind2-queries.tsv"  # WhatsApp-styl
 BLIND3_QUERIES = ROOT / "tests" / "data" / "blind3-queries.tsv"  # held out, sample FAQ
 ALT3_FAQ = ROOT / "tests" / "data" / "faq-alt3.csv"  # a fourth FAQ, held out
 ALT3_QUERIES = ROOT / "tests" / "data" / "blind-alt3-queries.tsv"
+ALT4_FAQ = ROOT / "tests" / "data" / "faq-alt4.csv"  # a fifth FAQ, held out
+ALT4_QUERIES = ROOT / "tests" / "data" / "blind-alt4-queries.tsv"
+BLIND4_QUERIES = ROOT / "tests" / "data" / "blind4-queries.tsv"  # held out, sample FAQ
 VOCABULARY = ROOT / "faq" / "data" / "vocabulary.yaml"
 
 
@@ -109,7 +112,9 @@ def test_escalated(metrics: Metrics) -> None:
     # with clause scoring and the intent vocabulary blind 82.3/94.6/2.4/85.7, blind-alt2
     # 79.6/95.9/1.6/80.0.
     (FAQ_CSV, BLIND_QUERIES, (81.0, 93.5, 3.0, 83.0)),
-    (ALT2_FAQ, ALT2_QUERIES, (77.0, 94.0, 2.5, 78.0)),
+    # Per-FAQ calibration of the answer threshold (39.5 on this small FAQ of distinct topics, see
+    # Matcher._calibrate) and order-keeping clause caps: blind-alt2 83.7/95.9/1.6/80.0.
+    (ALT2_FAQ, ALT2_QUERIES, (81.0, 94.0, 2.5, 78.0)),
     # Held out (184 queries: 142 answerable, 42 off-topic; WhatsApp style: spelling by ear, glued
     # words, long stories), measured once after the matcher was frozen and never tuned on:
     # 43.0/64.8/7.1/73.8 (before spelling by ear etc.: 36.6/59.9/6.0/81.0). FAR below the
@@ -122,11 +127,22 @@ def test_escalated(metrics: Metrics) -> None:
     # Held out, measured ONCE after the matcher (clause scoring, intent vocabulary) was frozen,
     # never tuned on: blind3 (166 queries: 130 answerable, 36 off-topic) 47.7/76.9/6.0/61.1;
     # alt3 (67 queries: 52 answerable, 15 off-topic, a FAQ never seen) 21.2/61.5/1.5/80.0.
-    # FAR below the product targets; the floors only record the honest state.
-    (FAQ_CSV, BLIND3_QUERIES, (46.5, 76.0, 6.5, 58.0)),
-    (ALT3_FAQ, ALT3_QUERIES, (20.0, 60.0, 3.0, 73.0)),
+    # FAR below the product targets; the floors only record the honest state. Since used for
+    # tuning: order-keeping clause caps (entries lifted past the cap no longer tie) give blind3
+    # 47.7/78.5/6.0/61.1; per-FAQ calibration (answer threshold 39.5 on alt3) gives alt3
+    # 25.0/61.5/1.5/80.0. alt3 stays far below the targets: the right entry is in the top three
+    # for only about half of its queries, a ranking problem no threshold fixes (see the report).
+    (FAQ_CSV, BLIND3_QUERIES, (46.5, 77.5, 6.5, 58.0)),
+    (ALT3_FAQ, ALT3_QUERIES, (23.5, 60.0, 3.0, 73.0)),
+    # Held out, measured ONCE after the matcher (per-FAQ calibration, order-keeping clause caps)
+    # was frozen, never tuned on: alt4 (82 queries: 62 answerable, 20 off-topic; a FAQ never seen,
+    # calibrated answer threshold 39.5) 61.3/77.4/2.4/80.0; blind4 (122 queries: 97 answerable,
+    # 25 off-topic) 52.6/77.3/6.6/52.0. Below the product targets (alt4 on answered-right and
+    # one-tap; blind4 on all four); the floors only record the honest state.
+    (ALT4_FAQ, ALT4_QUERIES, (60.0, 76.0, 3.0, 75.0)),
+    (FAQ_CSV, BLIND4_QUERIES, (51.5, 76.0, 7.0, 48.0)),
 ], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2", "blind2-held-out", "blind3-held-out",
-        "alt3-held-out"])
+        "alt3-held-out", "alt4-held-out", "blind4-held-out"])
 def test_independent_sets(faq_path: Path, queries: Path, floors: tuple[float, float, float, float]) -> None:
     from faq.loader import load_faq
 

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from faq.matcher import DEFAULT_THRESHOLDS, Candidate, Matcher, MatchResult, Thresholds
+from faq.matcher import (
+    DEFAULT_THRESHOLDS,
+    DEFAULT_WEIGHTS,
+    Candidate,
+    Matcher,
+    MatchResult,
+    Thresholds,
+    thresholds_from_settings,
+)
 from faq.model import Faq, FaqEntry
 from faq.vocabulary import Vocabulary, load_vocabulary, parse_vocabulary
 
@@ -357,7 +365,83 @@ def test_a_clause_alone_never_makes_an_answer(sample: Matcher) -> None:
     lifted = sample.scores(STORY)
     assert any(c.score > whole.get(c.entry_id, 0.0) for c in lifted)  # clauses did lift something
     for c in lifted:
-        assert c.score <= max(whole.get(c.entry_id, 0.0), cap) + 1e-9, c
+        assert c.score < sample.thresholds.answer, c
+        if c.score > whole.get(c.entry_id, 0.0):  # above the cap only a tenth of the excess is kept
+            assert c.score <= cap + sample.weights.clause_soft * (100.0 - cap) + 1e-9, c
+
+
+def test_entries_lifted_past_the_clause_cap_keep_their_order(sample: Matcher) -> None:
+    from dataclasses import replace
+
+    hard = Matcher(sample.faq, sample.vocabulary, sample.thresholds, replace(sample.weights, clause_soft=0.0))
+    cap = sample.thresholds.answer - sample.weights.clause_cap
+    assert sum(c.score == cap for c in hard.scores(STORY)) >= 1
+    soft = [c.score for c in sample.scores(STORY) if c.score >= cap]
+    assert len(soft) == len(set(soft))  # no ties at the cap: the better clause match stays ahead
+
+
+# -- per-FAQ calibration -------------------------------------------------------------------------
+def _faq_of(entries: list[tuple[str, list[str]]]) -> Faq:
+    return Faq(entries=tuple(
+        FaqEntry(id=eid, category="c", question={"es": qs[0], "en": ""}, answer={"es": "r", "en": "a"},
+                 alternates={"es": tuple(qs[1:]), "en": ()})
+        for eid, qs in entries), path="<test>")
+
+
+DISTINCT = _faq_of([
+    ("alta", ["como se si mi patron me dio de alta", "mi patron me tiene que inscribir", "alta patronal"]),
+    ("semanas", ["como consulto mis semanas cotizadas", "cuantas semanas llevo", "constancia de semanas"]),
+    ("guarderia", ["el seguro tiene guarderia para mi bebe", "donde dejo a mi nino", "guarderia"]),
+    ("funeral", ["ayuda para gastos de funeral", "pagan el entierro", "gastos funerarios"]),
+    ("receta", ["receta resurtible para mis pastillas", "medicina cada mes", "receta resurtible"]),
+    ("viudez", ["pension de viudez", "murio mi esposo que me toca", "viudez"]),
+])
+
+
+def test_calibration_lowers_the_answer_threshold_of_a_faq_of_distinct_topics() -> None:
+    m = Matcher(DISTINCT, load_vocabulary(BUNDLED))
+    assert m.calibration is not None and m.calibration["probes"] >= 10
+    assert m.thresholds.answer < DEFAULT_THRESHOLDS.answer
+    assert m.thresholds.answer >= DEFAULT_THRESHOLDS.answer * m.weights.calib_low - 0.05
+    assert (m.thresholds.suggest, m.thresholds.margin) == (DEFAULT_THRESHOLDS.suggest, DEFAULT_THRESHOLDS.margin)
+
+
+def test_calibrated_faq_answers_its_own_paraphrases() -> None:
+    m = Matcher(DISTINCT, load_vocabulary(BUNDLED))
+    for text, eid in [("cuantas semanas cotizadas tengo", "semanas"), ("hay guarderia del seguro", "guarderia"),
+                      ("me dan pension de viudez", "viudez")]:
+        result = m.match(text)
+        assert (result.decision, result.best_id) == ("answer", eid), result
+
+
+def test_calibration_is_deterministic_and_off_switchable() -> None:
+    from dataclasses import replace
+
+    vocab = load_vocabulary(BUNDLED)
+    assert Matcher(DISTINCT, vocab).thresholds == Matcher(DISTINCT, vocab).thresholds
+    off = Matcher(DISTINCT, vocab, weights=replace(DEFAULT_WEIGHTS, calibrate=False))
+    assert off.thresholds == DEFAULT_THRESHOLDS and off.calibration is None
+
+
+def test_bundled_faq_keeps_the_thresholds_it_was_tuned_on(sample: Matcher) -> None:
+    assert sample.thresholds == DEFAULT_THRESHOLDS
+
+
+@pytest.mark.parametrize("th", [Thresholds(answer=101, suggest=32, margin=3),
+                                Thresholds(answer=30, suggest=20, margin=1),
+                                Thresholds(answer=101, suggest=101, margin=0)])
+def test_an_explicit_answer_threshold_is_never_calibrated(th: Thresholds) -> None:
+    m = Matcher(DISTINCT, load_vocabulary(BUNDLED), th)
+    assert m.thresholds == th and m.calibration is None
+
+
+def test_operator_overrides_still_win_after_calibration() -> None:
+    vocab = load_vocabulary(BUNDLED)
+    text = "cuantas semanas cotizadas tengo"
+    assert Matcher(DISTINCT, vocab).match(text).decision == "answer"
+    no_answer = thresholds_from_settings(101, None, None)
+    assert Matcher(DISTINCT, vocab, no_answer).match(text).decision == "suggest"
+    assert Matcher(DISTINCT, vocab, thresholds_from_settings(101, 101, None)).match(text).decision == "escalate"
 
 
 def test_short_messages_are_not_split(sample: Matcher) -> None:
