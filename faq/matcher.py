@@ -119,6 +119,7 @@ class Weights:
     coverage: float = 0.5  # exponent of message coverage (share of the message a phrasing explains)
     precision: float = 0.5  # exponent of phrasing precision (share of the phrasing the message hits)
     entry_blend: float = 0.6  # geometric weight of whole-entry coverage (all phrasings pooled)
+    lone_term_df: int = 6  # a lone topic word shared by this many entries cannot carry an answer
     fuzzy: float = 0.15  # weight of rapidfuzz token_set_ratio on the best phrasing (tie-breaker)
     unknown: float = 2.0  # weight of a never-seen word, as a multiple of the IDF of a rare word
     suggest_window: float = 8.0  # suggestions must be within this many points of the best
@@ -157,7 +158,7 @@ class Weights:
     calibrate: bool = True
     calib_probes: int = 400
     calib_pct: float = 0.9
-    calib_ref: float = 84.9
+    calib_ref: float = 84.3
     calib_low: float = 0.94
     calib_high: float = 1.1
 
@@ -260,7 +261,10 @@ class _Analyzer:
     def words(self, text: str) -> list[str]:
         return expand(clean(text).split(), self.abbreviations)
 
-    def terms(self, words: list[str]) -> list[str]:
+    def terms(self, words: list[str], lang: str | None = None) -> list[str]:
+        """Index terms of ``words``. With ``lang``, that language's grammar words are dropped
+        before the vocabulary is consulted: Spanish "son" (they are) is not English "son" (hijo)."""
+        grammar = (ES_WORDS if lang == "es" else EN_WORDS if lang == "en" else frozenset()) & STOPWORDS
         out: list[str] = []
         i, n = 0, len(words)
         while i < n:
@@ -273,6 +277,8 @@ class _Analyzer:
             else:
                 w = words[i]
                 i += 1
+                if w in grammar:
+                    continue
                 canonical = self.lookup.get(w)
                 if canonical:
                     out.append("=" + canonical)
@@ -356,18 +362,18 @@ class Matcher:
             pooled: set[str] = set()
             inst: set[str] = set()
             staff: set[str] = set()
-            for text in entry.answer.values():
+            for lang, text in entry.answer.items():
                 words = self._an.words(text)
                 inst |= self._institutions(words)
                 staff |= self._staff(words)
-                answer_terms.update(self._an.terms(words))
+                answer_terms.update(self._an.terms(words, lang))
                 answer_words.update(words)
-            for _lang, text in entry.phrasings():
+            for lang, text in entry.phrasings():
                 words = self._an.words(text)
                 inst |= self._institutions(words)
                 staff |= self._staff(words)
                 known.update(w for w in words if not w.isdigit())
-                terms = self._an.terms(words)
+                terms = self._an.terms(words, lang)
                 if not terms:
                     continue
                 phr_entry.append(e_idx)
@@ -397,6 +403,7 @@ class Matcher:
                 df[t] = df.get(t, 0) + 1
         # Framing words ("tarda", "get", "sacar") weigh at most as much as a word in a quarter of
         # the entries, however rare they happen to be in this FAQ (see language.WEAK_WORDS).
+        self._df = df
         self._weak_w = math.log(1.0 + 1.0 / weights.common_df)
         self._weak = frozenset(t for w in WEAK_WORDS for t in self._an.terms([w]))
         self._idf = {t: min(math.log(1.0 + n / d), self._weak_w) if t in self._weak
@@ -589,7 +596,7 @@ class Matcher:
 
     def analyze(self, text: str) -> list[str]:
         """Index terms of a message, after typo correction (public for debugging and tests)."""
-        return self._an.terms(self._words(text))
+        return self._an.terms(self._words(text), detect_language(text))
 
     def institutions(self, text: str) -> frozenset[str]:
         """Labels of the vocabulary's ``institutions`` named in ``text`` (after typo correction)."""
@@ -599,7 +606,7 @@ class Matcher:
     def scores(self, text: str) -> list[Candidate]:
         """Every entry with a non-zero score, best first (scores rounded to one decimal)."""
         words = self._words(text)
-        terms = set(self._an.terms(words))
+        terms = set(self._an.terms(words, detect_language(text)))
         return self._ranked(text, terms, self._institutions(words))
 
     def _ranked(self, text: str, terms: set[str], inst: frozenset[str]) -> list[Candidate]:
@@ -617,12 +624,13 @@ class Matcher:
         parts = [p for p in _CLAUSE_RE.split(text.casefold()) if p and p.strip()]
         if len(parts) < 2:
             return ranked
-        by_ear = detect_language(text) != "en"
+        lang = detect_language(text)
+        by_ear = lang != "en"
         cap, top = self._clause_limits()
         whole = {c.entry_id: c.score for c in ranked}
         lifted = dict(whole)
         for part in parts:
-            cterms = set(self._an.terms(self._words(part, by_ear)))
+            cterms = set(self._an.terms(self._words(part, by_ear), lang))
             if len(cterms) < w.clause_min or cterms == terms:
                 continue
             for c in self._rank(cterms, inst, size=len(terms)):
@@ -738,7 +746,7 @@ class Matcher:
             return MatchResult(text, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
         words = self._words(text)
         inst = self._institutions(words)
-        terms = set(self._an.terms(words))
+        terms = set(self._an.terms(words, lang))
         ranked = self._ranked(text, terms, inst)
         top = tuple(ranked[:3])
         if not top:
@@ -754,7 +762,7 @@ class Matcher:
         if staff:
             decision: Decision = "escalate"
         elif sure and best.score >= th.answer and best.score - runner_up >= th.margin:
-            decision = "answer"
+            decision = "suggest" if self._lone_common_term(terms) else "answer"
         elif (best.score >= th.suggest and not (best.score < th.answer
                                                  and len(terms) <= self.weights.unknown_terms
                                                  and self._uncovered(terms))) \
@@ -763,6 +771,18 @@ class Matcher:
         else:
             decision = "escalate"
         return MatchResult(text, decision, lang, best.entry_id, best.score, top)
+
+    def _lone_common_term(self, terms: set[str]) -> bool:
+        """Whether the message rests on a single topic word that several entries share.
+
+        "mi esposo ya no me quiere, que hago" matches family entries on "esposa" alone and can
+        score as high as a real question; one shared word is not enough to answer on our own, so
+        the entries are offered instead. Words most entries use (the FAQ's own institution) and
+        framing words do not count as topic words.
+        """
+        n = len(self._entry_inst)
+        topical = [t for t in terms if t in self._df and t not in self._weak and self._df[t] < 0.5 * n]
+        return len(topical) == 1 and self._df[topical[0]] >= self.weights.lone_term_df
 
     def _clear_lead(self, best: float, runner_up: float) -> bool:
         """Whether a best score below the suggest threshold is still worth offering: it is at least

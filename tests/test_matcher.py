@@ -476,3 +476,16 @@ def test_framing_and_narrative_words_are_not_topics(sample: Matcher) -> None:
 def test_relative_paying_is_not_paying_from_abroad(sample: Matcher) -> None:
     result = sample.match("can my brother in guatemala pay my contribution for me?")
     assert result.decision == "answer" and result.best_id == "migrant-pay-relative"
+
+
+def test_grammar_words_of_the_message_language_are_not_synonyms(sample: Matcher) -> None:
+    # Spanish "son" (they are) must not become English "son" (hijo); in English it still is.
+    assert "=hijo" not in sample.analyze("que son los oncocrean")
+    assert "=hijo" in sample.analyze("my son is 17, can he be covered")
+
+
+def test_a_lone_topic_word_shared_by_many_entries_does_not_answer(sample: Matcher) -> None:
+    result = sample.match("mi esposo ya no me quiere, que hago")
+    assert result.decision != "answer"
+    # A precise question with the same word still answers.
+    assert sample.match("puedo meter a mi mujer y a mis 2 patojos al seguro si pago desde usa").decision == "answer"
