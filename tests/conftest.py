@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
+from storage.store import Store
 from tests.fake_telegram import FakeTelegram
 
 
@@ -14,3 +16,12 @@ async def fake_telegram() -> AsyncIterator[FakeTelegram]:
     """A started fake Bot API server (fresh per test, so no state leaks between tests)."""
     async with FakeTelegram() as fake:
         yield fake
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An open Store on a fresh database file (migrations applied), closed after the test."""
+    s = Store(tmp_path / "puente.db")
+    s.open()
+    yield s
+    s.close()

@@ -7,7 +7,7 @@ digests are tested without sleeping and without timing assertions.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -79,14 +79,6 @@ class FakeTransport:
 
     def to(self, chat_id: int, method: str | None = None) -> list[Sent]:
         return [c for c in self.calls if c.params.get("chat_id") == chat_id and (method is None or c.method == method)]
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "desk.db")
-    s.open()
-    yield s
-    s.close()
 
 
 @pytest.fixture
@@ -438,7 +430,7 @@ async def test_restart_keeps_tickets_routing_and_pending_digests(
     await desk.follow_up(ANA, lang="es", text="¿me escuchan?")
     # Restart before the digest was due: the in-memory schedule is gone with the old desk.
     store.close()
-    store2 = Store(tmp_path / "desk.db")
+    store2 = Store(store.path)
     store2.open()
     try:
         desk2 = make_desk(store2, clock)

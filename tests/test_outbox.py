@@ -15,14 +15,6 @@ T0 = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 STAFF = -100_500
 
 
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Store(tmp_path / "outbox.db")
-    s.open()
-    yield s
-    s.close()
-
-
 def _enqueue(store: Store, chat_id: int, text: str, *, now: datetime = T0, **kw: object) -> int:
     payload = {"chat_id": chat_id, "text": text}
     return store.call_sync(ob.enqueue, chat_id=chat_id, method="sendMessage", payload=payload, now=now, **kw)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from config import BUNDLED_FAQ, BUNDLED_VOCABULARY
@@ -17,14 +14,6 @@ from storage.store import Store
 
 ANA = Member(id=101, chat_id=101, first_name="Ana", language_code="es")
 JOHN = Member(id=202, chat_id=202, first_name="John", language_code="en-US")
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "puente.db")
-    s.open()
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -24,14 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Store(tmp_path / "puente.db")
-    s.open()
-    yield s
-    s.close()
-
-
 def _tables(db: Database) -> set[str]:
     return set(db.table_names())
 

@@ -19,14 +19,6 @@ CANDIDATES = [{"id": "pension-1", "score": 71.5}, {"id": "afiliacion", "score": 
 STAFF_CHAT = -100_123
 
 
-@pytest.fixture
-def store(tmp_path: Path):
-    s = Store(tmp_path / "desk.db")
-    s.open()
-    yield s
-    s.close()
-
-
 def _open(store: Store, member_id: int = 100, *, now: datetime = T0, question: str = "¿Mi pensión?") -> dict:
     return store.call_sync(
         tk.open_ticket,
