@@ -25,6 +25,12 @@ Why this design (measured on the dev set, see ``bench/bench_matcher.py``):
   input) with how much of its best *phrasing* the message hits (precision — lets long stories
   that mention the right things through), plus fuzzy similarity of the whole strings
   (rapidfuzz ``token_set_ratio``) as a small tie-breaker.
+* Members often use the words of the *answer*, not of the question ("qué me dan a cambio" vs an
+  answer saying "a cambio puede obtener una pensión"). Message words an entry's phrasings miss but
+  its answer uses (and few answers use) add to its coverage (``Weights.answer_cover``), bounded:
+  never up to the answer threshold, and when no entry reaches the suggest threshold on its
+  phrasings, no higher than the best phrasing score. Answer words reorder candidates; they never
+  answer, and never turn a weak message into a suggestion (whole message only, not clauses).
 * A long message (more than ``Weights.clause_terms`` terms) is also scored clause by clause
   (split at punctuation and "pero"/"but"/"so"/"porque"...): the question inside a story is not
   diluted by greetings and context. A clause score is blended with the whole-message score and
@@ -161,6 +167,15 @@ class Weights:
     calib_ref: float = 84.3
     calib_low: float = 0.94
     calib_high: float = 1.1
+    # Answer-text evidence (see Matcher._score): message words an entry's phrasings miss but its
+    # answer uses add answer_cover of their weight to the entry's pooled coverage.
+    # Answer-text evidence (see Matcher._score): message words that an entry's phrasings miss but
+    # its answer uses count answer_cover of their weight in the entry's pooled coverage; only words
+    # in at most answer_df of the answers count (not the FAQ's everyday words). The lift is never
+    # taken past the answer threshold, and when no entry reaches the suggest threshold on its
+    # phrasings it only reorders the candidates: answer words alone never answer or suggest.
+    answer_cover: float = 0.7
+    answer_df: float = 0.08
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -348,6 +363,7 @@ class Matcher:
         self._staff = _Tagger(self.vocabulary.needs_staff, self.vocabulary.abbreviations)
 
         entry_ids: list[str] = []
+        entry_answer: list[frozenset[str]] = []
         phr_entry: list[int] = []  # phrasing -> entry index
         phr_terms: list[frozenset[str]] = []
         phr_text: list[str] = []  # canonical-term string, for the fuzzy tie-breaker
@@ -362,12 +378,15 @@ class Matcher:
             pooled: set[str] = set()
             inst: set[str] = set()
             staff: set[str] = set()
+            own: set[str] = set()
             for lang, text in entry.answer.items():
                 words = self._an.words(text)
                 inst |= self._institutions(words)
                 staff |= self._staff(words)
-                answer_terms.update(self._an.terms(words, lang))
+                own.update(self._an.terms(words, lang))
                 answer_words.update(words)
+            answer_terms |= own
+            entry_answer.append(frozenset(own))
             for lang, text in entry.phrasings():
                 words = self._an.words(text)
                 inst |= self._institutions(words)
@@ -426,6 +445,15 @@ class Matcher:
         self._phr_text = tuple(phr_text)
         self._phr_mass = tuple(sum(self._idf[t] for t in terms) for terms in phr_terms)
         self._entry_terms = tuple(frozenset(s) for s in entry_terms)
+        # Answer-only terms of each entry: what its answer says and no phrasing does, if few
+        # answers say it (Weights.answer_df).
+        ans_df: dict[str, int] = {}
+        for a in entry_answer:
+            for t in a:
+                ans_df[t] = ans_df.get(t, 0) + 1
+        rare = weights.answer_df * len(entry_answer)
+        self._entry_answer = tuple(frozenset(t for t in a - p if ans_df[t] <= rare)
+                                   for a, p in zip(entry_answer, self._entry_terms, strict=True))
         self._entry_ids = tuple(entry_ids)
         self._index = {eid: i for i, eid in enumerate(entry_ids)}
         self._known = frozenset(known)
@@ -669,6 +697,9 @@ class Matcher:
         if not terms:
             return []
         w = self.weights
+        # Answer-text evidence for the whole message only: not for a clause (already a lift, see
+        # _ranked) nor for the self-calibration's probes.
+        answers = size is None and leave_out < 0 and w.answer_cover > 0
         size = size or len(terms)
         # In a short message an unknown word is probably the topic ("dental", "afore"); in a long
         # story most unknown words are narrative ("my cousin sent me a video"), so they weigh less.
@@ -716,17 +747,50 @@ class Matcher:
         shortlist = sorted(best_phr.items(), key=lambda item: -item[1][0])[:w.shortlist]
         query_text = " ".join(sorted(terms))
         out: list[Candidate] = []
+        scored: list[tuple[int, float, float]] = []
         left_entry = self._phr_entry[leave_out] if leave_out >= 0 else -1
         for e, (s, p) in shortlist:
             pooled = pool if e == left_entry and pool is not None else self._entry_terms[e]
             cover = sum(weight[t] for t in terms if t in pooled) / q_mass
-            total = s ** (1.0 - w.entry_blend) * cover ** w.entry_blend
-            if w.fuzzy:
-                fz = fuzz.token_set_ratio(query_text, self._phr_text[p]) / 100.0
-                total = (1.0 - w.fuzzy) * total + w.fuzzy * fz * math.sqrt(total)
+            fz = fuzz.token_set_ratio(query_text, self._phr_text[p]) / 100.0 if w.fuzzy else 0.0
+            total = self._blend(s, cover, fz)
+            lifted = total
+            if answers:
+                more = sum(weight[t] for t in terms if t in self._entry_answer[e]) / q_mass
+                if more:
+                    lifted = self._blend(s, cover + w.answer_cover * more, fz)
+            scored.append((e, total, lifted))
+        if answers and scored:
+            scored = self._answer_lift(scored)
+        for e, _t, total in scored:
             out.append(Candidate(self._entry_ids[e], round(100.0 * total, 1)))
         out.sort(key=lambda c: (-c.score, c.entry_id))
         return out
+
+    def _answer_lift(self, scored: list[tuple[int, float, float]]) -> list[tuple[int, float, float]]:
+        """Answer-text lifts (entry, phrasing score, lifted score) bounded so that they can change
+        the order of the candidates but not, on their own, what the bot dares to do.
+
+        A lift never takes an entry to the answer threshold: the answer says "a cambio puede
+        obtener una pensión", so "qué me dan a cambio" points at it, but an answer mentions many
+        things in passing ("no cubre guardería"). When no entry reaches the suggest threshold on its
+        phrasings, a lift reaches at most the best phrasing score: a weak message stays weak.
+        """
+        th = self.thresholds
+        cap = (th.answer - 0.5) / 100.0
+        head = max(t for _, t, _ in scored)
+        if head < th.suggest / 100.0:
+            cap = min(cap, head)
+        return [(e, t, max(t, min(lf, cap))) for e, t, lf in scored]
+
+    def _blend(self, s: float, cover: float, fz: float) -> float:
+        """An entry's score (0..1) from its best phrasing's score ``s``, the message coverage of
+        all its phrasings ``cover`` and the fuzzy similarity ``fz`` of the best phrasing."""
+        w = self.weights
+        total = s ** (1.0 - w.entry_blend) * cover ** w.entry_blend
+        if w.fuzzy:
+            total = (1.0 - w.fuzzy) * total + w.fuzzy * fz * math.sqrt(total)
+        return total
 
     def _uncovered(self, terms: Iterable[str]) -> list[str]:
         """Informative terms of a message the FAQ has never seen (not in any question, alternate or

@@ -114,10 +114,12 @@ def test_escalated(metrics: Metrics) -> None:
     # (Spanish "son" is not English "son") and the lone-topic-word guard: blind
     # 83.1/93.8/3.0/85.7 — wrong is 5 of 165 (3.03%): one borderline English query ("add my wife
     # and two kids … pay extra") moved 0.3 points above the answer threshold.
-    (FAQ_CSV, BLIND_QUERIES, (81.0, 93.5, 3.1, 83.0)),
+    # Answer-text evidence (bounded re-ranking, see Weights.answer_cover): blind 83.1/95.4/2.4/85.7.
+    (FAQ_CSV, BLIND_QUERIES, (81.0, 94.5, 3.0, 83.0)),
     # Per-FAQ calibration of the answer threshold (39.5 on this small FAQ of distinct topics, see
     # Matcher._calibrate) and order-keeping clause caps: blind-alt2 83.7/95.9/1.6/80.0.
-    (ALT2_FAQ, ALT2_QUERIES, (81.0, 94.0, 2.5, 78.0)),
+    # "sin papers"/"no tienen papeles" as immigration status, not documents: blind-alt2 81.6/95.9/0.0/80.0.
+    (ALT2_FAQ, ALT2_QUERIES, (81.0, 94.0, 1.0, 78.0)),
     # Held out (184 queries: 142 answerable, 42 off-topic; WhatsApp style: spelling by ear, glued
     # words, long stories), measured once after the matcher was frozen and never tuned on:
     # 43.0/64.8/7.1/73.8 (before spelling by ear etc.: 36.6/59.9/6.0/81.0). FAR below the
@@ -126,7 +128,8 @@ def test_escalated(metrics: Metrics) -> None:
     # messages and the intent vocabulary give 45.8/74.6/4.9/71.4 (one off-topic query is 2.4
     # points: clause scoring turns one long off-topic story into a suggestion). Still far below
     # the targets on answered-right, one-tap, wrong and escalated.
-    (FAQ_CSV, BLIND2_QUERIES, (44.5, 73.5, 5.5, 70.0)),
+    # With answer-text evidence and the "sin papers"/"a cambio"/"helpline" vocabulary: 46.5/76.8/4.3/73.8.
+    (FAQ_CSV, BLIND2_QUERIES, (45.5, 75.5, 5.0, 72.0)),
     # Held out, measured ONCE after the matcher (clause scoring, intent vocabulary) was frozen,
     # never tuned on: blind3 (166 queries: 130 answerable, 36 off-topic) 47.7/76.9/6.0/61.1;
     # alt3 (67 queries: 52 answerable, 15 off-topic, a FAQ never seen) 21.2/61.5/1.5/80.0.
@@ -135,14 +138,16 @@ def test_escalated(metrics: Metrics) -> None:
     # 47.7/78.5/6.0/61.1; per-FAQ calibration (answer threshold 39.5 on alt3) gives alt3
     # 25.0/61.5/1.5/80.0. alt3 stays far below the targets: the right entry is in the top three
     # for only about half of its queries, a ranking problem no threshold fixes (see the report).
-    (FAQ_CSV, BLIND3_QUERIES, (46.5, 77.5, 6.5, 58.0)),
+    # With answer-text evidence: blind3 47.7/79.2/6.0/61.1; alt3 unchanged.
+    (FAQ_CSV, BLIND3_QUERIES, (46.5, 78.0, 6.5, 58.0)),
     (ALT3_FAQ, ALT3_QUERIES, (23.5, 60.0, 3.0, 73.0)),
     # Held out, measured ONCE after the matcher (per-FAQ calibration, order-keeping clause caps)
     # was frozen, never tuned on: alt4 (82 queries: 62 answerable, 20 off-topic; a FAQ never seen,
     # calibrated answer threshold 39.5) 61.3/77.4/2.4/80.0; blind4 (122 queries: 97 answerable,
     # 25 off-topic) 52.6/77.3/6.6/52.0. Below the product targets (alt4 on answered-right and
     # one-tap; blind4 on all four); the floors only record the honest state.
-    (ALT4_FAQ, ALT4_QUERIES, (60.0, 76.0, 3.0, 75.0)),
+    # "no tienen papeles" as immigration status: alt4 62.9/79.0/1.2/80.0; blind4 unchanged 53.6/77.3/5.7/56.0.
+    (ALT4_FAQ, ALT4_QUERIES, (61.5, 78.0, 2.0, 75.0)),
     (FAQ_CSV, BLIND4_QUERIES, (51.5, 76.0, 7.0, 48.0)),
 ], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2", "blind2-held-out", "blind3-held-out",
         "alt3-held-out", "alt4-held-out", "blind4-held-out"])

@@ -489,3 +489,63 @@ def test_a_lone_topic_word_shared_by_many_entries_does_not_answer(sample: Matche
     assert result.decision != "answer"
     # A precise question with the same word still answers.
     assert sample.match("puedo meter a mi mujer y a mis 2 patojos al seguro si pago desde usa").decision == "answer"
+
+
+def _answered(eid: str, question: str, answer: str) -> FaqEntry:
+    return FaqEntry(id=eid, category="c", question={"es": question, "en": ""}, answer={"es": answer, "en": ""},
+                    alternates={"es": (), "en": ()})
+
+
+# Two entries whose questions say the same to a message about the fee; only their answers differ.
+ANSWERS = Faq(entries=(
+    _answered("fee-where", "¿Dónde pago la cuota del programa?", "En cualquier agencia bancaria o en el portal."),
+    _answered("fee-amount", "¿Cuánto es la cuota del programa?", "La cuota es de mil quetzales al mes."),
+    *(_answered(eid, q, "respuesta") for eid, q in [
+        ("guarderia", "¿El seguro tiene guardería?"), ("funeral", "¿Pagan gastos de funeral?"),
+        ("receta", "¿Qué es la receta resurtible?"), ("viudez", "¿Cómo pido la pensión de viudez?"),
+        ("carne", "Perdí mi carné, ¿cómo saco otro?"), ("cita", "¿Cómo saco cita con el doctor?"),
+        ("embarazo", "¿Me atienden si estoy embarazada?"), ("accidente", "¿Qué hago si tengo un accidente?"),
+        ("idioma", "¿Me atienden en mi idioma?"), ("consulado", "¿Qué hace el consulado?"),
+        ("hijos", "¿Cómo inscribo a mis hijos?"), ("telefono", "¿Cuál es el número de teléfono?")]),
+), path="<answers>")
+
+
+def test_answer_text_reorders_candidates_but_never_answers() -> None:
+    from dataclasses import replace
+
+    vocab = load_vocabulary(BUNDLED)
+    bare = Matcher(ANSWERS, vocab, weights=replace(DEFAULT_WEIGHTS, answer_cover=0.0))
+    m = Matcher(ANSWERS, vocab)
+    text = "cuota del programa en quetzales"  # "quetzales" is only in fee-amount's answer
+    before, after = bare.match(text), m.match(text)
+    assert before.best_id == "fee-where"
+    assert after.best_id == "fee-amount" and after.decision == "suggest"
+    assert after.score < m.thresholds.answer  # answer words alone never make an answer
+    assert set(m.suggestions(after)) >= {"fee-amount", "fee-where"}
+    # Answer words open no candidates on their own: a message of them only is escalated.
+    assert m.match("quetzales").decision == "escalate"
+
+
+def test_answer_text_never_lifts_a_weak_message_into_a_suggestion() -> None:
+    m = Matcher(ANSWERS, load_vocabulary(BUNDLED))
+    uncapped = Matcher(ANSWERS, load_vocabulary(BUNDLED))
+    uncapped._answer_lift = lambda scored: scored  # type: ignore[method-assign]
+    # "programa" alone ties every entry (weak); "quetzales" is only in fee-amount's answer.
+    for text, loose in [("programa en quetzales", "answer"), ("el programa y los quetzales del mes", "suggest")]:
+        assert uncapped.match(text).decision == loose  # what an unbounded lift would do
+        result = m.match(text)
+        assert result.decision == "escalate", result
+        assert result.score < m.thresholds.suggest
+
+
+@pytest.mark.parametrize("text", ["estoy sin papers", "mis hijos no tienen papeles", "I'm undocumented",
+                                  "sin documentos"])
+def test_without_papers_is_immigration_status_not_documents(sample: Matcher, text: str) -> None:
+    terms = sample.analyze(text)
+    assert "=estatus migratorio" in terms and "=documento" not in terms
+
+
+@pytest.mark.parametrize("text,term", [("que me dan a cambio", "=beneficio"), ("what do i get in return", "=beneficio"),
+                                       ("need the helpline", "=telefono")])
+def test_general_phrases_reach_their_topic(sample: Matcher, text: str, term: str) -> None:
+    assert term in sample.analyze(text)
