@@ -28,6 +28,7 @@ ALT_QUERIES = ROOT / "tests" / "data" / "alt-queries.tsv"
 BLIND_QUERIES = ROOT / "tests" / "data" / "blind-queries.tsv"  # written without seeing the matcher
 ALT2_FAQ = ROOT / "tests" / "data" / "faq-alt2.csv"  # a third FAQ, also blind
 ALT2_QUERIES = ROOT / "tests" / "data" / "blind-alt2-queries.tsv"
+BLIND5_QUERIES = ROOT / "tests" / "data" / "blind5-queries.tsv"  # held out until the end
 BLIND2_QUERIES = ROOT / "tests" / "data" / "blind2-queries.tsv"  # WhatsApp-style, held out
 BLIND3_QUERIES = ROOT / "tests" / "data" / "blind3-queries.tsv"  # held out, sample FAQ
 ALT3_FAQ = ROOT / "tests" / "data" / "faq-alt3.csv"  # a fourth FAQ, held out
@@ -149,8 +150,12 @@ def test_escalated(metrics: Metrics) -> None:
     # "no tienen papeles" as immigration status: alt4 62.9/79.0/1.2/80.0; blind4 unchanged 53.6/77.3/5.7/56.0.
     (ALT4_FAQ, ALT4_QUERIES, (61.5, 78.0, 2.0, 75.0)),
     (FAQ_CSV, BLIND4_QUERIES, (51.5, 76.0, 7.0, 48.0)),
+    # Held out to the very end (154 queries: 117 answerable, 37 off-topic), never tuned on,
+    # measured once before and once after the last matcher change: 44.4/68.4/7.8/70.3, then
+    # 45.3/69.2/7.1/70.3. Below the product targets on all four; the floors record the honest state.
+    (FAQ_CSV, BLIND5_QUERIES, (44.0, 68.0, 7.5, 68.0)),
 ], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2", "blind2-held-out", "blind3-held-out",
-        "alt3-held-out", "alt4-held-out", "blind4-held-out"])
+        "alt3-held-out", "alt4-held-out", "blind4-held-out", "blind5-held-out"])
 def test_independent_sets(faq_path: Path, queries: Path, floors: tuple[float, float, float, float]) -> None:
     from faq.loader import load_faq
 
