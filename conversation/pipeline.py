@@ -118,11 +118,10 @@ class NoDesk:
         return None
 
 
-def _telegram_lang(code: str | None) -> str | None:
-    if not code:
-        return None
-    base = code.split("-")[0].split("_")[0].lower()
-    return base if base in LANGUAGES else None
+def language_from_code(code: str | None, default: str) -> str:
+    """The supported language a Telegram app's ``language_code`` ("es-MX", "en") points to."""
+    base = (code or "").split("-")[0].split("_")[0].lower()
+    return base if base in LANGUAGES else default
 
 
 class Pipeline:
@@ -148,7 +147,11 @@ class Pipeline:
         """Chosen language wins, then what the Telegram app says, then the configured default."""
         if member_row and member_row.get("chosen_language") in LANGUAGES:
             return member_row["chosen_language"]
-        return _telegram_lang(member.language_code) or self.default_language
+        return language_from_code(member.language_code, self.default_language)
+
+    async def language_for(self, member: Member) -> str:
+        """The language to speak to ``member`` in when there is no text to detect it from."""
+        return self._fallback_lang(await self.store.call(conv.get_member, member.id), member)
 
     def _reply_lang(self, member_row: dict[str, Any] | None, member: Member, text: str) -> str:
         if member_row and member_row.get("chosen_language") in LANGUAGES:

@@ -30,12 +30,10 @@ def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 
 async def _admin_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    user = update.effective_user
-    row = await services(context).store.call(conv.get_member, user.id) if user else None
-    if row and row.get("chosen_language"):
-        return row["chosen_language"]
-    code = (user.language_code or "") if user else ""
-    return "en" if code.startswith("en") else services(context).settings.default_language
+    member = member_from(update)
+    if member is None:
+        return services(context).settings.default_language
+    return await services(context).pipeline.language_for(member)
 
 
 async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -11,7 +11,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from config import Settings
-from conversation.pipeline import Member, Pipeline
+from conversation.pipeline import Member, Pipeline, language_from_code
 from conversation.replies import Reply
 from faq.service import FaqService
 from storage.store import Store
@@ -45,6 +45,12 @@ def member_from(update: Update) -> Member | None:
         username=user.username,
         language_code=user.language_code,
     )
+
+
+def telegram_language(update: Update, default: str) -> str:
+    """The sender's language as their Telegram app reports it (for replies outside the pipeline)."""
+    user = update.effective_user
+    return language_from_code(user.language_code if user else None, default)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from handlers.common import services
+from handlers.common import services, telegram_language
 from i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -22,9 +22,7 @@ async def foreign_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     chat = update.effective_chat
     if chat is None or chat.id == services(context).settings.staff_chat_id:
         return
-    user = update.effective_user
-    lang = "en" if user and (user.language_code or "").startswith("en") else services(context).settings.default_language
-    _ = Translator(lang)
+    _ = Translator(telegram_language(update, services(context).settings.default_language))
     log.info("leaving group %s (%s): not the staff group", chat.id, chat.type)
     try:
         await context.bot.send_message(

@@ -50,7 +50,7 @@ from desk.sender import (
     Transport,
     utcnow,
 )
-from handlers.common import member_from, services
+from handlers.common import member_from, services, telegram_language
 from i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -349,9 +349,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 # ---------------------------------------------------------------------------------------- elsewhere
 def _user_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    user = update.effective_user
-    code = (user.language_code or "") if user else ""
-    return "en" if code.startswith("en") else services(context).settings.default_language
+    return telegram_language(update, services(context).settings.default_language)
 
 
 async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

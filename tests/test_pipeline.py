@@ -179,3 +179,13 @@ async def test_forget_deletes_the_members_data_and_logs_nothing_new(pipeline: Pi
     assert rows(store, "select count(*) n from messages where member_id = ?", (ANA.id,))[0]["n"] == 0
     assert rows(store, "select count(*) n from members where id = ?", (ANA.id,))[0]["n"] == 0
     assert rows(store, "select count(*) n from messages where member_id = ?", (JOHN.id,))[0]["n"] == 2
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"), [("es-MX", "es"), ("en", "en"), ("EN_us", "en"), ("pt-BR", "es"), (None, "es")]
+)
+def test_language_from_telegram_code(code: str | None, expected: str) -> None:
+    from conversation.pipeline import language_from_code
+
+    assert language_from_code(code, "es") == expected
+    assert language_from_code("es", "en") == "es"
