@@ -13,7 +13,8 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from conversation.replies import Reply
+from conversation.replies import Reply, short_label
+from faq.render import MAX_MESSAGE_CHARS
 from handlers.common import member_from, send_replies, services
 from handlers.member import unknown_command
 from i18n import Translator
@@ -22,6 +23,7 @@ from storage import conversations as conv
 log = logging.getLogger(__name__)
 
 MAX_LISTED_PROBLEMS = 20
+PROBLEM_CHARS = 180
 
 
 def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -51,7 +53,11 @@ async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         text = _("FAQ reloaded: {n} entries are now being served.", n=outcome.entries)
     else:
         log.warning("FAQ reload refused: %d problems", len(outcome.problems))
-        listed = "\n".join(f"• {html.escape(str(p), quote=False)}" for p in outcome.problems[:MAX_LISTED_PROBLEMS])
+        # Cut each problem before escaping (cutting HTML could break an entity): 20 × 180 fits a message.
+        listed = "\n".join(
+            f"• {html.escape(short_label(str(p), PROBLEM_CHARS), quote=False)}"
+            for p in outcome.problems[:MAX_LISTED_PROBLEMS]
+        )
         more = len(outcome.problems) - MAX_LISTED_PROBLEMS
         text = _(
             "The FAQ was NOT reloaded: the file has {n} problem(s). Still serving the previous FAQ "
@@ -60,7 +66,7 @@ async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             entries=outcome.entries,
         )
         text += "\n\n" + listed + (f"\n… (+{more})" if more > 0 else "")
-    await send_replies(context, chat_id, [Reply(text[:4096])])
+    await send_replies(context, chat_id, [Reply(text)])
 
 
 async def gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -75,8 +81,11 @@ async def gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         lines = [_("<b>Questions the FAQ did not answer</b> (most frequent first):")]
         for r in rows:
-            lines.append(f"• {r['count']}× {html.escape(str(r['text'])[:200], quote=False)}")
+            line = f"• {r['count']}× {html.escape(short_label(str(r['text']), PROBLEM_CHARS), quote=False)}"
+            if sum(len(x) + 1 for x in lines) + len(line) > MAX_MESSAGE_CHARS:
+                break  # escaping can multiply a line's length: stop before Telegram's limit
+            lines.append(line)
         text = "\n".join(lines)
     member = member_from(update)
     if member:
-        await send_replies(context, member.chat_id, [Reply(text[:4096])])
+        await send_replies(context, member.chat_id, [Reply(text)])

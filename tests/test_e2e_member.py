@@ -266,3 +266,19 @@ async def test_gaps_shows_admins_what_the_faq_did_not_answer(bot: Any, fake_tele
     fake_telegram.push_command(member, "gaps")  # members get the ordinary unknown-command reply
     calls = await fake_telegram.wait_for("sendMessage", chat_id=1016, count=3)
     assert "partido" not in calls[2].params["text"]
+
+
+async def test_reload_with_many_problems_still_fits_one_valid_message(
+    bot: Any, fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    services = bot.bot_data["services"]
+    broken = tmp_path / "broken.csv"
+    header = "id,category,question_es,question_en,alternates_es,alternates_en,answer_es,answer_en,source\n"
+    rows = "".join(f'e{i},c,"¿{"<&>" * 80} {i}?",q{i},,,a,,\n' for i in range(40))  # 40 × missing answer_en
+    broken.write_text(header + rows, encoding="utf-8")
+    services.faqs.faq_path = broken
+    admin = fake_telegram.user(ADMIN_ID, "Admin", "en")
+    fake_telegram.push_command(admin, "reload")
+    [call] = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID)
+    assert call.ok, call.error  # valid HTML, within 4096 characters
+    assert "NOT reloaded" in call.params["text"] and "answer_en" in call.params["text"]
