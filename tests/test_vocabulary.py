@@ -34,6 +34,27 @@ def test_bundled_vocabulary_loads() -> None:
     assert vocab.abbreviations["q"] == "que"
 
 
+def test_bundled_vocabulary_phone_words() -> None:
+    """Everyday Guatemalan/Mexican phone Spanish and English reach the FAQ's words."""
+    vocab = load_vocabulary(BUNDLED)
+    for word, canonical in [("chamaca", "hijo"), ("mija", "hijo"), ("escuincla", "hijo"), ("jefita", "padres"),
+                            ("carnal", "hermano"), ("abuelitos", "abuelo"), ("hubby", "esposa"),
+                            ("lana", "dinero"), ("pisto", "dinero"), ("cuotita", "cuota"), ("envio", "enviar"),
+                            ("chambita", "trabajo"), ("patrones", "patrono"), ("me corrieron", "despido"),
+                            ("laid off", "despido"), ("sin trabajo", "despido"), ("consultorio", "hospital"),
+                            ("sala de emergencias", "emergencia"), ("pildoras", "medicina"), ("encinta", "embarazo"),
+                            ("lastimado", "accidente"), ("papeleo", "documento"), ("anotarme", "inscribir"),
+                            ("el otro lado", "extranjero"), ("fallecio", "muerte"), ("jubilado", "pension"),
+                            ("cuanto sale", "costo"), ("sacar cita", "cita"), ("daycare", "guarderia"),
+                            ("el azucar", "cronico"), ("dialisis", "cronico"), ("chuj", "maya")]:
+        assert vocab.canonical(word) == canonical, word
+    # Meanings the FAQs keep apart stay apart.
+    assert vocab.canonical("acta de nacimiento") == "certificado de nacimiento" != vocab.canonical("certificado")
+    assert vocab.canonical("tarjeta de debito") == "tarjeta" != vocab.canonical("carnet")
+    assert vocab.canonical("despedido") != vocab.canonical("trabajo")
+    assert vocab.abbreviations["uds"] == "ustedes"
+
+
 def test_terms_are_normalised(tmp_path: Path) -> None:
     vocab = _load(tmp_path, "synonyms:\n  Niño: [BEBÉ, 'Sign-Up']\n")
     assert vocab.canonical("bebe") == "niño"
