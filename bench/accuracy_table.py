@@ -29,7 +29,7 @@ SETS = [
     ("blind 2 (WhatsApp style)", "faq-sample.csv", "blind2-queries.tsv"),
     ("blind 3", "faq-sample.csv", "blind3-queries.tsv"),
     ("blind 4", "faq-sample.csv", "blind4-queries.tsv"),
-    ("blind 5 (held out to the end)", "faq-sample.csv", "blind5-queries.tsv"),
+    ("blind 5 (held out longest)", "faq-sample.csv", "blind5-queries.tsv"),
     ("alt FAQ (Mexican consular)", "faq-alt.csv", "alt-queries.tsv"),
     ("alt FAQ 2 (Guatemalan consular)", "faq-alt2.csv", "blind-alt2-queries.tsv"),
     ("alt FAQ 3 (IMSS workers)", "faq-alt3.csv", "blind-alt3-queries.tsv"),
