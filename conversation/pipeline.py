@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -205,6 +205,11 @@ class Pipeline:
             faq_id=faq_id,
         )
         return reply
+
+    async def _respond(self, member: Member, logged: str, kind: str, build: Callable[[str], Reply]) -> list[Reply]:
+        """Log a member event, then log and return the one reply ``build`` makes in their language."""
+        row, inbound_id = await self._inbound(member, logged, kind, telegram_message_id=None)
+        return [await self._out(member, build(self._fallback_lang(row, member)), in_reply_to=inbound_id)]
 
     async def delivered(self, reply: Reply, telegram_message_id: int) -> None:
         """Record the Telegram id of a sent reply (rows without one were never delivered)."""
@@ -434,8 +439,10 @@ class Pipeline:
         return [await self._out(member, reply, in_reply_to=inbound_id)]
 
     async def handle_help(self, member: Member) -> list[Reply]:
-        row, inbound_id = await self._inbound(member, "/help", "command", telegram_message_id=None)
-        _ = Translator(self._fallback_lang(row, member))
+        return await self._respond(member, "/help", "command", self._help_reply)
+
+    def _help_reply(self, lang: str) -> Reply:
+        _ = Translator(lang)
         text = _(
             "<b>How to use Puente</b>\n"
             "• Write your question in your own words, e.g. <i>how much does the migrant program cost</i>.\n"
@@ -444,18 +451,18 @@ class Pipeline:
             "/menu – browse the topics\n/language – change the language\n"
             "/forget – delete your data from Puente\n/help – this help"
         )
-        return [await self._out(member, Reply(text), in_reply_to=inbound_id)]
+        return Reply(text)
 
     def _language_buttons(self) -> list[list[Button]]:
         # Each language's name is written in that language, so both are readable to everyone.
         return [[Button("🇬🇹 Español", "lang:es"), Button("🇺🇸 English", "lang:en")]]
 
     async def handle_language_menu(self, member: Member) -> list[Reply]:
-        row, inbound_id = await self._inbound(member, "/language", "command", telegram_message_id=None)
-        _ = Translator(self._fallback_lang(row, member))
-        return [
-            await self._out(member, Reply(_("Choose your language:"), self._language_buttons()), in_reply_to=inbound_id)
-        ]
+        def build(lang: str) -> Reply:
+            _ = Translator(lang)
+            return Reply(_("Choose your language:"), self._language_buttons())
+
+        return await self._respond(member, "/language", "command", build)
 
     async def set_language(self, member: Member, lang: str) -> list[Reply]:
         row, inbound_id = await self._inbound(member, f"lang:{lang}", "callback", telegram_message_id=None)
@@ -471,9 +478,7 @@ class Pipeline:
 
     async def handle_menu(self, member: Member) -> list[Reply]:
         """/menu: the FAQ's categories as buttons, for members who prefer to browse."""
-        row, inbound_id = await self._inbound(member, "/menu", "command", telegram_message_id=None)
-        lang = self._fallback_lang(row, member)
-        return [await self._out(member, self._menu_reply(lang), in_reply_to=inbound_id)]
+        return await self._respond(member, "/menu", "command", self._menu_reply)
 
     def _menu_reply(self, lang: str) -> Reply:
         _ = Translator(lang)
@@ -499,8 +504,7 @@ class Pipeline:
         return [await self._out(member, Reply(text, rows), in_reply_to=inbound_id)]
 
     async def handle_menu_button(self, member: Member) -> list[Reply]:
-        row, inbound_id = await self._inbound(member, "menu", "callback", telegram_message_id=None)
-        return [await self._out(member, self._menu_reply(self._fallback_lang(row, member)), in_reply_to=inbound_id)]
+        return await self._respond(member, "menu", "callback", self._menu_reply)
 
     async def handle_media(
         self,
@@ -570,15 +574,16 @@ class Pipeline:
 
     async def handle_stale(self, member: Member, data: str) -> list[Reply]:
         """A button we no longer understand (old keyboard, FAQ reloaded, forged data)."""
-        row, inbound_id = await self._inbound(member, data[:64], "callback", telegram_message_id=None)
-        return [await self._out(member, self._stale(self._fallback_lang(row, member)), in_reply_to=inbound_id)]
+        return await self._respond(member, data[:64], "callback", self._stale)
 
     async def handle_unknown_command(self, member: Member, command: str) -> list[Reply]:
         """A command we don't offer (or one the member may not use): say what we do offer."""
-        row, inbound_id = await self._inbound(member, command[:200], "command", telegram_message_id=None)
-        _ = Translator(self._fallback_lang(row, member))
-        text = _("I don't know that command. Write your question in your own words, or tap /menu or /help.")
-        return [await self._out(member, Reply(text), in_reply_to=inbound_id)]
+
+        def build(lang: str) -> Reply:
+            _ = Translator(lang)
+            return Reply(_("I don't know that command. Write your question in your own words, or tap /menu or /help."))
+
+        return await self._respond(member, command[:200], "command", build)
 
     def _stale(self, lang: str) -> Reply:
         _ = Translator(lang)
