@@ -247,6 +247,8 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
             write_csv(faq, args.csv)
             print(f"Exported {len(faq)} entries from {args.path} to {args.csv}.")
         return 0
+    if args.faq_command == "eval":
+        return cmd_faq_eval(settings, args)
     if args.faq_command == "drafts":
         from desk.drafts import export_drafts_csv, format_drafts
         from storage.drafts import list_drafts
@@ -272,6 +274,35 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
             print(f"{r['count']:>4}  {r.get('decision') or '':<9} {r['text']}")
         return 0
     return 2
+
+
+def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
+    """How well the FAQ answers labelled member questions, and every miss (see faq/evaluation.py).
+
+    Loads the FAQ as leniently as ``ask`` does (an admin measures a draft before fixing its last
+    warning); a label that names no entry of the FAQ is an error, not a miss of the matcher.
+    """
+    from faq.evaluation import format_report, outcomes, read_queries, summarize, unknown_ids
+
+    snap = _ask_snapshot(settings, args.faq)
+    if snap is None:
+        return 1
+    try:
+        rows = read_queries(args.queries)
+    except (FaqLoadError, OSError, UnicodeDecodeError) as exc:
+        _print_problems(exc.problems if isinstance(exc, FaqLoadError) else [f"{args.queries}: {exc}"])
+        return 1
+    problems = unknown_ids(rows, {e.id for e in snap.faq.entries}, str(args.queries))
+    if problems:
+        _print_problems(problems)
+        return 1
+    if not rows:
+        print(f"{args.queries}: no questions to measure.", file=sys.stderr)
+        return 1
+    results = outcomes(snap.matcher, rows)
+    print(f"FAQ: {len(snap.faq)} entries. Questions: {args.queries}")
+    print(format_report(summarize(results), results))
+    return 0
 
 
 def cmd_export_messages(settings: Settings, args: argparse.Namespace) -> int:
@@ -308,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("question", nargs="*", help="the question; omit to read one per line from stdin")
 
-    faq = sub.add_parser("faq", help="FAQ files: check, import, export; gaps in the FAQ")
+    faq = sub.add_parser("faq", help="FAQ files: check, import, export; gaps in the FAQ; measure it")
     fsub = faq.add_subparsers(dest="faq_command", required=True)
     check = fsub.add_parser("check", help="validate an FAQ file (exit 1 on problems)")
     check.add_argument("path", type=Path)
@@ -321,6 +352,10 @@ def build_parser() -> argparse.ArgumentParser:
     gaps = fsub.add_parser("gaps", help="questions members asked that the FAQ did not answer")
     gaps.add_argument("--limit", type=int, default=50)
 
+    ev = fsub.add_parser("eval", help="measure the FAQ on labelled member questions and list the misses")
+    ev.add_argument("queries", type=Path, metavar="QUERIES",
+                    help="TSV (or .csv) with a header naming 'query' and 'expected' (an entry id or ESCALATE)")
+    ev.add_argument("--faq", type=Path, help="FAQ file (default: PUENTE_FAQ or the bundled FAQ)")
     drafts = fsub.add_parser("drafts", help="FAQ drafts staff made from answered tickets (/promote)")
     drafts.add_argument("--csv", type=Path, help="export them in the spreadsheet layout")
 

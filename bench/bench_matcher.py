@@ -27,10 +27,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from faq.csvio import read_csv  # noqa: E402
+from faq.evaluation import evaluate, read_queries  # noqa: E402
 from faq.matcher import Matcher  # noqa: E402
 from faq.model import Faq, FaqEntry  # noqa: E402
 from faq.vocabulary import load_vocabulary  # noqa: E402
-from tests.test_accuracy import evaluate, read_queries  # noqa: E402
 
 
 def synthetic_faq(base: Faq, size: int, seed: int = 1543) -> Faq:
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     vocab = load_vocabulary(args.vocabulary)
     faq = read_csv(args.faq)
     rows = read_queries(Path(args.queries))
-    queries = [r["query"] for r in rows]
+    queries = [r.query for r in rows]
 
     matcher, build_s, peak = build(faq, vocab)
     m = evaluate(matcher, rows)
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.holdout:
         halves: tuple[list, list] = ([], [])
         for i, r in enumerate(rows):
-            key = r["expected"] if r["expected"] != "ESCALATE" else str(i)
+            key = r.expected if r.expected != "ESCALATE" else str(i)
             halves[zlib.crc32(key.encode()) % 2].append(r)
         for name, half in zip(("tune half", "held-out half"), halves, strict=True):
             h = evaluate(matcher, half)

@@ -24,10 +24,10 @@ if str(ROOT) not in sys.path:
 
 from config import BUNDLED_FAQ, BUNDLED_VOCABULARY  # noqa: E402
 from conversation.pipeline import Member, Pipeline  # noqa: E402
+from faq.evaluation import read_queries  # noqa: E402
 from faq.matcher import DEFAULT_THRESHOLDS  # noqa: E402
 from faq.service import FaqService  # noqa: E402
 from storage.store import Store  # noqa: E402
-from tests.test_accuracy import read_queries  # noqa: E402
 
 
 async def run(queries: list[str], rounds: int, concurrency: int) -> None:
@@ -72,7 +72,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=20)
     args = parser.parse_args()
-    queries = [row["query"] for row in read_queries(args.queries)]
+    queries = [row.query for row in read_queries(args.queries)]
     asyncio.run(run(queries, args.rounds, args.concurrency))
 
 

@@ -281,3 +281,30 @@ def test_ask_candidates_for_suggest_are_exactly_the_offered_buttons() -> None:
     for data in suggested:
         offered = matcher.suggestions(matcher.match(data["query"]))
         assert [c["id"] for c in data["candidates"]] == offered
+
+
+def test_faq_eval_reports_metrics_and_misses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    queries = tmp_path / "labelled.tsv"
+    queries.write_text(
+        "query\texpected\n"
+        "How much does the IGSS migrant program cost?\tmigrant-cost\n"   # an FAQ question: answered
+        "How much does the IGSS migrant program cost?\tmigrant-how-enroll\n"  # mislabelled: a wrong answer
+        "what's the weather tomorrow in Xela\tESCALATE\n",
+        encoding="utf-8")
+    code, _ = run(["faq", "eval", str(queries), "--faq", str(SAMPLE_CSV)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "3 questions: 2 answerable, 1 ESCALATE" in out
+    assert "answered right  50.0%" in out
+    assert "escalated      100.0%" in out
+    assert "wrong answers   33.3%" in out and "ABOVE" in out
+    assert "expected migrant-how-enroll; answer migrant-cost" in out
+
+
+def test_faq_eval_refuses_labels_that_name_no_entry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    queries = tmp_path / "labelled.tsv"
+    queries.write_text("query\texpected\nhola que tal\tno-such-entry\n", encoding="utf-8")
+    code, _ = run(["faq", "eval", str(queries)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"{queries}:2" in err and "no-such-entry" in err

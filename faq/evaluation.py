@@ -1,0 +1,182 @@
+"""Measure a matcher on labelled member questions: the four product metrics, and every miss.
+
+The lexical matcher is only as good as the FAQ's phrasings: on an FAQ it was not tuned on, the
+alternates decide how often a member's own words find the right entry. An admin curating an FAQ
+needs to see that, not guess it: label real questions (``bot.py faq gaps`` lists those the bot
+could not answer) in a two-column file, run ``bot.py faq eval``, add alternates for the misses,
+run it again. The same code computes the project's accuracy tests and ``bench/accuracy_table.py``,
+so the admin's figure and the README's mean the same thing.
+
+Query files are tab-separated (``.tsv``, or ``.csv`` for comma-separated) with a header naming at
+least ``query`` and ``expected``; ``expected`` is an FAQ id or ``ESCALATE`` (no entry answers it,
+staff should). Other columns (``lang``, ``kind``) are ignored.
+
+Definitions:
+
+* answered right: answerable queries whose decision is "answer" with the expected id;
+* one tap: answerable queries answered right, or "suggest" with the expected id among the offered
+  suggestions (what the member sees as buttons);
+* wrong: "answer" with another id, over ALL queries (an off-topic question answered is wrong too);
+* escalated: ``ESCALATE`` queries whose decision is "escalate".
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from faq.errors import FaqLoadError, FaqProblem
+from faq.matcher import Matcher
+
+ESCALATE = "ESCALATE"
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Percentages (0..100) of the four product metrics, and how many queries they rest on."""
+
+    answered_right: float
+    one_tap: float
+    wrong: float
+    escalated: float
+    answerable: int = 0
+    off_topic: int = 0
+
+
+#: The product targets (issue "Member Q&A pipeline"): >= 75 / >= 92 / <= 3 / >= 75.
+TARGETS = Metrics(answered_right=75.0, one_tap=92.0, wrong=3.0, escalated=75.0)
+
+
+@dataclass(frozen=True)
+class LabelledQuery:
+    query: str
+    expected: str  # an FAQ id, or ESCALATE
+    line: int = 0  # line in the query file (1 = header), for messages
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the matcher did with one labelled query."""
+
+    query: str
+    expected: str
+    decision: str
+    best_id: str | None
+    score: float
+    offered: tuple[str, ...]  # the suggestions shown as buttons ("suggest" only)
+
+    @property
+    def answerable(self) -> bool:
+        return self.expected != ESCALATE
+
+    @property
+    def right(self) -> bool:
+        """Answered with the expected entry (answerable) or escalated (ESCALATE)."""
+        if self.answerable:
+            return self.decision == "answer" and self.best_id == self.expected
+        return self.decision == "escalate"
+
+    @property
+    def one_tap(self) -> bool:
+        return self.right or (self.answerable and self.decision == "suggest" and self.expected in self.offered)
+
+    @property
+    def wrong(self) -> bool:
+        return self.decision == "answer" and self.best_id != self.expected
+
+
+def read_queries(path: str | Path) -> list[LabelledQuery]:
+    """Labelled queries from a ``.tsv`` (or comma-separated ``.csv``) file with a header.
+
+    Raises :class:`FaqLoadError` naming the file when the ``query`` or ``expected`` column is
+    missing; rows with an empty query are skipped (a blank line in a spreadsheet).
+    """
+    path = Path(path)
+    delimiter = "," if path.suffix.lower() == ".csv" else "\t"
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter=delimiter)
+        missing = [c for c in ("query", "expected") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise FaqLoadError([FaqProblem(str(path), f"missing column(s) {', '.join(missing)}; the header "
+                                                   f"must name 'query' and 'expected'", line=1)])
+        rows = [LabelledQuery((r.get("query") or "").strip(), (r.get("expected") or "").strip(), reader.line_num)
+                for r in reader]
+    return [r for r in rows if r.query]
+
+
+def unknown_ids(rows: Iterable[LabelledQuery], known: set[str], file: str) -> list[FaqProblem]:
+    """One problem per row whose expected id is neither an FAQ id nor ESCALATE (a typo in the
+    label would otherwise count as a miss of the matcher)."""
+    return [FaqProblem(file, f"expected {r.expected!r} is not an id of this FAQ (or {ESCALATE})", line=r.line)
+            for r in rows if r.expected != ESCALATE and r.expected not in known]
+
+
+def outcomes(matcher: Matcher, rows: Iterable[LabelledQuery]) -> list[Outcome]:
+    out = []
+    for row in rows:
+        result = matcher.match(row.query)
+        out.append(Outcome(row.query, row.expected, result.decision, result.best_id, result.score,
+                           tuple(matcher.suggestions(result))))
+    return out
+
+
+def summarize(results: Sequence[Outcome]) -> Metrics:
+    answerable = [o for o in results if o.answerable]
+    off_topic = [o for o in results if not o.answerable]
+    return Metrics(
+        answered_right=100.0 * sum(o.right for o in answerable) / max(len(answerable), 1),
+        one_tap=100.0 * sum(o.one_tap for o in answerable) / max(len(answerable), 1),
+        wrong=100.0 * sum(o.wrong for o in results) / max(len(results), 1),
+        escalated=100.0 * sum(o.right for o in off_topic) / max(len(off_topic), 1),
+        answerable=len(answerable),
+        off_topic=len(off_topic),
+    )
+
+
+def evaluate(matcher: Matcher, rows: Iterable[LabelledQuery]) -> Metrics:
+    """The four metrics of ``matcher`` on ``rows``."""
+    return summarize(outcomes(matcher, rows))
+
+
+def meets(m: Metrics, targets: Metrics = TARGETS) -> dict[str, bool]:
+    """Per metric, whether it reaches its target."""
+    return {
+        "answered_right": m.answered_right >= targets.answered_right,
+        "one_tap": m.one_tap >= targets.one_tap,
+        "wrong": m.wrong <= targets.wrong,
+        "escalated": m.escalated >= targets.escalated,
+    }
+
+
+def format_report(m: Metrics, results: Sequence[Outcome]) -> str:
+    """The metrics against the targets, then the misses grouped by what went wrong."""
+    ok = meets(m)
+    lines = [
+        f"{len(results)} questions: {m.answerable} answerable, {m.off_topic} {ESCALATE}",
+        f"  answered right {m.answered_right:5.1f}%   target >= {TARGETS.answered_right:.0f}%   "
+        f"{'ok' if ok['answered_right'] else 'BELOW'}",
+        f"  one tap        {m.one_tap:5.1f}%   target >= {TARGETS.one_tap:.0f}%   {'ok' if ok['one_tap'] else 'BELOW'}",
+        f"  wrong answers  {m.wrong:5.1f}%   target <= {TARGETS.wrong:.0f}%    {'ok' if ok['wrong'] else 'ABOVE'}",
+        f"  escalated      {m.escalated:5.1f}%   target >= {TARGETS.escalated:.0f}%   "
+        f"{'ok' if ok['escalated'] else 'BELOW'}",
+    ]
+    groups = [
+        ("Answered with the wrong entry (add alternates to the expected one, or make them differ):",
+         [o for o in results if o.wrong]),
+        ("Answerable, but the right entry was not offered (add the member's words as an alternate):",
+         [o for o in results if o.answerable and not o.one_tap and not o.wrong]),
+        ("Answerable, right entry only as a suggestion (one tap away):",
+         [o for o in results if o.answerable and o.one_tap and not o.right]),
+        (f"{ESCALATE} expected, but the bot offered entries or small talk:",
+         [o for o in results if not o.answerable and not o.right and not o.wrong]),
+    ]
+    for title, group in groups:
+        if not group:
+            continue
+        lines += ["", f"{title} {len(group)}"]
+        for o in group:
+            shown = ", ".join(o.offered) if o.decision == "suggest" else (o.best_id or "-")
+            lines.append(f"  expected {o.expected}; {o.decision} {shown} ({o.score:.0f})  | {o.query}")
+    return "\n".join(lines)
