@@ -49,8 +49,9 @@ def metrics() -> Metrics:
 # (dev 86.7 / 97.5 / 0.7 / 90.0 with clause scoring of long messages and the intent vocabulary;
 # before them 85.8 / 95.0 / 1.3 / 90.0), so a regression shows up before the product targets are
 # at risk. Dev has 120 answerable and 30 off-topic queries: one query is 0.8 / 3.3 points.
+# With the answer margin at 5 points (near-ties offered as buttons): 85.0 / 97.5 / 0.7 / 86.7.
 def test_answered_right(metrics: Metrics) -> None:
-    assert metrics.answered_right >= 85.0, metrics
+    assert metrics.answered_right >= 84.0, metrics
 
 
 def test_one_tap(metrics: Metrics) -> None:
@@ -69,7 +70,7 @@ def test_escalated(metrics: Metrics) -> None:
 # before clause scoring and the intent vocabulary 90.9/96.8/2.9/87.0; alt 83.7/98.0/1.5/87.5
 # unchanged; alt has 65 queries: one query is 1.5 to 6 points).
 @pytest.mark.parametrize("faq_path,queries,floors", [
-    (FAQ_CSV, EXTRA_QUERIES, (91.0, 96.5, 3.0, 85.0)),
+    (FAQ_CSV, EXTRA_QUERIES, (90.0, 96.5, 3.0, 85.0)),
     # Broader phone vocabulary (family slang, "sin trabajo"/"me corrieron" as losing one's job, birth
     # certificate kept apart from the work certificate, ...): alt 85.7/95.9/1.5/87.5.
     (ALT_FAQ, ALT_QUERIES, (85.0, 95.0, 2.5, 81.0)),
@@ -97,7 +98,7 @@ def test_escalated(metrics: Metrics) -> None:
     # the targets on answered-right, one-tap, wrong and escalated.
     # With answer-text evidence and the "sin papers"/"a cambio"/"helpline" vocabulary: 46.5/76.8/4.3/73.8.
     # Broader phone vocabulary (family, money, work, health slang): 46.5/77.5/4.3/73.8.
-    (FAQ_CSV, BLIND2_QUERIES, (45.5, 77.0, 5.0, 72.0)),
+    (FAQ_CSV, BLIND2_QUERIES, (44.5, 77.0, 5.0, 72.0)),
     # Held out, measured ONCE after the matcher (clause scoring, intent vocabulary) was frozen,
     # never tuned on: blind3 (166 queries: 130 answerable, 36 off-topic) 47.7/76.9/6.0/61.1;
     # alt3 (67 queries: 52 answerable, 15 off-topic, a FAQ never seen) 21.2/61.5/1.5/80.0.
@@ -109,8 +110,8 @@ def test_escalated(metrics: Metrics) -> None:
     # With answer-text evidence: blind3 47.7/79.2/6.0/61.1; alt3 unchanged.
     # Broader phone vocabulary (chronic conditions named as "el azúcar", "la presión", ...): blind3
     # 49.2/80.0/6.0/61.1; alt3 28.8/63.5/1.5/80.0.
-    (FAQ_CSV, BLIND3_QUERIES, (48.5, 79.5, 6.5, 58.0)),
-    (ALT3_FAQ, ALT3_QUERIES, (28.0, 63.0, 3.0, 73.0)),
+    (FAQ_CSV, BLIND3_QUERIES, (48.0, 79.5, 5.0, 58.0)),
+    (ALT3_FAQ, ALT3_QUERIES, (28.0, 63.0, 1.5, 73.0)),
     # Held out, measured ONCE after the matcher (per-FAQ calibration, order-keeping clause caps)
     # was frozen, never tuned on: alt4 (82 queries: 62 answerable, 20 off-topic; a FAQ never seen,
     # calibrated answer threshold 39.5) 61.3/77.4/2.4/80.0; blind4 (122 queries: 97 answerable,
@@ -123,14 +124,18 @@ def test_escalated(metrics: Metrics) -> None:
     # measured once before and once after the last matcher change: 44.4/68.4/7.8/70.3, then
     # 45.3/69.2/7.1/70.3. Below the product targets on all four; the floors record the honest state.
     # Broader phone vocabulary (no matcher change): 45.3/70.9/7.1/70.3.
-    (FAQ_CSV, BLIND5_QUERIES, (44.0, 70.5, 7.5, 68.0)),
+    (FAQ_CSV, BLIND5_QUERIES, (43.5, 70.5, 7.5, 68.0)),
     # Written in session 2 by people who never saw the matcher, the vocabulary or the other sets,
     # and measured ONCE before any change: blind6 (150 queries in the dev set's mix of kinds: 120
     # answerable, 30 off-topic) 58.3/77.5/6.7/76.7; alt5 (80 queries on a pensions FAQ nobody had
     # seen, 64 answerable, 16 off-topic) 32.8/57.8/3.8/68.8. Below the product targets except
     # blind6's escalation: the floors record the honest state so it cannot silently get worse.
-    (FAQ_CSV, BLIND6_QUERIES, (57.5, 77.0, 7.0, 76.0)),
+    (FAQ_CSV, BLIND6_QUERIES, (56.0, 78.5, 6.0, 76.0)),
     (ALT5_FAQ, ALT5_QUERIES, (32.0, 57.0, 4.0, 68.0)),
+    # Answer margin 3 -> 5 points (session 2): a near-tie is offered as buttons instead of answered.
+    # Wrong answers fall on five sets (extra 2.4, blind1 1.8, blind3 4.2, blind6 5.3, alt3 0.0) for
+    # 0.7-1.7 points of answered-right (now extra 90.9, blind2 45.1, blind3 48.5, blind5 44.4,
+    # blind6 56.7/79.2/5.3/76.7); the floors above that moved were lowered accordingly.
 ], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2", "blind2-held-out", "blind3-held-out",
         "alt3-held-out", "alt4-held-out", "blind4-held-out", "blind5-held-out", "blind6-held-out",
         "alt5-held-out"])
