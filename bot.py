@@ -277,16 +277,29 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
-    """How well the FAQ answers labelled member questions, and every miss (see faq/evaluation.py).
+    """How well the FAQ answers labelled member questions, and every miss (see faq/evaluation.py);
+    without a query file, whether each of the FAQ's own phrasings gets its own entry's answer.
 
     Loads the FAQ as leniently as ``ask`` does (an admin measures a draft before fixing its last
     warning); a label that names no entry of the FAQ is an error, not a miss of the matcher.
     """
-    from faq.evaluation import format_report, outcomes, read_queries, summarize, unknown_ids
+    from faq.evaluation import (
+        format_report,
+        format_self_test,
+        outcomes,
+        read_queries,
+        self_test,
+        summarize,
+        unknown_ids,
+    )
 
     snap = _ask_snapshot(settings, args.faq)
     if snap is None:
         return 1
+    if args.queries is None:
+        print(f"FAQ: {len(snap.faq)} entries. No labelled questions given: self-test of its own phrasings.")
+        print(format_self_test(self_test(snap.matcher, snap.faq)))
+        return 0
     try:
         rows = read_queries(args.queries)
     except (FaqLoadError, OSError, UnicodeDecodeError) as exc:
@@ -353,8 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
     gaps.add_argument("--limit", type=int, default=50)
 
     ev = fsub.add_parser("eval", help="measure the FAQ on labelled member questions and list the misses")
-    ev.add_argument("queries", type=Path, metavar="QUERIES",
-                    help="TSV (or .csv) with a header naming 'query' and 'expected' (an entry id or ESCALATE)")
+    ev.add_argument("queries", type=Path, metavar="QUERIES", nargs="?",
+                    help="TSV (or .csv) with a header naming 'query' and 'expected' (an entry id or ESCALATE); "
+                         "without it, every question and alternate of the FAQ is tried as-is")
     ev.add_argument("--faq", type=Path, help="FAQ file (default: PUENTE_FAQ or the bundled FAQ)")
     drafts = fsub.add_parser("drafts", help="FAQ drafts staff made from answered tickets (/promote)")
     drafts.add_argument("--csv", type=Path, help="export them in the spreadsheet layout")

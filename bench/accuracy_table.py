@@ -30,12 +30,12 @@ SETS = [
     ("blind 3", "faq-sample.csv", "blind3-queries.tsv"),
     ("blind 4", "faq-sample.csv", "blind4-queries.tsv"),
     ("blind 5 (held out longest)", "faq-sample.csv", "blind5-queries.tsv"),
-    ("blind 6", "faq-sample.csv", "blind6-queries.tsv"),
+    ("blind 6 (dev-like mix, newest)", "faq-sample.csv", "blind6-queries.tsv"),
     ("alt FAQ (Mexican consular)", "faq-alt.csv", "alt-queries.tsv"),
     ("alt FAQ 2 (Guatemalan consular)", "faq-alt2.csv", "blind-alt2-queries.tsv"),
     ("alt FAQ 3 (IMSS workers)", "faq-alt3.csv", "blind-alt3-queries.tsv"),
     ("alt FAQ 4 (US-side help)", "faq-alt4.csv", "blind-alt4-queries.tsv"),
-    ("alt FAQ 5 (pensions)", "faq-alt5.csv", "blind-alt5-queries.tsv"),
+    ("alt FAQ 5 (pensions, newest)", "faq-alt5.csv", "blind-alt5-queries.tsv"),
 ]
 
 

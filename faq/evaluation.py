@@ -29,6 +29,7 @@ from pathlib import Path
 
 from faq.errors import FaqLoadError, FaqProblem
 from faq.matcher import Matcher
+from faq.model import Faq
 
 ESCALATE = "ESCALATE"
 
@@ -120,6 +121,31 @@ def outcomes(matcher: Matcher, rows: Iterable[LabelledQuery]) -> list[Outcome]:
         out.append(Outcome(row.query, row.expected, result.decision, result.best_id, result.score,
                            tuple(matcher.suggestions(result))))
     return out
+
+
+def self_test(matcher: Matcher, faq: Faq) -> list[Outcome]:
+    """Every question and alternate of ``faq`` typed as-is, labelled with its own entry.
+
+    A member who types an entry's own phrasing should get that entry's answer. When they would
+    not, two entries share that phrasing's words (the bot offers both as buttons, or answers the
+    other one): the admin should make the phrasings differ. Needs no labelled questions, so it is
+    the first check of an FAQ nobody has measured yet.
+    """
+    return outcomes(matcher, [LabelledQuery(text, e.id) for e in faq.entries for _lang, text in e.phrasings()])
+
+
+def format_self_test(results: Sequence[Outcome]) -> str:
+    """The phrasings not answered by their own entry, and with what the bot does instead."""
+    clash = [o for o in results if not o.right]
+    lines = [f"{len(results)} questions and alternates typed as-is: {len(results) - len(clash)} answered "
+             f"by their own entry, {len(clash)} not."]
+    if clash:
+        lines += ["", "Not answered by their own entry (add the words that set the entry apart, "
+                      "or make the phrasings of the entries named differ):"]
+        for o in clash:
+            shown = ", ".join(o.offered) if o.decision == "suggest" else (o.best_id or "-")
+            lines.append(f"  {o.expected}: {o.decision} {shown}  | {o.query}")
+    return "\n".join(lines)
 
 
 def summarize(results: Sequence[Outcome]) -> Metrics:

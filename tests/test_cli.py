@@ -308,3 +308,28 @@ def test_faq_eval_refuses_labels_that_name_no_entry(tmp_path: Path, capsys: pyte
     err = capsys.readouterr().err
     assert code == 1
     assert f"{queries}:2" in err and "no-such-entry" in err
+
+
+def test_faq_eval_without_queries_self_tests_the_faq_phrasings(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    faq = tmp_path / "tiny.csv"
+    with open(faq, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "category", "question_es", "question_en", "alternates_es", "alternates_en",
+                    "answer_es", "answer_en", "source"])
+        # "pago" and "cuota" are synonyms in the vocabulary: the two alternates say the same thing.
+        w.writerow(["fee-family", "cost", "¿Cuánto cuesta el programa para mi familia?",
+                    "How much is it for my family?", "cuota por familiar", "fee per relative",
+                    "Mil quetzales.", "A thousand quetzales.", ""])
+        w.writerow(["pay-relative", "pay", "¿Puede pagar un pariente en Guatemala?",
+                    "Can a relative in Guatemala pay?", "pago por familiar", "relative pays",
+                    "Sí, en el banco.", "Yes, at the bank.", ""])
+        w.writerow(["clinic-hours", "clinic", "¿A qué hora abre la clínica?", "When does the clinic open?",
+                    "horario de la clínica", "clinic hours", "A las siete.", "At seven.", ""])
+    code, _ = run(["faq", "eval", "--faq", str(faq)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "12 questions and alternates typed as-is" in out
+    assert "fee-family: suggest" in out and "| cuota por familiar" in out
+    assert "pay-relative: suggest" in out and "| pago por familiar" in out
+    assert "clinic-hours:" not in out
