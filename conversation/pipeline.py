@@ -100,6 +100,12 @@ class NoDesk:
         message_id: int | None = None,
     ) -> str:
         _ = Translator(lang)
+        if reason == "human":  # promising "our team" would be untrue: nobody reads this chat
+            return _(
+                "No one from our team answers in this chat yet, so I can't pass you to a person. "
+                "To talk to someone, use the institution's official contact channels (phone numbers "
+                "and offices are under /menu). I can still answer questions about the topics in /menu."
+            )
         return _(
             "I don't have an answer to that yet. I've noted your question so our team can add it. "
             "Meanwhile you can browse the topics with /menu."

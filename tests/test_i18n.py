@@ -64,6 +64,14 @@ def test_every_source_string_is_translated(lang: str) -> None:
     assert not missing, f"untranslated in {lang}: {missing}"
 
 
+def test_english_catalog_is_the_english_source() -> None:
+    """The source strings are English: the English catalog must say exactly that (a copy of the
+    Spanish text into it by mistake would be invisible to the Spanish-speaking majority)."""
+    changed = [m.id for m in _catalog("en") if m.id and m.string and
+               (m.string != m.id if isinstance(m.id, str) else tuple(m.string) != tuple(m.id))]
+    assert not changed, changed
+
+
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_translations_keep_placeholders_and_tags(lang: str) -> None:
     for message in _catalog(lang):

@@ -113,9 +113,16 @@ async def test_smalltalk_and_human_request(pipeline: Pipeline, store: Store) -> 
     assert "/menu" in hi[0].text and not hi[0].buttons
     thanks = await pipeline.handle_text(JOHN, "thanks!!")
     assert "welcome" in thanks[0].text.lower()
-    await pipeline.handle_text(ANA, "quiero hablar con una persona")
+    person = await pipeline.handle_text(ANA, "quiero hablar con una persona")
     decisions = [r["decision"] for r in rows(store, "select decision from messages where direction='in' order by id")]
     assert decisions == ["smalltalk", "smalltalk", "escalate"]
+    # Without a staff desk nobody reads the chat: the member is told so and where people can be
+    # reached, not that "our team" will add the question.
+    assert "no puedo pasarle con una persona" in person[0].text and "/menu" in person[0].text
+    human = await pipeline.handle_text(JOHN, "I want to talk to a human")
+    assert "can't pass you to a person" in human[0].text
+    unknown = await pipeline.handle_text(JOHN, "what's the weather tomorrow in Xela")
+    assert "noted your question" in unknown[0].text
 
 
 @pytest.mark.parametrize(
