@@ -124,6 +124,14 @@ class NoDesk:
         return None
 
 
+def _start_language(payload: str | None) -> str | None:
+    """The language a /start deep link asks for: ``es`` or ``en``, alone or before ``-``/``_`` and
+    a campaign tag (``?start=es-consulado``). Any other payload ("enlace", "encuesta") picks none:
+    a Spanish campaign word starting with "en" must not lock a member into English."""
+    head = (payload or "").strip().lower().replace("_", "-").split("-")[0]
+    return head if head in LANGUAGES else None
+
+
 def language_from_code(code: str | None, default: str) -> str:
     """The supported language a Telegram app's ``language_code`` ("es-MX", "en") points to."""
     base = (code or "").split("-")[0].split("_")[0].lower()
@@ -150,14 +158,26 @@ class Pipeline:
 
     # ------------------------------------------------------------------ language
     def _fallback_lang(self, member_row: dict[str, Any] | None, member: Member) -> str:
-        """Chosen language wins, then what the Telegram app says, then the configured default."""
+        """The language to use when the event has no text to detect it from (a button tap, a
+        command) or the text says nothing (an ambiguous "ok"): the chosen language wins, then the
+        language the conversation is in (``last_language``, added to the row by :meth:`_inbound`
+        and :meth:`language_for`), then what the Telegram app says, then the configured default.
+        A member on a Spanish phone who writes in English gets English buttons, so tapping one
+        must answer in English too."""
         if member_row and member_row.get("chosen_language") in LANGUAGES:
             return member_row["chosen_language"]
+        if member_row and member_row.get("last_language") in LANGUAGES:
+            return member_row["last_language"]
         return language_from_code(member.language_code, self.default_language)
 
     async def language_for(self, member: Member) -> str:
         """The language to speak to ``member`` in when there is no text to detect it from."""
-        return self._fallback_lang(await self.store.call(conv.get_member, member.id), member)
+
+        def work(db: Any) -> dict[str, Any] | None:
+            row = conv.get_member(db, member.id)
+            return dict(row, last_language=conv.last_language(db, member.id)) if row else None
+
+        return self._fallback_lang(await self.store.call(work), member)
 
     def _reply_lang(self, member_row: dict[str, Any] | None, member: Member, text: str) -> str:
         if member_row and member_row.get("chosen_language") in LANGUAGES:
@@ -177,6 +197,7 @@ class Pipeline:
                 language_code=member.language_code,
                 chat_id=member.chat_id,
             )
+            row = dict(row, last_language=conv.last_language(db, member.id))  # before this message
             msg_id = conv.log_inbound(
                 db,
                 member_id=member.id,
@@ -427,7 +448,7 @@ class Pipeline:
         row, inbound_id = await self._inbound(
             member, "/start" + (f" {payload}" if payload else ""), "command", telegram_message_id=None
         )
-        chosen = (payload or "").strip().lower()[:2]
+        chosen = _start_language(payload)
         if chosen in LANGUAGES:
             await self.store.call(conv.set_member_language, member.id, chosen)
             lang = chosen

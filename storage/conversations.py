@@ -121,6 +121,17 @@ def get_member(db: Database, member_id: int) -> dict[str, Any] | None:
     return _row(db.execute("SELECT * FROM members WHERE id = ?", [member_id]))
 
 
+def last_language(db: Database, member_id: int) -> str | None:
+    """The language of the member's latest message whose language is known: the language the
+    conversation is in, for a button tap or a command that has no text to detect it from."""
+    row = _row(db.execute(
+        "SELECT lang FROM messages WHERE member_id = ? AND direction = 'in' AND lang IS NOT NULL AND lang != '' "
+        "ORDER BY created_at DESC, id DESC LIMIT 1",
+        [member_id],
+    ))
+    return row["lang"] if row else None
+
+
 # ---------------------------------------------------------------------------------------- messages
 def log_inbound(
     db: Database,

@@ -196,3 +196,35 @@ def test_language_from_telegram_code(code: str | None, expected: str) -> None:
 
     assert language_from_code(code, "es") == expected
     assert language_from_code("es", "en") == "es"
+
+
+MARIA = Member(id=303, chat_id=303, first_name="María", language_code="es")  # Spanish phone, writes English
+
+
+async def test_taps_follow_the_language_of_the_conversation(pipeline: Pipeline) -> None:
+    """English question from a Spanish phone: the buttons are English, so what a tap brings is too."""
+    suggest = (await pipeline.handle_text(MARIA, "I need a document"))[0]
+    pick = suggest.buttons[0][0]
+    entry = pipeline.faqs.snapshot.faq.get(pick.data.split(":", 1)[1])
+    assert entry is not None and entry.question_in("en")[:30] in pick.label
+    answer = (await route_callback(pipeline, MARIA, pick.data))[0]
+    assert entry.answer_in("en").split("\n")[0][:40] in answer.text
+    thanks = (await route_callback(pipeline, MARIA, answer.buttons[0][0].data))[0]
+    assert thanks.text == "Thank you for your feedback!"
+    # A command without text (/help) stays in the conversation's language too ...
+    assert "How to use Puente" in (await pipeline.handle_help(MARIA))[0].text
+    # ... until the member writes in Spanish.
+    await pipeline.handle_text(MARIA, "cuanto cuesta el programa de migrantes")
+    assert "Cómo usar Puente" in (await pipeline.handle_help(MARIA))[0].text
+
+
+@pytest.mark.parametrize("payload,chosen", [
+    ("es", "es"), ("en", "en"), ("EN", "en"), ("es-consulado", "es"), ("en_poster", "en"),
+    ("enlace", None), ("encuesta", None), ("esp", None), ("english-club", None), ("fr", None),
+])
+async def test_start_payload_picks_only_a_real_language(
+        pipeline: Pipeline, store: Store, payload: str, chosen: str | None) -> None:
+    replies = await pipeline.handle_start(MARIA, payload)
+    member = rows(store, "select chosen_language from members where id = 303")[0]
+    assert member["chosen_language"] == chosen
+    assert bool(replies[0].buttons) == (chosen is None)  # language buttons only when none was picked
