@@ -6,8 +6,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from config import Settings
@@ -51,6 +52,32 @@ def telegram_language(update: Update, default: str) -> str:
     """The sender's language as their Telegram app reports it (for replies outside the pipeline)."""
     user = update.effective_user
     return language_from_code(user.language_code if user else None, default)
+
+
+async def member_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The sender's language for a reply made outside the pipeline (an error notice, a refusal):
+    their chosen or conversation language when the database can be read, else their app's."""
+    svc = context.bot_data.get("services")
+    member = member_from(update)
+    if svc is not None and member is not None:
+        try:
+            return await svc.pipeline.language_for(member)
+        except Exception:  # the error handler calls this: the database may be what failed
+            log.warning("could not read the language of user %s", member.id, exc_info=True)
+    return telegram_language(update, svc.settings.default_language if svc is not None else "es")
+
+
+async def answer_query(query: CallbackQuery, text: str | None = None, *, show_alert: bool = False) -> None:
+    """Stop the phone's spinner on a tapped button (and show ``text``).
+
+    Telegram refuses to answer a query older than about 15 minutes (taps queued while the bot was
+    down) and a send can hit a network hiccup; neither may cost the tap itself, so the failure is
+    logged and the action goes on.
+    """
+    try:
+        await query.answer(text, show_alert=show_alert)
+    except TelegramError as exc:
+        log.info("could not answer a callback query (%s); handling the tap anyway", exc)
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

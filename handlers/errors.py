@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from handlers.common import telegram_language
+from handlers.common import member_language
 from i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -21,8 +21,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if update.effective_chat.type != ChatType.PRIVATE or isinstance(context.error, Forbidden):
         return
-    services = context.bot_data.get("services")
-    _ = Translator(telegram_language(update, services.settings.default_language if services else "es"))
+    _ = Translator(await member_language(update, context))
     try:
         await context.bot.send_message(
             update.effective_chat.id, _("Sorry, something went wrong on my side. Please try again in a moment.")

@@ -12,7 +12,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from conversation.callbacks import route_callback
-from handlers.common import member_from, send_replies, services
+from handlers.common import answer_query, member_from, send_replies, services
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -73,7 +73,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query, member = update.callback_query, member_from(update)
     if query is None or member is None:
         return
-    await query.answer()
+    await answer_query(query)
     data = query.data or ""
     if data.startswith(("fb:", "forget:")) and query.message is not None:
         # One vote per answer, one answer per confirmation: remove the buttons once used.

@@ -50,7 +50,7 @@ from desk.sender import (
     Transport,
     utcnow,
 )
-from handlers.common import member_from, services, telegram_language
+from handlers.common import answer_query, member_from, member_language, services
 from i18n import Translator
 
 log = logging.getLogger(__name__)
@@ -277,16 +277,16 @@ async def ticket_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     chat = query.message.chat if query.message is not None else None
     if chat is None or chat.id != desk.staff_chat_id or user is None or user.is_bot:
         log.warning("ticket button %r refused for user %s in chat %s", query.data, user and user.id, chat and chat.id)
-        _ = Translator(_user_lang(update, context))
-        await query.answer(_("This button only works in the staff group."), show_alert=True)
+        _ = Translator(await member_language(update, context))
+        await answer_query(query, _("This button only works in the staff group."), show_alert=True)
         return
     kind, args = parse_callback(query.data or "")
     number = int(args[1]) if len(args) == 2 and args[1].isdigit() else None
     if kind != "tk" or number is None:
-        await query.answer()
+        await answer_query(query)
         return
     answer = await desk.act(args[0], number, staff_id=user.id, staff_name=user.first_name)
-    await query.answer(answer[:200])
+    await answer_query(query, answer[:200])
 
 
 async def _command(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> None:
@@ -348,10 +348,6 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 # ---------------------------------------------------------------------------------------- elsewhere
-def _user_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    return telegram_language(update, services(context).settings.default_language)
-
-
 async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A staff command outside the staff group: refused clearly, logged, nothing revealed."""
     message, user = update.effective_message, update.effective_user
@@ -361,7 +357,7 @@ async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         "staff command %r refused for user %s in chat %s (not the staff group)",
         (message.text or "")[:40], user and user.id, message.chat_id,
     )
-    _ = Translator(_user_lang(update, context))
+    _ = Translator(await member_language(update, context))
     await message.reply_text(_("That command is only for our staff team. Write your question and I'll help you."))
 
 
@@ -370,7 +366,7 @@ async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     query, member, desk = update.callback_query, member_from(update), _desk(context)
     if query is None or member is None:
         return
-    await query.answer()
+    await answer_query(query)
     if query.message is not None:
         with contextlib.suppress(BadRequest):  # one vote per answer: remove the buttons
             await query.edit_message_reply_markup(reply_markup=None)
@@ -378,7 +374,7 @@ async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     ticket_id = int(args[0]) if len(args) == 2 and args[0].isdigit() else None
     vote = {"1": 1, "-1": -1}.get(args[1]) if len(args) == 2 else None
     if desk is None or ticket_id is None or vote is None:
-        _ = Translator(_user_lang(update, context))
+        _ = Translator(await member_language(update, context))
         text = _("That option is no longer available. Write your question or tap /menu.")
     else:
         text = await desk.feedback(member, ticket_id, vote)

@@ -282,3 +282,40 @@ async def test_reload_with_many_problems_still_fits_one_valid_message(
     [call] = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID)
     assert call.ok, call.error  # valid HTML, within 4096 characters
     assert "NOT reloaded" in call.params["text"] and "answer_en" in call.params["text"]
+
+
+async def test_tap_is_handled_even_when_telegram_refuses_to_answer_the_query(
+    bot: Any, fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    """After downtime, Telegram rejects answerCallbackQuery for old taps ("query is too old"):
+    the spinner cannot be stopped, but the member still gets what they tapped."""
+    services = bot.bot_data["services"]
+    query = next(q for q in ("igss migrantes", "pago igss", "cancer igss", "pension igss", "igss")
+                 if services.faqs.snapshot.matcher.match(q).decision == "suggest")
+    u = fake_telegram.user(1020, "Lupe", "es")
+    fake_telegram.push_text(u, query)
+    [call] = await fake_telegram.wait_for("sendMessage", chat_id=1020)
+    pick = buttons(call.params)[0]["callback_data"]
+    fake_telegram.fail("answerCallbackQuery", status=400,
+                       description="Bad Request: query is too old and response timeout expired or query ID is invalid")
+    fake_telegram.push_callback(u, pick, fake_telegram.message(1020, call.result["message_id"]))
+    calls = await fake_telegram.wait_for("sendMessage", chat_id=1020, count=2)
+    picked = FAQ.get(pick.split(":", 1)[1])
+    assert picked is not None and picked.answer["es"][:30] in calls[1].params["text"]
+    logged = db_rows(tmp_path, f"select decision from messages where text = '{pick}'")
+    assert [tuple(r) for r in logged] == [("answer",)]
+
+
+async def test_error_notice_speaks_the_members_chosen_language(
+    bot: Any, fake_telegram: FakeTelegram
+) -> None:
+    bot.bot_data["expect_errors"] = True
+    u = fake_telegram.user(1021, "Ana", "es")  # Spanish phone ...
+    fake_telegram.push_command(u, "start", "en")  # ... but she chose English
+    await fake_telegram.wait_for("sendMessage", chat_id=1021)
+    mark = fake_telegram.mark()
+    fake_telegram.fail("sendMessage", status=502, description="Bad Gateway", chat_id=1021)
+    fake_telegram.push_text(u, "how much does the migrant program cost")
+    calls = await fake_telegram.wait_for("sendMessage", chat_id=1021, since=mark, count=2)
+    assert calls[0].status == 502
+    assert calls[1].params["text"].startswith("Sorry, something went wrong")
