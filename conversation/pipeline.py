@@ -541,9 +541,18 @@ class Pipeline:
         caption: str | None = None,
         file_id: str | None = None,
         telegram_message_id: int | None = None,
+        edited: bool = False,
     ) -> list[Reply]:
         """Stickers, photos, voice notes…: logged; joined to the member's ticket, or opening one when a
-        staff desk exists (staff can read a receipt or hear a voice note); otherwise ask for text."""
+        staff desk exists (staff can read a receipt or hear a voice note); otherwise ask for text.
+
+        An edit (the member corrected a caption) is handled as an edited text message: the file
+        itself already reached us, and staff, with the first version, and must not be sent twice."""
+        if edited:
+            if caption and caption.strip():
+                return await self.handle_text(member, caption, telegram_message_id=telegram_message_id, edited=True)
+            await self._inbound(member, f"[{kind}]", kind, telegram_message_id=telegram_message_id, edited=True)
+            return []
         if caption and caption.strip():
             # A photo with a caption is a question with an attachment: treat the caption as the text.
             return await self.handle_text(

@@ -41,7 +41,7 @@ def render(replies: list[Reply]) -> tuple[str, list[Button]]:
 
 async def dispatch(pipeline: Pipeline, member: Member, line: str, buttons: list[Button]) -> list[Reply]:
     """One line typed by the user → pipeline replies (a number taps the numbered button)."""
-    if line.isdigit() and buttons:
+    if line.isdecimal() and line.isascii() and buttons:  # "²" is a digit int() refuses
         n = int(line)
         if 1 <= n <= len(buttons):
             return await route_callback(pipeline, member, buttons[n - 1].data)

@@ -118,6 +118,7 @@ async def media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     kind, file_id = _media_kind(update)
     replies = await services(context).pipeline.handle_media(
-        member, kind, caption=message.caption, file_id=file_id, telegram_message_id=message.message_id
+        member, kind, caption=message.caption, file_id=file_id, telegram_message_id=message.message_id,
+        edited=update.edited_message is not None,
     )
     await send_replies(context, member.chat_id, replies)

@@ -794,10 +794,11 @@ class FakeTelegram:
             fields["entities"] = entities
         return self._push_message(user, chat, fields, reply_to=reply_to, thread_id=thread_id, edited=edited)
 
-    def push_edit(self, message: JSON, text: str) -> JSON:
-        """An ``edited_message`` update for an earlier user message (same message_id)."""
+    def push_edit(self, message: JSON, text: str, *, field: str = "text") -> JSON:
+        """An ``edited_message`` update for an earlier user message (same message_id); ``field``
+        "caption" edits a photo's caption."""
         stored = self._messages[message["chat"]["id"]][message["message_id"]]
-        stored["text"] = text
+        stored[field] = text
         stored["edit_date"] = int(time.time())
         self.push_raw({"edited_message": copy.deepcopy(stored)})
         return copy.deepcopy(stored)

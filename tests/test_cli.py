@@ -126,6 +126,13 @@ def test_terminal_chat_numbers_tap_buttons() -> None:
     assert out.count("👍") >= 1  # and tapping a question answered it
 
 
+def test_terminal_chat_survives_digits_that_are_not_numbers() -> None:
+    """"²" and "١" (Arabic-Indic one) are digits to Python but not button numbers."""
+    code, out = run(["chat"], stdin="/menu\n²\n/menu\n١\n/menu\n1\n")
+    assert code == 0
+    assert "⬅️" in out  # the real "1" still tapped the first category
+
+
 def test_bot_py_without_token_starts_the_local_chat(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "PUENTE_"))}
     env["PUENTE_DB"] = str(tmp_path / "sub.db")

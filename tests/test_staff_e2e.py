@@ -349,3 +349,20 @@ async def test_follow_up_the_faq_answers_is_answered_and_joins_the_ticket(
         rows = db_rows(tmp_path, "select text from ticket_messages where author='member' order by id")
         assert [r["text"] for r in rows][-1] == "cuanto cuesta el programa de migrantes del igss"
         assert len(db_rows(tmp_path, "select id from tickets")) == 1
+
+
+async def test_corrected_caption_is_not_a_second_photo(
+        fake_telegram: FakeTelegram, world: dict[str, Any], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The member fixes a typo in a receipt's caption: staff get the new text, not the photo again."""
+    fake, ana = fake_telegram, world["ana"]
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        photo = fake.push_photo(ana, caption="mi patrono no me paga el igss, mire el recibo")
+        await card_for(fake, 1)
+        await wait_until(lambda: len(fake.calls_to("copyMessage", chat_id=GROUP_ID)) == 1, what="photo copied")
+        mark = fake.mark()
+        fake.push_edit(photo, "mi patrono no me paga el IGSS desde marzo, mire el recibo", field="caption")
+        await wait_until(lambda: db_rows(tmp_path, "select count(*) from messages where edited = 1")[0][0] == 1,
+                         what="edit logged")
+        await fake.wait_idle(quiet=0.3)
+        assert fake.calls_to("copyMessage", chat_id=GROUP_ID, since=mark) == []
+        assert len(fake.calls_to("copyMessage", chat_id=GROUP_ID)) == 1
