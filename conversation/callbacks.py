@@ -28,8 +28,8 @@ async def route_callback(pipeline: Pipeline, member: Member, data: str) -> list[
         return await pipeline.handle_feedback(member, mid, vote)
     if kind == "lang" and args:
         return await pipeline.set_language(member, args[0])
-    if kind == "cat" and args and (idx := _int(args[0])) is not None:
-        return await pipeline.handle_category(member, idx)
+    if kind == "cat" and args:
+        return await pipeline.handle_category(member, args[0])
     if kind == "forget" and args:
         return await pipeline.handle_forget(member, confirmed=args[0] == "yes")
     if kind == "menu":

@@ -13,6 +13,7 @@ Order of work for a question, and why:
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import time
@@ -122,6 +123,12 @@ class NoDesk:
         message_id: int | None = None,
     ) -> str | None:
         return None
+
+
+def category_key(slug: str) -> str:
+    """A short, stable name for a category in callback data (Telegram allows 64 bytes; a category
+    written in a spreadsheet may be a long label with accents)."""
+    return hashlib.sha1(slug.encode("utf-8")).hexdigest()[:10]
 
 
 def _start_language(payload: str | None) -> str | None:
@@ -511,20 +518,22 @@ class Pipeline:
         _ = Translator(lang)
         faq = self.faqs.snapshot.faq
         rows = [
-            [Button(short_label(faq.category_label(slug, lang)), f"cat:{i}")]
-            for i, slug in enumerate(faq.category_slugs())
+            [Button(short_label(faq.category_label(slug, lang)), f"cat:{category_key(slug)}")]
+            for slug in faq.category_slugs()
         ]
         return Reply(_("Choose a topic:"), rows)
 
-    async def handle_category(self, member: Member, index: int) -> list[Reply]:
-        row, inbound_id = await self._inbound(member, f"cat:{index}", "callback", telegram_message_id=None)
+    async def handle_category(self, member: Member, key: str) -> list[Reply]:
+        """A topic tapped in /menu. The button names the category by a key of its slug, not its
+        position: after an admin reorders or retires topics (/reload), an old button still opens
+        its own topic, or says it is no longer available."""
+        row, inbound_id = await self._inbound(member, f"cat:{key}", "callback", telegram_message_id=None)
         lang = self._fallback_lang(row, member)
         _ = Translator(lang)
         faq = self.faqs.snapshot.faq
-        slugs = faq.category_slugs()
-        if not 0 <= index < len(slugs):
+        slug = next((s for s in faq.category_slugs() if category_key(s) == key), None)
+        if slug is None:
             return [await self._out(member, self._stale(lang), in_reply_to=inbound_id)]
-        slug = slugs[index]
         rows = [[Button(short_label(e.question_in(lang)), f"pick:{e.id}")] for e in faq.in_category(slug)]
         rows.append([Button(_("⬅️ All topics"), "menu")])
         text = _("Questions about <b>{topic}</b>:", topic=_escape(faq.category_label(slug, lang)))

@@ -1,7 +1,7 @@
 """What the pipeline answers with: text (Telegram HTML) plus rows of buttons.
 
 Buttons carry short callback data (Telegram allows 64 *bytes*): ``pick:<faq id>``,
-``none:<message id>``, ``fb:<message id>:<+1|-1>``, ``lang:<es|en>``, ``cat:<n>``, ``menu``,
+``none:<message id>``, ``fb:<message id>:<+1|-1>``, ``lang:<es|en>``, ``cat:<category key>``, ``menu``,
 ``forget:<yes|no>``.
 The terminal chat shows the same buttons as numbered choices.
 """

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import pytest
 
 from config import BUNDLED_FAQ, BUNDLED_VOCABULARY
 from conversation.callbacks import route_callback
 from conversation.pipeline import Member, Pipeline
-from conversation.replies import CALLBACK_DATA_MAX_BYTES
+from conversation.replies import CALLBACK_DATA_MAX_BYTES, short_label
 from faq.matcher import DEFAULT_THRESHOLDS
 from faq.service import FaqService
 from storage.store import Store
@@ -228,3 +231,30 @@ async def test_start_payload_picks_only_a_real_language(
     member = rows(store, "select chosen_language from members where id = 303")[0]
     assert member["chosen_language"] == chosen
     assert bool(replies[0].buttons) == (chosen is None)  # language buttons only when none was picked
+
+
+async def test_old_menu_buttons_open_their_own_topic_after_a_reload(store: Store, tmp_path: Path) -> None:
+    """An admin reorders and retires topics; a member taps a /menu button sent before the /reload."""
+    from faq.loader import load_faq
+    from faq.yamlio import write_yaml
+
+    faq = load_faq(BUNDLED_FAQ)
+    path = tmp_path / "faq.yaml"
+    write_yaml(faq, path)
+    faqs = FaqService(path, BUNDLED_VOCABULARY, DEFAULT_THRESHOLDS)
+    faqs.load()
+    pipeline = Pipeline(store, faqs, default_language="en")
+    menu = (await pipeline.handle_menu(JOHN))[0]
+    old_buttons = {b.label: b.data for row in menu.buttons for b in row}
+    slugs = faq.category_slugs()
+    first, last = slugs[0], slugs[-1]
+    # Retire the first topic and move the last one to the top.
+    kept = [e for e in faq.entries if e.category != first]
+    kept.sort(key=lambda e: e.category != last)
+    write_yaml(dataclasses.replace(faq, entries=tuple(kept)), path)
+    assert faqs.reload().ok
+    opened = await route_callback(pipeline, JOHN, old_buttons[short_label(faq.category_label(last, "en"))])
+    assert faq.category_label(last, "en") in opened[0].text
+    gone = await route_callback(pipeline, JOHN, old_buttons[short_label(faq.category_label(first, "en"))])
+    assert "no longer available" in gone[0].text.lower()
+    assert all(len(d.encode()) <= 64 for d in old_buttons.values())
