@@ -367,7 +367,12 @@ def render_queue(tickets: Sequence[dict[str, Any]], *, now: datetime, lang: str)
             f"{member_name(t)} · {esc(age_text)}{who}\n    {clip(t.get('question') or '', 120)}"
         )
     lines.append(_("Full conversation: /ticket N"))
-    return chunks(lines)
+    # Every message of a long queue starts with the header, never with "🟢 #24": a reply to a
+    # message starting "<icon> #N" is routed to ticket N (see handlers/staff.py), and a colleague
+    # answering the queue must not be answering member 24.
+    header, *items = lines
+    parts = chunks(items, TEXT_LIMIT - utf16_len(header) - 1)
+    return [f"{header}\n{part}" for part in parts]
 
 
 def render_stats(stats: dict[str, Any], *, day: datetime, lang: str) -> str:

@@ -355,6 +355,8 @@ class StaffDesk:
         now = self.clock()
         shown_name = self.display_name(staff_name)
 
+        gone: list[int] = []
+
         def work(db: Any) -> int | None:
             ticket_id = tk.ticket_for_staff_message(db, self.staff_chat_id, reply_to_message_id)
             if ticket_id is None:
@@ -362,9 +364,11 @@ class StaffDesk:
             if ticket_id is None:
                 return None
             ticket = tk.get_ticket(db, ticket_id)
-            if ticket is None:
+            if ticket is None:  # the member deleted their data (/forget) since the card was posted
+                gone.append(ticket_id)
                 return None
-            internal = kind == "text" and text.lstrip().startswith(INTERNAL_PREFIX)
+            # "//" starts an internal note, in a text or in a photo's or document's caption alike.
+            internal = text.lstrip().startswith(INTERNAL_PREFIX)
             tm = tk.add_ticket_message(
                 db, ticket_id, author="staff", text=text, kind=KIND_INTERNAL if internal else kind,
                 author_id=staff_id, author_name=staff_name, file_id=file_id, telegram_message_id=message_id,
@@ -392,6 +396,10 @@ class StaffDesk:
         if ticket_id is not None:
             log.info("staff %s answered ticket #%s", staff_id, ticket_id)
             self.wake()
+        elif gone:  # staff must not believe their answer went out
+            _ = Translator(self.staff_language)
+            await self.say([_("Request #{number} no longer exists (the member deleted their data): "
+                              "your message was not sent.", number=gone[0])], reply_to=message_id)
         return ticket_id
 
     def _answer_calls(
@@ -534,15 +542,17 @@ class StaffDesk:
         now = self.clock()
 
         def work(db: Any) -> None:
+            # "/ticket 999": the answer says there is no such request, and maps to nothing.
+            mapped = ticket_id if ticket_id is not None and tk.get_ticket(db, ticket_id) is not None else None
             for text in texts:
                 payload: dict[str, Any] = {"chat_id": self.staff_chat_id, "text": cards.fit(text),
                                            "parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
                 if reply_to is not None:
                     payload["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
-                if ticket_id is not None:
-                    payload["_map"] = ticket_id
+                if mapped is not None:
+                    payload["_map"] = mapped
                 outbox.enqueue(db, chat_id=self.staff_chat_id, method="sendMessage", payload=payload,
-                               ticket_id=ticket_id, purpose="command", now=now)
+                               ticket_id=mapped, purpose="command", now=now)
 
         await self.store.call(atomically(work))
         self.wake()
@@ -560,17 +570,19 @@ class StaffDesk:
         due = [t for t, when in self._digest_due.items() if when <= now]
         if not due:
             return
-        for ticket_id in due:
-            self._digest_due.pop(ticket_id, None)
 
         def work(db: Any) -> None:
             for ticket_id in due:
+                if tk.get_ticket(db, ticket_id) is None:  # the member deleted their data meanwhile
+                    continue
                 outbox.enqueue(db, chat_id=self.staff_chat_id, method="sendMessage", payload={"_ticket": ticket_id},
                                ticket_id=ticket_id, purpose="digest", now=now)
                 outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText",
                                payload={"_ticket": ticket_id}, ticket_id=ticket_id, purpose="refresh", now=now)
 
         await self.store.call(atomically(work))
+        for ticket_id in due:  # only once queued: a failed pass is tried again on the next one
+            self._digest_due.pop(ticket_id, None)
 
     async def recover(self) -> int:
         """After a restart: reschedule digests for follow-ups that never reached the group."""
@@ -704,25 +716,22 @@ class StaffDesk:
             params["reply_parameters"] = {"message_id": ticket["card_message_id"], "allow_sending_without_reply": True}
         return Prepared("sendMessage", params, after={"_map": ticket_id, "_relayed": [m["id"] for m in new]})
 
-    async def sent(self, item: dict[str, Any], prepared: Prepared, message_id: int | None) -> None:
-        """Record what a delivered call means: card location, staff-message routing, relayed flags."""
+    def record_sent(self, db: Any, item: dict[str, Any], prepared: Prepared, message_id: int | None) -> None:
+        """Record what a delivered call means: card location, staff-message routing, relayed flags.
+        Runs in the sender's transaction that marks the call sent (see OutboxSender._process)."""
         after = prepared.after
         purpose = item.get("purpose") or ""
         chat_id = int(item["chat_id"])
-
-        def work(db: Any) -> None:
-            if purpose in ("card", "card-fallback") and message_id is not None:
-                tk.set_card(db, int(after["_ticket"]), chat_id=chat_id, message_id=message_id)
-            if after.get("_map") is not None and message_id is not None:
-                tk.map_staff_message(db, chat_id, message_id, int(after["_map"]))
-            for tm in after.get("_relayed", []):
-                tk.mark_relayed(db, int(tm))
-            if after.get("_tm") is not None:
-                tk.mark_relayed(db, int(after["_tm"]))
-            if after.get("_log") is not None and message_id is not None:
-                conv.set_telegram_message_id(db, int(after["_log"]), message_id)
-
-        await self.store.call(atomically(work))
+        if purpose in ("card", "card-fallback") and message_id is not None:
+            tk.set_card(db, int(after["_ticket"]), chat_id=chat_id, message_id=message_id)
+        if after.get("_map") is not None and message_id is not None:
+            tk.map_staff_message(db, chat_id, message_id, int(after["_map"]))
+        for tm in after.get("_relayed", []):
+            tk.mark_relayed(db, int(tm))
+        if after.get("_tm") is not None:
+            tk.mark_relayed(db, int(after["_tm"]))
+        if after.get("_log") is not None and message_id is not None:
+            conv.set_telegram_message_id(db, int(after["_log"]), message_id)
 
     async def undeliverable(self, item: dict[str, Any], error: SendError) -> None:
         """A call Telegram will never accept. Staff must hear about it in the group."""

@@ -47,6 +47,7 @@ def format_drafts(drafts: Sequence[dict[str, Any]]) -> str:
     for d in drafts:
         ticket = f" from ticket #{d['ticket_id']}" if d.get("ticket_id") else ""
         lines.append(f"draft-{d['id']} [{d.get('lang') or '?'}]{ticket} ({d.get('created_at', '')})")
-        lines.append(f"  Q: {' '.join(str(d.get('question') or '').split())}")
+        question = " ".join(str(d.get("question") or "").split())
+        lines.append(f"  Q: {question or '(removed: the member deleted their data; write the question)'}")
         lines.append(f"  A: {' '.join(str(d.get('answer') or '').split())}")
     return "\n".join(lines)

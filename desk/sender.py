@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from aiolimiter import AsyncLimiter
 
 from storage import outbox
-from storage.store import Store
+from storage.store import Store, atomically
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,9 @@ class Hooks(Protocol):
         """The call for ``item``, or None to drop it as done (nothing left to say)."""
         ...
 
-    async def sent(self, item: dict[str, Any], prepared: Prepared, message_id: int | None) -> None: ...
+    def record_sent(self, db: Any, item: dict[str, Any], prepared: Prepared, message_id: int | None) -> None:
+        """Record what a delivered call means, inside the transaction that marks it sent."""
+        ...
 
     async def undeliverable(self, item: dict[str, Any], error: SendError) -> None: ...
 
@@ -113,7 +115,7 @@ class PlainHooks:
     async def prepare(self, item: dict[str, Any]) -> Prepared | None:
         return Prepared(item["method"], strip_meta(item["payload"]))
 
-    async def sent(self, item: dict[str, Any], prepared: Prepared, message_id: int | None) -> None:
+    def record_sent(self, db: Any, item: dict[str, Any], prepared: Prepared, message_id: int | None) -> None:
         return None
 
     async def undeliverable(self, item: dict[str, Any], error: SendError) -> None:
@@ -271,11 +273,19 @@ class OutboxSender:
             log.exception("outbox #%s: unexpected error; retry in %.0fs", item["id"], wait)
             await self._retry(item, f"unexpected: {exc!r}", wait)
             return False
-        await self.store.call(outbox.mark_sent, item["id"], message_id=message_id, now=self.clock())
+        now = self.clock()
+
+        def settle(db: Any) -> None:
+            # One transaction: a stop or crash cannot leave a delivered card marked sent but not
+            # linked to its ticket (its edits would be lost and its messages posted again).
+            outbox.mark_sent(db, item["id"], message_id=message_id, now=now)
+            self.hooks.record_sent(db, item, prepared, message_id)
+
         try:
-            await self.hooks.sent(item, prepared, message_id)
+            await self.store.call(atomically(settle))
         except Exception:
             log.exception("outbox #%s sent, but recording the result failed", item["id"])
+            await self.store.call(outbox.mark_sent, item["id"], message_id=message_id, now=now)
         return True
 
     async def _staff_unreachable(self, item: dict[str, Any], exc: SendError) -> bool:

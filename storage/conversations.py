@@ -393,8 +393,8 @@ def forget_member(db: Database, member_id: int) -> int:
 
     Removes feedback, messages, tickets with their messages, staff-group routing and
     outbox entries (pending or sent) that belong to the member's tickets or chat, and
-    the member row. FAQ drafts written by staff from the member's tickets are kept (they
-    are staff-authored FAQ content) but unlinked from the ticket. Messages already
+    the member row. FAQ drafts written by staff from the member's tickets keep the staff
+    answer but lose the member's question and the link to the ticket. Messages already
     posted to Telegram chats cannot be recalled from here. One transaction: all or nothing.
     """
     total = 0
@@ -419,7 +419,9 @@ def forget_member(db: Database, member_id: int) -> int:
             if ticket_ids:
                 for table in ("ticket_messages", "staff_messages", "outbox"):
                     total += db.execute(f"DELETE FROM {table} WHERE ticket_id IN ({marks})", ticket_ids).rowcount
-                db.execute(f"UPDATE faq_drafts SET ticket_id = NULL WHERE ticket_id IN ({marks})", ticket_ids)
+                # The draft's answer is staff's; the question is the member's own words: removed.
+                db.execute(f"UPDATE faq_drafts SET ticket_id = NULL, question = '' WHERE ticket_id IN ({marks})",
+                           ticket_ids)
                 total += db.execute(f"DELETE FROM tickets WHERE id IN ({marks})", ticket_ids).rowcount
             # Private chat id == user id on Telegram; never touches group chats (negative ids).
             chats = sorted(c for c in chat_ids if c > 0)
@@ -427,6 +429,9 @@ def forget_member(db: Database, member_id: int) -> int:
                 total += db.execute(
                     f"DELETE FROM outbox WHERE chat_id IN ({', '.join('?' for _ in chats)})", chats
                 ).rowcount
+            # Delivered calls keep no payload (outbox.mark_sent); rows sent by older versions may
+            # still hold a /queue listing that names the member.
+            db.execute("UPDATE outbox SET payload = '{}' WHERE state = 'sent' AND payload != '{}'")
 
         total += db.execute("DELETE FROM members WHERE id = ?", [member_id]).rowcount
     return total

@@ -80,9 +80,13 @@ def due(db: Database, *, now: datetime | None = None, limit: int = 20) -> list[d
 
 
 def mark_sent(db: Database, outbox_id: int, *, message_id: int | None = None, now: datetime | None = None) -> None:
-    """Telegram accepted the call; ``message_id`` is the resulting message (to map or edit it later)."""
+    """Telegram accepted the call; ``message_id`` is the resulting message (to map or edit it later).
+
+    The payload is emptied: nothing reads a delivered call again, and it may hold a member's
+    words (a /queue listing, a staff answer) that must not outlive their /forget.
+    """
     db.execute(
-        "UPDATE outbox SET state = 'sent', sent_at = ?, result_message_id = ? WHERE id = ?",
+        "UPDATE outbox SET state = 'sent', sent_at = ?, result_message_id = ?, payload = '{}' WHERE id = ?",
         [iso_utc(now), message_id, outbox_id],
     )
 

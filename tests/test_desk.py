@@ -459,3 +459,85 @@ async def test_internal_note_is_kept_but_not_sent_to_the_member(
     assert q(store, "select state from tickets")[0]["state"] == "open"
     assert "🔒" in "\n".join(await desk.ticket_texts(1))
     assert "no staff answer" in await desk.promote(1, staff_id=7)
+
+
+# ---------------------------------------------------------------------------------------- /forget and gone tickets
+async def _human(desk: StaffDesk, member: Member, text: str) -> str:
+    return await desk.escalate(member, lang="es", question=text, candidates=[], reason="human")
+
+
+async def test_ticket_command_for_a_missing_request_still_answers(
+        store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport) -> None:
+    await desk.say(await desk.ticket_texts(999), reply_to=5, ticket_id=999)
+    await drain(sender)
+    assert "There is no request #999." in transport.to(STAFF, "sendMessage")[0].params["text"]
+
+
+async def test_forget_with_a_pending_digest_does_not_hold_up_other_tickets(
+        store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, clock: Clock) -> None:
+    await _human(desk, ANA, "mi patrono no paga")
+    await _human(desk, JOHN, "my employer does not pay")
+    await drain(sender)
+    await desk.follow_up(JOHN, lang="en", text="hello? anyone?")
+    await desk.follow_up(ANA, lang="es", text="sigo esperando")
+    store.call_sync(conv.forget_member, ANA.id)  # before the digests are due
+    clock.advance(seconds=61)
+    await drain(sender)
+    digests = [c.params["text"] for c in transport.to(STAFF, "sendMessage") if "hello? anyone?" in c.params["text"]]
+    assert len(digests) == 1
+    assert q(store, "select relayed from ticket_messages where text = 'hello? anyone?'") == [{"relayed": 1}]
+
+
+async def test_forget_leaves_none_of_the_members_words_behind(
+        store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport) -> None:
+    await _human(desk, ANA, "soy indocumentada, mi patrono Juan Pérez no paga")
+    await drain(sender)
+    card = transport.to(STAFF, "sendMessage")[0].message_id
+    await desk.say(await desk.queue_texts(), reply_to=1)  # a /queue listing naming her
+    await desk.staff_reply(reply_to_message_id=card, message_id=9000, staff_id=7, staff_name="Luis",
+                           text="Llame al 1234")
+    await desk.promote(1, staff_id=7)
+    await drain(sender)
+    store.call_sync(conv.forget_member, ANA.id)
+    dump = " ".join(str(v) for table in ("outbox", "faq_drafts", "tickets", "ticket_messages", "messages")
+                    for row in q(store, f"select * from {table}") for v in row.values())
+    assert "indocumentada" not in dump and "Pérez" not in dump and "Ana" not in dump
+    assert q(store, "select answer from faq_drafts") == [{"answer": "Llame al 1234"}]  # staff's words stay
+
+
+async def test_staff_reply_to_a_forgotten_request_tells_staff(
+        store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport) -> None:
+    await _human(desk, ANA, "pregunta")
+    await drain(sender)
+    card = transport.to(STAFF, "sendMessage")[0].message_id
+    store.call_sync(conv.forget_member, ANA.id)
+    result = await desk.staff_reply(reply_to_message_id=card, message_id=9001, staff_id=7, staff_name="Luis",
+                                    text="Aquí tiene la respuesta", fallback_ticket_id=1)
+    await drain(sender)
+    assert result is None and transport.to(ANA.chat_id) == []
+    said = transport.to(STAFF, "sendMessage")[-1].params
+    assert "#1 no longer exists" in said["text"] and said["reply_parameters"]["message_id"] == 9001
+
+
+async def test_photo_captioned_as_an_internal_note_stays_in_the_group(
+        store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport) -> None:
+    await _human(desk, ANA, "pregunta")
+    await drain(sender)
+    card = transport.to(STAFF, "sendMessage")[0].message_id
+    await desk.staff_reply(reply_to_message_id=card, message_id=9002, staff_id=7, staff_name="Luis",
+                           text="// ojo: esta foto es solo para el equipo", kind="photo", file_id="F1")
+    await drain(sender)
+    assert transport.to(ANA.chat_id) == []
+
+
+async def test_a_delivered_card_is_linked_and_keeps_no_payload(
+        store: Store, desk: StaffDesk, transport: FakeTransport, clock: Clock) -> None:
+    """Marking a call sent and linking the card to its ticket are one write (OutboxSender._process),
+    and a delivered call keeps no copy of what it said."""
+    await _human(desk, ANA, "pregunta")
+    sender = make_sender(store, transport, desk, clock)
+    await drain(sender)
+    ticket = store.call_sync(tk.get_ticket, 1)
+    card = transport.to(STAFF, "sendMessage")[0].message_id
+    assert ticket["card_message_id"] == card
+    assert q(store, "select state, payload from outbox where purpose = 'card'") == [{"state": "sent", "payload": "{}"}]
