@@ -9,6 +9,7 @@ CSV → YAML → CSV without loss (category labels excepted: the CSV has no plac
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from faq.errors import FaqLoadError, FaqProblem
@@ -62,7 +63,8 @@ def parse_csv(path: str | Path) -> ParsedFaq:
         return ParsedFaq(empty, "csv", [FaqProblem(file, f"cannot read file: {exc.strerror or exc}")])
 
     problems: list[FaqProblem] = []
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=_delimiter(text))
+    # io.StringIO, not str.splitlines: that also splits on U+2028, NEL, form feed… inside a cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         header = next(reader, None)
         if header is None:

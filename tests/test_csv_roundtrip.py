@@ -159,3 +159,14 @@ def test_not_utf8(tmp_path: Path) -> None:
     path.write_bytes((HEADER + "\r\nx,c,¿P?,Q?,,,R,A,\r\n").encode("latin-1"))
     (p,) = check_faq(path)
     assert p.file == str(path) and "UTF-8" in p.message
+
+
+@pytest.mark.parametrize("sep", ["\u2028", "\u2029", "\x85", "\x0c", "\x0b", "\x1e"])
+def test_unicode_line_separators_inside_a_cell_do_not_split_the_row(tmp_path: Path, sep: str) -> None:
+    """Text pasted from a web page or Word can carry a Unicode line separator; the CSV writer
+    does not quote it, so the reader must not treat it as the end of a row."""
+    entry = FaqEntry(id="e1", category="c", question={"es": "¿Pregunta?", "en": "Question?"},
+                     answer={"es": f"Horario de 8 a 4.{sep}Sábados cerrado.", "en": "8 to 4."})
+    write_csv(Faq(entries=(entry,), path="memory"), tmp_path / "f.csv")
+    assert check_faq(tmp_path / "f.csv") == []
+    assert contents(load_faq(tmp_path / "f.csv")) == contents(Faq(entries=(entry,)))
