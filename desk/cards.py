@@ -281,9 +281,15 @@ def render_digest(ticket: dict[str, Any], new: Sequence[dict[str, Any]], *, lang
     shown = list(new[-DIGEST_LINES:])
     if len(new) > len(shown):
         lines.append(_("… {n} earlier ones: /ticket {number}", n=len(new) - len(shown), number=ticket["id"]))
-    lines.extend(message_line(m, lang) for m in shown)
-    lines.append(_("↩️ Reply to this message to answer {name}.", name=member_name(ticket)))
-    return fit("\n".join(lines))
+    hint = _("↩️ Reply to this message to answer {name}.", name=member_name(ticket))
+    # Every message shown must fit, the newest and the reply hint included (they are marked as
+    # relayed): shorten each line rather than let the limit cut the last ones off.
+    budget = LINE_BUDGET
+    while True:
+        text = "\n".join([*lines, *(message_line(m, lang, budget=budget) for m in shown), hint])
+        if utf16_len(text) <= TEXT_LIMIT or budget <= 20:
+            return fit(text)
+        budget = budget * 3 // 4
 
 
 def render_note(ticket_id: int, text: str) -> str:

@@ -541,3 +541,17 @@ async def test_a_delivered_card_is_linked_and_keeps_no_payload(
     card = transport.to(STAFF, "sendMessage")[0].message_id
     assert ticket["card_message_id"] == card
     assert q(store, "select state, payload from outbox where purpose = 'card'") == [{"state": "sent", "payload": "{}"}]
+
+
+async def test_a_long_digest_shows_every_message_it_marks_relayed(
+        store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, clock: Clock) -> None:
+    await _human(desk, ANA, "ayuda")
+    await drain(sender)
+    for i in range(1, 16):
+        await desk.follow_up(ANA, lang="es", text=f"MSG{i:02d} " + "detalle de mi caso " * 16)
+    clock.advance(seconds=61)
+    await drain(sender)
+    [digest] = [c.params["text"] for c in transport.to(STAFF, "sendMessage") if "more messages" in c.params["text"]]
+    assert len(digest) <= 4096
+    assert all(f"MSG{i:02d}" in digest for i in range(1, 16)) and "Reply to this message" in digest
+    assert q(store, "select count(*) n from ticket_messages where relayed = 0")[0]["n"] == 0
