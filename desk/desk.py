@@ -122,6 +122,8 @@ class StaffDesk:
         self.new_ticket_window = new_ticket_window
         self.context_lines = context_lines
         self.wake: Callable[[], None] = lambda: None
+        #: Called with (old id, new id) when the staff group moves (see move_staff_chat).
+        self.on_move: list[Callable[[int, int], None]] = []
         self._digest_due: dict[int, datetime] = {}
         self._last_notice: dict[int, datetime] = {}
 
@@ -715,6 +717,50 @@ class StaffDesk:
         if ticket.get("card_message_id"):
             params["reply_parameters"] = {"message_id": ticket["card_message_id"], "allow_sending_without_reply": True}
         return Prepared("sendMessage", params, after={"_map": ticket_id, "_relayed": [m["id"] for m in new]})
+
+    async def moved(self, old_chat_id: int, new_chat_id: int) -> None:
+        """The sender learned from Telegram that a chat has a new id (see OutboxSender)."""
+        if old_chat_id == self.staff_chat_id:
+            await self.move_staff_chat(new_chat_id)
+        else:
+            await self.store.call(outbox.readdress, old_chat_id, new_chat_id)
+
+    async def move_staff_chat(self, new_chat_id: int) -> bool:
+        """Follow the staff group to its new id: Telegram gives a group a new id when it becomes a
+        supergroup (it can happen when the bot is made an admin, as the README asks).
+
+        Queued messages are re-addressed; open requests whose card was in the old group get a
+        fresh card in the new one (staff could no longer act on the old card); ``on_move``
+        callbacks let the Telegram layer follow (handler filter, send limits, command menu).
+        Returns False when the desk is already there. The setting is not rewritten: the log says
+        to update PUENTE_STAFF_CHAT_ID, and until then every restart follows the move again.
+        """
+        old = self.staff_chat_id
+        if new_chat_id == old:
+            return False
+        now = self.clock()
+
+        def work(db: Any) -> int:
+            outbox.readdress(db, old, new_chat_id)
+            stranded = [t["id"] for t in tk.list_tickets(db, states=("open", "claimed", "answered"), limit=500)
+                        if t.get("card_chat_id") == old]
+            db.execute("UPDATE tickets SET card_chat_id = NULL, card_message_id = NULL WHERE card_chat_id = ?", [old])
+            for ticket_id in stranded:
+                outbox.enqueue(db, chat_id=new_chat_id, method="sendMessage", payload={"_ticket": ticket_id},
+                               ticket_id=ticket_id, purpose="card", now=now)
+            return len(stranded)
+
+        reposted = await self.store.call(atomically(work))
+        self.staff_chat_id = new_chat_id
+        log.error(
+            "STAFF GROUP MOVED: Telegram upgraded group %s to a supergroup with id %s. The desk follows it now "
+            "(%d open request card(s) posted again there). Set PUENTE_STAFF_CHAT_ID=%s so the next start "
+            "begins there.", old, new_chat_id, reposted, new_chat_id,
+        )
+        for callback in self.on_move:
+            callback(old, new_chat_id)
+        self.wake()
+        return True
 
     def record_sent(self, db: Any, item: dict[str, Any], prepared: Prepared, message_id: int | None) -> None:
         """Record what a delivered call means: card location, staff-message routing, relayed flags.

@@ -64,7 +64,15 @@ class Blocked(SendError):
 
 
 class ChatGone(SendError):
-    """400 "chat not found" (or a group upgraded to a supergroup under a new id)."""
+    """400 "chat not found"."""
+
+
+class Moved(SendError):
+    """The group became a supergroup: Telegram names its new id (a staff group moves with it)."""
+
+    def __init__(self, new_chat_id: int, message: str = "") -> None:
+        super().__init__(message or f"the group moved to {new_chat_id}")
+        self.new_chat_id = new_chat_id
 
 
 class NotModified(SendError):
@@ -108,9 +116,16 @@ class Hooks(Protocol):
 
     async def undeliverable(self, item: dict[str, Any], error: SendError) -> None: ...
 
+    async def moved(self, old_chat_id: int, new_chat_id: int) -> None:
+        """A chat got a new id (a group upgraded to a supergroup): re-address what is queued for it."""
+        ...
+
 
 class PlainHooks:
     """No desk logic: send ``payload`` as-is (keys starting with ``_`` are private metadata)."""
+
+    def __init__(self, store: Store | None = None) -> None:
+        self.store = store
 
     async def prepare(self, item: dict[str, Any]) -> Prepared | None:
         return Prepared(item["method"], strip_meta(item["payload"]))
@@ -120,6 +135,10 @@ class PlainHooks:
 
     async def undeliverable(self, item: dict[str, Any], error: SendError) -> None:
         return None
+
+    async def moved(self, old_chat_id: int, new_chat_id: int) -> None:
+        if self.store is not None:
+            await self.store.call(outbox.readdress, old_chat_id, new_chat_id)
 
 
 def strip_meta(payload: dict[str, Any]) -> dict[str, Any]:
@@ -152,7 +171,7 @@ class OutboxSender:
     ) -> None:
         self.store = store
         self.transport = transport
-        self.hooks: Hooks = hooks or PlainHooks()
+        self.hooks: Hooks = hooks or PlainHooks(store)
         self.limited_chats = limited_chats
         self.limiter = AsyncLimiter(max(1, per_minute), 60)
         self.clock = clock
@@ -249,6 +268,13 @@ class OutboxSender:
             self._paused[chat_id] = self.clock() + timedelta(seconds=wait)
             log.warning("outbox #%s: flood control on chat %s, waiting %.0fs", item["id"], chat_id, wait)
             await self._retry(item, f"429 {exc}", wait)
+            return False
+        except Moved as exc:
+            log.warning("outbox #%s: chat %s moved to %s; re-addressing", item["id"], chat_id, exc.new_chat_id)
+            if chat_id in self.limited_chats:
+                self.limited_chats = self.limited_chats | {exc.new_chat_id}
+            await self.hooks.moved(chat_id, exc.new_chat_id)
+            await self._retry(item, f"moved: {exc}", 0.0)
             return False
         except (Blocked, ChatGone) as exc:
             if chat_id in self.limited_chats:

@@ -19,9 +19,21 @@ log = logging.getLogger(__name__)
 
 
 async def foreign_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    chat = update.effective_chat
-    if chat is None or chat.id == services(context).settings.staff_chat_id:
+    chat, message, desk = update.effective_chat, update.effective_message, services(context).desk
+    if chat is None:
         return
+    staff_id = desk.staff_chat_id if desk is not None else services(context).settings.staff_chat_id
+    # Telegram upgraded the staff group to a supergroup (a new id): the old group says where it
+    # went, the new one where it came from. The desk follows; leaving it would stop every escalation.
+    if desk is not None and message is not None:
+        if chat.id == staff_id and message.migrate_to_chat_id:
+            await desk.move_staff_chat(message.migrate_to_chat_id)
+            return
+        if message.migrate_from_chat_id is not None and message.migrate_from_chat_id == staff_id:
+            await desk.move_staff_chat(chat.id)
+            return
+    if chat.id == staff_id or (message is not None and message.migrate_from_chat_id is not None):
+        return  # the staff group itself, or a group's own upgrade notice
     _ = Translator(telegram_language(update, services(context).settings.default_language))
     log.info("leaving group %s (%s): not the staff group", chat.id, chat.type)
     try:

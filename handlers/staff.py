@@ -42,6 +42,7 @@ from desk.sender import (
     ChatGone,
     Clock,
     MessageGone,
+    Moved,
     NotModified,
     OutboxSender,
     Rejected,
@@ -61,6 +62,7 @@ STAFF_COMMANDS = ("queue", "ticket", "claim", "release", "close", "reopen", "sta
 TICKET_CALLBACK = r"^tk:"
 FEEDBACK_CALLBACK = r"^sfb:"
 SENDER_KEY = "desk_sender"
+STAFF_FILTER_KEY = "staff_chat_filter"
 
 #: Bot API methods the outbox may carry (anything else is refused, not improvised).
 METHODS = {
@@ -119,9 +121,7 @@ def telegram_transport(bot: Bot) -> Transport:
         except Forbidden as exc:
             raise Blocked(exc.message) from exc
         except ChatMigrated as exc:
-            raise ChatGone(
-                f"the group became a supergroup with id {exc.new_chat_id}: set PUENTE_STAFF_CHAT_ID={exc.new_chat_id}"
-            ) from exc
+            raise Moved(int(exc.new_chat_id), f"the group became a supergroup with id {exc.new_chat_id}") from exc
         except BadRequest as exc:
             text = exc.message.lower()
             if "not modified" in text:
@@ -174,13 +174,32 @@ async def start_desk(
         **(sender_options or {}),
     )
     desk.wake = sender.wake
+
+    def follow(old: int, new: int) -> None:
+        """The staff group moved (see StaffDesk.move_staff_chat): handlers and limits follow."""
+        chat_filter = app.bot_data.get(STAFF_FILTER_KEY)
+        if chat_filter is not None:
+            chat_filter.add_chat_ids(new)
+        sender.limited_chats = sender.limited_chats | {new}
+        if app.running:  # at start-up the command menu is set below, for the group we ended up in
+            app.create_task(set_staff_commands(app, new, settings.staff_language))
+
+    desk.on_move.append(follow)
     await desk.recover()
-    await set_staff_commands(app, settings.staff_chat_id, settings.staff_language)
+    # A group upgraded while the bot was down answers with its new id: follow it before the first
+    # update arrives from there (the group handler would otherwise take it for a foreign group).
+    try:
+        await app.bot.get_chat(settings.staff_chat_id)
+    except ChatMigrated as exc:
+        await desk.move_staff_chat(int(exc.new_chat_id))
+    except TelegramError as exc:
+        log.warning("could not check the staff group %s: %s", settings.staff_chat_id, exc)
+    await set_staff_commands(app, desk.staff_chat_id, settings.staff_language)
     svc.desk = desk
     svc.pipeline.desk = desk
     app.bot_data[SENDER_KEY] = sender
     sender.start()
-    log.info("staff desk on: group %s, %d messages/minute", settings.staff_chat_id, settings.staff_messages_per_minute)
+    log.info("staff desk on: group %s, %d messages/minute", desk.staff_chat_id, settings.staff_messages_per_minute)
     return desk
 
 
@@ -389,7 +408,9 @@ def register_staff(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(feedback_button, pattern=FEEDBACK_CALLBACK))
     if settings.staff_chat_id is None:
         return
-    staff = filters.Chat(settings.staff_chat_id) & filters.UpdateType.MESSAGE
+    chat_filter = filters.Chat(settings.staff_chat_id)
+    app.bot_data[STAFF_FILTER_KEY] = chat_filter  # the desk adds the group's new id if it moves
+    staff = chat_filter & filters.UpdateType.MESSAGE
     handlers = {
         "queue": queue_command,
         "ticket": ticket_command,

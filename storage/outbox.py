@@ -121,3 +121,17 @@ def get(db: Database, outbox_id: int) -> dict[str, Any] | None:
     result = dict(zip([c[0] for c in cursor.description], row, strict=True))
     result["payload"] = json.loads(result["payload"])
     return result
+
+
+def readdress(db: Database, old_chat_id: int, new_chat_id: int) -> int:
+    """Send what is still pending for ``old_chat_id`` to ``new_chat_id`` instead (a group that
+    became a supergroup has a new id); returns the rows changed."""
+    return db.execute(
+        """
+        UPDATE outbox SET chat_id = ?,
+               payload = CASE WHEN json_extract(payload, '$.chat_id') = ?
+                              THEN json_set(payload, '$.chat_id', ?) ELSE payload END
+        WHERE chat_id = ? AND state = 'pending'
+        """,
+        [new_chat_id, old_chat_id, new_chat_id, old_chat_id],
+    ).rowcount

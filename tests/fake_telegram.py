@@ -771,6 +771,10 @@ class FakeTelegram:
         self.push_raw({"edited_message" if edited else "message": msg})
         return msg
 
+    def push_service(self, user: JSON, chat: JSON, fields: JSON) -> JSON:
+        """A service message in ``chat`` (e.g. ``{"migrate_from_chat_id": -4001}`` after an upgrade)."""
+        return self._push_message(user, chat, fields)
+
     def push_text(
         self,
         user: JSON,

@@ -366,3 +366,70 @@ async def test_corrected_caption_is_not_a_second_photo(
         await fake.wait_idle(quiet=0.3)
         assert fake.calls_to("copyMessage", chat_id=GROUP_ID, since=mark) == []
         assert len(fake.calls_to("copyMessage", chat_id=GROUP_ID)) == 1
+
+
+# ---------------------------------------------------------------------------------------- group upgrades
+BASIC_ID = 4001  # a basic group; Telegram gives it -1000000004001 when it becomes a supergroup
+
+
+def upgraded_groups(fake: FakeTelegram) -> tuple[dict, dict]:
+    return fake.group(BASIC_ID, "staff", type="group"), fake.group(BASIC_ID, "staff", type="supergroup")
+
+
+async def test_desk_follows_the_staff_group_when_telegram_upgrades_it(
+        fake_telegram: FakeTelegram, world: dict[str, Any], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Making the bot an admin can turn a basic group into a supergroup with a new id: the bot
+    must not leave its own desk, and requests, replies and commands go on in the new group."""
+    fake, ana, luis = fake_telegram, world["ana"], world["luis"]
+    old, new = upgraded_groups(fake)
+    settings = bot_settings(fake, tmp_path, PUENTE_STAFF_CHAT_ID=str(old["id"]), PUENTE_STAFF_LANGUAGE="en")
+    app = build(settings, TestClock())
+    with caplog.at_level(logging.WARNING):
+        async with running_app(app, fake):
+            fake.push_text(ana, "quiero hablar con una persona")
+            await fake.wait_for("sendMessage", chat_id=old["id"], predicate=is_card)
+            fake.push_service(luis, old, {"migrate_to_chat_id": new["id"]})
+            fake.push_service(luis, new, {"migrate_from_chat_id": old["id"]})
+            # The open request is posted again where staff now are.
+            [card] = await fake.wait_for("sendMessage", chat_id=new["id"], predicate=is_card)
+            assert fake.calls_to("leaveChat") == []
+            mark = fake.mark()
+            fake.push_text(luis, "Hola Ana, la llamamos mañana", new,
+                           reply_to=fake.message(new["id"], card.result["message_id"]))
+            await to_member(fake, ana["id"], "la llamamos mañana", since=mark)
+            fake.push_command(luis, "queue", chat=new)
+            await fake.wait_for("sendMessage", chat_id=new["id"], since=mark,
+                                predicate=lambda c: "open request" in c.params.get("text", "") or
+                                "No open requests" in c.params.get("text", ""))
+    assert any("STAFF GROUP MOVED" in r.getMessage() and str(new["id"]) in r.getMessage() for r in caplog.records)
+
+
+async def test_desk_follows_the_new_id_telegram_gives_when_a_send_fails(
+        fake_telegram: FakeTelegram, world: dict[str, Any], tmp_path: Path) -> None:
+    """No service message seen (the bot was down): the first send to the old id fails with the
+    new id (ChatMigrated) and the card goes there instead."""
+    fake, ana = fake_telegram, world["ana"]
+    old, new = upgraded_groups(fake)
+    fake.fail("sendMessage", status=400, description="Bad Request: group chat was upgraded to a supergroup chat",
+              parameters={"migrate_to_chat_id": new["id"]}, chat_id=old["id"], times=None)
+    settings = bot_settings(fake, tmp_path, PUENTE_STAFF_CHAT_ID=str(old["id"]), PUENTE_STAFF_LANGUAGE="en")
+    async with running_app(build(settings, TestClock()), fake):
+        fake.push_text(ana, "quiero hablar con una persona")
+        [card] = await fake.wait_for("sendMessage", chat_id=new["id"], predicate=is_card)
+        assert "quiero hablar con una persona" in card.params["text"]
+
+
+async def test_a_restart_after_the_upgrade_finds_the_new_group_first(
+        fake_telegram: FakeTelegram, world: dict[str, Any], tmp_path: Path) -> None:
+    """PUENTE_STAFF_CHAT_ID still names the old group: the desk asks Telegram at start and does not
+    take its own (new) group for a stranger when staff write there."""
+    fake, luis = fake_telegram, world["luis"]
+    old, new = upgraded_groups(fake)
+    fake.fail("getChat", status=400, description="Bad Request: group chat was upgraded to a supergroup chat",
+              parameters={"migrate_to_chat_id": new["id"]}, chat_id=old["id"], times=None)
+    settings = bot_settings(fake, tmp_path, PUENTE_STAFF_CHAT_ID=str(old["id"]), PUENTE_STAFF_LANGUAGE="en")
+    async with running_app(build(settings, TestClock()), fake):
+        fake.push_command(luis, "queue", chat=new)
+        await fake.wait_for("sendMessage", chat_id=new["id"],
+                            predicate=lambda c: "No open requests" in c.params["text"])
+        assert fake.calls_to("leaveChat") == []
