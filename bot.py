@@ -38,6 +38,7 @@ from faq.service import FaqService, Snapshot
 from faq.validate import validate
 from faq.vocabulary import load_vocabulary
 from faq.yamlio import write_yaml
+from storage.store import DatabaseTooNew
 
 log = logging.getLogger("puente")
 T = TypeVar("T")
@@ -80,6 +81,9 @@ def _open_or_explain(settings: Settings, opener: Callable[[Settings], T]) -> T |
     except FaqLoadError as exc:
         print("Puente cannot start: the FAQ files have problems.", file=sys.stderr)
         _print_problems(exc.problems)
+        return None
+    except DatabaseTooNew as exc:
+        print(f"Puente cannot start: {exc}.", file=sys.stderr)
         return None
 
 

@@ -37,6 +37,10 @@ T = TypeVar("T")
 BUSY_TIMEOUT_MS = 5000
 
 
+class DatabaseTooNew(RuntimeError):
+    """The database has migrations this version of the code does not know."""
+
+
 def iso_utc(now: datetime | None = None) -> str:
     """UTC ISO-8601 with milliseconds and an explicit offset, e.g. ``2025-01-31T12:00:00.000+00:00``.
 
@@ -131,6 +135,13 @@ class Store:
         # FULL: every commit is fsynced, so an acknowledged write survives power loss, not just a crash.
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA foreign_keys = ON")
+        known = {m.name for m in migrations._migrations}
+        newer = [m.name for m in migrations.applied(db) if m.name not in known]
+        if newer:  # an older Puente on a newer database would fail later, on some write
+            raise DatabaseTooNew(
+                f"{self.path} was upgraded by a newer version of Puente (migration {', '.join(newer)}); "
+                "run that version, or point PUENTE_DB at a copy made before the upgrade"
+            )
         migrations.apply(db)
         if db.conn.in_transaction:  # pragma: no cover - defensive, migrations commit themselves
             db.conn.commit()

@@ -340,3 +340,19 @@ def test_faq_eval_without_queries_self_tests_the_faq_phrasings(
     assert "fee-family: suggest" in out and "| cuota por familiar" in out
     assert "pay-relative: suggest" in out and "| pago por familiar" in out
     assert "clinic-hours:" not in out
+
+
+def test_chat_on_a_database_from_a_newer_version_explains(
+        isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    from storage.store import Store
+
+    with Store(isolated_env):
+        pass
+    with sqlite3.connect(isolated_env) as conn:
+        conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                     "VALUES ('puente', 'm999_from_the_future', '2030-01-01')")
+    code, _ = run(["chat"], stdin="hola\n")
+    assert code == 1
+    assert "newer version of Puente" in capsys.readouterr().err

@@ -386,3 +386,19 @@ async def test_atomically_makes_a_composition_all_or_nothing(store: Store) -> No
     assert store.call_sync(lambda db: db.execute(count).fetchone()[0]) == 0
     await store.call(atomically(two_steps), False)
     assert store.call_sync(lambda db: db.execute(count).fetchone()[0]) == 2
+
+
+def test_a_database_from_a_newer_version_is_refused_clearly(tmp_path: Path) -> None:
+    """An older build on a newer database would fail later, on some write; it must refuse at once."""
+    from storage.store import DatabaseTooNew
+
+    path = tmp_path / "p.db"
+    with Store(path):
+        pass
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                     "VALUES ('puente', 'm999_from_the_future', '2030-01-01')")
+    conn.close()
+    with pytest.raises(DatabaseTooNew, match="m999_from_the_future"):
+        Store(path).open()
