@@ -281,7 +281,7 @@ class Matcher:
         self._phr_entry = tuple(phr_entry)
         self._phr_terms = tuple(phr_terms)
         self._phr_text = tuple(phr_text)
-        self._phr_mass = tuple(sum(self._idf[t] for t in terms) for terms in phr_terms)
+        self._phr_mass = tuple(sum(self._idf[t] for t in sorted(terms)) for terms in phr_terms)  # hash-seed proof
         self._entry_terms = tuple(frozenset(s) for s in entry_terms)
         # Answer-only terms of each entry: what its answer says and no phrasing does, if few
         # answers say it (Weights.answer_df).
@@ -543,10 +543,14 @@ class Matcher:
         # story most unknown words are narrative ("my cousin sent me a video"), so they weigh less.
         unknown_w = self._unknown_w * min(1.0, w.story_terms / size)
         everyday_w = min(unknown_w, self._weak_w * w.everyday) if size > w.everyday_terms else unknown_w
+        # Sorted, never in set order: a set's order follows the per-process hash seed, and float
+        # sums in another order can flip a tie, so the same message could get another answer
+        # in another process (``ask`` is a stable interface).
+        ordered = sorted(terms)
         weight = {t: self._idf.get(t, self._weak_w if t in self._weak
-                                   else everyday_w if t in self._everyday else unknown_w) for t in terms}
+                                   else everyday_w if t in self._everyday else unknown_w) for t in ordered}
         q_mass = sum(weight.values())
-        known_terms = sorted((t for t in terms if t in self._postings), key=lambda t: -self._idf[t])
+        known_terms = sorted((t for t in ordered if t in self._postings), key=lambda t: (-self._idf[t], t))
         rare = [t for t in known_terms if t not in self._common]
         common = [t for t in known_terms if t in self._common]
 
@@ -589,12 +593,12 @@ class Matcher:
         left_entry = self._phr_entry[leave_out] if leave_out >= 0 else -1
         for e, (s, p) in shortlist:
             pooled = pool if e == left_entry and pool is not None else self._entry_terms[e]
-            cover = sum(weight[t] for t in terms if t in pooled) / q_mass
+            cover = sum(weight[t] for t in ordered if t in pooled) / q_mass
             fz = fuzz.token_set_ratio(query_text, self._phr_text[p]) / 100.0 if w.fuzzy else 0.0
             total = self._blend(s, cover, fz)
             lifted = total
             if answers:
-                more = sum(weight[t] for t in terms if t in self._entry_answer[e]) / q_mass
+                more = sum(weight[t] for t in ordered if t in self._entry_answer[e]) / q_mass
                 if more:
                     lifted = self._blend(s, cover + w.answer_cover * more, fz)
             scored.append((e, total, lifted))

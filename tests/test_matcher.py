@@ -549,3 +549,24 @@ def test_without_papers_is_immigration_status_not_documents(sample: Matcher, tex
                                        ("need the helpline", "=telefono")])
 def test_general_phrases_reach_their_topic(sample: Matcher, text: str, term: str) -> None:
     assert term in sample.analyze(text)
+
+
+def test_decisions_do_not_depend_on_the_hash_seed(tmp_path) -> None:
+    """`ask` is a stable interface: the same question must give the same result in every process
+    (set order follows PYTHONHASHSEED; ties and float sums must not)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    queries = "\n".join(["signs of leukemia in kids to imss", "igss", "pension igss", "cancer igss",
+                         "pago igss", "familia igss migrante", "igss migrantes"]) + "\n"
+    outputs = []
+    for seed in ("0", "1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PUENTE_DB": str(tmp_path / "x.db")}
+        done = subprocess.run([sys.executable, str(root / "bot.py"), "ask", "--json"], input=queries,
+                              capture_output=True, text=True, env=env, cwd=root, check=True)
+        outputs.append([json.loads(line) for line in done.stdout.splitlines()])
+    assert outputs[0] == outputs[1] == outputs[2]
