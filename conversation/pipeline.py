@@ -297,11 +297,23 @@ class Pipeline:
         return Reply(text, rows)
 
     def _smalltalk_reply(self, kind: str | None, lang: str) -> Reply:
+        if kind == "help":  # a bare "ayuda" / "help": how to use the bot
+            return self._help_reply(lang)
         _ = Translator(lang)
         texts = {
             "greeting": _("Hello! What would you like to know? Write your question or tap /menu to see the topics."),
             "thanks": _("You're welcome! If you have another question, just write it here."),
             "goodbye": _("Take care! I'm here whenever you need me."),
+            "who": _(
+                "I'm Puente, an automatic assistant: I answer questions about IGSS (Guatemala) and IMSS "
+                "(Mexico) with information our team keeps up to date. To talk to a person, write "
+                "<i>I want to talk to a person</i>."
+            ),
+            "unclear": _(
+                "Sorry, let's try again. Write your question in other words (for example: <i>how do I "
+                "sign up from the US?</i>), or tap /menu to browse the topics. To talk to a person, write "
+                "<i>I want to talk to a person</i>."
+            ),
         }
         return Reply(
             texts.get(

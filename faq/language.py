@@ -157,6 +157,11 @@ honduras salvador nicaragua costa rica panama belize belice colombia venezuela c
 """))
 
 
+#: Grammar words both languages write the same way say nothing about the language: "no entiendo"
+#: and "no me sirvió" are Spanish, and must not be answered in English because of "no".
+_BOTH: frozenset[str] = frozenset({"no"}) | (ES_WORDS & EN_WORDS)
+
+
 def detect_language(text: str, default: str = "es") -> str:
     """Return "es" or "en" for ``text`` by counting each language's grammar words.
 
@@ -165,7 +170,7 @@ def detect_language(text: str, default: str = "es") -> str:
     """
     if default not in ("es", "en"):
         default = "es"
-    words = clean(text).split()
+    words = [w for w in clean(text).split() if w not in _BOTH]
     es = sum(1 for w in words if w in ES_WORDS)
     en = sum(1 for w in words if w in EN_WORDS)
     if es != en:

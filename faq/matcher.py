@@ -106,7 +106,8 @@ class MatchResult:
     best_id: str | None
     score: float
     candidates: tuple[Candidate, ...]
-    # "greeting" | "thanks" | "goodbye" | "human" | None. "human" comes with decision "escalate".
+    # "greeting" | "thanks" | "goodbye" | "help" | "who" | "unclear" | "empty" | "human" | None (see
+    # faq.smalltalk). "human" comes with decision "escalate", the others with "smalltalk".
     smalltalk: str | None = None
 
 

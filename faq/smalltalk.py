@@ -1,14 +1,18 @@
-"""Recognise messages that are not questions: greetings, thanks, goodbyes, requests for a person.
+"""Recognise messages that are not questions: greetings, thanks, goodbyes, requests for a person,
+a bare "help", "who are you?", and "I don't understand" / "that didn't help".
 
 Two different rules, on purpose:
 
-* greeting / thanks / goodbye only when the *whole* message is small talk ("hola buenas tardes",
-  "gracias!!", "ok bye"). "Hola, mi cuñado me mandó un video…" starts with a greeting but is a
-  question, and must reach the matcher.
+* greeting / thanks / goodbye / help / who / unclear only when the *whole* message is small talk
+  ("hola buenas tardes", "gracias!!", "ok bye", "necesito ayuda", "¿eres un robot?", "gracias pero
+  no me sirvió"). "Hola, mi cuñado me mandó un video…" starts with a greeting but is a question,
+  and must reach the matcher; so must "necesito ayuda con mi pensión".
 * "human" wherever it appears: "hola, quiero hablar con una persona sobre mi pensión" must reach
   staff, whatever else the message says.
 
-A message with no letters or digits at all (emoji, punctuation, blank) is "empty".
+Without these, "ayuda" or "no entiendo" went to the matcher, which found some entry sharing a
+word and answered it with confidence. A message with no letters or digits at all (punctuation,
+blank) is "empty"; one made only of approving emoji (👍 🙏 👌) is thanks.
 """
 
 from __future__ import annotations
@@ -25,11 +29,14 @@ def _words(text: str) -> list[str]:
 GREETING: frozenset[str] = frozenset(_words("""
 hola holi ola buenas buenos buen dia dias tarde tardes noche noches saludos que tal onda hi hello
 hey hiya yo good morning afternoon evening howdy greetings qubo quiubo quihubo
+como esta estas están estan how are r u doing going
 """))
 THANKS: frozenset[str] = frozenset(_words("""
-gracias grax grcias graciaz grasias mil muchas muchisimas thanks thank thx thnx thnks tnx ty tysm
-you so much appreciate it agradecido agradecida agradezco dios le bendiga bendiciones
+gracias grax grcias graciaz grasias thanks thank thx thnx thnks tnx ty tysm appreciate
+agradecido agradecida agradezco bendiga bendiciones
 """))
+#: Words that only pad a thanks ("muchas gracias", "thank you so much", "Dios le bendiga").
+THANKS_PAD: frozenset[str] = frozenset(_words("mil muchas muchisimas you so much it dios le"))
 GOODBYE: frozenset[str] = frozenset(_words("""
 adios bye bai byebye chao chau ciao hasta luego pronto manana mañana vemos nos see ya later cuidese
 cuidate goodnight night take care
@@ -39,7 +46,36 @@ FILLER: frozenset[str] = frozenset(_words("""
 ok okay oka okey k vale bueno listo perfecto excelente genial entendido sale va simon si yes yeah
 yep sure great cool nice awesome perfect alright fine amable muy mucho todo bien and y a usted ud
 le la lo te the all for very much senor senora senorita seño joven amigo amiga sir maam miss
+jaja jajaja jajajaja jeje jejeje haha hahaha lol xd mmm mm eh pues pero but well oh ah
+por favor porfa xfa please pls plz disculpe perdon sorry
 """))
+#: A bare request for help, without saying what with ("necesito ayuda", "can you help me?").
+HELP: frozenset[str] = frozenset(_words("ayuda ayudar ayudame ayudeme ayudarme ayudenme help assistance auxilio"))
+HELP_PAD: frozenset[str] = frozenset(_words("""
+necesito ocupo quiero requiero busco pido puede puedes pueden podria podrias me una un poco alguna
+i need want can could you some get me with a
+"""))
+_WHO_RE = re.compile(
+    r"^(?:quien eres|quien es usted|que eres|con quien hablo|quien me contesta|quien me responde"
+    r"|(?:eres|es usted|estoy hablando con) (?:un |una )?(?:robot|bot|maquina|humano|humana|persona(?: real)?|real)"
+    r"|who are you|what are you|who is this|who am i talking to"
+    r"|(?:are you|is this|am i talking to|am i chatting with) (?:a |an )?(?:bot|robot|machine|human|person|"
+    r"real person|real|ai))"
+    r"(?: (?:o que|or what|verdad|right|o no|or not))?$"
+)
+_UNCLEAR_RE = re.compile(
+    r"\b(?:no (?:le )?(?:entiendo|entendi|comprendo)|no me (?:sirvio|sirve|ayudo|ayuda)|no (?:sirvio|sirve|ayudo)"
+    r"|no es eso|eso no es|no era eso|eso no|otra vez|de nuevo"
+    r"|i (?:dont|do not|didnt|did not) (?:understand|get it)|(?:didnt|doesnt|did not|does not) help"
+    r"|not helpful|(?:thats|that is) not (?:it|what i asked)|not what i asked|no es lo que pregunte)\b"
+)
+_OPENERS: frozenset[str] = frozenset(_words("""
+hola hi hello hey oye ok okay y and but pero buenas buenos dias tardes noches good morning afternoon
+evening disculpe sorry perdon pues so
+"""))
+_UNCLEAR_PAD: frozenset[str] = frozenset(_words("that this it eso esto still todavia aun really la verdad nada"))
+_UNCLEAR_ALONE: frozenset[str] = frozenset({"que", "what", "huh", "mande", "como", "no", "q", "k", "eh", "que que"})
+_APPROVING = set("👍👌🙏🙂😊😀❤♥👏💯✅🤝") | {"\ufe0f", "\u200d"} | {chr(c) for c in range(0x1F3FB, 0x1F400)}
 
 _PERSON = r"(?:una |un |alguna |algun |a |an |some |real |the )?" \
           r"(?:persona|humano|humana|alguien|agente|asesor|asesora|operador|operadora|representante|" \
@@ -49,20 +85,47 @@ _HUMAN_RE = re.compile(
     r"\b(?:"
     rf"(?:hablar|platicar|comunicarme|comunicar|contactar|chatear|conversar|atender|atienda) (?:con |a )?{_PERSON}\b"
     rf"|(?:talk|speak|chat) (?:to|with) {_PERSON}\b"
-    r"|(?:persona|humano) real|real (?:person|human)|live (?:agent|person)"
-    r"|agente|asesor|asesora|operador|operadora|representante|representative|human agent|human please"
+    r"|(?:persona|humano) real|real (?:person|human)|live (?:agent|person)|human agent|human please"
     r")"
 )
+#: A job title alone ("un asesor por favor", "agent") asks for a person; inside a sentence it is
+#: a topic ("necesito asesoría para afiliarme", "what is an accredited representative?").
+PERSON_NOUNS: frozenset[str] = frozenset(_words("""
+persona humano humana alguien agente asesor asesora operador operadora representante empleado
+empleada person human someone somebody agent representative operator staff
+"""))
 
 
 def classify_smalltalk(text: str) -> str | None:
-    """Return "greeting", "thanks", "goodbye", "human", "empty" or ``None`` (a real question)."""
+    """Return "greeting", "thanks", "goodbye", "human", "help", "who", "unclear", "empty" or
+    ``None`` (a real question)."""
     words = clean(text).split()
     if not words:
-        return "empty"
+        raw = "".join((text or "").split())
+        return "thanks" if raw and set(raw) <= _APPROVING else "empty"
     joined = " ".join(words)
-    if _HUMAN_RE.search(joined) or joined in ("humano", "human", "persona", "person"):
+    # Openers and closers around a "who are you?" ("hola, ¿eres un robot o qué?").
+    core = list(words)
+    while len(core) > 1 and core[0] in _OPENERS:
+        core.pop(0)
+    while len(core) > 1 and core[-1] in FILLER:
+        core.pop()
+    if _WHO_RE.match(" ".join(core)):
+        return "who"
+    if _HUMAN_RE.search(joined):
         return "human"
+    small = THANKS | THANKS_PAD | GOODBYE | GREETING | FILLER
+    rest = [w for w in words if w not in small and w not in HELP_PAD]
+    if len(rest) == 1 and rest[0] in PERSON_NOUNS:
+        return "human"
+    if joined in _UNCLEAR_ALONE:
+        return "unclear"
+    if _UNCLEAR_RE.search(joined):
+        rest = _UNCLEAR_RE.sub(" ", joined).split()
+        if all(w in small or w in _UNCLEAR_PAD for w in rest):
+            return "unclear"
+    if any(w in HELP for w in words) and all(w in HELP or w in HELP_PAD or w in small for w in words):
+        return "help"
     kinds = set()
     for w in words:
         if w in THANKS:
@@ -71,7 +134,7 @@ def classify_smalltalk(text: str) -> str | None:
             kinds.add("goodbye")
         elif w in GREETING:
             kinds.add("greeting")
-        elif w not in FILLER:
+        elif w not in FILLER and w not in THANKS_PAD:
             return None  # a word that is not small talk: this is a question
     # Thanks beats goodbye beats greeting: "ok gracias adios" is thanks; "hola adios" is goodbye.
     for kind in ("thanks", "goodbye", "greeting"):

@@ -86,7 +86,7 @@ def test_human_request_escalates(matcher: Matcher) -> None:
 
 
 @pytest.mark.parametrize("text,kind", [("hola buenas tardes", "greeting"), ("gracias!!", "thanks"),
-                                       ("ok bye", "goodbye"), ("👍", "empty")])
+                                       ("ok bye", "goodbye"), ("👍", "thanks"), ("?!", "empty")])
 def test_smalltalk(matcher: Matcher, text: str, kind: str) -> None:
     result = matcher.match(text)
     assert (result.decision, result.smalltalk, result.best_id) == ("smalltalk", kind, None)

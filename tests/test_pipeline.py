@@ -258,3 +258,17 @@ async def test_old_menu_buttons_open_their_own_topic_after_a_reload(store: Store
     gone = await route_callback(pipeline, JOHN, old_buttons[short_label(faq.category_label(first, "en"))])
     assert "no longer available" in gone[0].text.lower()
     assert all(len(d.encode()) <= 64 for d in old_buttons.values())
+
+
+async def test_help_who_and_unclear_get_guidance_not_an_faq_answer(pipeline: Pipeline, store: Store) -> None:
+    """Opening lines like "necesito ayuda" used to get a confident answer from some entry that
+    happened to say "ayuda"; "no entiendo" switched a Spanish speaker to English ("no")."""
+    help_es = (await pipeline.handle_text(ANA, "hola necesito ayuda"))[0]
+    assert "Cómo usar Puente" in help_es.text
+    who_en = (await pipeline.handle_text(JOHN, "are you a bot?"))[0]
+    assert who_en.text.startswith("I'm Puente, an automatic assistant")
+    await pipeline.handle_text(ANA, "cuanto cuesta el programa de migrantes")
+    lost = (await pipeline.handle_text(ANA, "no entiendo"))[0]
+    assert lost.text.startswith("Disculpe, intentemos de nuevo")
+    decisions = [r["decision"] for r in rows(store, "select decision from messages where direction='in' order by id")]
+    assert decisions == ["smalltalk", "smalltalk", "answer", "smalltalk"]

@@ -16,8 +16,34 @@ from faq.smalltalk import classify_smalltalk
     ("ok thanks", "thanks"),
     ("ok bye", "goodbye"),
     ("adios, hasta luego", "goodbye"),
-    ("👍", "empty"),
+    ("👍", "thanks"),
+    ("🙏🏽👍", "thanks"),
+    ("😡", "empty"),
     ("?!...", "empty"),
+    ("buenos dias como esta usted", "greeting"),
+    ("how are you", "greeting"),
+    ("thank you so much", "thanks"),
+    ("Dios le bendiga", "thanks"),
+    ("jajaja ok", "thanks"),
+    # A bare request for help: how to use the bot, not an FAQ entry that happens to say "ayuda".
+    ("necesito ayuda", "help"),
+    ("hola, me puede ayudar por favor?", "help"),
+    ("I need help", "help"),
+    ("help", "help"),
+    # Who is answering?
+    ("quien eres", "who"),
+    ("¿Es usted un robot?", "who"),
+    ("hola, eres un robot o que?", "who"),
+    ("are you a real person?", "who"),
+    ("who are you", "who"),
+    # Lost or unhappy, without a new question.
+    ("no entiendo", "unclear"),
+    ("gracias pero no me ayudó", "unclear"),
+    ("no me sirvió", "unclear"),
+    ("otra vez", "unclear"),
+    ("¿qué?", "unclear"),
+    ("I don't understand", "unclear"),
+    ("that didn't help", "unclear"),
     ("   ", "empty"),
     ("", "empty"),
 ])
@@ -32,6 +58,7 @@ def test_whole_message_small_talk(text: str, kind: str) -> None:
     "necesito hablar con alguien",
     "hola, quiero hablar con un asesor sobre mi pension",
     "can I speak with a real person please",
+    "un asesor por favor",
 ])
 def test_human_request_anywhere(text: str) -> None:
     assert classify_smalltalk(text) == "human"
@@ -42,6 +69,14 @@ def test_human_request_anywhere(text: str) -> None:
     "gracias, y cuanto cuesta el seguro?",
     "hello how do i pay",
     "igss",
+    "necesito ayuda con mi pensión",
+    "no entiendo cómo pagar desde aquí",
+    "como esta cubierto mi hijo",
+    "quien puede inscribirse",
+    # Job titles inside a question are its topic, not a request for a person.
+    "necesito asesoria para afiliarme al imss desde usa",
+    "What is an accredited representative?",
+    "el agente de la aseguradora me dijo que no",
 ])
 def test_questions_are_not_small_talk(text: str) -> None:
     assert classify_smalltalk(text) is None
