@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from telegram import BotCommand, Update
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from config import Settings
@@ -13,6 +14,7 @@ from conversation.pipeline import Pipeline
 from faq.service import FaqService
 from handlers import register
 from handlers.common import Services
+from handlers.ordering import PerChatOrder
 from handlers.staff import start_desk, stop_desk
 from i18n import LANGUAGES, Translator
 from storage.store import Store
@@ -45,7 +47,11 @@ def open_services(settings: Settings) -> Services:
 
 
 async def set_commands(app: Application) -> None:
-    """The command menu in each member's language (Telegram picks by the app's language)."""
+    """The command menu in each member's language (Telegram picks by the app's language).
+
+    Best effort: a 5xx here must not keep the bot from starting (the menu is a convenience; the
+    commands work without it), so a failure is logged and start-up goes on.
+    """
     for lang in (None, *LANGUAGES):
         _ = Translator(lang or app.bot_data["services"].settings.default_language)
         commands = [
@@ -54,7 +60,10 @@ async def set_commands(app: Application) -> None:
             BotCommand("help", _("How to use this bot")),
             BotCommand("start", _("Start over")),
         ]
-        await app.bot.set_my_commands(commands, language_code=lang)
+        try:
+            await app.bot.set_my_commands(commands, language_code=lang)
+        except TelegramError as exc:
+            log.warning("could not set the command menu (%s): %s", lang or "default", exc)
 
 
 async def post_init(app: Application) -> None:
@@ -94,6 +103,7 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_url_for(settings.telegram_api_base_url))
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerChatOrder())
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

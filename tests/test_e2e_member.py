@@ -319,3 +319,39 @@ async def test_error_notice_speaks_the_members_chosen_language(
     calls = await fake_telegram.wait_for("sendMessage", chat_id=1021, since=mark, count=2)
     assert calls[0].status == 502
     assert calls[1].params["text"].startswith("Sorry, something went wrong")
+
+
+async def test_a_slow_chat_does_not_hold_up_other_members(
+    bot: Any, fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    """Updates of different chats are handled side by side (handlers/ordering.py)."""
+    ana, ben = fake_telegram.user(1030, "Ana", "es"), fake_telegram.user(1031, "Ben", "en")
+    fake_telegram.delay("sendMessage", 3.0)  # Telegram takes 3 s to confirm Ana's answer
+    fake_telegram.push_text(ana, "cuanto cuesta el programa de migrantes del igss")
+    await fake_telegram.wait_for("sendMessage", chat_id=1030)
+    fake_telegram.push_text(ben, "how much does the IGSS migrant program cost?")
+    await fake_telegram.wait_for("sendMessage", chat_id=1031)
+    # Ben has his answer while Ana's send is still waiting for Telegram's reply.
+    pending = db_rows(tmp_path, "select telegram_message_id from messages where direction='out' and member_id=1030")
+    assert [tuple(r) for r in pending] == [(None,)]
+
+
+async def test_one_members_messages_are_answered_in_order(bot: Any, fake_telegram: FakeTelegram) -> None:
+    ana = fake_telegram.user(1032, "Ana", "es")
+    fake_telegram.delay("sendMessage", 1.0)
+    fake_telegram.push_text(ana, "cuanto cuesta el programa de migrantes del igss")
+    fake_telegram.push_text(ana, "gracias")
+    calls = await fake_telegram.wait_for("sendMessage", chat_id=1032, count=2)
+    assert "Q1,000" in calls[0].params["text"] and "Con mucho gusto" in calls[1].params["text"]
+
+
+async def test_the_bot_starts_even_if_the_command_menu_cannot_be_set(
+    fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    fake_telegram.fail("setMyCommands", status=502, description="Bad Gateway", times=None)
+    app = build_application(settings_for(fake_telegram, tmp_path), rate_limiter=loose_limiter())
+    async with running_app(app, fake_telegram):
+        u = fake_telegram.user(1033, "Rosa", "es")
+        fake_telegram.push_text(u, "hola")
+        [call] = await fake_telegram.wait_for("sendMessage", chat_id=1033)
+        assert "Hola" in call.params["text"]
