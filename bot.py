@@ -42,29 +42,32 @@ from storage.store import DatabaseTooNew
 
 log = logging.getLogger("puente")
 T = TypeVar("T")
+TOKEN_REFUSED = ("Telegram refused TELEGRAM_BOT_TOKEN (revoked or mistyped?), or TELEGRAM_API_BASE_URL does "
+                 "not point at a Bot API server: check both.")
 
 
-class RedactSecrets(logging.Filter):
-    """Replace secrets in every log line, whichever library wrote it (Bot API URLs embed the token)."""
+def redact(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<redacted>")
+    return text
 
-    def __init__(self, secrets: Sequence[str]) -> None:
-        super().__init__()
+
+class RedactingFormatter(logging.Formatter):
+    """Replace secrets in every formatted log line, traceback included, whichever library wrote
+    it: Bot API URLs embed the token, and PTB's InvalidToken message quotes it."""
+
+    def __init__(self, fmt: str, secrets: Sequence[str]) -> None:
+        super().__init__(fmt)
         self.secrets = [s for s in secrets if s]
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            message = record.getMessage()
-            if any(secret in message for secret in self.secrets):
-                for secret in self.secrets:
-                    message = message.replace(secret, "<redacted>")
-                record.msg, record.args = message, None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record), self.secrets)
 
 
 def _setup_logging(level: str, secrets: Sequence[str] = (), stream: TextIO | None = None) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(secrets))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(getattr(logging, level, logging.INFO))
@@ -92,7 +95,9 @@ def cmd_run(settings: Settings) -> int:
         print("TELEGRAM_BOT_TOKEN is not set: nothing to connect to Telegram with.", file=sys.stderr)
         return 2
 
-    from handlers.app import ALLOWED_UPDATES, build_application, open_services
+    from telegram.error import InvalidToken, TelegramError
+
+    from handlers.app import ALLOWED_UPDATES, FATAL, build_application, open_services
 
     log.info("starting Puente with %s", settings.describe())
     services = _open_or_explain(settings, open_services)
@@ -100,7 +105,21 @@ def cmd_run(settings: Settings) -> int:
         return 1
     app = build_application(settings)
     app.bot_data["services"] = services  # post_init keeps these; post_shutdown closes them
-    app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    secrets = [settings.telegram_bot_token]
+    try:
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except InvalidToken:
+        print(TOKEN_REFUSED, file=sys.stderr)
+        return 1
+    except TelegramError as exc:  # network down, 5xx: a service manager will start us again
+        print(f"Puente could not reach Telegram ({redact(str(exc), secrets)}); it stops so that it can "
+              "be started again.", file=sys.stderr)
+        return 1
+    finally:
+        services.store.close()  # post_shutdown closes it on a normal stop; closing twice is harmless
+    if app.bot_data.get(FATAL) == "token":
+        print(TOKEN_REFUSED, file=sys.stderr)
+        return 1
     return 0
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from config import Settings
@@ -22,6 +24,10 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 DESK_OPTIONS = "desk_options"
+FATAL = "fatal"  # set when the bot stops for a reason bot.py run must report (see watch_polling)
+WATCHDOG = "polling_watchdog"
+WATCH_INTERVAL = "watch_interval"  # seconds between checks of the polling loop (tests shorten it)
+POLLING_TASK = "Updater:start_polling:polling_task"  # PTB's name for its polling loop task
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 
 
@@ -66,17 +72,49 @@ async def set_commands(app: Application) -> None:
             log.warning("could not set the command menu (%s): %s", lang or "default", exc)
 
 
+async def watch_polling(app: Application, interval: float = 5.0) -> None:
+    """Stop the bot when Telegram stops accepting its token (revoked in @BotFather).
+
+    PTB's polling loop gives up for good on InvalidToken, and the process would live on, deaf.
+    The loop is found by its task name; stopping the updater here (and swallowing the error it
+    re-raises) lets the normal shutdown run: the outbox sender stops, the database is closed.
+    ``bot_data[FATAL]`` tells ``bot.py run`` to exit non-zero.
+    """
+    polling: asyncio.Task | None = None
+    while True:
+        await asyncio.sleep(interval)
+        if polling is None:
+            polling = next((t for t in asyncio.all_tasks() if t.get_name() == POLLING_TASK), None)
+            continue
+        if not polling.done() or polling.cancelled() or not isinstance(polling.exception(), InvalidToken):
+            continue
+        log.critical("Telegram no longer accepts the bot token (revoked or changed in @BotFather): stopping")
+        app.bot_data[FATAL] = "token"
+        if app.updater is not None and app.updater.running:
+            with contextlib.suppress(InvalidToken):
+                await app.updater.stop()
+        app.stop_running()
+        return
+
+
 async def post_init(app: Application) -> None:
     """Open the shared services (unless the caller already did), then start the staff desk."""
     if "services" not in app.bot_data:
         app.bot_data["services"] = open_services(app.bot_data["settings"])
     await set_commands(app)
     await start_desk(app, **app.bot_data.get(DESK_OPTIONS, {}))
+    app.bot_data[WATCHDOG] = asyncio.get_running_loop().create_task(
+        watch_polling(app, app.bot_data.get(WATCH_INTERVAL, 5.0)), name="puente:watch_polling")
     log.info("Puente is up as @%s", app.bot.username)
 
 
 async def post_stop(app: Application) -> None:
     """Stop the staff outbox sender while the bot can still finish its current send."""
+    watchdog: asyncio.Task | None = app.bot_data.pop(WATCHDOG, None)
+    if watchdog is not None and watchdog is not asyncio.current_task():
+        watchdog.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watchdog
     await stop_desk(app)
 
 
