@@ -22,6 +22,7 @@ import asyncio
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -87,6 +88,9 @@ def _open_or_explain(settings: Settings, opener: Callable[[Settings], T]) -> T |
         return None
     except DatabaseTooNew as exc:
         print(f"Puente cannot start: {exc}.", file=sys.stderr)
+        return None
+    except (OSError, sqlite3.Error) as exc:  # a folder that cannot be created, a file that is no database
+        print(f"Puente cannot open its database PUENTE_DB={settings.db_path}: {exc}", file=sys.stderr)
         return None
 
 
@@ -221,7 +225,8 @@ def cmd_ask(settings: Settings, args: argparse.Namespace, stdin: TextIO, stdout:
             stdout.write("\n" + entry.answer_in(lang) + "\n")
         return 0
     for line in stdin:
-        query = line.rstrip("\n")
+        # A tool matches results to its lines by "query": no line ending, no byte-order mark.
+        query = line.rstrip("\r\n").lstrip("\ufeff")
         data = _result_json(snap.matcher.match(query), args.lang, snap.matcher)
         stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         stdout.flush()
@@ -403,6 +408,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _utf8_stdio() -> None:
+    """Read and write UTF-8 whatever the locale says, and never die on a byte that is not UTF-8
+    (it becomes "�"): `ask` must answer every line and its JSON must be valid UTF-8."""
+    for stream, errors in ((sys.stdin, "replace"), (sys.stdout, "strict"), (sys.stderr, "backslashreplace")):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors=errors)
+
+
 def main(argv: Sequence[str] | None = None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -421,16 +434,24 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO = sys.stdin, stdout: T
         return cmd_chat(settings, stdin, stdout)
     if args.command == "ask":
         return cmd_ask(settings, args, stdin, stdout)
-    if args.command == "faq":
-        return cmd_faq(settings, args)
-    if args.command == "export-messages":
-        return cmd_export_messages(settings, args)
-    if args.command == "forget-member":
-        return cmd_forget_member(settings, args)
+    try:
+        if args.command == "faq":
+            return cmd_faq(settings, args)
+        if args.command == "export-messages":
+            return cmd_export_messages(settings, args)
+        if args.command == "forget-member":
+            return cmd_forget_member(settings, args)
+    except BrokenPipeError:
+        raise  # `… | head`: handled where the process exits
+    except OSError as exc:  # a missing folder, a directory given as a file, no permission
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"Cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     return 2
 
 
 if __name__ == "__main__":
+    _utf8_stdio()
     try:
         sys.exit(main())
     except BrokenPipeError:

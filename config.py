@@ -7,6 +7,7 @@ masks them so a logged settings object never leaks the token.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -22,18 +23,28 @@ LANGUAGES = ("es", "en")
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
 class ConfigError(ValueError):
     """A variable is set to something Puente cannot use; the message names the variable."""
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
+def _float(env: Mapping[str, str], name: str, default: float, *, low: float = 0.0,
+           high: float = math.inf) -> float:
+    """A number within ``low..high`` (``nan`` and ``inf`` are refused: "nan" as a threshold would
+    quietly switch answering off)."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
         raise ConfigError(f"{name}={raw!r} is not a number") from None
+    if not math.isfinite(value) or not low <= value <= high:
+        bound = f"between {low:g} and {high:g}" if math.isfinite(high) else f"at least {low:g}"
+        raise ConfigError(f"{name}={raw!r} must be a number {bound}")
+    return value
 
 
 def _int_or_none(env: Mapping[str, str], name: str) -> int | None:
@@ -129,7 +140,12 @@ class Settings:
             raise ConfigError(f"PUENTE_TIMEZONE={tz!r} is not a known IANA time zone") from None
 
         def thr(name: str) -> float | None:
-            return _float(env, name, -1.0) if env.get(name, "").strip() else None
+            # Scores are 0..100; 101 is allowed and switches that decision off (never answer, never suggest).
+            return _float(env, name, -1.0, high=101.0) if env.get(name, "").strip() else None
+
+        level = (env.get("PUENTE_LOG_LEVEL") or "INFO").strip().upper()
+        if level not in LOG_LEVELS:
+            raise ConfigError(f"PUENTE_LOG_LEVEL={level!r} must be one of {', '.join(LOG_LEVELS)}")
 
         return cls(
             telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip(),
@@ -145,11 +161,11 @@ class Settings:
             staff_chat_id=_int_or_none(env, "PUENTE_STAFF_CHAT_ID"),
             staff_label=(env.get("PUENTE_STAFF_LABEL") or "").strip(),
             staff_language=staff_lang,
-            staff_messages_per_minute=max(1, int(_float(env, "PUENTE_STAFF_MESSAGES_PER_MINUTE", 20))),
+            staff_messages_per_minute=int(_float(env, "PUENTE_STAFF_MESSAGES_PER_MINUTE", 20, low=1, high=600)),
             timezone=tz,
             office_days=_days(env, "PUENTE_OFFICE_DAYS", "mon-fri"),
             office_hours=_hours(env, "PUENTE_OFFICE_HOURS", "08:00-16:00"),
-            log_level=(env.get("PUENTE_LOG_LEVEL") or "INFO").strip().upper(),
+            log_level=level,
         )
 
     def describe(self) -> dict[str, str]:

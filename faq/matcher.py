@@ -96,6 +96,9 @@ class Thresholds:
     answer: float
     suggest: float
     margin: float
+    #: The answer threshold was set by an operator (PUENTE_ANSWER_THRESHOLD): use it as given, even
+    #: when it equals the default (see Matcher._calibrate).
+    fixed_answer: bool = False
 
 
 @dataclass(frozen=True)
@@ -363,7 +366,8 @@ class Matcher:
         every evaluation FAQ, and the margin did not transfer differently between FAQs.
         """
         w = self.weights
-        if not w.calibrate or thresholds.answer != DEFAULT_THRESHOLDS.answer or len(self._entry_ids) < 2:
+        if (not w.calibrate or thresholds.fixed_answer or thresholds.answer != DEFAULT_THRESHOLDS.answer
+                or len(self._entry_ids) < 2):
             return thresholds
         probes = self.self_probe()
         if len(probes) < 10:  # too little evidence: keep the defaults
@@ -720,6 +724,7 @@ def thresholds_from_settings(answer: float | None, suggest: float | None, margin
         answer=base.answer if answer is None else answer,
         suggest=base.suggest if suggest is None else suggest,
         margin=base.margin if margin is None else margin,
+        fixed_answer=answer is not None,
     )
 
 

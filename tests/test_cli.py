@@ -356,3 +356,30 @@ def test_chat_on_a_database_from_a_newer_version_explains(
     code, _ = run(["chat"], stdin="hola\n")
     assert code == 1
     assert "newer version of Puente" in capsys.readouterr().err
+
+
+def test_ask_stdin_survives_bad_bytes_crlf_and_a_bom(tmp_path: Path) -> None:
+    """A tool's file may come from Windows (CRLF, BOM) or carry a byte that is not UTF-8: every
+    line still gets exactly one JSON object, with the query as written, and valid UTF-8 out."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "PUENTE_"))}
+    env.update(PUENTE_DB=str(tmp_path / "a.db"), LC_ALL="C", PYTHONIOENCODING="")
+    data = b"\xef\xbb\xbfhola\r\ncuanto cuesta el seguro\xff pa migrantes\r\nhow much does it cost\n"
+    done = subprocess.run([sys.executable, str(ROOT / "bot.py"), "ask", "--json"], input=data,
+                          capture_output=True, env=env, cwd=tmp_path, check=False)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    lines = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    assert [x["query"] for x in lines] == ["hola", "cuanto cuesta el seguro\ufffd pa migrantes",
+                                           "how much does it cost"]
+    assert lines[0]["decision"] == "smalltalk"
+
+
+def test_unusable_paths_are_one_clear_line_not_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = run(["faq", "export", str(BUNDLED_FAQ), "--csv", str(tmp_path / "missing" / "faq.csv")])
+    err = capsys.readouterr().err
+    assert code == 1 and "No such file or directory" in err and "Traceback" not in err
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("PUENTE_DB", str(tmp_path / "file" / "puente.db"))
+    code, _ = run(["chat"], stdin="hola\n")
+    err = capsys.readouterr().err
+    assert code == 1 and "PUENTE_DB=" in err and "Traceback" not in err

@@ -54,6 +54,15 @@ def test_values_are_parsed() -> None:
         ("PUENTE_TIMEZONE", "Mars/Olympus"),
         ("PUENTE_DEFAULT_LANGUAGE", "fr"),
         ("PUENTE_ANSWER_THRESHOLD", "high"),
+        # "nan" would quietly switch answering off; thresholds are scores 0..100.
+        ("PUENTE_ANSWER_THRESHOLD", "nan"),
+        ("PUENTE_ANSWER_THRESHOLD", "150"),  # 101 is the most: it switches answering off
+        ("PUENTE_SUGGEST_THRESHOLD", "-1"),
+        ("PUENTE_ANSWER_MARGIN", "inf"),
+        ("PUENTE_STAFF_MESSAGES_PER_MINUTE", "inf"),
+        ("PUENTE_STAFF_MESSAGES_PER_MINUTE", "-3"),
+        ("PUENTE_STAFF_MESSAGES_PER_MINUTE", "0"),
+        ("PUENTE_LOG_LEVEL", "verbose"),
     ],
 )
 def test_bad_values_name_the_variable(name: str, value: str) -> None:

@@ -570,3 +570,15 @@ def test_decisions_do_not_depend_on_the_hash_seed(tmp_path) -> None:
                               capture_output=True, text=True, env=env, cwd=root, check=True)
         outputs.append([json.loads(line) for line in done.stdout.splitlines()])
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_an_operators_answer_threshold_is_used_as_given_even_at_the_default_value() -> None:
+    from faq.loader import load_faq
+    from faq.matcher import thresholds_from_settings
+    from faq.vocabulary import load_vocabulary
+
+    root = Path(__file__).resolve().parent.parent
+    faq = load_faq(root / "tests" / "data" / "faq-alt2.csv")  # calibrated to 39.5 when left unset
+    vocabulary = load_vocabulary(root / "faq" / "data" / "vocabulary.yaml")
+    assert Matcher(faq, vocabulary, thresholds_from_settings(None, None, None)).thresholds.answer != 42.0
+    assert Matcher(faq, vocabulary, thresholds_from_settings(42.0, None, None)).thresholds.answer == 42.0
