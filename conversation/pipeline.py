@@ -346,9 +346,10 @@ class Pipeline:
         decision = result.decision
 
         # A member who already has an open ticket: the message joins it instead of opening another
-        # (small talk such as "gracias" is answered, not passed to staff).
+        # (small talk such as "gracias" is answered, not passed to staff; "¿hay alguien?", "no
+        # entiendo" or "ayuda" while waiting are for the people handling the request).
         notice = None
-        if decision != "smalltalk":
+        if decision != "smalltalk" or result.smalltalk in ("unclear", "help", "who"):
             notice = await self.desk.follow_up(
                 member, lang=lang, text=text, kind=kind, file_id=file_id, message_id=telegram_message_id
             )

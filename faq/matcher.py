@@ -274,6 +274,10 @@ class Matcher:
         # Everyday words (not places: "mexicano" in a Guatemalan FAQ is a clue) that the FAQ never
         # uses weigh like framing words in a story (Weights.everyday).
         self._everyday = frozenset(t for w in GENERAL_WORDS for t in self._an.terms([w])) - self._idf.keys()
+        # Words that alone never make a question (see match): everyday, framing and question words
+        # (not those the vocabulary maps to a topic: "agendar" is "=cita", an appointment).
+        self._vague = frozenset(t for w in GENERAL_WORDS | WEAK_WORDS | QUESTION_WORDS for t in self._an.terms([w])
+                                if not t.startswith("="))
         self._unknown_w = math.log(1.0 + 2.0 * n) * weights.unknown
         self._common = {t for t, d in df.items() if d > weights.common_df * n and d > 1}
 
@@ -404,6 +408,8 @@ class Matcher:
         if word in self._known or word in self._lexicon or word.isdigit() or len(word) < 2:
             return word
         sounds = self._by_key.get(phonetic_key(word)) if by_ear else None
+        # Spelling by ear changes a letter or two, not the length: "ciyyzz" is not "sis".
+        sounds = [c for c in sounds or () if abs(len(c) - len(word)) <= max(1, len(word) // 3)]
         if sounds:  # "saver" in a Spanish message is "saber", whatever English stem it shares
             return min(sounds, key=lambda c: (c not in self._known, OSA.distance(word, c), c))
         if stem(word) in self._known_stems:
@@ -650,7 +656,8 @@ class Matcher:
     def match(self, text: str) -> MatchResult:
         """Classify ``text`` and decide: smalltalk, answer, suggest or escalate (see module doc)."""
         lang = detect_language(text)
-        kind = classify_smalltalk(text)
+        # Small talk as typed, then with phone shorthand spelled out ("bn gracias", "ok grax").
+        kind = classify_smalltalk(text) or classify_smalltalk(" ".join(self._an.words(text)))
         if kind == "human":
             return MatchResult(text, "escalate", lang, None, 0.0, (), smalltalk="human")
         if kind is not None:
@@ -658,6 +665,10 @@ class Matcher:
         words = self._words(text)
         inst = self._institutions(words)
         terms = set(self._an.terms(words, lang))
+        if len(terms) == 1 and not inst and (terms <= self._vague or len(next(iter(terms))) <= 2):
+            # "why?", "hora?", "bien": one everyday word says nothing about what is asked, yet an
+            # alternate containing it scored 80+. Ask for the question instead of answering it.
+            return MatchResult(text, "smalltalk", lang, None, 0.0, (), smalltalk="unclear")
         ranked = self._ranked(text, terms, inst)
         top = tuple(ranked[:3])
         if not top:

@@ -582,3 +582,24 @@ def test_an_operators_answer_threshold_is_used_as_given_even_at_the_default_valu
     vocabulary = load_vocabulary(root / "faq" / "data" / "vocabulary.yaml")
     assert Matcher(faq, vocabulary, thresholds_from_settings(None, None, None)).thresholds.answer != 42.0
     assert Matcher(faq, vocabulary, thresholds_from_settings(42.0, None, None)).thresholds.answer == 42.0
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("why?", "unclear"), ("hora?", "unclear"), ("cuanto", "unclear"), ("ba", "unclear"),
+    ("bn gracias", "thanks"), ("todo bn", "thanks"),
+])
+def test_one_everyday_word_is_not_answered(sample: Matcher, text: str, kind: str) -> None:
+    """An alternate containing "hora" or "why" scored 80+ against the bare word, so "hora?" got a
+    confident answer about something else; phone shorthand ("bn") hid a thanks."""
+    result = sample.match(text)
+    assert (result.decision, result.smalltalk) == ("smalltalk", kind)
+
+
+@pytest.mark.parametrize("text", ["ciyyzz", "asdfgh", "qwerty zxcv"])
+def test_gibberish_is_never_answered(sample: Matcher, text: str) -> None:
+    assert sample.match(text).decision != "answer"
+
+
+@pytest.mark.parametrize("text", ["sita", "yamar", "dpi", "mamografia", "pastiyas"])
+def test_one_topic_word_still_finds_its_entries(sample: Matcher, text: str) -> None:
+    assert sample.match(text).decision in ("answer", "suggest")
