@@ -101,6 +101,11 @@ class NoDesk:
         message_id: int | None = None,
     ) -> str:
         _ = Translator(lang)
+        if reason == "thumbs-down":  # the caller says "Sorry that didn't help." first
+            return _(
+                "I've noted it so our team can improve that answer. You can write your question in other "
+                "words, or tap /menu to browse the topics."
+            )
         if reason == "human":  # promising "our team" would be untrue: nobody reads this chat
             return _(
                 "No one from our team answers in this chat yet, so I can't pass you to a person. "
@@ -123,6 +128,10 @@ class NoDesk:
         message_id: int | None = None,
     ) -> str | None:
         return None
+
+
+#: Room for the listed questions of a /menu topic (Telegram allows 4096 characters).
+MENU_TEXT_BUDGET = 3800
 
 
 def category_key(slug: str) -> str:
@@ -502,7 +511,7 @@ class Pipeline:
 
     def _language_buttons(self) -> list[list[Button]]:
         # Each language's name is written in that language, so both are readable to everyone.
-        return [[Button("🇬🇹 Español", "lang:es"), Button("🇺🇸 English", "lang:en")]]
+        return [[Button("🇬🇹🇲🇽 Español", "lang:es"), Button("🇺🇸 English", "lang:en")]]
 
     async def handle_language_menu(self, member: Member) -> list[Reply]:
         def build(lang: str) -> Reply:
@@ -547,10 +556,20 @@ class Pipeline:
         slug = next((s for s in faq.category_slugs() if category_key(s) == key), None)
         if slug is None:
             return [await self._out(member, self._stale(lang), in_reply_to=inbound_id)]
-        rows = [[Button(short_label(e.question_in(lang)), f"pick:{e.id}")] for e in faq.in_category(slug)]
-        rows.append([Button(_("⬅️ All topics"), "menu")])
         text = _("Questions about <b>{topic}</b>:", topic=_escape(faq.category_label(slug, lang)))
-        return [await self._out(member, Reply(text, rows), in_reply_to=inbound_id)]
+        rows: list[list[Button]] = []
+        listed: list[str] = []
+        for n, entry in enumerate(faq.in_category(slug), start=1):
+            question = entry.question_in(lang)
+            rows.append([Button(short_label(f"{n}. {question}"), f"pick:{entry.id}")])
+            # Buttons are cut to one phone line ("Do those contr…"): the full questions are in the
+            # text, numbered like the buttons, as long as the message stays within Telegram's limit.
+            line = f"{n}. {html.escape(question, quote=False)}"
+            if len(text) + sum(len(x) + 1 for x in listed) + len(line) < MENU_TEXT_BUDGET:
+                listed.append(line)
+        rows.append([Button(_("⬅️ All topics"), "menu")])
+        return [await self._out(member, Reply("\n\n".join([text, "\n".join(listed)]), rows),
+                                in_reply_to=inbound_id)]
 
     async def handle_menu_button(self, member: Member) -> list[Reply]:
         return await self._respond(member, "menu", "callback", self._menu_reply)

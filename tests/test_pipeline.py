@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 from pathlib import Path
 
 import pytest
@@ -272,3 +273,21 @@ async def test_help_who_and_unclear_get_guidance_not_an_faq_answer(pipeline: Pip
     assert lost.text.startswith("Disculpe, intentemos de nuevo")
     decisions = [r["decision"] for r in rows(store, "select decision from messages where direction='in' order by id")]
     assert decisions == ["smalltalk", "smalltalk", "answer", "smalltalk"]
+
+
+async def test_thumbs_down_without_a_staff_group_does_not_contradict_the_answer(pipeline: Pipeline) -> None:
+    answer = (await pipeline.handle_text(JOHN, "how much does the IGSS migrant program cost?"))[0]
+    down = (await route_callback(pipeline, JOHN, answer.buttons[0][1].data))[0]
+    assert down.text.startswith("Sorry that didn't help. I've noted it so our team can improve that answer.")
+    assert "don't have an answer" not in down.text
+
+
+async def test_a_menu_topic_lists_its_questions_in_full(pipeline: Pipeline) -> None:
+    """Buttons are cut to one phone line; the text above them carries the whole questions."""
+    menu = (await pipeline.handle_menu(JOHN))[0]
+    topic = (await route_callback(pipeline, JOHN, menu.buttons[0][0].data))[0]
+    picks = [b for row in topic.buttons for b in row if b.data.startswith("pick:")]
+    for n, button in enumerate(picks, start=1):
+        entry = pipeline.faqs.snapshot.faq.get(button.data.split(":", 1)[1])
+        assert entry is not None and f"{n}. {entry.question_in('en')}" in html.unescape(topic.text)
+        assert button.label.startswith(f"{n}. ")
