@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -130,6 +131,16 @@ class NoDesk:
         return None
 
 
+#: How long typed numbers refer to the last numbered questions shown, and for how many members.
+CHOICE_TTL_SECONDS = 1800.0
+CHOICES_KEPT = 10_000
+_ORDINALS = {"primera": 1, "primero": 1, "first": 1, "segunda": 2, "segundo": 2, "second": 2,
+             "tercera": 3, "tercero": 3, "third": 3, "cuarta": 4, "cuarto": 4, "fourth": 4}
+_TYPED_NUMBER = re.compile(
+    r"^(?:(?:el|la|la pregunta|pregunta|opcion|opción|option|number|numero|número|no\.?|#)\s*)?"
+    r"(\d{1,2}|" + "|".join(_ORDINALS) + r")\s*[.)!?]*$"
+)
+
 #: Room for the listed questions of a /menu topic (Telegram allows 4096 characters).
 MENU_TEXT_BUDGET = 3800
 
@@ -171,6 +182,9 @@ class Pipeline:
         self.default_language = default_language
         self.desk: Desk = desk or NoDesk()
         self.channel = channel
+        # The numbered questions last shown to each member (suggestions, a /menu topic): on
+        # Telegram a member may type "2" instead of tapping button 2 (see _typed_choice).
+        self._choices: dict[int, tuple[float, list[str]]] = {}
 
     # ------------------------------------------------------------------ language
     def _fallback_lang(self, member_row: dict[str, Any] | None, member: Member) -> str:
@@ -305,6 +319,27 @@ class Pipeline:
         text = _("I'm not sure I understood. Is your question one of these?") + "\n\n" + "\n".join(listed)
         return Reply(text, rows)
 
+    def _remember_choices(self, member_id: int, reply: Reply) -> None:
+        picks = [b.data.split(":", 1)[1] for row in reply.buttons for b in row if b.data.startswith("pick:")]
+        self._choices[member_id] = (time.monotonic(), picks)
+        if len(self._choices) > CHOICES_KEPT:  # keep the newest: a long-running bot sees many members
+            oldest = min(self._choices, key=lambda k: self._choices[k][0])
+            self._choices.pop(oldest, None)
+
+    def _typed_choice(self, member_id: int, text: str) -> str | None:
+        """The entry a member picked by typing its number ("2", "#2", "la segunda", "option 2")
+        under a list of numbered questions shown in the last half hour, or None."""
+        shown = self._choices.get(member_id)
+        if shown is None or time.monotonic() - shown[0] > CHOICE_TTL_SECONDS:
+            return None
+        found = _TYPED_NUMBER.match(" ".join(text.casefold().split()))
+        if not found:
+            return None
+        number = found.group(1)
+        n = int(number) if number.isdigit() else _ORDINALS[number]
+        picks = shown[1]
+        return picks[n - 1] if 1 <= n <= len(picks) else None
+
     def _smalltalk_reply(self, kind: str | None, lang: str) -> Reply:
         if kind == "help":  # a bare "ayuda" / "help": how to use the bot
             return self._help_reply(lang)
@@ -348,11 +383,20 @@ class Pipeline:
         row, inbound_id = await self._inbound(
             member, text, kind, telegram_message_id=telegram_message_id, edited=edited
         )
+        picked = None if edited or kind != "text" else self._typed_choice(member.id, text)
+        if picked is not None:
+            lang = self._fallback_lang(row, member)
+            answer = await self._send_answer(member, picked, lang, in_reply_to=inbound_id, decision="answer")
+            if answer is not None:
+                await self.store.call(conv.record_decision, inbound_id, lang=lang, decision="answer", faq_id=picked,
+                                      score=100.0, latency_ms=round((time.perf_counter() - started) * 1000, 3))
+                return [answer]
         snap = self.faqs.snapshot
         result = snap.matcher.match(text)
         lang = self._reply_lang(row, member, text)
         replies: list[Reply] = []
         decision = result.decision
+        self._choices.pop(member.id, None)  # a new question: earlier numbers no longer apply
 
         # A member who already has an open ticket: the message joins it instead of opening another
         # (small talk such as "gracias" is answered, not passed to staff; "¿hay alguien?", "no
@@ -376,11 +420,9 @@ class Pipeline:
             if answer:
                 replies.append(answer)
         elif decision == "suggest":
-            replies.append(
-                await self._out(
-                    member, self._suggest_reply(result, lang, inbound_id), in_reply_to=inbound_id, decision=decision
-                )
-            )
+            reply = self._suggest_reply(result, lang, inbound_id)
+            self._remember_choices(member.id, reply)
+            replies.append(await self._out(member, reply, in_reply_to=inbound_id, decision=decision))
         elif decision == "smalltalk":
             replies.append(
                 await self._out(
@@ -568,8 +610,9 @@ class Pipeline:
             if len(text) + sum(len(x) + 1 for x in listed) + len(line) < MENU_TEXT_BUDGET:
                 listed.append(line)
         rows.append([Button(_("⬅️ All topics"), "menu")])
-        return [await self._out(member, Reply("\n\n".join([text, "\n".join(listed)]), rows),
-                                in_reply_to=inbound_id)]
+        reply = Reply("\n\n".join([text, "\n".join(listed)]), rows)
+        self._remember_choices(member.id, reply)
+        return [await self._out(member, reply, in_reply_to=inbound_id)]
 
     async def handle_menu_button(self, member: Member) -> list[Reply]:
         return await self._respond(member, "menu", "callback", self._menu_reply)

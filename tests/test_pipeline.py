@@ -291,3 +291,24 @@ async def test_a_menu_topic_lists_its_questions_in_full(pipeline: Pipeline) -> N
         entry = pipeline.faqs.snapshot.faq.get(button.data.split(":", 1)[1])
         assert entry is not None and f"{n}. {entry.question_in('en')}" in html.unescape(topic.text)
         assert button.label.startswith(f"{n}. ")
+
+
+async def test_typing_the_number_of_a_suggestion_answers_it(pipeline: Pipeline, store: Store) -> None:
+    """The suggestions are listed "1. …", "2. …": on Telegram a member may type the number."""
+    suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
+    picks = [b.data.split(":", 1)[1] for row in suggest.buttons for b in row if b.data.startswith("pick:")]
+    assert len(picks) >= 2
+    second = pipeline.faqs.snapshot.faq.get(picks[1])
+    answer = (await pipeline.handle_text(ANA, "2"))[0]
+    assert second is not None and second.answer_in("es")[:40] in answer.text
+    logged = rows(store, "select decision, faq_id from messages where direction='in' and text = '2'")
+    assert logged == [{"decision": "answer", "faq_id": picks[1]}]
+    # "la primera" works too, as long as the list is the last thing shown ...
+    await pipeline.handle_text(ANA, "igss migrantes")
+    first = pipeline.faqs.snapshot.faq.get(picks[0])
+    assert first is not None and first.answer_in("es")[:40] in (await pipeline.handle_text(ANA, "la primera"))[0].text
+    # ... a new question in between, or a number not on the list, is not a pick.
+    await pipeline.handle_text(ANA, "cuanto cuesta el programa de migrantes")
+    assert (await pipeline.handle_text(ANA, "1"))[0].text.startswith("Disculpe, intentemos de nuevo")
+    await pipeline.handle_text(ANA, "igss migrantes")
+    assert (await pipeline.handle_text(ANA, "7"))[0].text.startswith("Disculpe, intentemos de nuevo")
