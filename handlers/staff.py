@@ -258,8 +258,22 @@ async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # Every ticket message the bot posts starts "<icon> #N": a fallback when the mapping of this
     # very message is not recorded yet (a reply within milliseconds of the post).
     from_bot = replied.from_user is not None and replied.from_user.id == context.bot.id
-    found = _TICKET_HEAD.match(replied.text or replied.caption or "") if from_bot else None
+    _ = Translator(desk.staff_language)
+    if not from_bot:
+        # Staff talking among themselves ("Luis, ¿no es la señora del patrono que no paga?") is
+        # never relayed, even when the colleague's message belongs to a ticket (an answer, a //
+        # note): only replies to the bot's own messages about a request reach the member.
+        ticket = await desk.ticket_for_reply(replied.message_id)
+        if ticket is not None:
+            await desk.say([_("Not sent to the member: that is a reply to a colleague's message. To answer "
+                              "#{number}, reply to its card.", number=ticket)], reply_to=message.message_id)
+        return
+    found = _TICKET_HEAD.match(replied.text or replied.caption or "")
     hint = int(found.group(1)) if found else None
+    if hint is None and await desk.ticket_for_reply(replied.message_id) is None:
+        await desk.say([_("Nothing was sent: that message belongs to no request. To answer a member, reply to "
+                          "the card of their request.")], reply_to=message.message_id)
+        return
     if kind == "text":
         text, text_html = message.text or "", message.text_html if message.text else ""
     else:

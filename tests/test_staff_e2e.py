@@ -433,3 +433,28 @@ async def test_a_restart_after_the_upgrade_finds_the_new_group_first(
         await fake.wait_for("sendMessage", chat_id=new["id"],
                             predicate=lambda c: "No open requests" in c.params["text"])
         assert fake.calls_to("leaveChat") == []
+
+
+async def test_staff_talk_is_never_relayed_and_unroutable_replies_are_explained(
+        fake_telegram: FakeTelegram, world: dict[str, Any], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
+    maria = fake.user(2002, "María", "es")
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        fake.push_text(ana, "quiero hablar con una persona")
+        card = await card_for(fake, 1)
+        note = fake.push_text(luis, "// ¿no es la señora del patrono que no paga?", group, reply_to=card, entities=[])
+        await wait_until(lambda: db_rows(tmp_path, "select count(*) from ticket_messages where kind='internal'")[0][0]
+                         == 1, what="the note on the ticket")
+        mark = fake.mark()
+        fake.push_text(maria, "Sí, es ella, ya está en jurídico", group, reply_to=note)
+        [said] = await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark,
+                                     predicate=lambda c: "colleague's message" in c.params["text"])
+        assert "#1" in said.params["text"]
+        fake.push_command(luis, "stats", chat=group)
+        [stats] = await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark,
+                                      predicate=lambda c: "Today" in c.params["text"])
+        fake.push_text(maria, "buenos números", group, reply_to=fake.message(GROUP_ID, stats.result["message_id"]))
+        await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark,
+                            predicate=lambda c: "belongs to no request" in c.params["text"])
+        await fake.wait_idle(quiet=0.3)
+        assert [c for c in fake.calls_to("sendMessage", chat_id=ana["id"], since=mark)] == []
