@@ -358,12 +358,15 @@ def render_transcript(
     return chunks([*head, *body])
 
 
-def render_queue(tickets: Sequence[dict[str, Any]], *, now: datetime, lang: str) -> list[str]:
-    """/queue: unanswered tickets, oldest first, with their age ("3 hours") in the staff locale."""
+def render_queue(tickets: Sequence[dict[str, Any]], *, now: datetime, lang: str,
+                 total: int | None = None) -> list[str]:
+    """/queue: unanswered tickets, oldest first, with their age ("3 hours") in the staff locale.
+    ``total`` is how many there are when ``tickets`` is only the oldest of them."""
     _ = Translator(lang)
     if not tickets:
         return [_("🎉 No open requests.")]
-    lines = [_.ngettext("📋 {n} open request, oldest first:", "📋 {n} open requests, oldest first:", len(tickets))]
+    total = max(total or 0, len(tickets))
+    lines = [_.ngettext("📋 {n} open request, oldest first:", "📋 {n} open requests, oldest first:", total)]
     for t in tickets:
         age = aware(now) - parse_iso(t["created_at"])
         age_text = format_timedelta(max(age, timedelta(0)), threshold=1.1, locale=_.locale)
@@ -372,6 +375,8 @@ def render_queue(tickets: Sequence[dict[str, Any]], *, now: datetime, lang: str)
             f"{STATE_ICONS.get(t.get('state') or 'open', '❔')} <b>#{t['id']}</b> · {flag(t.get('lang'))} · "
             f"{member_name(t)} · {esc(age_text)}{who}\n    {clip(t.get('question') or '', 120)}"
         )
+    if total > len(tickets):
+        lines.append(_("Showing the oldest {shown} of {total}.", shown=len(tickets), total=total))
     lines.append(_("Full conversation: /ticket N"))
     # Every message of a long queue starts with the header, never with "🟢 #24": a reply to a
     # message starting "<icon> #N" is routed to ticket N (see handlers/staff.py), and a colleague

@@ -83,6 +83,10 @@ def _is_thread_message(msg: dict[str, Any]) -> bool:
     return msg.get("kind") not in (KIND_CONTEXT, KIND_REASON)
 
 
+#: /queue lists at most this many requests (oldest first), and says how many there are in all.
+QUEUE_SHOWN = 50
+
+
 class StaffDesk:
     """Implements the pipeline's ``Desk`` protocol, plus what staff do in the group.
 
@@ -107,6 +111,7 @@ class StaffDesk:
         max_new_tickets: int = 3,
         new_ticket_window: timedelta = timedelta(hours=1),
         context_lines: int = 4,
+        answered_window: timedelta = timedelta(hours=48),
     ) -> None:
         self.store = store
         self.staff_chat_id = staff_chat_id
@@ -121,6 +126,7 @@ class StaffDesk:
         self.max_new_tickets = max_new_tickets
         self.new_ticket_window = new_ticket_window
         self.context_lines = context_lines
+        self.answered_window = answered_window  # a member's message this soon after an answer reopens it
         self.wake: Callable[[], None] = lambda: None
         #: Called with (old id, new id) when the staff group moves (see move_staff_chat).
         self.on_move: list[Callable[[int, int], None]] = []
@@ -248,7 +254,15 @@ class StaffDesk:
         def work(db: Any) -> tuple[dict[str, Any], int] | None:
             ticket = tk.active_ticket(db, member.id)
             if ticket is None:
-                return None
+                # The member answers staff's question ("es 123456789"): back to the queue on the
+                # same ticket, where the person who asked will see it, not a new ticket.
+                ticket = tk.recently_answered(db, member.id, iso_utc(now - self.answered_window))
+                if ticket is None:
+                    return None
+                ticket = tk.transition(db, ticket["id"], "open", now=now)
+                outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText",
+                               payload={"_ticket": ticket["id"]}, ticket_id=ticket["id"], purpose="refresh", now=now)
+                self._last_notice.pop(ticket["id"], None)  # tell the member it went back to the team
             tm = tk.add_ticket_message(
                 db, ticket["id"], author="member", text=text, kind=kind, file_id=file_id,
                 telegram_message_id=message_id, author_id=member.id, author_name=member.first_name, now=now,
@@ -487,8 +501,12 @@ class StaffDesk:
 
     async def queue_texts(self) -> list[str]:
         """/queue: open and claimed tickets, oldest first, with their age."""
-        rows = await self.store.call(tk.list_tickets, states=("open", "claimed"), limit=50)
-        return cards.render_queue(rows, now=self.clock(), lang=self.staff_language)
+        def work(db: Any) -> tuple[list[dict[str, Any]], int]:
+            states = ("open", "claimed")
+            return tk.list_tickets(db, states=states, limit=QUEUE_SHOWN), tk.count_tickets(db, states)
+
+        rows, total = await self.store.call(atomically(work))
+        return cards.render_queue(rows, now=self.clock(), lang=self.staff_language, total=total)
 
     async def ticket_texts(self, ticket_id: int) -> list[str]:
         """/ticket N: the full conversation."""

@@ -112,6 +112,23 @@ def active_ticket(db: Database, member_id: int) -> dict[str, Any] | None:
     return _decode(rows[0]) if rows else None
 
 
+def recently_answered(db: Database, member_id: int, since_iso: str) -> dict[str, Any] | None:
+    """The member's newest ticket answered by staff at or after ``since_iso`` (a reply to staff's
+    answer belongs to that conversation, not to a new ticket)."""
+    rows = _fetch(
+        db,
+        "SELECT * FROM tickets WHERE member_id = ? AND state = 'answered' AND answered_at >= ? "
+        "ORDER BY id DESC LIMIT 1",
+        [member_id, since_iso],
+    )
+    return _decode(rows[0]) if rows else None
+
+
+def count_tickets(db: Database, states: tuple[str, ...]) -> int:
+    return int(db.execute(f"SELECT COUNT(*) FROM tickets WHERE state IN ({_placeholders(states)})",
+                          list(states)).fetchone()[0])
+
+
 def list_tickets(
     db: Database, *, states: tuple[str, ...] | list[str] | None = ("open", "claimed"), limit: int = 50
 ) -> list[dict[str, Any]]:

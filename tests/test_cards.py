@@ -177,3 +177,10 @@ def test_drafts_export_in_the_spreadsheet_layout(tmp_path: Path) -> None:
     assert rows[0]["id"] == "draft-3" and rows[0]["question_es"] == "¿Puedo pagar en línea?"
     assert rows[0]["answer_es"] == "Sí, en…" and rows[0]["question_en"] == "" and "#12" in rows[0]["source"]
     assert rows[1]["question_en"] == "Q" and rows[1]["category"] == "pay"
+
+
+def test_a_queue_cut_to_the_oldest_says_how_many_there_are() -> None:
+    t = {"id": 1, "state": "open", "lang": "es", "first_name": "Ana", "created_at": "2025-03-10T16:00:00.000+00:00",
+         "question": "¿?"}
+    [text] = cards.render_queue([t] * 3, now=datetime(2025, 3, 10, 18, tzinfo=UTC), lang="en", total=55)
+    assert text.startswith("📋 55 open requests") and "Showing the oldest 3 of 55." in text

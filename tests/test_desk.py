@@ -555,3 +555,27 @@ async def test_a_long_digest_shows_every_message_it_marks_relayed(
     assert len(digest) <= 4096
     assert all(f"MSG{i:02d}" in digest for i in range(1, 16)) and "Reply to this message" in digest
     assert q(store, "select count(*) n from ticket_messages where relayed = 0")[0]["n"] == 0
+
+
+async def test_a_members_reply_to_staffs_answer_reopens_that_request(
+        store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, clock: Clock) -> None:
+    """Staff ask "¿cuál es su número de afiliación?"; the member's "es 123456789" goes back to the
+    same request (now in the queue again), not to a new ticket nobody connects with the first."""
+    await _human(desk, ANA, "mi patrono no me paga el igss")
+    await drain(sender)
+    card = transport.to(STAFF, "sendMessage")[0].message_id
+    await desk.staff_reply(reply_to_message_id=card, message_id=9100, staff_id=7, staff_name="Luis",
+                           text="¿Cuál es su número de afiliación?")
+    await drain(sender)
+    assert store.call_sync(tk.get_ticket, 1)["state"] == "answered"
+    notice = await desk.follow_up(ANA, lang="es", text="es 123456789")
+    assert notice and "#1" in notice
+    assert store.call_sync(tk.get_ticket, 1)["state"] == "open"
+    clock.advance(seconds=61)
+    await drain(sender)
+    assert any("es 123456789" in c.params["text"] for c in transport.to(STAFF, "sendMessage"))
+    assert q(store, "select count(*) n from tickets")[0]["n"] == 1
+    # Long after the answer, a new message is a new matter.
+    await desk.act("close", 1, staff_id=7, staff_name="Luis")
+    clock.advance(hours=1)
+    assert await desk.follow_up(ANA, lang="es", text="otra cosa") is None
