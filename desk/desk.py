@@ -473,6 +473,17 @@ class StaffDesk:
                                   now=now)
             outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText", payload={"_ticket": ticket_id},
                            ticket_id=ticket_id, purpose="refresh", now=now)
+            if action == "close" and not ticket.get("first_reply_at") and ticket.get("chat_id"):
+                # Closed without an answer here (handled by phone, a duplicate…): the member was
+                # promised a reply and must not wait for one.
+                _ = Translator(ticket.get("lang") or self.staff_language)  # the member's language, not staff's
+                text = _("Our team closed your request #{number}. If you still need help, write your question "
+                         "again here.", number=ticket_id)
+                log_id = conv.log_outbound(db, member_id=ticket["member_id"], chat_id=ticket["chat_id"], text=text,
+                                           decision="closed", now=now)
+                outbox.enqueue(db, chat_id=ticket["chat_id"], method="sendMessage",
+                               payload={"chat_id": ticket["chat_id"], "text": text, "_log": log_id},
+                               ticket_id=ticket_id, purpose="closed", now=now)
             return "ok", updated
 
         outcome, ticket = await self.store.call(atomically(work))

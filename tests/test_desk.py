@@ -579,3 +579,19 @@ async def test_a_members_reply_to_staffs_answer_reopens_that_request(
     await desk.act("close", 1, staff_id=7, staff_name="Luis")
     clock.advance(hours=1)
     assert await desk.follow_up(ANA, lang="es", text="otra cosa") is None
+
+
+async def test_closing_a_request_nobody_answered_tells_the_member(
+        store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport) -> None:
+    await _human(desk, ANA, "mi patrono no me paga")
+    await _human(desk, JOHN, "my employer does not pay")
+    await drain(sender)
+    card = transport.to(STAFF, "sendMessage")[1].message_id
+    await desk.staff_reply(reply_to_message_id=card, message_id=9200, staff_id=7, staff_name="Luis",
+                           text="Call us at 1234")
+    await desk.act("close", 1, staff_id=7, staff_name="Luis")  # Ana: never answered here
+    await desk.act("close", 2, staff_id=7, staff_name="Luis")  # John: answered, nothing more to say
+    await drain(sender)
+    [closed] = [c.params["text"] for c in transport.to(ANA.chat_id)]
+    assert closed.startswith("Nuestro equipo cerró su solicitud #1")
+    assert not any("closed your request" in c.params.get("text", "") for c in transport.to(JOHN.chat_id))
