@@ -115,7 +115,8 @@ class NoDesk:
             )
         return _(
             "I don't have an answer to that yet. I've noted your question so our team can add it. "
-            "Meanwhile you can browse the topics with /menu."
+            "I can only help with IGSS and IMSS topics (see /menu); for immigration, US benefits or "
+            "other matters, your consulate can tell you where to go."
         )
 
     async def follow_up(

@@ -656,8 +656,9 @@ class Matcher:
     def match(self, text: str) -> MatchResult:
         """Classify ``text`` and decide: smalltalk, answer, suggest or escalate (see module doc)."""
         lang = detect_language(text)
-        # Small talk as typed, then with phone shorthand spelled out ("bn gracias", "ok grax").
-        kind = classify_smalltalk(text) or classify_smalltalk(" ".join(self._an.words(text)))
+        # Small talk as typed, then with phone shorthand spelled out ("bn gracias", "ok grax"),
+        kind = (classify_smalltalk(text) or classify_smalltalk(" ".join(self._an.words(text)))
+                or classify_smalltalk(" ".join(self._words(text))))  # and spelled by ear: "kiero ablar con alguien"
         if kind == "human":
             return MatchResult(text, "escalate", lang, None, 0.0, (), smalltalk="human")
         if kind is not None:

@@ -47,7 +47,7 @@ ok okay oka okey k vale bueno listo perfecto excelente genial entendido sale va 
 yep sure great cool nice awesome perfect alright fine amable muy mucho todo bien and y a usted ud
 le la lo te the all for very much senor senora senorita seño joven amigo amiga sir maam miss
 jaja jajaja jajajaja jeje jejeje haha hahaha lol xd mmm mm eh pues pero but well oh ah
-por favor porfa xfa please pls plz disculpe perdon sorry
+por favor porfa xfa please pls plz disculpe perdon sorry bro compa wey guey man dude
 """))
 #: A bare request for help, without saying what with ("necesito ayuda", "can you help me?").
 HELP: frozenset[str] = frozenset(_words("ayuda ayudar ayudame ayudeme ayudarme ayudenme help assistance auxilio"))
@@ -74,7 +74,8 @@ hola hi hello hey oye ok okay y and but pero buenas buenos dias tardes noches go
 evening disculpe sorry perdon pues so
 """))
 _UNCLEAR_PAD: frozenset[str] = frozenset(_words("that this it eso esto still todavia aun really la verdad nada"))
-_UNCLEAR_ALONE: frozenset[str] = frozenset({"que", "what", "huh", "mande", "como", "no", "q", "k", "eh", "que que"})
+_UNCLEAR_ALONE: frozenset[str] = frozenset({"que", "what", "huh", "mande", "como", "no", "q", "k", "eh", "que que",
+                                            "no se", "ni idea", "idk", "i dont know", "no lo se"})
 _APPROVING = set("👍👌🙏🙂😊😀❤♥👏💯✅🤝") | {"\ufe0f", "\u200d"} | {chr(c) for c in range(0x1F3FB, 0x1F400)}
 
 _PERSON = r"(?:una |un |alguna |algun |a |an |some |real |the )?" \
@@ -83,7 +84,8 @@ _PERSON = r"(?:una |un |alguna |algun |a |an |some |real |the )?" \
           r"representative|operator|staff|real person|live agent)"
 _HUMAN_RE = re.compile(
     r"\b(?:"
-    rf"(?:hablar|platicar|comunicarme|comunicar|contactar|chatear|conversar|atender|atienda) (?:con |a )?{_PERSON}\b"
+    rf"(?:hablar|platicar|comunicarme|comunicar|contactar|chatear|conversar|atender|atienda|pasame|pasenme|"
+    rf"paseme|comuniqueme|comuniquenme|conecteme|conectame) (?:con |a )?{_PERSON}\b"
     rf"|(?:talk|speak|chat) (?:to|with) {_PERSON}\b"
     r"|(?:persona|humano) real|real (?:person|human)|live (?:agent|person)|human agent|human please"
     r")"

@@ -80,3 +80,27 @@ def test_human_request_anywhere(text: str) -> None:
 ])
 def test_questions_are_not_small_talk(text: str) -> None:
     assert classify_smalltalk(text) is None
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("pásame con un humano", "human"),
+    ("bro no entendí nada", "unclear"),
+    ("no sé", "unclear"),
+])
+def test_more_phone_small_talk(text: str, kind: str) -> None:
+    assert classify_smalltalk(text) == kind
+
+
+def test_a_request_for_a_person_spelled_by_ear_still_reaches_staff() -> None:
+    from pathlib import Path
+
+    from faq.loader import load_faq
+    from faq.matcher import Matcher
+    from faq.vocabulary import load_vocabulary
+
+    root = Path(__file__).resolve().parent.parent
+    data = root / "faq" / "data"
+    matcher = Matcher(load_faq(data / "faq.yaml"), load_vocabulary(data / "vocabulary.yaml"))
+    for text in ("kiero ablar con alguien", "nesesito ablar con alguien"):
+        result = matcher.match(text)
+        assert (result.decision, result.smalltalk) == ("escalate", "human"), text
