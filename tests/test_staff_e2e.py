@@ -376,14 +376,23 @@ def upgraded_groups(fake: FakeTelegram) -> tuple[dict, dict]:
     return fake.group(BASIC_ID, "staff", type="group"), fake.group(BASIC_ID, "staff", type="supergroup")
 
 
+def staff_in(fake: FakeTelegram, tmp_path: Path, group: dict) -> Settings:
+    return bot_settings(fake, tmp_path, PUENTE_STAFF_CHAT_ID=str(group["id"]), PUENTE_STAFF_LANGUAGE="en")
+
+
+def refuse_old_id(fake: FakeTelegram, method: str, old: dict, new: dict) -> None:
+    """Telegram's answer for a group that became a supergroup: 400 with the new id."""
+    fake.fail(method, status=400, description="Bad Request: group chat was upgraded to a supergroup chat",
+              parameters={"migrate_to_chat_id": new["id"]}, chat_id=old["id"], times=None)
+
+
 async def test_desk_follows_the_staff_group_when_telegram_upgrades_it(
         fake_telegram: FakeTelegram, world: dict[str, Any], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     """Making the bot an admin can turn a basic group into a supergroup with a new id: the bot
     must not leave its own desk, and requests, replies and commands go on in the new group."""
     fake, ana, luis = fake_telegram, world["ana"], world["luis"]
     old, new = upgraded_groups(fake)
-    settings = bot_settings(fake, tmp_path, PUENTE_STAFF_CHAT_ID=str(old["id"]), PUENTE_STAFF_LANGUAGE="en")
-    app = build(settings, TestClock())
+    app = build(staff_in(fake, tmp_path, old), TestClock())
     with caplog.at_level(logging.WARNING):
         async with running_app(app, fake):
             fake.push_text(ana, "quiero hablar con una persona")
@@ -410,10 +419,8 @@ async def test_desk_follows_the_new_id_telegram_gives_when_a_send_fails(
     new id (ChatMigrated) and the card goes there instead."""
     fake, ana = fake_telegram, world["ana"]
     old, new = upgraded_groups(fake)
-    fake.fail("sendMessage", status=400, description="Bad Request: group chat was upgraded to a supergroup chat",
-              parameters={"migrate_to_chat_id": new["id"]}, chat_id=old["id"], times=None)
-    settings = bot_settings(fake, tmp_path, PUENTE_STAFF_CHAT_ID=str(old["id"]), PUENTE_STAFF_LANGUAGE="en")
-    async with running_app(build(settings, TestClock()), fake):
+    refuse_old_id(fake, "sendMessage", old, new)
+    async with running_app(build(staff_in(fake, tmp_path, old), TestClock()), fake):
         fake.push_text(ana, "quiero hablar con una persona")
         [card] = await fake.wait_for("sendMessage", chat_id=new["id"], predicate=is_card)
         assert "quiero hablar con una persona" in card.params["text"]
@@ -425,10 +432,8 @@ async def test_a_restart_after_the_upgrade_finds_the_new_group_first(
     take its own (new) group for a stranger when staff write there."""
     fake, luis = fake_telegram, world["luis"]
     old, new = upgraded_groups(fake)
-    fake.fail("getChat", status=400, description="Bad Request: group chat was upgraded to a supergroup chat",
-              parameters={"migrate_to_chat_id": new["id"]}, chat_id=old["id"], times=None)
-    settings = bot_settings(fake, tmp_path, PUENTE_STAFF_CHAT_ID=str(old["id"]), PUENTE_STAFF_LANGUAGE="en")
-    async with running_app(build(settings, TestClock()), fake):
+    refuse_old_id(fake, "getChat", old, new)
+    async with running_app(build(staff_in(fake, tmp_path, old), TestClock()), fake):
         fake.push_command(luis, "queue", chat=new)
         await fake.wait_for("sendMessage", chat_id=new["id"],
                             predicate=lambda c: "No open requests" in c.params["text"])
