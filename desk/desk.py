@@ -251,28 +251,29 @@ class StaffDesk:
         """
         now = self.clock()
 
-        def work(db: Any) -> tuple[dict[str, Any], int] | None:
-            ticket = tk.active_ticket(db, member.id)
+        def work(db: Any) -> tuple[dict[str, Any], int, bool] | None:
+            ticket, reopened = tk.active_ticket(db, member.id), False
             if ticket is None:
                 # The member answers staff's question ("es 123456789"): back to the queue on the
                 # same ticket, where the person who asked will see it, not a new ticket.
                 ticket = tk.recently_answered(db, member.id, iso_utc(now - self.answered_window))
                 if ticket is None:
                     return None
-                ticket = tk.transition(db, ticket["id"], "open", now=now)
+                ticket, reopened = tk.transition(db, ticket["id"], "open", now=now), True
                 outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText",
                                payload={"_ticket": ticket["id"]}, ticket_id=ticket["id"], purpose="refresh", now=now)
-                self._last_notice.pop(ticket["id"], None)  # tell the member it went back to the team
             tm = tk.add_ticket_message(
                 db, ticket["id"], author="member", text=text, kind=kind, file_id=file_id,
                 telegram_message_id=message_id, author_id=member.id, author_name=member.first_name, now=now,
             )
-            return ticket, tm
+            return ticket, tm, reopened
 
         found = await self.store.call(atomically(work))
         if found is None:
             return None
-        ticket, tm = found
+        ticket, tm, reopened = found
+        if reopened:  # tell the member it went back to the team, however recent the last notice
+            self._last_notice.pop(ticket["id"], None)
         if kind != "text" and (file_id or message_id):
             await self._enqueue_media(ticket, tm, kind=kind, file_id=file_id, message_id=message_id, caption=text,
                                       member_chat_id=member.chat_id)
