@@ -193,12 +193,16 @@ def render_card(
     _ = Translator(lang)
     number = ticket["id"]
     reason = next((m.get("text") for m in messages if m.get("kind") == KIND_REASON), None)
-    context = [m for m in messages if m.get("kind") == KIND_CONTEXT][-CARD_CONTEXT_LINES:]
+    # Earlier chat worth showing: a logged "[photo]" placeholder says nothing (the photo is copied).
+    context = [m for m in messages if m.get("kind") == KIND_CONTEXT
+               and message_line(m, lang) != "› "][-CARD_CONTEXT_LINES:]
     question_id = _question_message_id(messages)
+    # Desk notes (claimed by…, reopened…) are not "since then" messages: the state line and the
+    # notes posted under the card already say them, and they would push the member's words out.
     later = [
         m
         for m in messages
-        if m.get("kind") not in (KIND_CONTEXT, KIND_REASON) and m.get("id") != question_id
+        if m.get("kind") not in (KIND_CONTEXT, KIND_REASON, KIND_NOTE) and m.get("id") != question_id
     ]
     head = [
         f"{STATE_ICONS.get(ticket.get('state') or 'open', '❔')} <b>#{number}</b> · {flag(ticket.get('lang'))} · "
@@ -206,7 +210,11 @@ def render_card(
     ]
     if reason:
         head.append(f"<i>{reason_label(reason, lang)}</i>")
-    head.append("❓ " + (clip(ticket.get("question") or "", QUESTION_BUDGET) or "—"))
+    question = clip(ticket.get("question") or "", QUESTION_BUDGET)
+    if not question:  # a photo or voice note opened the ticket: say what it was, not "—"
+        first = next((m for m in messages if m.get("id") == question_id), None)
+        question = message_line(first, lang).removeprefix("› ") if first else "—"
+    head.append("❓ " + question)
 
     cand_lines: list[str] = []
     candidates = parse_candidates(ticket.get("candidates"))[:MAX_CANDIDATES]

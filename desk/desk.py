@@ -184,7 +184,7 @@ class StaffDesk:
                     if latest is not None:
                         active = tk.transition(db, latest["id"], "open", now=now)
                         tk.add_ticket_message(db, active["id"], author="system", kind=KIND_NOTE, now=now, relayed=True,
-                                              text="reopened: new question while over the per-member ticket limit")
+                                              text=self._limit_note())
                         outcome = "limited"
             if active is not None:
                 tm = tk.add_ticket_message(
@@ -232,6 +232,10 @@ class StaffDesk:
             "I've added this to your request #{number}. A person from our team will answer you here.",
             number=ticket["id"],
         )
+
+    def _limit_note(self) -> str:
+        _ = Translator(self.staff_language)
+        return _("Reopened: a new question from a member over the limit of new requests per hour")
 
     async def follow_up(
         self,
@@ -451,6 +455,13 @@ class StaffDesk:
         targets = {"claim": "claimed", "release": "open", "close": "closed", "reopen": "open"}
         if action not in targets:
             return _("Unknown action.")
+        who = staff_name or str(staff_id)
+        event = {  # kept on the ticket, shown in /ticket N (in the staff group's language)
+            "claim": _("Claimed by {name}", name=who),
+            "release": _("Released by {name}", name=who),
+            "close": _("Closed by {name}", name=who),
+            "reopen": _("Reopened by {name}", name=who),
+        }[action]
 
         def work(db: Any) -> tuple[str, dict[str, Any] | None]:
             ticket = tk.get_ticket(db, ticket_id)
@@ -470,8 +481,7 @@ class StaffDesk:
             except tk.TicketStateError:
                 return "illegal", ticket
             tk.add_ticket_message(db, ticket_id, author="system", kind=KIND_NOTE, author_id=staff_id,
-                                  author_name=staff_name, text=f"{action} by {staff_name or staff_id}", relayed=True,
-                                  now=now)
+                                  author_name=staff_name, text=event, relayed=True, now=now)
             outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText", payload={"_ticket": ticket_id},
                            ticket_id=ticket_id, purpose="refresh", now=now)
             if action == "close" and not ticket.get("first_reply_at") and ticket.get("chat_id"):

@@ -184,3 +184,14 @@ def test_a_queue_cut_to_the_oldest_says_how_many_there_are() -> None:
          "question": "¿?"}
     [text] = cards.render_queue([t] * 3, now=datetime(2025, 3, 10, 18, tzinfo=UTC), lang="en", total=55)
     assert text.startswith("📋 55 open requests") and "Showing the oldest 3 of 55." in text
+
+
+def test_a_card_opened_by_a_photo_says_so() -> None:
+    t = {"id": 4, "state": "open", "lang": "es", "first_name": "Rosa", "question": "",
+         "created_at": "2025-03-10T16:00:00.000+00:00"}
+    messages = [
+        {"id": 1, "author": "member", "kind": "context", "text": "[photo]"},
+        {"id": 2, "author": "member", "kind": "photo", "text": ""},
+    ]
+    card = cards.render_card(t, messages, lang="en")
+    assert "❓ 📷 photo" in card and "Earlier in the chat" not in card

@@ -595,3 +595,18 @@ async def test_closing_a_request_nobody_answered_tells_the_member(
     [closed] = [c.params["text"] for c in transport.to(ANA.chat_id)]
     assert closed.startswith("Nuestro equipo cerró su solicitud #1")
     assert not any("closed your request" in c.params.get("text", "") for c in transport.to(JOHN.chat_id))
+
+
+async def test_desk_events_are_in_the_staff_language_and_stay_out_of_the_card(
+        store: Store, transport: FakeTransport, clock: Clock) -> None:
+    desk = StaffDesk(store, staff_chat_id=STAFF, staff_language="es", clock=clock, hours=OfficeHours())
+    sender = make_sender(store, transport, desk, clock)
+    await _human(desk, ANA, "mi patrono no me paga")
+    await drain(sender)
+    await desk.act("claim", 1, staff_id=7, staff_name="Luis")
+    await desk.act("release", 1, staff_id=7, staff_name="Luis")
+    await drain(sender)
+    card = [c.params["text"] for c in transport.calls if c.method == "editMessageText"][-1]
+    assert "Luis" not in card and "Desde entonces" not in card and "claim by" not in card
+    transcript = "\n".join(await desk.ticket_texts(1))
+    assert "Tomada por Luis" in transcript and "Liberada por Luis" in transcript
