@@ -46,7 +46,7 @@ from storage import conversations as conv
 from storage import drafts as drafts_db
 from storage import outbox
 from storage import tickets as tk
-from storage.store import Store, atomically, iso_utc
+from storage.store import Store, atomically, iso_utc, parse_iso
 
 log = logging.getLogger(__name__)
 
@@ -199,9 +199,10 @@ class StaffDesk:
             tk.add_ticket_message(db, ticket["id"], author="system", kind=KIND_REASON, text=reason, relayed=True,
                                   now=now)
             for msg in self._context(db, member.id, question):
-                tk.add_ticket_message(
+                tk.add_ticket_message(  # with its own time: /ticket N shows when it was really said
                     db, ticket["id"], author="member" if msg["direction"] == "in" else "system", kind=KIND_CONTEXT,
-                    text=msg.get("text") or "", relayed=True, now=now,
+                    text=msg.get("text") or "", relayed=True,
+                    now=parse_iso(msg["created_at"]) if msg.get("created_at") else now,
                 )
             tm = tk.add_ticket_message(
                 db, ticket["id"], author="member", text=question, kind=kind, file_id=file_id,
@@ -561,6 +562,10 @@ class StaffDesk:
                        if m["author"] == "staff" and m.get("text") and m.get("kind") != KIND_INTERNAL]
             if not answers:
                 return "no-answer", 0
+            same = db.execute("SELECT id FROM faq_drafts WHERE ticket_id = ? AND answer = ? ORDER BY id LIMIT 1",
+                              [ticket_id, answers[-1]["text"]]).fetchone()
+            if same is not None:  # /promote twice: one draft
+                return "exists", int(same[0])
             draft = drafts_db.create_draft(db, ticket_id=ticket_id, lang=ticket.get("lang") or "es",
                                            question=ticket.get("question") or "", answer=answers[-1]["text"],
                                            created_by=staff_id, now=self.clock())
@@ -571,6 +576,8 @@ class StaffDesk:
             return _("There is no request #{number}.", number=ticket_id)
         if outcome == "no-answer":
             return _("#{number} has no staff answer yet: reply to its card first.", number=ticket_id)
+        if outcome == "exists":
+            return _("#{number} is already FAQ draft {draft}.", number=ticket_id, draft=draft_id)
         return _(
             "Saved as FAQ draft {draft} (from #{number}). An admin can review the drafts with: "
             "python bot.py faq drafts",

@@ -610,3 +610,19 @@ async def test_desk_events_are_in_the_staff_language_and_stay_out_of_the_card(
     assert "Luis" not in card and "Desde entonces" not in card and "claim by" not in card
     transcript = "\n".join(await desk.ticket_texts(1))
     assert "Tomada por Luis" in transcript and "Liberada por Luis" in transcript
+
+
+async def test_promote_twice_keeps_one_draft_and_context_keeps_its_own_time(
+        store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, clock: Clock) -> None:
+    await store.call(conv.log_inbound, member_id=ANA.id, chat_id=ANA.chat_id, text="hola", now=clock.now)
+    clock.advance(minutes=30)
+    await _human(desk, ANA, "mi patrono no me paga")
+    context = q(store, "select created_at from ticket_messages where kind = 'context'")
+    assert context and all(r["created_at"].startswith(MONDAY_10_GT.strftime("%Y-%m-%dT%H:%M")) for r in context)
+    await drain(sender)
+    card = transport.to(STAFF, "sendMessage")[0].message_id
+    await desk.staff_reply(reply_to_message_id=card, message_id=9300, staff_id=7, staff_name="Luis", text="Llame al 1234")
+    first = await desk.promote(1, staff_id=7)
+    again = await desk.promote(1, staff_id=7)
+    assert "Saved as FAQ draft" in first and "already FAQ draft" in again
+    assert q(store, "select count(*) n from faq_drafts")[0]["n"] == 1
