@@ -621,7 +621,8 @@ async def test_promote_twice_keeps_one_draft_and_context_keeps_its_own_time(
     assert context and all(r["created_at"].startswith(MONDAY_10_GT.strftime("%Y-%m-%dT%H:%M")) for r in context)
     await drain(sender)
     card = transport.to(STAFF, "sendMessage")[0].message_id
-    await desk.staff_reply(reply_to_message_id=card, message_id=9300, staff_id=7, staff_name="Luis", text="Llame al 1234")
+    await desk.staff_reply(reply_to_message_id=card, message_id=9300, staff_id=7, staff_name="Luis",
+                           text="Llame al 1234")
     first = await desk.promote(1, staff_id=7)
     again = await desk.promote(1, staff_id=7)
     assert "Saved as FAQ draft" in first and "already FAQ draft" in again
