@@ -378,6 +378,7 @@ class StaffDesk:
         shown_name = self.display_name(staff_name)
 
         gone: list[int] = []
+        overlap: list[str] = []  # a colleague had claimed or answered it already
 
         def work(db: Any) -> int | None:
             ticket_id = tk.ticket_for_staff_message(db, self.staff_chat_id, reply_to_message_id)
@@ -399,6 +400,8 @@ class StaffDesk:
             tk.map_staff_message(db, self.staff_chat_id, message_id, ticket_id)
             if internal:
                 return ticket_id  # a note between colleagues: kept on the ticket, never sent to the member
+            if ticket["state"] in ("claimed", "answered") and ticket.get("staff_id") not in (None, staff_id):
+                overlap.append(ticket.get("staff_name") or str(ticket["staff_id"]))
             if ticket["state"] == "closed":
                 ticket = tk.transition(db, ticket_id, "open", now=now)
             if ticket["state"] != "answered":
@@ -417,6 +420,11 @@ class StaffDesk:
         ticket_id = await self.store.call(atomically(work))
         if ticket_id is not None:
             log.info("staff %s answered ticket #%s", staff_id, ticket_id)
+            if overlap:  # the member gets both answers: colleagues should know, so they agree
+                _ = Translator(self.staff_language)
+                await self.say([_("Heads-up: {staff} was already handling #{number}; {name}'s answer was sent "
+                                  "too.", staff=cards.clip(overlap[0], 64), number=ticket_id,
+                                  name=cards.clip(staff_name or str(staff_id), 64))], reply_to=message_id)
             self.wake()
         elif gone:  # staff must not believe their answer went out
             _ = Translator(self.staff_language)

@@ -627,3 +627,20 @@ async def test_promote_twice_keeps_one_draft_and_context_keeps_its_own_time(
     again = await desk.promote(1, staff_id=7)
     assert "Saved as FAQ draft" in first and "already FAQ draft" in again
     assert q(store, "select count(*) n from faq_drafts")[0]["n"] == 1
+
+
+async def test_a_second_colleague_answering_is_pointed_out(
+        store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport) -> None:
+    await _human(desk, ANA, "pregunta")
+    await drain(sender)
+    card = transport.to(STAFF, "sendMessage")[0].message_id
+    await desk.act("claim", 1, staff_id=7, staff_name="Luis")
+    await desk.staff_reply(reply_to_message_id=card, message_id=9400, staff_id=8, staff_name="María",
+                           text="Hola Ana, ¿en qué le ayudo?")
+    await drain(sender)
+    said = [c.params["text"] for c in transport.to(STAFF, "sendMessage")]
+    assert any("Luis was already handling #1; María's answer was sent too" in t for t in said)
+    await desk.staff_reply(reply_to_message_id=card, message_id=9401, staff_id=8, staff_name="María",
+                           text="¿Sigue ahí?")  # her own ticket now: no warning
+    await drain(sender)
+    assert sum("already handling" in c.params["text"] for c in transport.to(STAFF, "sendMessage")) == 1
