@@ -411,7 +411,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _utf8_stdio() -> None:
     """Read and write UTF-8 whatever the locale says, and never die on a byte that is not UTF-8
     (it becomes "�"): `ask` must answer every line and its JSON must be valid UTF-8."""
-    for stream, errors in ((sys.stdin, "replace"), (sys.stdout, "strict"), (sys.stderr, "backslashreplace")):
+    # Arguments with bytes that are not UTF-8 reach Python as surrogates: replaced on output too.
+    for stream, errors in ((sys.stdin, "replace"), (sys.stdout, "replace"), (sys.stderr, "backslashreplace")):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors=errors)
 
@@ -446,6 +447,9 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO = sys.stdin, stdout: T
     except OSError as exc:  # a missing folder, a directory given as a file, no permission
         where = f" {exc.filename}" if exc.filename else ""
         print(f"Cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except (DatabaseTooNew, sqlite3.Error) as exc:  # faq gaps/drafts, export-messages, forget-member
+        print(f"Cannot use the database PUENTE_DB={settings.db_path}: {exc}", file=sys.stderr)
         return 1
     return 2
 

@@ -78,9 +78,11 @@ class Desk(Protocol):
         kind: str = "text",
         file_id: str | None = None,
         message_id: int | None = None,
+        reopen: bool = False,
     ) -> str | None:
         """If the member has an open ticket, add this message to it and return the notice to show
-        (``""`` for "added, say nothing"); return None when there is no open ticket."""
+        (``""`` for "added, say nothing"); return None when there is no open ticket. With
+        ``reopen``, a ticket staff answered recently counts too (the member replies to staff)."""
         ...
 
 
@@ -128,6 +130,7 @@ class NoDesk:
         kind: str = "text",
         file_id: str | None = None,
         message_id: int | None = None,
+        reopen: bool = False,
     ) -> str | None:
         return None
 
@@ -404,8 +407,11 @@ class Pipeline:
         # entiendo" or "ayuda" while waiting are for the people handling the request).
         notice = None
         if decision != "smalltalk" or result.smalltalk in ("unclear", "help", "who"):
+            # Only what would otherwise go to staff reopens a request staff already answered
+            # ("es 123456789"); a thanks, a question the FAQ answers or a sticker does not.
             notice = await self.desk.follow_up(
-                member, lang=lang, text=text, kind=kind, file_id=file_id, message_id=telegram_message_id
+                member, lang=lang, text=text, kind=kind, file_id=file_id, message_id=telegram_message_id,
+                reopen=decision == "escalate",
             )
         if notice is not None:
             if decision == "answer" and result.best_id:
@@ -458,6 +464,7 @@ class Pipeline:
 
     async def handle_pick(self, member: Member, faq_id: str) -> list[Reply]:
         """The member tapped a suggested or browsed question."""
+        self._choices.pop(member.id, None)  # a tap: typed numbers no longer refer to that list
         row, inbound_id = await self._inbound(member, f"pick:{faq_id}", "callback", telegram_message_id=None)
         lang = self._fallback_lang(row, member)
         answer = await self._send_answer(member, faq_id, lang, in_reply_to=inbound_id, decision="answer")
@@ -470,6 +477,7 @@ class Pipeline:
 
     async def handle_none_of_these(self, member: Member, question_id: int) -> list[Reply]:
         """None of the suggestions fit: the original question goes to staff."""
+        self._choices.pop(member.id, None)  # a tap: typed numbers no longer refer to that list
         row, inbound_id = await self._inbound(member, f"none:{question_id}", "callback", telegram_message_id=None)
         lang = self._fallback_lang(row, member)
         original = await self.store.call(conv.get_message, question_id)
@@ -487,6 +495,7 @@ class Pipeline:
 
     async def handle_feedback(self, member: Member, answer_id: int, vote: int) -> list[Reply]:
         """👍/👎 on an answer. A 👎 hands the question to staff."""
+        self._choices.pop(member.id, None)  # a tap: typed numbers no longer refer to that list
         row, inbound_id = await self._inbound(member, f"fb:{answer_id}:{vote}", "callback", telegram_message_id=None)
         lang = self._fallback_lang(row, member)
         _ = Translator(lang)
@@ -646,7 +655,8 @@ class Pipeline:
         row, inbound_id = await self._inbound(member, f"[{kind}]", kind, telegram_message_id=telegram_message_id)
         lang = self._fallback_lang(row, member)
         notice = await self.desk.follow_up(
-            member, lang=lang, text="", kind=kind, file_id=file_id, message_id=telegram_message_id
+            member, lang=lang, text="", kind=kind, file_id=file_id, message_id=telegram_message_id,
+            reopen=kind in ATTACHABLE_MEDIA,  # the photo of a receipt staff asked for; not a sticker
         )
         if notice is None and kind in ATTACHABLE_MEDIA and getattr(self.desk, "accepts_media", True):
             # A photo of a receipt or a voice note is a question we cannot read: a person will.

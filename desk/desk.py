@@ -247,8 +247,10 @@ class StaffDesk:
         kind: str = "text",
         file_id: str | None = None,
         message_id: int | None = None,
+        reopen: bool = False,
     ) -> str | None:
-        """Add a message to the member's active ticket; None when they have none.
+        """Add a message to the member's active ticket; None when they have none. With ``reopen``,
+        a ticket staff answered in the last ``answered_window`` counts too, and is reopened.
 
         Text waits for the next digest; media is copied to the group right away (a receipt
         photo is worth a message). The member hears "added to your request" at most once per
@@ -258,6 +260,8 @@ class StaffDesk:
 
         def work(db: Any) -> tuple[dict[str, Any], int, bool] | None:
             ticket, reopened = tk.active_ticket(db, member.id), False
+            if ticket is None and not reopen:
+                return None
             if ticket is None:
                 # The member answers staff's question ("es 123456789"): back to the queue on the
                 # same ticket, where the person who asked will see it, not a new ticket.

@@ -79,7 +79,7 @@ from faq.language import (
 )
 from faq.model import Faq
 from faq.normalize import phonetic_key
-from faq.smalltalk import classify_smalltalk
+from faq.smalltalk import THANKS, classify_smalltalk
 from faq.vocabulary import Vocabulary
 
 Decision = Literal["answer", "suggest", "escalate", "smalltalk"]
@@ -668,8 +668,10 @@ class Matcher:
         terms = set(self._an.terms(words, lang))
         if len(terms) == 1 and not inst and (terms <= self._vague or len(next(iter(terms))) <= 2):
             # "why?", "hora?", "bien": one everyday word says nothing about what is asked, yet an
-            # alternate containing it scored 80+. Ask for the question instead of answering it.
-            return MatchResult(text, "smalltalk", lang, None, 0.0, (), smalltalk="unclear")
+            # alternate containing it scored 80+. Ask for the question instead of answering it
+            # (unless it comes with thanks: "ya entendí, gracias").
+            kind = "thanks" if any(w in THANKS for w in words) else "unclear"
+            return MatchResult(text, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
         ranked = self._ranked(text, terms, inst)
         top = tuple(ranked[:3])
         if not top:

@@ -122,7 +122,10 @@ def classify_smalltalk(text: str) -> str | None:
         return "human"
     if joined in _UNCLEAR_ALONE:
         return "unclear"
-    if _UNCLEAR_RE.search(joined):
+    found = _UNCLEAR_RE.search(joined)
+    # "muchas gracias de nuevo" thanks again; "gracias pero no me sirvió" does not.
+    again = found is not None and found.group(0) in ("de nuevo", "otra vez") and any(w in THANKS for w in words)
+    if found and not again:
         rest = _UNCLEAR_RE.sub(" ", joined).split()
         if all(w in small or w in _UNCLEAR_PAD for w in rest):
             return "unclear"
@@ -132,6 +135,8 @@ def classify_smalltalk(text: str) -> str | None:
     for w in words:
         if w in THANKS:
             kinds.add("thanks")
+        elif again and w in ("de", "nuevo", "otra", "vez"):
+            continue
         elif w in GOODBYE:
             kinds.add("goodbye")
         elif w in GREETING:

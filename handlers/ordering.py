@@ -21,7 +21,9 @@ from telegram.ext import BaseUpdateProcessor
 class PerChatOrder(BaseUpdateProcessor):
     """At most ``max_concurrent_updates`` at once; the updates of one chat one after another."""
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    # PTB takes one of these slots before do_process_update waits for the chat's turn, so a chat
+    # flooding hundreds of updates holds as many slots while it waits: keep plenty.
+    def __init__(self, max_concurrent_updates: int = 2048) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}  # chat id -> updates holding or waiting for its lock

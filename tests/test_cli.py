@@ -356,6 +356,9 @@ def test_chat_on_a_database_from_a_newer_version_explains(
     code, _ = run(["chat"], stdin="hola\n")
     assert code == 1
     assert "newer version of Puente" in capsys.readouterr().err
+    for admin_command in (["faq", "gaps"], ["export-messages", str(isolated_env.parent / "out.csv")]):
+        code, _ = run(admin_command)
+        assert code == 1 and "newer version of Puente" in capsys.readouterr().err
 
 
 def test_ask_stdin_survives_bad_bytes_crlf_and_a_bom(tmp_path: Path) -> None:
@@ -371,6 +374,11 @@ def test_ask_stdin_survives_bad_bytes_crlf_and_a_bom(tmp_path: Path) -> None:
     assert [x["query"] for x in lines] == ["hola", "cuanto cuesta el seguro\ufffd pa migrantes",
                                            "how much does it cost"]
     assert lines[0]["decision"] == "smalltalk"
+    # A question given as an argument with a byte that is not UTF-8 (a shell on another locale).
+    done = subprocess.run([sys.executable, str(ROOT / "bot.py"), "ask", "--json", b"como me afilio \xff"],
+                          capture_output=True, env=env, cwd=tmp_path, check=False)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    assert json.loads(done.stdout.decode("utf-8"))["decision"] in ("answer", "suggest", "escalate")
 
 
 def test_unusable_paths_are_one_clear_line_not_a_traceback(

@@ -568,7 +568,10 @@ async def test_a_members_reply_to_staffs_answer_reopens_that_request(
                            text="¿Cuál es su número de afiliación?")
     await drain(sender)
     assert store.call_sync(tk.get_ticket, 1)["state"] == "answered"
-    notice = await desk.follow_up(ANA, lang="es", text="es 123456789")
+    # A thanks, a sticker or a question the FAQ answers does not reopen it (the pipeline says so).
+    assert await desk.follow_up(ANA, lang="es", text="¿cuánto cuesta el programa?") is None
+    assert store.call_sync(tk.get_ticket, 1)["state"] == "answered"
+    notice = await desk.follow_up(ANA, lang="es", text="es 123456789", reopen=True)
     assert notice and "#1" in notice
     assert store.call_sync(tk.get_ticket, 1)["state"] == "open"
     clock.advance(seconds=61)
@@ -578,7 +581,7 @@ async def test_a_members_reply_to_staffs_answer_reopens_that_request(
     # Long after the answer, a new message is a new matter.
     await desk.act("close", 1, staff_id=7, staff_name="Luis")
     clock.advance(hours=1)
-    assert await desk.follow_up(ANA, lang="es", text="otra cosa") is None
+    assert await desk.follow_up(ANA, lang="es", text="otra cosa", reopen=True) is None
 
 
 async def test_closing_a_request_nobody_answered_tells_the_member(

@@ -312,3 +312,21 @@ async def test_typing_the_number_of_a_suggestion_answers_it(pipeline: Pipeline, 
     assert (await pipeline.handle_text(ANA, "1"))[0].text.startswith("Disculpe, intentemos de nuevo")
     await pipeline.handle_text(ANA, "igss migrantes")
     assert (await pipeline.handle_text(ANA, "7"))[0].text.startswith("Disculpe, intentemos de nuevo")
+
+
+async def test_a_number_after_none_of_these_is_not_a_pick(pipeline: Pipeline) -> None:
+    """After "None of these" (or any tap) the list is gone: a typed "2" is the member talking to
+    whoever handles their question, not a pick from the old list."""
+    suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
+    picks = [b.data.split(":", 1)[1] for row in suggest.buttons for b in row if b.data.startswith("pick:")]
+    none = next(b.data for row in suggest.buttons for b in row if b.data.startswith("none:"))
+    await route_callback(pipeline, ANA, none)
+    second = pipeline.faqs.snapshot.faq.get(picks[1])
+    reply = (await pipeline.handle_text(ANA, "2"))[0]
+    assert second is not None and second.answer_in("es")[:40] not in reply.text
+
+
+@pytest.mark.parametrize("text", ["muchas gracias de nuevo", "ya entendí, gracias", "I understand, thanks"])
+async def test_thanks_in_other_words_are_thanks(pipeline: Pipeline, text: str) -> None:
+    reply = (await pipeline.handle_text(ANA, text))[0]
+    assert reply.text.startswith(("¡Con mucho gusto!", "You're welcome!"))
