@@ -137,6 +137,7 @@ class NoDesk:
 
 #: How long typed numbers refer to the last numbered questions shown, and for how many members.
 CHOICE_TTL_SECONDS = 1800.0
+TOPIC_TTL_SECONDS = 600.0  # a follow-up this soon after an answer is about the same institution
 CHOICES_KEPT = 10_000
 _ORDINALS = {"primera": 1, "primero": 1, "first": 1, "segunda": 2, "segundo": 2, "second": 2,
              "tercera": 3, "tercero": 3, "third": 3, "cuarta": 4, "cuarto": 4, "fourth": 4}
@@ -189,6 +190,8 @@ class Pipeline:
         # The numbered questions last shown to each member (suggestions, a /menu topic): on
         # Telegram a member may type "2" instead of tapping button 2 (see _typed_choice).
         self._choices: dict[int, tuple[float, list[str]]] = {}
+        # The institutions of each member's last answer, for short follow-ups ("¿y cuánto cuesta?").
+        self._topics: dict[int, tuple[float, frozenset[str]]] = {}
 
     # ------------------------------------------------------------------ language
     def _fallback_lang(self, member_row: dict[str, Any] | None, member: Member) -> str:
@@ -302,6 +305,9 @@ class Pipeline:
         reply = self._answer_reply(faq_id, lang)
         if reply is None:
             return None
+        self._topics[member.id] = (time.monotonic(), self.faqs.snapshot.matcher.entry_institutions(faq_id))
+        if len(self._topics) > CHOICES_KEPT:  # keep the newest
+            self._topics.pop(min(self._topics, key=lambda k: self._topics[k][0]), None)
         await self._out(member, reply, in_reply_to=in_reply_to, decision=decision, faq_id=faq_id)
         return self._with_feedback(reply, lang)
 
@@ -322,6 +328,13 @@ class Pipeline:
         rows.append([Button(_("None of these"), f"none:{inbound_id}")])
         text = _("I'm not sure I understood. Is your question one of these?") + "\n\n" + "\n".join(listed)
         return Reply(text, rows)
+
+    def _recent_topic(self, member_id: int) -> frozenset[str]:
+        """Institutions of the answer the member got in the last few minutes (see Matcher.match)."""
+        topic = self._topics.get(member_id)
+        if topic is None or time.monotonic() - topic[0] > TOPIC_TTL_SECONDS:
+            return frozenset()
+        return topic[1]
 
     def _remember_choices(self, member_id: int, reply: Reply) -> None:
         picks = [b.data.split(":", 1)[1] for row in reply.buttons for b in row if b.data.startswith("pick:")]
@@ -396,7 +409,7 @@ class Pipeline:
                                       score=100.0, latency_ms=round((time.perf_counter() - started) * 1000, 3))
                 return [answer]
         snap = self.faqs.snapshot
-        result = snap.matcher.match(text)
+        result = snap.matcher.match(text, self._recent_topic(member.id))
         lang = self._reply_lang(row, member, text)
         replies: list[Reply] = []
         decision = result.decision

@@ -179,6 +179,9 @@ class Weights:
     # phrasings it only reorders the candidates: answer words alone never answer or suggest.
     answer_cover: float = 0.7
     answer_df: float = 0.08
+    # A follow-up of at most this many terms that names no institution inherits the previous
+    # answer's (see Matcher.match's ``context``).
+    context_terms: int = 3
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -653,8 +656,18 @@ class Matcher:
         return [t for t in terms if t not in self._idf and t not in self._weak and t not in self._general
                 and len(t.lstrip("=")) > 2 and not t.isdigit()]
 
-    def match(self, text: str) -> MatchResult:
-        """Classify ``text`` and decide: smalltalk, answer, suggest or escalate (see module doc)."""
+    def entry_institutions(self, entry_id: str) -> frozenset[str]:
+        """The institutions an entry is about (the FAQ's own when it names none)."""
+        index = self._index.get(entry_id)
+        return self._entry_inst[index] if index is not None else frozenset()
+
+    def match(self, text: str, context: frozenset[str] = frozenset()) -> MatchResult:
+        """Classify ``text`` and decide: smalltalk, answer, suggest or escalate (see module doc).
+
+        ``context``: the institutions of the entry the member was just answered about. A short
+        follow-up that names none ("¿y cuánto cuesta?" after an IMSS answer) is read as naming
+        them, so a Mexican member is not told the Guatemalan fee in quetzales.
+        """
         lang = detect_language(text)
         # Small talk as typed, then with phone shorthand spelled out ("bn gracias", "ok grax"),
         kind = (classify_smalltalk(text) or classify_smalltalk(" ".join(self._an.words(text)))
@@ -672,6 +685,8 @@ class Matcher:
             # (unless it comes with thanks: "ya entendí, gracias").
             kind = "thanks" if any(w in THANKS for w in words) else "unclear"
             return MatchResult(text, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
+        if not inst and context and len(terms) <= self.weights.context_terms:
+            inst = context
         ranked = self._ranked(text, terms, inst)
         top = tuple(ranked[:3])
         if not top:

@@ -164,7 +164,7 @@ async def test_stale_or_forged_buttons_are_handled(pipeline: Pipeline, data: str
 
 
 async def test_inbound_is_logged_even_if_matching_crashes(pipeline: Pipeline, store: Store, monkeypatch) -> None:
-    def boom(text: str) -> None:
+    def boom(text: str, context: object = None) -> None:
         raise RuntimeError("matcher exploded")
 
     monkeypatch.setattr(pipeline.faqs.snapshot.matcher, "match", boom)
@@ -330,3 +330,17 @@ async def test_a_number_after_none_of_these_is_not_a_pick(pipeline: Pipeline) ->
 async def test_thanks_in_other_words_are_thanks(pipeline: Pipeline, text: str) -> None:
     reply = (await pipeline.handle_text(ANA, text))[0]
     assert reply.text.startswith(("¡Con mucho gusto!", "You're welcome!"))
+
+
+async def test_a_short_follow_up_stays_with_the_institution_just_answered(pipeline: Pipeline) -> None:
+    """"¿Y cuánto cuesta?" right after an IMSS answer is about IMSS: a Mexican member must not be
+    told the Guatemalan fee in quetzales."""
+    faq = pipeline.faqs.snapshot.faq
+    first = (await pipeline.handle_text(ANA, "que es el seguro de salud para la familia del imss"))[0]
+    assert "IMSS" in first.text
+    follow = (await pipeline.handle_text(ANA, "y cuanto cuesta?"))[0]
+    assert "Q1,000" not in follow.text and "IMSS" in follow.text
+    await pipeline.handle_text(JOHN, "how much does the IGSS migrant program cost?")
+    igss = (await pipeline.handle_text(JOHN, "and how much per year?"))[0]
+    assert "IMSS" not in igss.text
+    assert faq.get("migrant-cost") is not None
