@@ -18,9 +18,10 @@ import html
 import logging
 import re
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from conversation.replies import Button, Reply, short_label
 from faq.language import detect_language
@@ -139,6 +140,33 @@ class NoDesk:
 CHOICE_TTL_SECONDS = 1800.0
 TOPIC_TTL_SECONDS = 600.0  # a follow-up this soon after an answer is about the same institution
 CHOICES_KEPT = 10_000
+
+V = TypeVar("V")
+
+
+class RecentPerMember(Generic[V]):
+    """What was last shown to each member, for a while: newest ``kept`` members, each value
+    forgotten after ``ttl`` seconds. In memory on purpose (a restart forgets it), and evicting
+    the oldest member is O(1), so a long-running bot pays nothing per message for it."""
+
+    def __init__(self, ttl: float, kept: int = CHOICES_KEPT) -> None:
+        self.ttl, self.kept = ttl, kept
+        self._items: OrderedDict[int, tuple[float, V]] = OrderedDict()
+
+    def set(self, member_id: int, value: V) -> None:
+        self._items.pop(member_id, None)
+        self._items[member_id] = (time.monotonic(), value)
+        if len(self._items) > self.kept:
+            self._items.popitem(last=False)
+
+    def get(self, member_id: int) -> V | None:
+        item = self._items.get(member_id)
+        if item is None or time.monotonic() - item[0] > self.ttl:
+            return None
+        return item[1]
+
+    def forget(self, member_id: int) -> None:
+        self._items.pop(member_id, None)
 _ORDINALS = {"primera": 1, "primero": 1, "first": 1, "segunda": 2, "segundo": 2, "second": 2,
              "tercera": 3, "tercero": 3, "third": 3, "cuarta": 4, "cuarto": 4, "fourth": 4}
 _TYPED_NUMBER = re.compile(
@@ -189,9 +217,9 @@ class Pipeline:
         self.channel = channel
         # The numbered questions last shown to each member (suggestions, a /menu topic): on
         # Telegram a member may type "2" instead of tapping button 2 (see _typed_choice).
-        self._choices: dict[int, tuple[float, list[str]]] = {}
+        self._choices: RecentPerMember[list[str]] = RecentPerMember(CHOICE_TTL_SECONDS)
         # The institutions of each member's last answer, for short follow-ups ("¿y cuánto cuesta?").
-        self._topics: dict[int, tuple[float, frozenset[str]]] = {}
+        self._topics: RecentPerMember[frozenset[str]] = RecentPerMember(TOPIC_TTL_SECONDS)
 
     # ------------------------------------------------------------------ language
     def _fallback_lang(self, member_row: dict[str, Any] | None, member: Member) -> str:
@@ -305,9 +333,7 @@ class Pipeline:
         reply = self._answer_reply(faq_id, lang)
         if reply is None:
             return None
-        self._topics[member.id] = (time.monotonic(), self.faqs.snapshot.matcher.entry_institutions(faq_id))
-        if len(self._topics) > CHOICES_KEPT:  # keep the newest
-            self._topics.pop(min(self._topics, key=lambda k: self._topics[k][0]), None)
+        self._topics.set(member.id, self.faqs.snapshot.matcher.entry_institutions(faq_id))
         await self._out(member, reply, in_reply_to=in_reply_to, decision=decision, faq_id=faq_id)
         return self._with_feedback(reply, lang)
 
@@ -329,32 +355,21 @@ class Pipeline:
         text = _("I'm not sure I understood. Is your question one of these?") + "\n\n" + "\n".join(listed)
         return Reply(text, rows)
 
-    def _recent_topic(self, member_id: int) -> frozenset[str]:
-        """Institutions of the answer the member got in the last few minutes (see Matcher.match)."""
-        topic = self._topics.get(member_id)
-        if topic is None or time.monotonic() - topic[0] > TOPIC_TTL_SECONDS:
-            return frozenset()
-        return topic[1]
-
     def _remember_choices(self, member_id: int, reply: Reply) -> None:
         picks = [b.data.split(":", 1)[1] for row in reply.buttons for b in row if b.data.startswith("pick:")]
-        self._choices[member_id] = (time.monotonic(), picks)
-        if len(self._choices) > CHOICES_KEPT:  # keep the newest: a long-running bot sees many members
-            oldest = min(self._choices, key=lambda k: self._choices[k][0])
-            self._choices.pop(oldest, None)
+        self._choices.set(member_id, picks)
 
     def _typed_choice(self, member_id: int, text: str) -> str | None:
         """The entry a member picked by typing its number ("2", "#2", "la segunda", "option 2")
         under a list of numbered questions shown in the last half hour, or None."""
-        shown = self._choices.get(member_id)
-        if shown is None or time.monotonic() - shown[0] > CHOICE_TTL_SECONDS:
+        picks = self._choices.get(member_id)
+        if picks is None:
             return None
         found = _TYPED_NUMBER.match(" ".join(text.casefold().split()))
         if not found:
             return None
         number = found.group(1)
         n = int(number) if number.isdigit() else _ORDINALS[number]
-        picks = shown[1]
         return picks[n - 1] if 1 <= n <= len(picks) else None
 
     def _smalltalk_reply(self, kind: str | None, lang: str) -> Reply:
@@ -409,11 +424,11 @@ class Pipeline:
                                       score=100.0, latency_ms=round((time.perf_counter() - started) * 1000, 3))
                 return [answer]
         snap = self.faqs.snapshot
-        result = snap.matcher.match(text, self._recent_topic(member.id))
+        result = snap.matcher.match(text, self._topics.get(member.id) or frozenset())
         lang = self._reply_lang(row, member, text)
         replies: list[Reply] = []
         decision = result.decision
-        self._choices.pop(member.id, None)  # a new question: earlier numbers no longer apply
+        self._choices.forget(member.id)  # a new question: earlier numbers no longer apply
 
         # A member who already has an open ticket: the message joins it instead of opening another
         # (small talk such as "gracias" is answered, not passed to staff; "¿hay alguien?", "no
@@ -477,7 +492,7 @@ class Pipeline:
 
     async def handle_pick(self, member: Member, faq_id: str) -> list[Reply]:
         """The member tapped a suggested or browsed question."""
-        self._choices.pop(member.id, None)  # a tap: typed numbers no longer refer to that list
+        self._choices.forget(member.id)  # a tap: typed numbers no longer refer to that list
         row, inbound_id = await self._inbound(member, f"pick:{faq_id}", "callback", telegram_message_id=None)
         lang = self._fallback_lang(row, member)
         answer = await self._send_answer(member, faq_id, lang, in_reply_to=inbound_id, decision="answer")
@@ -490,7 +505,7 @@ class Pipeline:
 
     async def handle_none_of_these(self, member: Member, question_id: int) -> list[Reply]:
         """None of the suggestions fit: the original question goes to staff."""
-        self._choices.pop(member.id, None)  # a tap: typed numbers no longer refer to that list
+        self._choices.forget(member.id)  # a tap: typed numbers no longer refer to that list
         row, inbound_id = await self._inbound(member, f"none:{question_id}", "callback", telegram_message_id=None)
         lang = self._fallback_lang(row, member)
         original = await self.store.call(conv.get_message, question_id)
@@ -508,7 +523,7 @@ class Pipeline:
 
     async def handle_feedback(self, member: Member, answer_id: int, vote: int) -> list[Reply]:
         """👍/👎 on an answer. A 👎 hands the question to staff."""
-        self._choices.pop(member.id, None)  # a tap: typed numbers no longer refer to that list
+        self._choices.forget(member.id)  # a tap: typed numbers no longer refer to that list
         row, inbound_id = await self._inbound(member, f"fb:{answer_id}:{vote}", "callback", telegram_message_id=None)
         lang = self._fallback_lang(row, member)
         _ = Translator(lang)
