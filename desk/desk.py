@@ -374,7 +374,8 @@ class StaffDesk:
         Relays the reply to the member, prefixed with who answers, in the member's language
         (unless it starts with ``//``: then it is an internal note for colleagues, kept on the ticket);
         records it (ticket thread + outbound log row); marks the ticket answered. Returns the
-        ticket number, or None when the replied-to message belongs to no ticket.
+        ticket number, or None when the replied-to message belongs to no ticket (staff are told
+        nothing was sent).
         ``fallback_ticket_id`` (the "#N" a bot message starts with) is used only when the replied-to
         message is not mapped — e.g. a reply that raced the recording of its mapping.
         """
@@ -434,6 +435,10 @@ class StaffDesk:
             _ = Translator(self.staff_language)
             await self.say([_("Request #{number} no longer exists (the member deleted their data): "
                               "your message was not sent.", number=gone[0])], reply_to=message_id)
+        else:  # a reply to /queue, /stats, a command's answer…
+            _ = Translator(self.staff_language)
+            await self.say([_("Nothing was sent: that message belongs to no request. To answer a member, reply to "
+                              "the card of their request.")], reply_to=message_id)
         return ticket_id
 
     def _answer_calls(

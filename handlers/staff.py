@@ -270,10 +270,6 @@ async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     found = _TICKET_HEAD.match(replied.text or replied.caption or "")
     hint = int(found.group(1)) if found else None
-    if hint is None and await desk.ticket_for_reply(replied.message_id) is None:
-        await desk.say([_("Nothing was sent: that message belongs to no request. To answer a member, reply to "
-                          "the card of their request.")], reply_to=message.message_id)
-        return
     if kind == "text":
         text, text_html = message.text or "", message.text_html if message.text else ""
     else:
