@@ -669,14 +669,15 @@ class Matcher:
         them, so a Mexican member is not told the Guatemalan fee in quetzales.
         """
         lang = detect_language(text)
+        words = self._words(text)  # typo-corrected: also what the matching below works on
         # Small talk as typed, then with phone shorthand spelled out ("bn gracias", "ok grax"),
+        # then spelled by ear ("kiero ablar con alguien").
         kind = (classify_smalltalk(text) or classify_smalltalk(" ".join(self._an.words(text)))
-                or classify_smalltalk(" ".join(self._words(text))))  # and spelled by ear: "kiero ablar con alguien"
+                or classify_smalltalk(" ".join(words)))
         if kind == "human":
             return MatchResult(text, "escalate", lang, None, 0.0, (), smalltalk="human")
         if kind is not None:
             return MatchResult(text, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
-        words = self._words(text)
         inst = self._institutions(words)
         terms = set(self._an.terms(words, lang))
         if len(terms) == 1 and not inst and (terms <= self._vague or len(next(iter(terms))) <= 2):
