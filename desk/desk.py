@@ -441,6 +441,63 @@ class StaffDesk:
                               "the card of their request.")], reply_to=message_id)
         return ticket_id
 
+    async def staff_edit(
+        self, *, message_id: int, staff_id: int, text: str, text_html: str | None = None
+    ) -> int | None:
+        """A staff member edited one of their messages in the group.
+
+        On Telegram an edit changes the message for everyone, so staff expect a corrected answer
+        ("the office opens at 8", not 9) to be corrected for the member too: the member's copy is
+        edited in place (with the 👍/👎 buttons again, for the corrected answer), the new text is
+        logged as its own outbound row (nothing is lost: the conversation log keeps both
+        versions) and the ticket's thread shows the new text. A // note stays internal whatever
+        its edit says, and an answer already sent cannot be taken back by turning it into a
+        note: in both cases staff are told. Returns the ticket number, or None when the edited
+        message is not a staff reply to a request.
+        """
+        now = self.clock()
+        told: list[str] = []
+
+        def work(db: Any) -> int | None:
+            ticket_id = tk.ticket_for_staff_message(db, self.staff_chat_id, message_id)
+            ticket = tk.get_ticket(db, ticket_id) if ticket_id is not None else None
+            row = tk.staff_message_row(db, ticket_id, message_id) if ticket is not None and ticket_id else None
+            if ticket is None or row is None or (row.get("text") or "") == text:
+                return None  # not a staff reply to a request, or nothing changed
+            internal = text.lstrip().startswith(INTERNAL_PREFIX)
+            if row["kind"] == KIND_INTERNAL or internal:
+                if row["kind"] == KIND_INTERNAL and internal:
+                    tk.set_ticket_message_text(db, row["id"], text)  # a note corrected: still a note
+                else:
+                    told.append("note" if row["kind"] == KIND_INTERNAL else "sent")
+                    return ticket["id"]
+            else:
+                tk.set_ticket_message_text(db, row["id"], text)
+                log_id = conv.log_outbound(db, member_id=ticket["member_id"], chat_id=ticket["chat_id"], text=text,
+                                           decision="staff-edit", now=now)
+                outbox.enqueue(db, chat_id=ticket["chat_id"], method="editMessageText",
+                               payload={"_edit": row["id"], "_log": log_id, "_html": text_html or cards.esc(text)},
+                               ticket_id=ticket["id"], purpose="answer-edit", now=now)
+            outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText", payload={"_ticket": ticket["id"]},
+                           ticket_id=ticket["id"], purpose="refresh", now=now)
+            return int(ticket["id"])
+
+        ticket_id = await self.store.call(atomically(work))
+        if ticket_id is None:
+            return None
+        _ = Translator(self.staff_language)
+        if told == ["note"]:
+            await self.say([_("Notes stay internal: your edit was not sent to the member. To answer #{number}, "
+                              "reply to its card.", number=ticket_id)], reply_to=message_id)
+        elif told == ["sent"]:
+            await self.say([_("The member already has this answer, so an edit cannot make it an internal note: "
+                              "their copy was not changed. If it was wrong, reply to the card of #{number} with "
+                              "the correction.", number=ticket_id)], reply_to=message_id)
+        else:
+            log.info("staff %s edited a message of ticket #%s", staff_id, ticket_id)
+        self.wake()
+        return ticket_id
+
     def _answer_calls(
         self, ticket: dict[str, Any], shown_name: str, staff_message_id: int, body_html: str, kind: str
     ) -> list[tuple[str, dict[str, Any]]]:
@@ -449,21 +506,23 @@ class StaffDesk:
         prefix = cards.answer_prefix(shown_name, lang=lang)
         buttons = markup(cards.feedback_buttons(ticket["id"], lang))
         member_chat = ticket["chat_id"]
+        # "_delivery" marks the call that carries the answer itself (see record_sent, staff_edit).
         if kind == "text":
             text = f"{prefix}\n{body_html}"
             if cards.utf16_len(text) <= cards.TEXT_LIMIT:
                 return [("sendMessage", {"chat_id": member_chat, "text": text, "parse_mode": "HTML",
-                                         "reply_markup": buttons, "link_preview_options": {"is_disabled": True}})]
+                                         "reply_markup": buttons, "link_preview_options": {"is_disabled": True},
+                                         "_delivery": "text"})]
         copy: dict[str, Any] = {"chat_id": member_chat, "from_chat_id": self.staff_chat_id,
                                 "message_id": staff_message_id, "reply_markup": buttons}
         if kind in CAPTIONED:
             caption = f"{prefix}\n{body_html}" if body_html else prefix
             if cards.utf16_len(caption) <= cards.CAPTION_LIMIT:
-                return [("copyMessage", {**copy, "caption": caption, "parse_mode": "HTML"})]
+                return [("copyMessage", {**copy, "caption": caption, "parse_mode": "HTML", "_delivery": "caption"})]
         # Too long for one message, or a kind without captions: the prefix first, then the copy.
         return [
             ("sendMessage", {"chat_id": member_chat, "text": prefix, "parse_mode": "HTML"}),
-            ("copyMessage", copy),
+            ("copyMessage", {**copy, "_delivery": "copy"}),
         ]
 
     async def act(self, action: str, ticket_id: int, *, staff_id: int, staff_name: str | None) -> str:
@@ -724,6 +783,10 @@ class StaffDesk:
             "gone": _("The answer could not be delivered to {name}: {error}", name=name, error=cards.clip(detail, 300)),
             "card-failed": _("The card for this request could not be posted ({error}). See /ticket {number}.",
                              error=cards.clip(detail, 300), number=ticket["id"]),
+            "edit-too-long": _("Your edit is too long for the message {name} already has, so their copy was NOT "
+                               "changed. Send the correction as a new reply.", name=name),
+            "edit-failed": _("{name}'s copy of your answer could not be changed ({error}). Send the correction "
+                             "as a new reply.", name=name, error=cards.clip(detail, 300)),
         }
         return texts[what]
 
@@ -742,6 +805,8 @@ class StaffDesk:
         payload = dict(item["payload"])
         if purpose in ("card", "refresh", "digest"):
             return await self.store.call(self._render_db, purpose, int(payload["_ticket"]))
+        if purpose == "answer-edit":
+            return await self.store.call(self._render_edit, item)
         params = strip_meta(payload)
         if payload.get("_reply_to_card") and item.get("ticket_id"):
             ticket = await self.store.call(tk.get_ticket, int(item["ticket_id"]))
@@ -781,6 +846,35 @@ class StaffDesk:
         if ticket.get("card_message_id"):
             params["reply_parameters"] = {"message_id": ticket["card_message_id"], "allow_sending_without_reply": True}
         return Prepared("sendMessage", params, after={"_map": ticket_id, "_relayed": [m["id"] for m in new]})
+
+    def _render_edit(self, db: Any, item: dict[str, Any]) -> Prepared | None:
+        """The edit of a member's copy of a staff answer, built at send time: only then is it known
+        where the answer landed (it may have been queued behind other messages to that member)."""
+        payload = item["payload"]
+        row = tk.get_ticket_message(db, int(payload["_edit"]))
+        ticket = tk.get_ticket(db, int(item["ticket_id"])) if item.get("ticket_id") else None
+        if row is None or ticket is None or not row.get("member_message_id"):
+            return None  # never delivered (blocked, failed) or forgotten: nothing to correct
+        lang = ticket.get("lang") or "es"
+        body = str(payload.get("_html") or "")
+        prefix = cards.answer_prefix(self.display_name(row.get("author_name")), lang=lang)
+        buttons = markup(cards.feedback_buttons(ticket["id"], lang))
+        params: dict[str, Any] = {"chat_id": ticket["chat_id"], "message_id": row["member_message_id"],
+                                  "parse_mode": "HTML", "reply_markup": buttons}
+        after = {"_log": payload.get("_log")}
+        delivery = row.get("delivery")
+        if delivery == "text" or (delivery == "copy" and row["kind"] == "text"):
+            text = f"{prefix}\n{body}" if delivery == "text" else body
+            if body and cards.utf16_len(text) <= cards.TEXT_LIMIT:
+                return Prepared("editMessageText",
+                                {**params, "text": text, "link_preview_options": {"is_disabled": True}}, after=after)
+        elif delivery in ("caption", "copy"):
+            caption = (f"{prefix}\n{body}" if body else prefix) if delivery == "caption" else body
+            if cards.utf16_len(caption) <= cards.CAPTION_LIMIT:
+                return Prepared("editMessageCaption", {**params, "caption": caption}, after=after)
+        # Too long for the message the member has: staff must send the correction as a new reply.
+        self._enqueue_note_db(db, ticket, self._note_text("edit-too-long", ticket), self.clock())
+        return None  # the sender goes on to the note at once: this row counts as settled
 
     async def moved(self, old_chat_id: int, new_chat_id: int) -> None:
         """The sender learned from Telegram that a chat has a new id (see OutboxSender)."""
@@ -840,6 +934,8 @@ class StaffDesk:
             tk.mark_relayed(db, int(tm))
         if after.get("_tm") is not None:
             tk.mark_relayed(db, int(after["_tm"]))
+            if after.get("_delivery") and message_id is not None:
+                tk.set_member_copy(db, int(after["_tm"]), message_id=message_id, delivery=str(after["_delivery"]))
         if after.get("_log") is not None and message_id is not None:
             conv.set_telegram_message_id(db, int(after["_log"]), message_id)
 
@@ -855,6 +951,10 @@ class StaffDesk:
             ticket = tk.get_ticket(db, int(ticket_id))
             if ticket is None:
                 return False
+            if purpose == "answer-edit":
+                text = self._note_text("edit-failed", ticket, str(error))
+                self._enqueue_note_db(db, ticket, text, now)
+                return True
             if purpose == "answer":
                 what = "blocked" if isinstance(error, (Blocked, ChatGone)) else "gone"
                 text = self._note_text(what, ticket, str(error))

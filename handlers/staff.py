@@ -68,6 +68,7 @@ STAFF_FILTER_KEY = "staff_chat_filter"
 METHODS = {
     "sendMessage": "send_message",
     "editMessageText": "edit_message_text",
+    "editMessageCaption": "edit_message_caption",
     "copyMessage": "copy_message",
     "sendPhoto": "send_photo",
     "sendDocument": "send_document",
@@ -287,6 +288,18 @@ async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
+async def edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A staff member edited a message in the group: a corrected answer is corrected for the member too."""
+    message, user, desk = update.edited_message, update.effective_user, _desk(context)
+    if message is None or user is None or desk is None or user.is_bot:
+        return
+    if message.text:
+        text, text_html = message.text, message.text_html
+    else:
+        text, text_html = message.caption or "", message.caption_html if message.caption else ""
+    await desk.staff_edit(message_id=message.message_id, staff_id=user.id, text=text, text_html=text_html)
+
+
 def _kind(message: Message) -> tuple[str, str | None]:
     if message.text:
         return "text", None
@@ -435,4 +448,6 @@ def register_staff(app: Application) -> None:
         app.add_handler(CommandHandler(command, callback, filters=staff))
     app.add_handler(CommandHandler(list(STAFF_COMMANDS), refuse, filters=filters.ChatType.PRIVATE))
     app.add_handler(MessageHandler(staff & filters.REPLY & ~filters.COMMAND, reply))
+    # A staff member corrects an answer they sent: the member's copy is edited too.
+    app.add_handler(MessageHandler(chat_filter & filters.UpdateType.EDITED_MESSAGE, edited))
     app.add_handler(CallbackQueryHandler(ticket_button, pattern=TICKET_CALLBACK))

@@ -174,3 +174,15 @@ def m002_escalation_desk(db: Database) -> None:
         CREATE INDEX idx_faq_drafts_ticket ON faq_drafts (ticket_id)
         """,
     )
+
+
+@migrations()
+def m003_answer_copies(db: Database) -> None:
+    """Where each staff answer landed in the member's chat, so a staff edit can follow it there.
+
+    ``member_message_id`` is the bot's message in the member's chat; ``delivery`` says what it
+    holds: ``text`` (prefix and answer in one text), ``caption`` (a copied photo/file with prefix
+    and caption) or ``copy`` (a copy without the prefix, which went in a message of its own).
+    """
+    db["ticket_messages"].add_column("member_message_id", int)
+    db["ticket_messages"].add_column("delivery", str)

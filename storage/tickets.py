@@ -259,6 +259,31 @@ def mark_relayed(db: Database, ticket_message_id: int) -> None:
     db.execute("UPDATE ticket_messages SET relayed = 1 WHERE id = ?", [ticket_message_id])
 
 
+def set_member_copy(db: Database, ticket_message_id: int, *, message_id: int, delivery: str) -> None:
+    """Remember where a staff answer landed in the member's chat (see schema m003), so an edit
+    of the staff message can be carried over to it."""
+    db.execute("UPDATE ticket_messages SET member_message_id = ?, delivery = ? WHERE id = ?",
+               [message_id, delivery, ticket_message_id])
+
+
+def staff_message_row(db: Database, ticket_id: int, telegram_message_id: int) -> dict[str, Any] | None:
+    """The staff reply (answer or // note) of ``ticket_id`` that was staff-group message
+    ``telegram_message_id``, or None."""
+    rows = _fetch(db, "SELECT * FROM ticket_messages WHERE ticket_id = ? AND author = 'staff' "
+                      "AND telegram_message_id = ? ORDER BY id DESC LIMIT 1", [ticket_id, telegram_message_id])
+    return rows[0] if rows else None
+
+
+def get_ticket_message(db: Database, ticket_message_id: int) -> dict[str, Any] | None:
+    rows = _fetch(db, "SELECT * FROM ticket_messages WHERE id = ?", [ticket_message_id])
+    return rows[0] if rows else None
+
+
+def set_ticket_message_text(db: Database, ticket_message_id: int, text: str) -> None:
+    """A staff member edited their reply: the ticket's thread (cards, /ticket) shows the new text."""
+    db.execute("UPDATE ticket_messages SET text = ? WHERE id = ?", [text, ticket_message_id])
+
+
 # ---------------------------------------------------------------------------------------- staff group routing
 def set_card(db: Database, ticket_id: int, *, chat_id: int, message_id: int, thread_id: int | None = None) -> None:
     """Remember where the ticket's card was posted (to edit it later) and route replies to it.

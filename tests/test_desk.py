@@ -647,3 +647,96 @@ async def test_a_second_colleague_answering_is_pointed_out(
                            text="¿Sigue ahí?")  # her own ticket now: no warning
     await drain(sender)
     assert sum("already handling" in c.params["text"] for c in transport.to(STAFF, "sendMessage")) == 1
+
+
+# ---------------------------------------------------------------------------------------- staff edits
+async def test_an_edited_answer_is_corrected_in_the_members_chat(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    await ask(store, desk, ANA, "¿a qué hora abren?")
+    await drain(sender)
+    await answer(desk, transport.calls[0].message_id, "Abrimos a las 9.")
+    await drain(sender)
+    [sent] = transport.to(ANA.chat_id)
+    assert await desk.staff_edit(message_id=9000, staff_id=7, text="Abrimos a las <8>.") == 1
+    await drain(sender)
+    [edit] = transport.to(ANA.chat_id, "editMessageText")
+    assert edit.params["message_id"] == sent.message_id
+    assert edit.params["text"].startswith(sent.params["text"].split("\n")[0])  # same "💬 Luis…" prefix
+    assert "Abrimos a las &lt;8&gt;." in edit.params["text"] and "9" not in edit.params["text"].split("\n")[-1]
+    datas = [b["callback_data"] for row in edit.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert datas == ["sfb:1:1", "sfb:1:-1"]  # a vote on the corrected answer
+    # Nothing lost: both versions are in the conversation log; the thread shows the new one.
+    logged = q(store, "select text, decision from messages where direction='out' and decision like 'staff%' "
+                      "order by id")
+    assert [(r["decision"], r["text"]) for r in logged] == [("staff", "Abrimos a las 9."),
+                                                            ("staff-edit", "Abrimos a las <8>.")]
+    assert "&lt;8&gt;" in transport.to(STAFF, "editMessageText")[-1].params["text"]  # the card
+    # The same text again (Telegram sends edits of other fields too): nothing more happens.
+    assert await desk.staff_edit(message_id=9000, staff_id=7, text="Abrimos a las <8>.") is None
+    await drain(sender)
+    assert len(transport.to(ANA.chat_id, "editMessageText")) == 1
+
+
+async def test_an_edit_waits_for_an_answer_still_queued_and_follows_a_caption(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    await ask(store, desk, ANA, "¿qué formulario?")
+    await drain(sender)
+    await answer(desk, transport.calls[0].message_id, "Este", kind="photo", file_id="P", message_id=9100)
+    # Edited before the answer went out: the edit follows it, to the message the member got.
+    assert await desk.staff_edit(message_id=9100, staff_id=7, text="Este, firmado") == 1
+    await drain(sender)
+    [copy] = transport.to(ANA.chat_id, "copyMessage")
+    [edit] = transport.to(ANA.chat_id, "editMessageCaption")
+    assert edit.params["message_id"] == copy.message_id and "Este, firmado" in edit.params["caption"]
+    assert "Luis" in edit.params["caption"]
+
+
+async def test_notes_stay_internal_and_answers_cannot_become_notes(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    await ask(store, desk, ANA, "x")
+    await drain(sender)
+    card = transport.calls[0].message_id
+    await answer(desk, card, "// Eva, ¿lo ves tú?", message_id=9001)
+    await answer(desk, card, "Ya lo revisamos.", message_id=9002)
+    await drain(sender)
+    # A note edited into plain text is not sent: staff are told how to answer.
+    assert await desk.staff_edit(message_id=9001, staff_id=7, text="Eva, ¿lo ves tú?") == 1
+    await drain(sender)
+    assert transport.to(ANA.chat_id, "editMessageText") == []
+    assert "Notes stay internal" in transport.to(STAFF, "sendMessage")[-1].params["text"]
+    # A note corrected as a note: the thread shows it, the member sees nothing.
+    assert await desk.staff_edit(message_id=9001, staff_id=7, text="// Eva, ¿lo ves tú hoy?") == 1
+    await drain(sender)
+    assert "hoy" in "\n".join(await desk.ticket_texts(1))
+    # An answer the member has cannot be taken back by making it a note.
+    assert await desk.staff_edit(message_id=9002, staff_id=7, text="// Ya lo revisamos.") == 1
+    await drain(sender)
+    assert transport.to(ANA.chat_id, "editMessageText") == []
+    assert "cannot make it an internal note" in transport.to(STAFF, "sendMessage")[-1].params["text"]
+    # A message that is no staff reply (a card, anything else) is not acted on.
+    assert await desk.staff_edit(message_id=card, staff_id=7, text="hola") is None
+    assert await desk.staff_edit(message_id=424242, staff_id=7, text="hola") is None
+
+
+async def test_an_edit_that_cannot_reach_the_member_is_reported(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    from desk.sender import MessageGone
+
+    await ask(store, desk, ANA, "x")
+    await drain(sender)
+    await answer(desk, transport.calls[0].message_id, "Corto.")
+    await drain(sender)
+    # Too long for the member's message: not sent, staff told to send a new reply.
+    assert await desk.staff_edit(message_id=9000, staff_id=7, text="a" * 4090) == 1
+    await drain(sender)
+    assert transport.to(ANA.chat_id, "editMessageText") == []
+    assert "too long" in transport.to(STAFF, "sendMessage")[-1].params["text"]
+    # The member deleted the message: staff are told the correction did not arrive.
+    transport.fail(MessageGone("message to edit not found"), when=lambda m, p: p.get("chat_id") == ANA.chat_id)
+    assert await desk.staff_edit(message_id=9000, staff_id=7, text="Corto, de verdad.") == 1
+    await drain(sender)
+    assert "could not be changed" in transport.to(STAFF, "sendMessage")[-1].params["text"]

@@ -463,3 +463,28 @@ async def test_staff_talk_is_never_relayed_and_unroutable_replies_are_explained(
                             predicate=lambda c: "belongs to no request" in c.params["text"])
         await fake.wait_idle(quiet=0.3)
         assert [c for c in fake.calls_to("sendMessage", chat_id=ana["id"], since=mark)] == []
+
+
+async def test_a_staff_edit_corrects_the_members_copy(
+        fake_telegram: FakeTelegram, world: dict[str, Any], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Luis fixes a wrong hour in his answer with Telegram's edit: Ana's message changes too."""
+    fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        fake.push_text(ana, "quiero hablar con una persona")
+        card = await card_for(fake, 1)
+        mark = fake.mark()
+        reply = fake.push_text(luis, "La oficina abre a las 9.", group, reply_to=card)
+        answer = await to_member(fake, ana["id"], "abre a las 9", since=mark)
+        fake.push_edit(reply, "La oficina abre a las 8, <b>no</b> a las 9.")
+        [edit] = await fake.wait_for("editMessageText", chat_id=ana["id"], predicate=lambda c: c.ok)
+        assert edit.params["message_id"] == answer.result["message_id"]
+        shown = fake.message(ana["id"], answer.result["message_id"])
+        assert shown is not None and "abre a las 8, <b>no</b> a las 9." in shown["text"]
+        assert shown["text"].startswith(cards.answer_prefix("Luis", lang="es").replace("<b>", "").replace("</b>", ""))
+        await wait_until(lambda: db_rows(tmp_path, "select count(*) from messages where decision='staff-edit'")[0][0]
+                         == 1, what="the edit logged")
+        # An edit of a staff member's chat (not an answer) goes nowhere.
+        chat = fake.push_text(luis, "café a las 10", group)
+        fake.push_edit(chat, "café a las 11")
+        await fake.wait_idle(quiet=0.3)
+        assert len(fake.calls_to("editMessageText", chat_id=ana["id"])) == 1
