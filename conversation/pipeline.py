@@ -328,14 +328,21 @@ class Pipeline:
         return reply
 
     async def _send_answer(
-        self, member: Member, faq_id: str, lang: str, *, in_reply_to: int | None, decision: str = "answer"
+        self, member: Member, faq_id: str, lang: str, *, in_reply_to: int | None, decision: str = "answer",
+        also: str | None = None,
     ) -> Reply | None:
+        """Log and return the answer ``faq_id`` with 👍/👎; ``also`` is a second question the member
+        asked in the same message (Matcher.other_question), offered as one more button."""
         reply = self._answer_reply(faq_id, lang)
         if reply is None:
             return None
         self._topics.set(member.id, self.faqs.snapshot.matcher.entry_institutions(faq_id))
         await self._out(member, reply, in_reply_to=in_reply_to, decision=decision, faq_id=faq_id)
-        return self._with_feedback(reply, lang)
+        reply = self._with_feedback(reply, lang)
+        other = self.faqs.snapshot.faq.get(also) if also and also != faq_id else None
+        if other is not None:
+            reply.buttons.append([Button(short_label("➕ " + other.question_in(lang)), f"pick:{other.id}")])
+        return reply
 
     def _suggest_reply(self, result: MatchResult, lang: str, inbound_id: int) -> Reply:
         _ = Translator(lang)
@@ -424,7 +431,9 @@ class Pipeline:
                                       score=100.0, latency_ms=round((time.perf_counter() - started) * 1000, 3))
                 return [answer]
         snap = self.faqs.snapshot
-        result = snap.matcher.match(text, self._topics.get(member.id) or frozenset())
+        context = self._topics.get(member.id) or frozenset()
+        result = snap.matcher.match(text, context)
+        also = snap.matcher.other_question(result, context)  # "¿cuánto cuesta y cómo pago?"
         lang = self._reply_lang(row, member, text)
         replies: list[Reply] = []
         decision = result.decision
@@ -443,7 +452,7 @@ class Pipeline:
             )
         if notice is not None:
             if decision == "answer" and result.best_id:
-                answer = await self._send_answer(member, result.best_id, lang, in_reply_to=inbound_id)
+                answer = await self._send_answer(member, result.best_id, lang, in_reply_to=inbound_id, also=also)
                 if answer:
                     replies.append(answer)
             else:
@@ -451,7 +460,7 @@ class Pipeline:
             if notice:
                 replies.append(await self._out(member, Reply(notice), in_reply_to=inbound_id, decision=decision))
         elif decision == "answer" and result.best_id:
-            answer = await self._send_answer(member, result.best_id, lang, in_reply_to=inbound_id)
+            answer = await self._send_answer(member, result.best_id, lang, in_reply_to=inbound_id, also=also)
             if answer:
                 replies.append(answer)
         elif decision == "suggest":

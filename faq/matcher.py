@@ -187,6 +187,13 @@ class Weights:
 DEFAULT_WEIGHTS = Weights()
 
 _CLAUSE_RE = re.compile(r"[.?!,;:\n¿¡()]+|\b(?:pero|but|so|entonces|because|porque|porq|xq)\b")
+# How a question starts, accents optional ("y cómo pago", "and can my mom", "¿dónde…").
+_ASKING = (r"(?:c[oó]mo|cu[aá]nt[oa]s?|qu[eé]|d[oó]nde|cu[aá]ndo|qui[eé]n(?:es)?|cu[aá]l(?:es)?|puedo|puede|"
+           r"se puede|hay|how|what|where|when|who|which|can|could|do|does|is|are|will)")
+# Where a second question starts: after a "?" with more text, or at "y/and/también" + a question word.
+_SECOND_RE = re.compile(r"\?+\s*(?=\S)|[,;]?\s*\b(?:y|e|and|also|tambi[eé]n|adem[aá]s)\s+(?=" + _ASKING + r"\b)",
+                        re.IGNORECASE)
+_QUESTION_RE = re.compile(r"\s*(?:y\s+|and\s+|¿\s*)?" + _ASKING + r"\b", re.IGNORECASE)
 
 
 class Matcher:
@@ -712,6 +719,29 @@ class Matcher:
         else:
             decision = "escalate"
         return MatchResult(text, decision, lang, best.entry_id, best.score, top)
+
+    def other_question(self, result: MatchResult, context: frozenset[str] = frozenset()) -> str | None:
+        """The entry of a second question in an answered message, or None.
+
+        Members ask two things at once ("¿cuánto cuesta y cómo pago desde USA?"); the decision is
+        about one entry, and the second question would be silently dropped. The message is cut
+        where a second question starts (after a "?", or at "y"/"and"/"también" followed by a question
+        word); a part that reads as a question and that the matcher would *answer* on its own, with
+        another entry than ``result``'s, is returned, so the bot can offer it as one more tap.
+        Statements ("…? trabajo en Guatemala") are not questions and never count.
+        """
+        if result.decision != "answer" or not result.best_id:
+            return None
+        parts = [p.strip() for p in _SECOND_RE.split(result.query) if p and p.strip()]
+        if len(parts) < 2:
+            return None
+        for part in parts[:4]:
+            if not (_QUESTION_RE.match(part) or part.endswith("?")):
+                continue
+            found = self.match(part, context)
+            if found.decision == "answer" and found.best_id and found.best_id != result.best_id:
+                return found.best_id
+        return None
 
     def _lone_common_term(self, terms: set[str]) -> bool:
         """Whether the message rests on a single topic word that several entries share.

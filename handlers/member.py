@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -76,10 +76,14 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await answer_query(query)
     data = query.data or ""
     if data.startswith(("fb:", "forget:")) and query.message is not None:
-        # One vote per answer, one answer per confirmation: remove the buttons once used.
-        # BadRequest: the message is too old to edit, or already has no buttons.
+        # One vote per answer, one answer per confirmation: remove the buttons once used (a vote
+        # keeps the "➕ other question" row under an answer). BadRequest: the message is too old to
+        # edit, or already has no buttons.
+        markup = query.message.reply_markup if isinstance(query.message, Message) else None
+        keep = [row for row in (markup.inline_keyboard if markup and data.startswith("fb:") else ())
+                if not any(str(b.callback_data or "").startswith("fb:") for b in row)]
         with contextlib.suppress(BadRequest):
-            await query.edit_message_reply_markup(reply_markup=None)
+            await query.edit_message_reply_markup(reply_markup=InlineKeyboardMarkup(keep) if keep else None)
     replies = await route_callback(services(context).pipeline, member, data)
     await send_replies(context, member.chat_id, replies)
 

@@ -152,6 +152,26 @@ async def test_feedback_is_stored_and_buttons_removed(bot: Any, fake_telegram: F
     assert [tuple(r) for r in fb] == [(1, "migrant-cost")]
 
 
+async def test_two_questions_the_second_is_one_tap_away_even_after_a_vote(
+        bot: Any, fake_telegram: FakeTelegram, tmp_path: Path) -> None:
+    u = fake_telegram.user(1018, "Rosa", "es")
+    fake_telegram.push_text(u, "cuanto cuesta el seguro de migrantes y como pago desde usa?")
+    [call] = await fake_telegram.wait_for("sendMessage", chat_id=1018)
+    datas = [b["callback_data"] for b in buttons(call.params)]
+    assert datas[-1] == "pick:migrant-pay-from-us" and datas[0].startswith("fb:")
+    # A 👍 removes the vote buttons only: the other question stays under the answer.
+    fake_telegram.push_callback(u, datas[0], fake_telegram.message(1018, call.result["message_id"]))
+    [edit] = await fake_telegram.wait_for("editMessageReplyMarkup", chat_id=1018)
+    kept = [b["callback_data"] for row in edit.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert kept == ["pick:migrant-pay-from-us"]
+    fake_telegram.push_callback(u, kept[0], fake_telegram.message(1018, call.result["message_id"]))
+    answers = await fake_telegram.wait_for("sendMessage", chat_id=1018, count=3)
+    assert "remesa" in answers[2].params["text"]
+    await fake_telegram.wait_idle()
+    picked = db_rows(tmp_path, "select faq_id from messages where direction='out' and faq_id is not null order by id")
+    assert [r[0] for r in picked] == ["migrant-cost", "migrant-pay-from-us"]
+
+
 async def test_odd_messages_never_crash(bot: Any, fake_telegram: FakeTelegram, tmp_path: Path) -> None:
     u = fake_telegram.user(1009, "Test", "es")
     odd = ["😀😀", "<b>hola</b> & <script>x</script>", "x" * 4096, "\u0000\u0007 control", "¿?"]

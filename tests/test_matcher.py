@@ -603,3 +603,32 @@ def test_gibberish_is_never_answered(sample: Matcher, text: str) -> None:
 @pytest.mark.parametrize("text", ["sita", "yamar", "dpi", "mamografia", "pastiyas"])
 def test_one_topic_word_still_finds_its_entries(sample: Matcher, text: str) -> None:
     assert sample.match(text).decision in ("answer", "suggest")
+
+
+# ---------------------------------------------------------------------------------------- two questions at once
+@pytest.mark.parametrize("text, first, second", [
+    ("cuanto cuesta el seguro de migrantes y como pago desde usa?", "migrant-cost", "migrant-pay-from-us"),
+    ("¿Cuánto cuesta el programa de migrantes? ¿Puedo pagar desde Estados Unidos?", "migrant-cost",
+     "migrant-pay-from-us"),
+])
+def test_a_second_question_in_the_same_message_is_found(sample: Matcher, text: str, first: str, second: str) -> None:
+    result = sample.match(text)
+    assert (result.decision, result.best_id) == ("answer", first)
+    assert sample.other_question(result) == second
+
+
+@pytest.mark.parametrize("text", [
+    "cuanto cuesta el programa de migrantes del igss",  # one question
+    "what are the requirements for the regular igss retirement pension? i worked in guatemala",  # a statement
+    "cuanto cuesta el programa de migrantes? cuanto cuesta el seguro de migrantes?",  # the same question twice
+])
+def test_statements_and_single_questions_have_no_second_question(sample: Matcher, text: str) -> None:
+    result = sample.match(text)
+    assert result.decision == "answer"
+    assert sample.other_question(result) is None
+
+
+def test_no_second_question_unless_the_first_was_answered(sample: Matcher) -> None:
+    result = sample.match("quiero hablar con una persona y como pago desde usa?")
+    assert result.decision == "escalate"
+    assert sample.other_question(result) is None

@@ -344,3 +344,15 @@ async def test_a_short_follow_up_stays_with_the_institution_just_answered(pipeli
     igss = (await pipeline.handle_text(JOHN, "and how much per year?"))[0]
     assert "IMSS" not in igss.text
     assert faq.get("migrant-cost") is not None
+
+
+async def test_a_second_question_is_offered_under_the_answer(pipeline: Pipeline) -> None:
+    """"¿Cuánto cuesta y cómo pago?": the cost is answered, the payment question is one tap away."""
+    [reply] = await pipeline.handle_text(ANA, "cuanto cuesta el seguro de migrantes y como pago desde usa?")
+    cost = pipeline.faqs.snapshot.faq.get("migrant-cost")
+    pay = pipeline.faqs.snapshot.faq.get("migrant-pay-from-us")
+    assert cost is not None and pay is not None and cost.answer["es"][:40] in reply.text
+    assert [b.data for b in reply.buttons[-1]] == ["pick:migrant-pay-from-us"]
+    assert reply.buttons[-1][0].label.startswith("➕ ") and "Estados Unidos" in reply.buttons[-1][0].label
+    [then] = await pipeline.handle_pick(ANA, "migrant-pay-from-us")
+    assert pay.answer["es"][:40] in then.text
