@@ -112,6 +112,7 @@ class StaffDesk:
         new_ticket_window: timedelta = timedelta(hours=1),
         context_lines: int = 4,
         answered_window: timedelta = timedelta(hours=48),
+        admin_ids: frozenset[int] = frozenset(),
     ) -> None:
         self.store = store
         self.staff_chat_id = staff_chat_id
@@ -127,6 +128,9 @@ class StaffDesk:
         self.new_ticket_window = new_ticket_window
         self.context_lines = context_lines
         self.answered_window = answered_window  # a member's message this soon after an answer reopens it
+        #: Told in a private chat when the staff group stops accepting messages, and when it is back.
+        self.admin_ids = admin_ids
+        self._alerted = False
         self.wake: Callable[[], None] = lambda: None
         #: Called with (old id, new id) when the staff group moves (see move_staff_chat).
         self.on_move: list[Callable[[int, int], None]] = []
@@ -145,6 +149,7 @@ class StaffDesk:
             staff_language=settings.staff_language,
             staff_label=settings.staff_label,
             hours=OfficeHours.from_settings(settings),
+            admin_ids=frozenset(settings.admin_ids),
             faq_title=faq_title,
             clock=clock,
             **kw,
@@ -876,6 +881,32 @@ class StaffDesk:
         self._enqueue_note_db(db, ticket, self._note_text("edit-too-long", ticket), self.clock())
         return None  # the sender goes on to the note at once: this row counts as settled
 
+    async def unreachable(self, chat_id: int, error: SendError) -> None:
+        """The staff group refuses messages (the bot was removed, the id is wrong): requests pile
+        up unseen while the only trace is an ERROR in a log nobody reads. Admins get a private
+        message, once per outage (and another when the group is back, see record_sent)."""
+        if chat_id != self.staff_chat_id or self._alerted or not self.admin_ids:
+            return
+        self._alerted = True
+        now = self.clock()
+
+        def work(db: Any) -> None:
+            _ = Translator(self.staff_language)
+            text = _("⚠️ Puente cannot post in the staff group ({error}). Members' requests are kept and will be "
+                     "delivered when it is back ({count} messages waiting). Check that the bot is still a member "
+                     "of the group and that PUENTE_STAFF_CHAT_ID is right.",
+                     error=cards.esc(cards.clip(str(error), 200)), count=outbox.pending_count(db))
+            self._alert_admins_db(db, text, now)
+
+        await self.store.call(atomically(work))
+        log.error("staff group %s unreachable: admins %s were told", chat_id, sorted(self.admin_ids))
+        self.wake()
+
+    def _alert_admins_db(self, db: Any, text: str, now: datetime) -> None:
+        for admin in sorted(self.admin_ids):  # an admin's private chat has their user id
+            outbox.enqueue(db, chat_id=admin, method="sendMessage",
+                           payload={"chat_id": admin, "text": text, "parse_mode": "HTML"}, purpose="alert", now=now)
+
     async def moved(self, old_chat_id: int, new_chat_id: int) -> None:
         """The sender learned from Telegram that a chat has a new id (see OutboxSender)."""
         if old_chat_id == self.staff_chat_id:
@@ -926,6 +957,11 @@ class StaffDesk:
         after = prepared.after
         purpose = item.get("purpose") or ""
         chat_id = int(item["chat_id"])
+        if self._alerted and chat_id == self.staff_chat_id:  # the outage admins were told about is over
+            self._alerted = False
+            _ = Translator(self.staff_language)
+            self._alert_admins_db(db, _("✅ The staff group accepts messages again: the queued requests are being "
+                                        "delivered."), self.clock())
         if purpose in ("card", "card-fallback") and message_id is not None:
             tk.set_card(db, int(after["_ticket"]), chat_id=chat_id, message_id=message_id)
         if after.get("_map") is not None and message_id is not None:

@@ -120,6 +120,10 @@ class Hooks(Protocol):
         """A chat got a new id (a group upgraded to a supergroup): re-address what is queued for it."""
         ...
 
+    async def unreachable(self, chat_id: int, error: SendError) -> None:
+        """A rate-limited chat (the staff group) refuses every message; they stay queued."""
+        ...
+
 
 class PlainHooks:
     """No desk logic: send ``payload`` as-is (keys starting with ``_`` are private metadata)."""
@@ -134,6 +138,9 @@ class PlainHooks:
         return None
 
     async def undeliverable(self, item: dict[str, Any], error: SendError) -> None:
+        return None
+
+    async def unreachable(self, chat_id: int, error: SendError) -> None:
         return None
 
     async def moved(self, old_chat_id: int, new_chat_id: int) -> None:
@@ -324,6 +331,10 @@ class OutboxSender:
             item["chat_id"], type(exc).__name__, exc, item["id"], int(item["attempts"]) + 1,
         )
         await self._retry(item, f"{type(exc).__name__}: {exc}", wait)
+        try:
+            await self.hooks.unreachable(int(item["chat_id"]), exc)
+        except Exception:  # telling admins is a courtesy: it must not stop the sender
+            log.exception("outbox: reporting the unreachable staff group failed")
         return False
 
     async def _retry(self, item: dict[str, Any], error: str, seconds: float) -> None:

@@ -740,3 +740,37 @@ async def test_an_edit_that_cannot_reach_the_member_is_reported(
     assert await desk.staff_edit(message_id=9000, staff_id=7, text="Corto, de verdad.") == 1
     await drain(sender)
     assert "could not be changed" in transport.to(STAFF, "sendMessage")[-1].params["text"]
+
+
+async def test_admins_are_told_once_when_the_staff_group_is_unreachable_and_when_it_is_back(
+    store: Store, transport: FakeTransport, clock: Clock
+) -> None:
+    desk = make_desk(store, clock, admin_ids=frozenset({900, 901}))
+    sender = make_sender(store, transport, desk, clock)
+    transport.fail(Blocked("Forbidden: bot was kicked from the supergroup chat"),
+                   when=lambda m, p: p.get("chat_id") == STAFF, times=None)
+    await ask(store, desk, ANA, "x")
+    await ask(store, desk, JOHN, "y", lang="en")
+    for _ in range(4):  # several failed attempts: one alert per admin, not one per attempt
+        await drain(sender)
+        clock.advance(minutes=10)
+    for admin in (900, 901):
+        [alert] = transport.to(admin)
+        assert "cannot post in the staff group" in alert.params["text"] and "kicked" in alert.params["text"]
+        assert "2 messages waiting" in alert.params["text"]
+    transport.rules.clear()
+    await drain(sender)
+    assert len(transport.to(STAFF, "sendMessage")) == 2  # both cards delivered
+    for admin in (900, 901):
+        assert [c.params["text"][:1] for c in transport.to(admin)] == ["⚠", "✅"]
+
+
+async def test_without_admins_an_unreachable_group_is_only_logged(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, clock: Clock
+) -> None:
+    transport.fail(ChatGone("Bad Request: chat not found"), when=lambda m, p: p.get("chat_id") == STAFF, times=2)
+    await ask(store, desk, ANA, "x")
+    for _ in range(3):
+        await drain(sender)
+        clock.advance(minutes=10)
+    assert [c.params["chat_id"] for c in transport.calls] == [STAFF]  # just the card, once it got through
