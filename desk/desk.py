@@ -113,6 +113,7 @@ class StaffDesk:
         context_lines: int = 4,
         answered_window: timedelta = timedelta(hours=48),
         admin_ids: frozenset[int] = frozenset(),
+        outbox_keep: timedelta = timedelta(days=30),
     ) -> None:
         self.store = store
         self.staff_chat_id = staff_chat_id
@@ -131,6 +132,8 @@ class StaffDesk:
         #: Told in a private chat when the staff group stops accepting messages, and when it is back.
         self.admin_ids = admin_ids
         self._alerted = False
+        self.outbox_keep = outbox_keep  # settled outbox rows are deleted after this long (daily)
+        self._next_purge: datetime | None = None
         self.wake: Callable[[], None] = lambda: None
         #: Called with (old id, new id) when the staff group moves (see move_staff_chat).
         self.on_move: list[Callable[[int, int], None]] = []
@@ -693,7 +696,13 @@ class StaffDesk:
         self._digest_due.setdefault(ticket_id, now + self.digest_delay)
 
     async def tick(self, now: datetime) -> None:
-        """Called by the sender on every pass: queue the digests (and card edits) that are due."""
+        """Called by the sender on every pass: queue the digests (and card edits) that are due, and
+        once a day drop outbox rows settled more than ``outbox_keep`` ago."""
+        if self._next_purge is None or now >= self._next_purge:
+            self._next_purge = now + timedelta(days=1)
+            purged = await self.store.call(outbox.purge_settled, before=now - self.outbox_keep)
+            if purged:
+                log.info("outbox: %d delivered or abandoned calls older than %s deleted", purged, self.outbox_keep)
         stale = [t for t, when in self._last_notice.items() if now - when > self.notice_interval]
         for ticket_id in stale:  # keeps the dict small on a long-running bot
             self._last_notice.pop(ticket_id, None)

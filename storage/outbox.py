@@ -107,6 +107,18 @@ def mark_failed(db: Database, outbox_id: int, *, error: str) -> None:
     )
 
 
+def purge_settled(db: Database, *, before: datetime) -> int:
+    """Delete calls settled (sent, or given up on) before ``before``; returns how many.
+
+    A settled row is only a record that something went out: kept a while for diagnostics, then
+    dropped so a busy staff desk does not grow the database forever. Pending rows are never touched.
+    """
+    return int(db.execute(
+        "DELETE FROM outbox WHERE state IN ('sent', 'failed') AND COALESCE(sent_at, created_at) < ?",
+        [iso_utc(before)],
+    ).rowcount)
+
+
 def pending_count(db: Database) -> int:
     """How many calls are still waiting (health check / shutdown log)."""
     return int(db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").fetchone()[0])

@@ -774,3 +774,18 @@ async def test_without_admins_an_unreachable_group_is_only_logged(
         await drain(sender)
         clock.advance(minutes=10)
     assert [c.params["chat_id"] for c in transport.calls] == [STAFF]  # just the card, once it got through
+
+
+async def test_settled_outbox_rows_are_purged_after_a_month(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, clock: Clock
+) -> None:
+    await ask(store, desk, ANA, "x")
+    await drain(sender)
+    assert q(store, "select count(*) n from outbox where state='sent'")[0]["n"] == 1
+    clock.advance(days=20)
+    await drain(sender)
+    assert q(store, "select count(*) n from outbox")[0]["n"] == 1  # too recent to go
+    clock.advance(days=15)
+    await drain(sender)
+    assert q(store, "select count(*) n from outbox")[0]["n"] == 0
+    assert [t["state"] for t in q(store, "select state from tickets")] == ["open"]  # tickets untouched

@@ -100,3 +100,16 @@ def test_outbox_survives_restart(tmp_path: Path) -> None:
     with Store(path) as s:
         assert s.call_sync(ob.pending_count) == 1
         assert [r["id"] for r in s.call_sync(ob.due, now=T0 + timedelta(minutes=1))] == [b]
+
+
+def test_purge_drops_only_settled_rows_older_than_the_cut(store: Store) -> None:
+    old_sent = _enqueue(store, 1, "a")
+    store.call_sync(ob.mark_sent, old_sent, message_id=1, now=T0)
+    old_failed = _enqueue(store, 1, "b")
+    store.call_sync(ob.mark_failed, old_failed, error="Forbidden")
+    old_pending = _enqueue(store, 2, "c")  # never delivered yet: kept whatever its age
+    new_sent = _enqueue(store, 1, "d", now=T0 + timedelta(days=40))
+    store.call_sync(ob.mark_sent, new_sent, message_id=2, now=T0 + timedelta(days=40))
+    assert store.call_sync(ob.purge_settled, before=T0 + timedelta(days=30)) == 2
+    left = store.call_sync(lambda db: [r[0] for r in db.execute("select id from outbox order by id")])
+    assert left == [old_pending, new_sent]
