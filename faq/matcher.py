@@ -193,6 +193,13 @@ _ASKING = (r"(?:c[oó]mo|cu[aá]nt[oa]s?|qu[eé]|d[oó]nde|cu[aá]ndo|qui[eé]n(
 # Where a second question starts: after a "?" with more text, or at "y/and/también" + a question word.
 _SECOND_RE = re.compile(r"\?+\s*(?=\S)|[,;]?\s*\b(?:y|e|and|also|tambi[eé]n|adem[aá]s)\s+(?=" + _ASKING + r"\b)",
                         re.IGNORECASE)
+# A member correcting themselves: "perdón, quise decir…", "no, me refería a…", "sorry, I meant…".
+_CORRECTION_RE = re.compile(
+    r"^\W*(?:no\b\W*)?(?:(?:perd[oó]n|disculp[ae]|sorry|oops|ups)\b\W*)?(?:no\b\W*)?"
+    r"(?:(?:lo\s+que\s+)?(?:quise|quer[ií]a|quiero)\s+(?:decir|preguntar)|me\s+refer[ií]a\s+a|me\s+refiero\s+a|"
+    r"i\s+meant(?:\s+to\s+ask)?|i\s+mean|what\s+i\s+meant\s+(?:was|is)|i\s+wanted\s+to\s+ask)\b\W*",
+    re.IGNORECASE,
+)
 _QUESTION_RE = re.compile(r"\s*(?:y\s+|and\s+|¿\s*)?" + _ASKING + r"\b", re.IGNORECASE)
 
 
@@ -675,6 +682,9 @@ class Matcher:
         follow-up that names none ("¿y cuánto cuesta?" after an IMSS answer) is read as naming
         them, so a Mexican member is not told the Guatemalan fee in quetzales.
         """
+        query = text
+        # "perdón, quise decir cuánto cuesta": the correction's lead-in is not part of the question.
+        text = _CORRECTION_RE.sub("", text, count=1).strip() or text
         lang = detect_language(text)
         words = self._words(text)  # typo-corrected: also what the matching below works on
         # Small talk as typed, then with phone shorthand spelled out ("bn gracias", "ok grax"),
@@ -682,9 +692,9 @@ class Matcher:
         kind = (classify_smalltalk(text) or classify_smalltalk(" ".join(self._an.words(text)))
                 or classify_smalltalk(" ".join(words)))
         if kind == "human":
-            return MatchResult(text, "escalate", lang, None, 0.0, (), smalltalk="human")
+            return MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="human")
         if kind is not None:
-            return MatchResult(text, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
+            return MatchResult(query, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
         inst = self._institutions(words)
         terms = set(self._an.terms(words, lang))
         if len(terms) == 1 and not inst and (terms <= self._vague or len(next(iter(terms))) <= 2):
@@ -692,13 +702,13 @@ class Matcher:
             # alternate containing it scored 80+. Ask for the question instead of answering it
             # (unless it comes with thanks: "ya entendí, gracias").
             kind = "thanks" if any(w in THANKS for w in words) else "unclear"
-            return MatchResult(text, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
+            return MatchResult(query, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
         if not inst and context and len(terms) <= self.weights.context_terms:
             inst = context
         ranked = self._ranked(text, terms, inst)
         top = tuple(ranked[:3])
         if not top:
-            return MatchResult(text, "escalate", lang, None, 0.0, ())
+            return MatchResult(query, "escalate", lang, None, 0.0, ())
         best = top[0]
         runner_up = top[1].score if len(top) > 1 else 0.0
         th = self.thresholds
@@ -718,7 +728,7 @@ class Matcher:
             decision = "suggest"
         else:
             decision = "escalate"
-        return MatchResult(text, decision, lang, best.entry_id, best.score, top)
+        return MatchResult(query, decision, lang, best.entry_id, best.score, top)
 
     def other_question(self, result: MatchResult, context: frozenset[str] = frozenset()) -> str | None:
         """The entry of a second question in an answered message, or None.

@@ -632,3 +632,14 @@ def test_no_second_question_unless_the_first_was_answered(sample: Matcher) -> No
     result = sample.match("quiero hablar con una persona y como pago desde usa?")
     assert result.decision == "escalate"
     assert sample.other_question(result) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("perdon quise decir cuanto cuesta el seguro de migrantes", "migrant-cost"),
+    ("no, me referia a como pago desde usa", "migrant-pay-from-us"),
+    ("sorry, I meant how do I pay from the US", "migrant-pay-from-us"),
+])
+def test_a_self_correction_is_matched_on_what_the_member_meant(sample: Matcher, text: str, expected: str) -> None:
+    result = sample.match(text)
+    assert (result.decision, result.best_id) == ("answer", expected)
+    assert result.query == text  # the log and ``ask`` keep what was typed
