@@ -90,8 +90,14 @@ async def chat(
         line = raw.strip()
         if line.lower() in ("/quit", "/exit", "/salir"):
             break
+        number = int(line) if line.isdecimal() and line.isascii() else 0
+        tapped = buttons[number - 1] if 0 < number <= len(buttons) else None
         replies = await dispatch(pipeline, member, line, buttons)
-        text, new_buttons = render(replies)
-        buttons = new_buttons
+        if tapped is not None and tapped.data.startswith("fb:"):
+            # As on Telegram, a vote removes only the 👍/👎: a "➕ other question" stays tappable.
+            kept = [b for b in buttons if not b.data.startswith("fb:")]
+            if kept and replies:
+                replies[-1].buttons = [*replies[-1].buttons, *([b] for b in kept)]
+        text, buttons = render(replies)
         stdout.write(text + "\n")
         stdout.flush()

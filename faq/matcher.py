@@ -182,17 +182,24 @@ class Weights:
     # A follow-up of at most this many terms that names no institution inherits the previous
     # answer's (see Matcher.match's ``context``).
     context_terms: int = 3
+    # A second question in the same message is offered only when its part alone scores this much
+    # (see Matcher.other_question): a part of a story ("y cuando voy a Guate…") scores lower.
+    second_question: float = 70.0
 
 
 DEFAULT_WEIGHTS = Weights()
 
 _CLAUSE_RE = re.compile(r"[.?!,;:\n¿¡()]+|\b(?:pero|but|so|entonces|because|porque|porq|xq)\b")
-# How a question starts, accents optional ("y cómo pago", "and can my mom", "¿dónde…").
-_ASKING = (r"(?:c[oó]mo|cu[aá]nt[oa]s?|qu[eé]|d[oó]nde|cu[aá]ndo|qui[eé]n(?:es)?|cu[aá]l(?:es)?|puedo|puede|"
-           r"se puede|hay|how|what|where|when|who|which|can|could|do|does|is|are|will)")
-# Where a second question starts: after a "?" with more text, or at "y/and/también" + a question word.
-_SECOND_RE = re.compile(r"\?+\s*(?=\S)|[,;]?\s*\b(?:y|e|and|also|tambi[eé]n|adem[aá]s)\s+(?=" + _ASKING + r"\b)",
-                        re.IGNORECASE)
+# How a question starts, accents optional and phone spellings too ("y cómo pago", "and can my mom",
+# "y q documentos", "komo pago").
+_ASKING = (r"(?:c[oó]mo|komo|cu[aá]nt[oa]s?|kuant[oa]s?|qu[eé]|q|k[eé]|d[oó]nde|dnd|cu[aá]ndo|kuando|"
+           r"qui[eé]n(?:es)?|kien(?:es)?|cu[aá]l(?:es)?|kual(?:es)?|puedo|puede|se puede|hay|how|what|where|"
+           r"when|who|which|can|could|do|does|is|are|will)")
+# Where a second question starts: after a "?" followed by more text (the "?" stays with its
+# question: "¿el igss cubre cáncer?" is one), or at "y/and/también" + a question word or "si/if"
+# ("… y si regreso a Guatemala, ¿pierdo lo pagado?"); "and do not have papers" is no question.
+_SECOND_RE = re.compile(r"(?<=\?)\s*(?=[^\s?])|[,;]?\s*\b(?:y|e|and|also|tambi[eé]n|adem[aá]s)\s+(?=(?:"
+                        + _ASKING + r"|si|if)\b(?!\s+not\b|n't))", re.IGNORECASE)
 # A member correcting themselves: "perdón, quise decir…", "no, me refería a…", "sorry, I meant…".
 _CORRECTION_RE = re.compile(
     r"^\W*(?:no\b\W*)?(?:(?:perd[oó]n|disculp[ae]|sorry|oops|ups)\b\W*)?(?:no\b\W*)?"
@@ -742,14 +749,19 @@ class Matcher:
         """
         if result.decision != "answer" or not result.best_id:
             return None
-        parts = [p.strip() for p in _SECOND_RE.split(result.query) if p and p.strip()]
+        query = " ".join(result.query.split())  # one space: long runs of blanks made the split slow
+        parts = [p.strip() for p in _SECOND_RE.split(query) if p and p.strip()]
         if len(parts) < 2:
             return None
+        # An institution named anywhere in the message holds for every part ("mi NSS del IMSS y
+        # cómo saco cita?" asks for an IMSS appointment), as a short follow-up keeps the last one.
+        context = self._institutions(self._words(query)) or context
         for part in parts[:4]:
             if not (_QUESTION_RE.match(part) or part.endswith("?")):
                 continue
             found = self.match(part, context)
-            if found.decision == "answer" and found.best_id and found.best_id != result.best_id:
+            if (found.decision == "answer" and found.best_id and found.best_id != result.best_id
+                    and found.score >= self.weights.second_question):
                 return found.best_id
         return None
 

@@ -126,6 +126,18 @@ def test_terminal_chat_numbers_tap_buttons() -> None:
     assert out.count("👍") >= 1  # and tapping a question answered it
 
 
+def test_terminal_chat_a_vote_keeps_the_other_question() -> None:
+    """As on Telegram: after 👍 the "➕ other question" is still there to tap (now as [1])."""
+    code, out = run(["chat"], stdin="cuanto cuesta el seguro de migrantes y como pago desde usa?\n1\n1\n")
+    assert code == 0
+    after_vote = out.split("[3] ➕", 1)[1]
+    assert "[1] ➕" in after_vote
+    from faq.loader import load_faq
+
+    entry = load_faq(BUNDLED_FAQ).get("migrant-pay-from-us")
+    assert entry is not None and entry.answer["es"][:40] in after_vote.split("[1] ➕", 1)[1]
+
+
 def test_terminal_chat_survives_digits_that_are_not_numbers() -> None:
     """"²" and "١" (Arabic-Indic one) are digits to Python but not button numbers."""
     code, out = run(["chat"], stdin="/menu\n²\n/menu\n١\n/menu\n1\n")

@@ -608,6 +608,10 @@ def test_one_topic_word_still_finds_its_entries(sample: Matcher, text: str) -> N
 # ---------------------------------------------------------------------------------------- two questions at once
 @pytest.mark.parametrize("text, first, second", [
     ("cuanto cuesta el seguro de migrantes y como pago desde usa?", "migrant-cost", "migrant-pay-from-us"),
+    ("el igss cubre cancer? y hace pruebas para detectarlo a tiempo?", "cancer-screening-igss",
+     "cancer-treatment-igss"),  # a yes/no question keeps its "?"
+    ("como saco mi nss del imss y como saco cita?", "imss-nss", "imss-appointment"),  # IMSS for both parts
+    ("kuanto cuesta el programa de migrantes y komo pago desde usa", "migrant-cost", "migrant-pay-from-us"),
     ("¿Cuánto cuesta el programa de migrantes? ¿Puedo pagar desde Estados Unidos?", "migrant-cost",
      "migrant-pay-from-us"),
 ])
@@ -621,6 +625,7 @@ def test_a_second_question_in_the_same_message_is_found(sample: Matcher, text: s
     "cuanto cuesta el programa de migrantes del igss",  # one question
     "what are the requirements for the regular igss retirement pension? i worked in guatemala",  # a statement
     "cuanto cuesta el programa de migrantes? cuanto cuesta el seguro de migrantes?",  # the same question twice
+    "vivo en usa y cuando voy a guate quiero usar el igss, puedo?",  # "cuando" = when I go: a story
 ])
 def test_statements_and_single_questions_have_no_second_question(sample: Matcher, text: str) -> None:
     result = sample.match(text)
@@ -643,3 +648,10 @@ def test_a_self_correction_is_matched_on_what_the_member_meant(sample: Matcher, 
     result = sample.match(text)
     assert (result.decision, result.best_id) == ("answer", expected)
     assert result.query == text  # the log and ``ask`` keep what was typed
+
+
+def test_a_long_run_of_blanks_splits_like_one_space(sample: Matcher) -> None:
+    """Blanks are collapsed before the split (the pattern backtracked over long runs of them)."""
+    text = "cuanto cuesta el seguro de migrantes" + " " * 4000 + "y como pago desde usa?"
+    result = sample.match(text)
+    assert sample.other_question(result) == "migrant-pay-from-us"
