@@ -22,7 +22,9 @@ after a restart.
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -67,6 +69,7 @@ CONTEXT_SKIP_KINDS = frozenset({"callback", "command"})
 #: A staff reply starting with this is an internal note: recorded on the ticket, not sent to the member.
 INTERNAL_PREFIX = "//"
 KIND_INTERNAL = "internal"
+_TAG = re.compile(r"<[^>]+>")
 
 
 def markup(rows: Sequence[Sequence[Button]]) -> dict[str, Any]:
@@ -411,6 +414,7 @@ class StaffDesk:
                 relayed=internal, now=now,
             )
             tk.map_staff_message(db, self.staff_chat_id, message_id, ticket_id)
+            tk.set_ticket_message_text(db, tm, text, text_html or cards.esc(text))  # the html, for edits
             if internal:
                 return ticket_id  # a note between colleagues: kept on the ticket, never sent to the member
             if ticket["state"] in ("claimed", "answered") and ticket.get("staff_id") not in (None, staff_id):
@@ -450,44 +454,56 @@ class StaffDesk:
         return ticket_id
 
     async def staff_edit(
-        self, *, message_id: int, staff_id: int, text: str, text_html: str | None = None
+        self, *, message_id: int, staff_id: int, text: str, text_html: str | None = None,
+        fallback_ticket_id: int | None = None, media: bool = False,
     ) -> int | None:
         """A staff member edited one of their messages in the group.
 
         On Telegram an edit changes the message for everyone, so staff expect a corrected answer
         ("the office opens at 8", not 9) to be corrected for the member too: the member's copy is
-        edited in place (with the 👍/👎 buttons again, for the corrected answer), the new text is
+        edited in place (with the 👍/👎 buttons again, for the corrected answer) and the edit is
         logged as its own outbound row (nothing is lost: the conversation log keeps both
-        versions) and the ticket's thread shows the new text. A // note stays internal whatever
-        its edit says, and an answer already sent cannot be taken back by turning it into a
-        note: in both cases staff are told. Returns the ticket number, or None when the edited
-        message is not a staff reply to a request.
+        versions). The ticket's thread and an FAQ draft made from the answer change only once
+        Telegram accepted the edit (see record_sent): they show what the member really has. A //
+        note stays internal whatever its edit says, an answer already sent cannot be taken back
+        by turning it into a note, and a replaced file cannot be carried over: staff are told.
+        ``fallback_ticket_id`` is the "#N" of the bot message the edited one replied to (a request
+        deleted with /forget is explained); ``media`` says the edited message carries a file.
+        Returns the ticket number, or None when the edited message is not a staff reply to a request.
         """
         now = self.clock()
         told: list[str] = []
+        new_html = text_html or cards.esc(text)
 
         def work(db: Any) -> int | None:
             ticket_id = tk.ticket_for_staff_message(db, self.staff_chat_id, message_id)
+            if ticket_id is None and fallback_ticket_id is not None and tk.get_ticket(db, fallback_ticket_id) is None:
+                told.append("gone")
+                return fallback_ticket_id
             ticket = tk.get_ticket(db, ticket_id) if ticket_id is not None else None
             row = tk.staff_message_row(db, ticket_id, message_id) if ticket is not None and ticket_id else None
-            if ticket is None or row is None or (row.get("text") or "") == text:
-                return None  # not a staff reply to a request, or nothing changed
+            if ticket is None or row is None:
+                return None  # not a staff reply to a request
+            if (row.get("html") or cards.esc(row.get("text") or "")) == new_html:
+                if media and row["kind"] not in ("text", KIND_INTERNAL):
+                    told.append("file")  # same caption: the file itself was replaced
+                    return int(ticket["id"])
+                return None  # nothing the member sees changed
             internal = text.lstrip().startswith(INTERNAL_PREFIX)
             if row["kind"] == KIND_INTERNAL or internal:
                 if row["kind"] == KIND_INTERNAL and internal:
-                    tk.set_ticket_message_text(db, row["id"], text)  # a note corrected: still a note
+                    tk.set_ticket_message_text(db, row["id"], text, new_html)  # a note corrected: still a note
+                    outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText",
+                                   payload={"_ticket": ticket["id"]}, ticket_id=ticket["id"], purpose="refresh",
+                                   now=now)
                 else:
                     told.append("note" if row["kind"] == KIND_INTERNAL else "sent")
-                    return ticket["id"]
-            else:
-                tk.set_ticket_message_text(db, row["id"], text)
-                log_id = conv.log_outbound(db, member_id=ticket["member_id"], chat_id=ticket["chat_id"], text=text,
-                                           decision="staff-edit", now=now)
-                outbox.enqueue(db, chat_id=ticket["chat_id"], method="editMessageText",
-                               payload={"_edit": row["id"], "_log": log_id, "_html": text_html or cards.esc(text)},
-                               ticket_id=ticket["id"], purpose="answer-edit", now=now)
-            outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText", payload={"_ticket": ticket["id"]},
-                           ticket_id=ticket["id"], purpose="refresh", now=now)
+                return int(ticket["id"])
+            log_id = conv.log_outbound(db, member_id=ticket["member_id"], chat_id=ticket["chat_id"], text=text,
+                                       decision="staff-edit", now=now)
+            outbox.enqueue(db, chat_id=ticket["chat_id"], method="editMessageText",
+                           payload={"_edit": row["id"], "_log": log_id, "_html": new_html, "_text": text},
+                           ticket_id=ticket["id"], purpose="answer-edit", now=now)
             return int(ticket["id"])
 
         ticket_id = await self.store.call(atomically(work))
@@ -501,6 +517,14 @@ class StaffDesk:
             await self.say([_("The member already has this answer, so an edit cannot make it an internal note: "
                               "their copy was not changed. If it was wrong, reply to the card of #{number} with "
                               "the correction.", number=ticket_id)], reply_to=message_id)
+        elif told == ["file"]:
+            await self.say([_("A replaced file cannot be changed in the member's chat: their copy still has the "
+                              "first one. To send another file, reply to the card of #{number} with it.",
+                              number=ticket_id)], reply_to=message_id)
+        elif told == ["gone"]:
+            await self.say([_("Request #{number} no longer exists (the member deleted their data): nothing was "
+                              "changed for them.", number=ticket_id)], reply_to=message_id)
+            return None
         else:
             log.info("staff %s edited a message of ticket #%s", staff_id, ticket_id)
         self.wake()
@@ -801,6 +825,10 @@ class StaffDesk:
                                "changed. Send the correction as a new reply.", name=name),
             "edit-failed": _("{name}'s copy of your answer could not be changed ({error}). Send the correction "
                              "as a new reply.", name=name, error=cards.clip(detail, 300)),
+            "edit-blocked": _("{name} has blocked the bot or deleted the chat: the correction was NOT delivered. "
+                              "The member can only be reached another way.", name=name),
+            "edit-unknown": _("This answer was sent before Puente could follow edits, so {name}'s copy was NOT "
+                              "changed. Send the correction as a new reply.", name=name),
         }
         return texts[what]
 
@@ -867,24 +895,29 @@ class StaffDesk:
         payload = item["payload"]
         row = tk.get_ticket_message(db, int(payload["_edit"]))
         ticket = tk.get_ticket(db, int(item["ticket_id"])) if item.get("ticket_id") else None
-        if row is None or ticket is None or not row.get("member_message_id"):
-            return None  # never delivered (blocked, failed) or forgotten: nothing to correct
+        if row is None or ticket is None:
+            return None  # forgotten meanwhile: nothing to correct
+        if not row.get("member_message_id"):
+            if row.get("relayed"):  # delivered before Puente remembered where (an older version)
+                self._enqueue_note_db(db, ticket, self._note_text("edit-unknown", ticket), self.clock())
+            return None  # never delivered (blocked, failed): staff were told then
         lang = ticket.get("lang") or "es"
         body = str(payload.get("_html") or "")
         prefix = cards.answer_prefix(self.display_name(row.get("author_name")), lang=lang)
         buttons = markup(cards.feedback_buttons(ticket["id"], lang))
         params: dict[str, Any] = {"chat_id": ticket["chat_id"], "message_id": row["member_message_id"],
                                   "parse_mode": "HTML", "reply_markup": buttons}
-        after = {"_log": payload.get("_log")}
+        after = {k: payload.get(k) for k in ("_log", "_edit", "_text", "_html")}
         delivery = row.get("delivery")
+        # Telegram limits what the member sees, not the HTML that formats it.
         if delivery == "text" or (delivery == "copy" and row["kind"] == "text"):
             text = f"{prefix}\n{body}" if delivery == "text" else body
-            if body and cards.utf16_len(text) <= cards.TEXT_LIMIT:
+            if body and cards.utf16_len(_visible(text)) <= cards.TEXT_LIMIT:
                 return Prepared("editMessageText",
                                 {**params, "text": text, "link_preview_options": {"is_disabled": True}}, after=after)
         elif delivery in ("caption", "copy"):
             caption = (f"{prefix}\n{body}" if body else prefix) if delivery == "caption" else body
-            if cards.utf16_len(caption) <= cards.CAPTION_LIMIT:
+            if cards.utf16_len(_visible(caption)) <= cards.CAPTION_LIMIT:
                 return Prepared("editMessageCaption", {**params, "caption": caption}, after=after)
         # Too long for the message the member has: staff must send the correction as a new reply.
         self._enqueue_note_db(db, ticket, self._note_text("edit-too-long", ticket), self.clock())
@@ -983,6 +1016,20 @@ class StaffDesk:
                 tk.set_member_copy(db, int(after["_tm"]), message_id=message_id, delivery=str(after["_delivery"]))
         if after.get("_log") is not None and message_id is not None:
             conv.set_telegram_message_id(db, int(after["_log"]), message_id)
+        if purpose == "answer-edit" and after.get("_edit") is not None:
+            self._edit_accepted_db(db, item, after)
+
+    def _edit_accepted_db(self, db: Any, item: dict[str, Any], after: dict[str, Any]) -> None:
+        """Telegram changed the member's copy: now the thread, the card and an FAQ draft made
+        from that answer show the corrected text (before, they would show what the member never got)."""
+        row = tk.get_ticket_message(db, int(after["_edit"]))
+        if row is None:
+            return
+        text = str(after.get("_text") or "")
+        tk.set_ticket_message_text(db, row["id"], text, after.get("_html"))
+        drafts_db.replace_answer(db, ticket_id=row["ticket_id"], old=row.get("text") or "", new=text)
+        outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText", payload={"_ticket": row["ticket_id"]},
+                       ticket_id=row["ticket_id"], purpose="refresh", now=self.clock())
 
     async def undeliverable(self, item: dict[str, Any], error: SendError) -> None:
         """A call Telegram will never accept. Staff must hear about it in the group."""
@@ -997,7 +1044,8 @@ class StaffDesk:
             if ticket is None:
                 return False
             if purpose == "answer-edit":
-                text = self._note_text("edit-failed", ticket, str(error))
+                what = "edit-blocked" if isinstance(error, (Blocked, ChatGone)) else "edit-failed"
+                text = self._note_text(what, ticket, str(error))
                 self._enqueue_note_db(db, ticket, text, now)
                 return True
             if purpose == "answer":
@@ -1026,6 +1074,12 @@ class StaffDesk:
             log.error("ticket #%s: %s could not be delivered (%s); staff are told in the group", ticket_id, purpose,
                       error)
             self.wake()
+
+
+def _visible(html_text: str) -> str:
+    """What a member sees of a Telegram-HTML text (tags dropped, entities decoded): Telegram's
+    length limits count this, not the markup."""
+    return html.unescape(_TAG.sub("", html_text))
 
 
 def _candidate_dict(c: Any) -> dict[str, Any]:

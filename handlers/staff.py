@@ -297,7 +297,12 @@ async def edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text, text_html = message.text, message.text_html
     else:
         text, text_html = message.caption or "", message.caption_html if message.caption else ""
-    await desk.staff_edit(message_id=message.message_id, staff_id=user.id, text=text, text_html=text_html)
+    replied = message.reply_to_message
+    from_bot = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
+    found = _TICKET_HEAD.match((replied.text or replied.caption or "") if replied is not None and from_bot else "")
+    await desk.staff_edit(message_id=message.message_id, staff_id=user.id, text=text, text_html=text_html,
+                          fallback_ticket_id=int(found.group(1)) if found else None,
+                          media=_kind(message)[0] != "text")
 
 
 def _kind(message: Message) -> tuple[str, str | None]:

@@ -42,3 +42,12 @@ def list_drafts(db: Database) -> list[dict[str, Any]]:
     cursor = db.execute("SELECT * FROM faq_drafts ORDER BY id")
     names = [c[0] for c in cursor.description]
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def replace_answer(db: Database, *, ticket_id: int, old: str, new: str) -> int:
+    """A staff answer made into a draft was corrected (edited) afterwards: the draft takes the
+    correction, so an admin never approves the wrong version. Returns how many drafts changed."""
+    if not old or old == new:
+        return 0
+    return int(db.execute("UPDATE faq_drafts SET answer = ? WHERE ticket_id = ? AND answer = ?",
+                          [new, ticket_id, old]).rowcount)

@@ -183,6 +183,9 @@ def m003_answer_copies(db: Database) -> None:
     ``member_message_id`` is the bot's message in the member's chat; ``delivery`` says what it
     holds: ``text`` (prefix and answer in one text), ``caption`` (a copied photo/file with prefix
     and caption) or ``copy`` (a copy without the prefix, which went in a message of its own).
+    ``html`` is the staff message as sent (links and formatting), so an edit that only fixes a
+    link is seen as an edit.
     """
     db["ticket_messages"].add_column("member_message_id", int)
     db["ticket_messages"].add_column("delivery", str)
+    db["ticket_messages"].add_column("html", str)

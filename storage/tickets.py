@@ -279,9 +279,10 @@ def get_ticket_message(db: Database, ticket_message_id: int) -> dict[str, Any] |
     return rows[0] if rows else None
 
 
-def set_ticket_message_text(db: Database, ticket_message_id: int, text: str) -> None:
+def set_ticket_message_text(db: Database, ticket_message_id: int, text: str, html: str | None = None) -> None:
     """A staff member edited their reply: the ticket's thread (cards, /ticket) shows the new text."""
-    db.execute("UPDATE ticket_messages SET text = ? WHERE id = ?", [text, ticket_message_id])
+    db.execute("UPDATE ticket_messages SET text = ?, html = COALESCE(?, html) WHERE id = ?",
+               [text, html, ticket_message_id])
 
 
 # ---------------------------------------------------------------------------------------- staff group routing

@@ -789,3 +789,93 @@ async def test_settled_outbox_rows_are_purged_after_a_month(
     await drain(sender)
     assert q(store, "select count(*) n from outbox")[0]["n"] == 0
     assert [t["state"] for t in q(store, "select state from tickets")] == ["open"]  # tickets untouched
+
+
+async def test_what_the_member_has_is_what_the_ticket_shows(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    await ask(store, desk, ANA, "¿a qué hora abren?")
+    await drain(sender)
+    await answer(desk, transport.calls[0].message_id, "Abrimos a las 9.")
+    await drain(sender)
+    await desk.promote(1, staff_id=7)
+    assert [d["answer"] for d in q(store, "select answer from faq_drafts")] == ["Abrimos a las 9."]
+    # An edit the member never got (too long) changes neither the thread nor the draft.
+    await desk.staff_edit(message_id=9000, staff_id=7, text="x" * 4090)
+    await drain(sender)
+    assert "x" * 50 not in "\n".join(await desk.ticket_texts(1))
+    assert [d["answer"] for d in q(store, "select answer from faq_drafts")] == ["Abrimos a las 9."]
+    # A delivered correction updates both: an admin never approves the wrong hour.
+    await desk.staff_edit(message_id=9000, staff_id=7, text="Abrimos a las 8.")
+    await drain(sender)
+    assert "Abrimos a las 8." in "\n".join(await desk.ticket_texts(1))
+    assert [d["answer"] for d in q(store, "select answer from faq_drafts")] == ["Abrimos a las 8."]
+
+
+async def test_an_edit_that_only_fixes_a_link_reaches_the_member(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    await ask(store, desk, ANA, "x")
+    await drain(sender)
+    await desk.staff_reply(reply_to_message_id=transport.calls[0].message_id, message_id=9000, staff_id=7,
+                           staff_name="Luis", text="Vea el sitio",
+                           text_html='Vea <a href="https://igss.gob.gt/malo">el sitio</a>')
+    await drain(sender)
+    assert await desk.staff_edit(message_id=9000, staff_id=7, text="Vea el sitio",
+                                 text_html='Vea <a href="https://igss.gob.gt/bueno">el sitio</a>') == 1
+    await drain(sender)
+    [edit] = transport.to(ANA.chat_id, "editMessageText")
+    assert "https://igss.gob.gt/bueno" in edit.params["text"]
+
+
+async def test_a_long_formatted_answer_is_measured_as_the_member_sees_it(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    links = " ".join(f'<a href="https://igss.gob.gt/pagina/{i:03d}">p{i}</a>' for i in range(80))  # ~3,900 chars
+    await ask(store, desk, ANA, "x")
+    await drain(sender)
+    await desk.staff_reply(reply_to_message_id=transport.calls[0].message_id, message_id=9000, staff_id=7,
+                           staff_name="Luis", text="páginas", text_html=links)
+    await drain(sender)
+    assert await desk.staff_edit(message_id=9000, staff_id=7, text="páginas:", text_html="Páginas: " + links) == 1
+    await drain(sender)
+    assert len(transport.to(ANA.chat_id, "editMessageText")) == 1
+    assert "too long" not in str([c.params.get("text") for c in transport.to(STAFF, "sendMessage")])
+
+
+async def test_edits_staff_cannot_carry_over_are_explained(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    await ask(store, desk, ANA, "¿qué formulario?")
+    await drain(sender)
+    card = transport.calls[0].message_id
+    await answer(desk, card, "Este", kind="photo", file_id="P", message_id=9100)
+    await drain(sender)
+    # Telegram's "replace file" keeps the caption: the member's copy cannot get the new file.
+    assert await desk.staff_edit(message_id=9100, staff_id=7, text="Este", media=True) == 1
+    await drain(sender)
+    assert "replaced file" in transport.to(STAFF, "sendMessage")[-1].params["text"]
+    # An answer delivered before Puente remembered where it landed (an older version).
+    store.call_sync(lambda db: db.execute("UPDATE ticket_messages SET member_message_id = NULL, delivery = NULL"))
+    await desk.staff_edit(message_id=9100, staff_id=7, text="Este, firmado")
+    await drain(sender)
+    assert "before Puente could follow edits" in transport.to(STAFF, "sendMessage")[-1].params["text"]
+    assert transport.to(ANA.chat_id, "editMessageCaption") == []
+
+
+async def test_an_edit_for_a_member_who_left_is_explained(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    await ask(store, desk, ANA, "x")
+    await drain(sender)
+    await answer(desk, transport.calls[0].message_id, "Corto.")
+    await drain(sender)
+    transport.fail(Blocked("Forbidden: bot was blocked by the user"), when=lambda m, p: p.get("chat_id") == ANA.chat_id)
+    await desk.staff_edit(message_id=9000, staff_id=7, text="Corto, de verdad.")
+    await drain(sender)
+    assert "the correction was NOT delivered" in transport.to(STAFF, "sendMessage")[-1].params["text"]
+    # After /forget the request is gone: the edit of its answer is explained, not silently dropped.
+    store.call_sync(conv.forget_member, ANA.id)
+    assert await desk.staff_edit(message_id=9000, staff_id=7, text="Corto!", fallback_ticket_id=1) is None
+    await drain(sender)
+    assert "no longer exists" in transport.to(STAFF, "sendMessage")[-1].params["text"]

@@ -25,7 +25,7 @@ from config import Settings
 from desk import cards
 from handlers.app import build_application
 from tests.fake_telegram import Call, FakeTelegram, running_app
-from tests.helpers import bot_settings, db_rows, wait_until
+from tests.helpers import DB_NAME, bot_settings, db_rows, wait_until
 
 GROUP_ID = -1001000000001
 MONDAY_10_GT = datetime(2025, 3, 10, 16, 0, tzinfo=UTC)  # 10:00 in Guatemala
@@ -487,4 +487,14 @@ async def test_a_staff_edit_corrects_the_members_copy(
         chat = fake.push_text(luis, "café a las 10", group)
         fake.push_edit(chat, "café a las 11")
         await fake.wait_idle(quiet=0.3)
+        assert len(fake.calls_to("editMessageText", chat_id=ana["id"])) == 1
+        # Ana deletes her data: a later edit of the answer is explained, not silently dropped.
+        from sqlite_utils import Database
+
+        from storage.conversations import forget_member
+        forget_member(Database(tmp_path / DB_NAME), ana["id"])
+        mark = fake.mark()
+        fake.push_edit(reply, "La oficina abre a las 8 en punto.")
+        await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark,
+                            predicate=lambda c: "no longer exists" in c.params["text"])
         assert len(fake.calls_to("editMessageText", chat_id=ana["id"])) == 1
