@@ -165,10 +165,7 @@ def _result_json(result: MatchResult, lang_opt: str, matcher: Matcher) -> dict:
     For a "suggest" decision, ``candidates`` are exactly the questions the bot offers as buttons;
     for the other decisions they are the closest entries, for information.
     """
-    candidates = list(result.candidates)
-    if result.decision == "suggest":
-        offered = matcher.suggestions(result)
-        candidates = sorted((c for c in candidates if c.entry_id in offered), key=lambda c: offered.index(c.entry_id))
+    candidates = matcher.offered(result) if result.decision == "suggest" else list(result.candidates)
     return {
         "query": result.query,
         "decision": result.decision,

@@ -350,7 +350,8 @@ class Pipeline:
         rows: list[list[Button]] = []
         listed: list[str] = []
         # Exactly the entries the matcher offers (the ones its accuracy is measured on), best first.
-        for entry_id in self.faqs.snapshot.matcher.suggestions(result)[:MAX_SUGGESTIONS]:
+        # (at most MAX_SUGGESTIONS closest ones, plus one for a second question in the message)
+        for entry_id in self.faqs.snapshot.matcher.suggestions(result)[:MAX_SUGGESTIONS + 1]:
             entry = faq.get(entry_id)
             if entry is not None:
                 n = len(rows) + 1

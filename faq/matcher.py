@@ -215,7 +215,8 @@ class Matcher:
 
     ``suggestions(result)`` returns the entry ids worth offering as "did you mean" buttons: the
     candidates of a "suggest" result within :attr:`Weights.suggest_window` points of the best and
-    above the suggest threshold (an empty list for any other decision).
+    above the suggest threshold, plus the entry of a second question in the message (an empty
+    list for any other decision).
     """
 
     def __init__(self, faq: Faq, vocabulary: Vocabulary | None = None,
@@ -745,11 +746,18 @@ class Matcher:
         where a second question starts (after a "?", or at "y"/"and"/"también" followed by a question
         word); a part that reads as a question and that the matcher would *answer* on its own, with
         another entry than ``result``'s, is returned, so the bot can offer it as one more tap.
-        Statements ("…? trabajo en Guatemala") are not questions and never count.
+        Statements ("…? trabajo en Guatemala") are not questions and never count. (For a
+        "suggest", :meth:`suggestions` already adds it to the list.)
         """
         if result.decision != "answer" or not result.best_id:
             return None
-        query = " ".join(result.query.split())  # one space: long runs of blanks made the split slow
+        other = self._other_part(result.query, {result.best_id}, context)
+        return other.entry_id if other else None
+
+    def _other_part(self, text: str, exclude: set[str], context: frozenset[str]) -> Candidate | None:
+        """See :meth:`other_question`: the first question-like part of ``text`` answered on its
+        own, confidently, with an entry not in ``exclude`` (with the part's score)."""
+        query = " ".join(text.split())  # one space: long runs of blanks made the split slow
         parts = [p.strip() for p in _SECOND_RE.split(query) if p and p.strip()]
         if len(parts) < 2:
             return None
@@ -760,9 +768,9 @@ class Matcher:
             if not (_QUESTION_RE.match(part) or part.endswith("?")):
                 continue
             found = self.match(part, context)
-            if (found.decision == "answer" and found.best_id and found.best_id != result.best_id
+            if (found.decision == "answer" and found.best_id and found.best_id not in exclude
                     and found.score >= self.weights.second_question):
-                return found.best_id
+                return Candidate(found.best_id, found.score)
         return None
 
     def _lone_common_term(self, terms: set[str]) -> bool:
@@ -793,10 +801,18 @@ class Matcher:
 
     def suggestions(self, result: MatchResult) -> list[str]:
         """Entry ids to offer as "did you mean" buttons for a "suggest" result, best first."""
+        return [c.entry_id for c in self.offered(result)]
+
+    def offered(self, result: MatchResult) -> list[Candidate]:
+        """:meth:`suggestions` with scores (a second question's entry has its own part's score)."""
         if result.decision != "suggest" or not result.candidates:
             return []
         floor = result.candidates[0].score - self.weights.suggest_window
-        return [c.entry_id for c in result.candidates if c.score >= floor]
+        offered = [c for c in result.candidates if c.score >= floor]
+        # Two questions in one message ("¿cómo me inscribo y qué documentos necesito?"): a part
+        # answered on its own with an entry not listed yet is listed too (see other_question).
+        other = self._other_part(result.query, {c.entry_id for c in offered}, frozenset())
+        return [*offered, other] if other else offered
 
 
 def thresholds_from_settings(answer: float | None, suggest: float | None, margin: float | None,

@@ -403,3 +403,12 @@ def test_unusable_paths_are_one_clear_line_not_a_traceback(
     code, _ = run(["chat"], stdin="hola\n")
     err = capsys.readouterr().err
     assert code == 1 and "PUENTE_DB=" in err and "Traceback" not in err
+
+
+def test_ask_lists_exactly_the_buttons_for_two_questions() -> None:
+    """``ask``'s candidates for a "suggest" are the bot's buttons, a second question's entry included."""
+    code, out = run(["ask", "--json", "que documentos necesito para inscribirme y como pago desde usa?"])
+    assert code == 0
+    data = json.loads(out)
+    assert data["decision"] == "suggest"
+    assert data["candidates"][-1]["id"] == "migrant-pay-from-us" and data["candidates"][-1]["score"] > 0

@@ -655,3 +655,13 @@ def test_a_long_run_of_blanks_splits_like_one_space(sample: Matcher) -> None:
     text = "cuanto cuesta el seguro de migrantes" + " " * 4000 + "y como pago desde usa?"
     result = sample.match(text)
     assert sample.other_question(result) == "migrant-pay-from-us"
+
+
+def test_a_second_question_joins_the_list_when_the_first_is_unsure(sample: Matcher) -> None:
+    result = sample.match("que documentos necesito para inscribirme y como pago desde usa?")
+    assert result.decision == "suggest"
+    window = result.candidates[0].score - DEFAULT_WEIGHTS.suggest_window
+    assert "migrant-pay-from-us" not in [c.entry_id for c in result.candidates if c.score >= window]
+    offered = sample.suggestions(result)
+    assert offered[-1] == "migrant-pay-from-us" and "migrant-documents" in offered
+    assert [c.entry_id for c in sample.offered(result)] == offered
