@@ -235,6 +235,15 @@ async def answer(desk: StaffDesk, reply_to: int, text: str = "Puede pagar en el 
                                   staff_name="Luis", text=text, **kw)
 
 
+async def answered(store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, question: str,
+                   reply: str) -> None:
+    """Ana asks, the card goes out, Luis answers (staff message 9000) and the answer is delivered."""
+    await ask(store, desk, ANA, question)
+    await drain(sender)
+    await answer(desk, transport.calls[0].message_id, reply)
+    await drain(sender)
+
+
 async def test_staff_reply_reaches_the_member_with_prefix_and_buttons(
     store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
 ) -> None:
@@ -653,10 +662,7 @@ async def test_a_second_colleague_answering_is_pointed_out(
 async def test_an_edited_answer_is_corrected_in_the_members_chat(
     store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
 ) -> None:
-    await ask(store, desk, ANA, "¿a qué hora abren?")
-    await drain(sender)
-    await answer(desk, transport.calls[0].message_id, "Abrimos a las 9.")
-    await drain(sender)
+    await answered(store, desk, sender, transport, "¿a qué hora abren?", "Abrimos a las 9.")
     [sent] = transport.to(ANA.chat_id)
     assert await desk.staff_edit(message_id=9000, staff_id=7, text="Abrimos a las <8>.") == 1
     await drain(sender)
@@ -726,10 +732,7 @@ async def test_an_edit_that_cannot_reach_the_member_is_reported(
 ) -> None:
     from desk.sender import MessageGone
 
-    await ask(store, desk, ANA, "x")
-    await drain(sender)
-    await answer(desk, transport.calls[0].message_id, "Corto.")
-    await drain(sender)
+    await answered(store, desk, sender, transport, "x", "Corto.")
     # Too long for the member's message: not sent, staff told to send a new reply.
     assert await desk.staff_edit(message_id=9000, staff_id=7, text="a" * 4090) == 1
     await drain(sender)
@@ -794,10 +797,7 @@ async def test_settled_outbox_rows_are_purged_after_a_month(
 async def test_what_the_member_has_is_what_the_ticket_shows(
     store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
 ) -> None:
-    await ask(store, desk, ANA, "¿a qué hora abren?")
-    await drain(sender)
-    await answer(desk, transport.calls[0].message_id, "Abrimos a las 9.")
-    await drain(sender)
+    await answered(store, desk, sender, transport, "¿a qué hora abren?", "Abrimos a las 9.")
     await desk.promote(1, staff_id=7)
     assert [d["answer"] for d in q(store, "select answer from faq_drafts")] == ["Abrimos a las 9."]
     # An edit the member never got (too long) changes neither the thread nor the draft.
@@ -866,10 +866,7 @@ async def test_edits_staff_cannot_carry_over_are_explained(
 async def test_an_edit_for_a_member_who_left_is_explained(
     store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
 ) -> None:
-    await ask(store, desk, ANA, "x")
-    await drain(sender)
-    await answer(desk, transport.calls[0].message_id, "Corto.")
-    await drain(sender)
+    await answered(store, desk, sender, transport, "x", "Corto.")
     transport.fail(Blocked("Forbidden: bot was blocked by the user"), when=lambda m, p: p.get("chat_id") == ANA.chat_id)
     await desk.staff_edit(message_id=9000, staff_id=7, text="Corto, de verdad.")
     await drain(sender)
