@@ -344,14 +344,15 @@ class Pipeline:
             reply.buttons.append([Button(short_label("➕ " + other.question_in(lang)), f"pick:{other.id}")])
         return reply
 
-    def _suggest_reply(self, result: MatchResult, lang: str, inbound_id: int) -> Reply:
+    def _suggest_reply(self, result: MatchResult, lang: str, inbound_id: int,
+                       context: frozenset[str] = frozenset()) -> Reply:
         _ = Translator(lang)
         faq = self.faqs.snapshot.faq
         rows: list[list[Button]] = []
         listed: list[str] = []
         # Exactly the entries the matcher offers (the ones its accuracy is measured on), best first.
         # (at most MAX_SUGGESTIONS closest ones, plus one for a second question in the message)
-        for entry_id in self.faqs.snapshot.matcher.suggestions(result)[:MAX_SUGGESTIONS + 1]:
+        for entry_id in self.faqs.snapshot.matcher.suggestions(result, context)[:MAX_SUGGESTIONS + 1]:
             entry = faq.get(entry_id)
             if entry is not None:
                 n = len(rows) + 1
@@ -465,7 +466,7 @@ class Pipeline:
             if answer:
                 replies.append(answer)
         elif decision == "suggest":
-            reply = self._suggest_reply(result, lang, inbound_id)
+            reply = self._suggest_reply(result, lang, inbound_id, context)
             self._remember_choices(member.id, reply)
             replies.append(await self._out(member, reply, in_reply_to=inbound_id, decision=decision))
         elif decision == "smalltalk":

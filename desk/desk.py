@@ -411,10 +411,9 @@ class StaffDesk:
             tm = tk.add_ticket_message(
                 db, ticket_id, author="staff", text=text, kind=KIND_INTERNAL if internal else kind,
                 author_id=staff_id, author_name=staff_name, file_id=file_id, telegram_message_id=message_id,
-                relayed=internal, now=now,
+                relayed=internal, html=text_html or cards.esc(text), now=now,
             )
             tk.map_staff_message(db, self.staff_chat_id, message_id, ticket_id)
-            tk.set_ticket_message_text(db, tm, text, text_html or cards.esc(text))  # the html, for edits
             if internal:
                 return ticket_id  # a note between colleagues: kept on the ticket, never sent to the member
             if ticket["state"] in ("claimed", "answered") and ticket.get("staff_id") not in (None, staff_id):
@@ -484,8 +483,9 @@ class StaffDesk:
             row = tk.staff_message_row(db, ticket_id, message_id) if ticket is not None and ticket_id else None
             if ticket is None or row is None:
                 return None  # not a staff reply to a request
-            if (row.get("html") or cards.esc(row.get("text") or "")) == new_html:
-                if media and row["kind"] not in ("text", KIND_INTERNAL):
+            current = outbox.pending_edit_html(db, row["id"]) or row.get("html") or cards.esc(row.get("text") or "")
+            if current == new_html:
+                if media and row["kind"] in CAPTIONED:  # (a live location "edits" itself every few seconds)
                     told.append("file")  # same caption: the file itself was replaced
                     return int(ticket["id"])
                 return None  # nothing the member sees changed
@@ -944,6 +944,16 @@ class StaffDesk:
         log.error("staff group %s unreachable: admins %s were told", chat_id, sorted(self.admin_ids))
         self.wake()
 
+    async def sent(self, item: dict[str, Any]) -> None:
+        """A call was delivered and recorded: a staff-group delivery ends an outage admins were told of."""
+        if not self._alerted or int(item["chat_id"]) != self.staff_chat_id:
+            return
+        self._alerted = False
+        _ = Translator(self.staff_language)
+        text = _("✅ The staff group accepts messages again: the queued requests are being delivered.")
+        await self.store.call(atomically(lambda db: self._alert_admins_db(db, text, self.clock())))
+        self.wake()
+
     def _alert_admins_db(self, db: Any, text: str, now: datetime) -> None:
         for admin in sorted(self.admin_ids):  # an admin's private chat has their user id
             outbox.enqueue(db, chat_id=admin, method="sendMessage",
@@ -999,11 +1009,6 @@ class StaffDesk:
         after = prepared.after
         purpose = item.get("purpose") or ""
         chat_id = int(item["chat_id"])
-        if self._alerted and chat_id == self.staff_chat_id:  # the outage admins were told about is over
-            self._alerted = False
-            _ = Translator(self.staff_language)
-            self._alert_admins_db(db, _("✅ The staff group accepts messages again: the queued requests are being "
-                                        "delivered."), self.clock())
         if purpose in ("card", "card-fallback") and message_id is not None:
             tk.set_card(db, int(after["_ticket"]), chat_id=chat_id, message_id=message_id)
         if after.get("_map") is not None and message_id is not None:
@@ -1017,9 +1022,9 @@ class StaffDesk:
         if after.get("_log") is not None and message_id is not None:
             conv.set_telegram_message_id(db, int(after["_log"]), message_id)
         if purpose == "answer-edit" and after.get("_edit") is not None:
-            self._edit_accepted_db(db, item, after)
+            self._edit_accepted_db(db, after)
 
-    def _edit_accepted_db(self, db: Any, item: dict[str, Any], after: dict[str, Any]) -> None:
+    def _edit_accepted_db(self, db: Any, after: dict[str, Any]) -> None:
         """Telegram changed the member's copy: now the thread, the card and an FAQ draft made
         from that answer show the corrected text (before, they would show what the member never got)."""
         row = tk.get_ticket_message(db, int(after["_edit"]))

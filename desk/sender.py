@@ -124,6 +124,10 @@ class Hooks(Protocol):
         """A rate-limited chat (the staff group) refuses every message; they stay queued."""
         ...
 
+    async def sent(self, item: dict[str, Any]) -> None:
+        """``item`` was delivered and its record committed (runs on the event loop)."""
+        ...
+
 
 class PlainHooks:
     """No desk logic: send ``payload`` as-is (keys starting with ``_`` are private metadata)."""
@@ -141,6 +145,9 @@ class PlainHooks:
         return None
 
     async def unreachable(self, chat_id: int, error: SendError) -> None:
+        return None
+
+    async def sent(self, item: dict[str, Any]) -> None:
         return None
 
     async def moved(self, old_chat_id: int, new_chat_id: int) -> None:
@@ -319,6 +326,10 @@ class OutboxSender:
         except Exception:
             log.exception("outbox #%s sent, but recording the result failed", item["id"])
             await self.store.call(outbox.mark_sent, item["id"], message_id=message_id, now=now)
+        try:
+            await self.hooks.sent(item)
+        except Exception:  # a courtesy (telling admins an outage is over): never stops the sender
+            log.exception("outbox #%s: after-send hook failed", item["id"])
         return True
 
     async def _staff_unreachable(self, item: dict[str, Any], exc: SendError) -> bool:

@@ -203,7 +203,7 @@ _SECOND_RE = re.compile(r"(?<=\?)\s*(?=[^\s?])|[,;]?\s*\b(?:y|e|and|also|tambi[e
 # A member correcting themselves: "perdón, quise decir…", "no, me refería a…", "sorry, I meant…".
 _CORRECTION_RE = re.compile(
     r"^\W*(?:no\b\W*)?(?:(?:perd[oó]n|disculp[ae]|sorry|oops|ups)\b\W*)?(?:no\b\W*)?"
-    r"(?:(?:lo\s+que\s+)?(?:quise|quer[ií]a|quiero)\s+(?:decir|preguntar)|me\s+refer[ií]a\s+a|me\s+refiero\s+a|"
+    r"(?:(?:lo\s+que\s+)?(?:quise|quer[ií]a)\s+(?:decir|preguntar)|me\s+ref(?:er[ií]a|iero)\s+al?|"
     r"i\s+meant(?:\s+to\s+ask)?|i\s+mean|what\s+i\s+meant\s+(?:was|is)|i\s+wanted\s+to\s+ask)\b\W*",
     re.IGNORECASE,
 )
@@ -799,11 +799,12 @@ class Matcher:
         floor = min(w.lead_floor, self.thresholds.suggest)
         return best >= floor and best - runner_up >= w.lead_margin * best
 
-    def suggestions(self, result: MatchResult) -> list[str]:
-        """Entry ids to offer as "did you mean" buttons for a "suggest" result, best first."""
-        return [c.entry_id for c in self.offered(result)]
+    def suggestions(self, result: MatchResult, context: frozenset[str] = frozenset()) -> list[str]:
+        """Entry ids to offer as "did you mean" buttons for a "suggest" result, best first
+        (``context`` as for :meth:`match`: it carries over to a second question in the message)."""
+        return [c.entry_id for c in self.offered(result, context)]
 
-    def offered(self, result: MatchResult) -> list[Candidate]:
+    def offered(self, result: MatchResult, context: frozenset[str] = frozenset()) -> list[Candidate]:
         """:meth:`suggestions` with scores (a second question's entry has its own part's score)."""
         if result.decision != "suggest" or not result.candidates:
             return []
@@ -811,7 +812,7 @@ class Matcher:
         offered = [c for c in result.candidates if c.score >= floor]
         # Two questions in one message ("¿cómo me inscribo y qué documentos necesito?"): a part
         # answered on its own with an entry not listed yet is listed too (see other_question).
-        other = self._other_part(result.query, {c.entry_id for c in offered}, frozenset())
+        other = self._other_part(result.query, {c.entry_id for c in offered}, context)
         return [*offered, other] if other else offered
 
 

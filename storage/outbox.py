@@ -111,12 +111,24 @@ def purge_settled(db: Database, *, before: datetime) -> int:
     """Delete calls settled (sent, or given up on) before ``before``; returns how many.
 
     A settled row is only a record that something went out: kept a while for diagnostics, then
-    dropped so a busy staff desk does not grow the database forever. Pending rows are never touched.
+    dropped so a busy staff desk does not grow the database forever. Pending rows are never touched;
+    a failed row is dated by its last attempt (it may have been retried for a long time).
     """
     return int(db.execute(
-        "DELETE FROM outbox WHERE state IN ('sent', 'failed') AND COALESCE(sent_at, created_at) < ?",
+        "DELETE FROM outbox WHERE state IN ('sent', 'failed') AND COALESCE(sent_at, next_attempt_at) < ?",
         [iso_utc(before)],
     ).rowcount)
+
+
+def pending_edit_html(db: Database, ticket_message_id: int) -> str | None:
+    """The newest not yet delivered correction of a staff answer (its HTML), or None: a further
+    edit is compared with what staff last wrote, not with what the member has so far."""
+    row = db.execute(
+        "SELECT json_extract(payload, '$._html') FROM outbox WHERE state = 'pending' AND purpose = 'answer-edit' "
+        "AND json_extract(payload, '$._edit') = ? ORDER BY id DESC LIMIT 1",
+        [ticket_message_id],
+    ).fetchone()
+    return str(row[0]) if row and row[0] is not None else None
 
 
 def pending_count(db: Database) -> int:

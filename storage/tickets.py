@@ -217,12 +217,14 @@ def add_ticket_message(
     file_id: str | None = None,
     telegram_message_id: int | None = None,
     relayed: bool = False,
+    html: str | None = None,
     now: datetime | None = None,
 ) -> int:
     """Append to a ticket's conversation (member follow-ups, staff replies, system notes).
 
     ``relayed`` says whether it has reached the other side; unrelayed rows are what a
-    restart must still deliver. Touches the ticket's ``updated_at``.
+    restart must still deliver; ``html`` is a staff message as formatted (see schema m003).
+    Touches the ticket's ``updated_at``.
 
     :raises TicketStateError: unknown ticket.
     :raises ValueError: author not one of member/staff/system.
@@ -236,11 +238,11 @@ def add_ticket_message(
         cursor = db.execute(
             """
             INSERT INTO ticket_messages (ticket_id, author, author_id, author_name, kind, text, file_id,
-                                         created_at, telegram_message_id, relayed)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                         created_at, telegram_message_id, relayed, html)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [ticket_id, author, author_id, author_name, kind, text, file_id, when, telegram_message_id,
-             int(bool(relayed))],
+             int(bool(relayed)), html],
         )
         return int(cursor.lastrowid or 0)
 

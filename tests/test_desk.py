@@ -876,3 +876,57 @@ async def test_an_edit_for_a_member_who_left_is_explained(
     assert await desk.staff_edit(message_id=9000, staff_id=7, text="Corto!", fallback_ticket_id=1) is None
     await drain(sender)
     assert "no longer exists" in transport.to(STAFF, "sendMessage")[-1].params["text"]
+
+
+async def test_a_live_location_answer_updating_itself_says_nothing(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    """Telegram "edits" a live location every few seconds: no note per update in the group."""
+    await ask(store, desk, ANA, "¿dónde queda la oficina?")
+    await drain(sender)
+    await answer(desk, transport.calls[0].message_id, "", kind="other")
+    await drain(sender)
+    before = len(transport.to(STAFF, "sendMessage"))
+    for _ in range(5):
+        assert await desk.staff_edit(message_id=9000, staff_id=7, text="", media=True) is None
+    await drain(sender)
+    assert len(transport.to(STAFF, "sendMessage")) == before
+
+
+async def test_undoing_an_edit_still_queued_reaches_the_member(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, clock: Clock
+) -> None:
+    await answered(store, desk, sender, transport, "¿a qué hora abren?", "Abrimos a las 9.")
+    transport.fail(RetryLater(30, "flood"), when=lambda m, p: p.get("chat_id") == ANA.chat_id)
+    assert await desk.staff_edit(message_id=9000, staff_id=7, text="Abrimos a las 8.") == 1
+    await drain(sender)  # the edit waits for the member's chat
+    assert await desk.staff_edit(message_id=9000, staff_id=7, text="Abrimos a las 9.") == 1  # undone
+    clock.advance(minutes=1)
+    await drain(sender)
+    edits = transport.to(ANA.chat_id, "editMessageText")
+    assert [e.params["text"].rsplit("\n", 1)[-1] for e in edits] == ["Abrimos a las 8.", "Abrimos a las 9."]
+    assert "Abrimos a las 9." in "\n".join(await desk.ticket_texts(1))
+
+
+async def test_the_all_clear_waits_for_a_committed_delivery(
+    store: Store, transport: FakeTransport, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recording the delivery fails once: the ✅ for admins must not be lost with it."""
+    desk = make_desk(store, clock, admin_ids=frozenset({900}))
+    sender = make_sender(store, transport, desk, clock)
+    transport.fail(Blocked("Forbidden: bot was kicked"), when=lambda m, p: p.get("chat_id") == STAFF, times=1)
+    await ask(store, desk, ANA, "x")
+    await drain(sender)
+    clock.advance(minutes=10)
+    real = tk.set_card
+    calls = {"n": 0}
+
+    def flaky(*a: Any, **kw: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("disk hiccup")
+        real(*a, **kw)
+
+    monkeypatch.setattr(tk, "set_card", flaky)
+    await drain(sender)
+    assert [c.params["text"][:1] for c in transport.to(900)] == ["⚠", "✅"]

@@ -643,6 +643,7 @@ def test_no_second_question_unless_the_first_was_answered(sample: Matcher) -> No
     ("perdon quise decir cuanto cuesta el seguro de migrantes", "migrant-cost"),
     ("no, me referia a como pago desde usa", "migrant-pay-from-us"),
     ("sorry, I meant how do I pay from the US", "migrant-pay-from-us"),
+    ("me refiero al costo del seguro de migrantes", "migrant-cost"),
 ])
 def test_a_self_correction_is_matched_on_what_the_member_meant(sample: Matcher, text: str, expected: str) -> None:
     result = sample.match(text)
@@ -665,3 +666,16 @@ def test_a_second_question_joins_the_list_when_the_first_is_unsure(sample: Match
     offered = sample.suggestions(result)
     assert offered[-1] == "migrant-pay-from-us" and "migrant-documents" in offered
     assert [c.entry_id for c in sample.offered(result)] == offered
+
+
+@pytest.mark.parametrize("text", ["quiero preguntar algo", "quiero decir algo"])
+def test_wanting_to_ask_is_not_a_self_correction(sample: Matcher, text: str) -> None:
+    """Present tense is not a correction: nothing is stripped, so no empty question goes to staff."""
+    assert sample.match(text).decision != "escalate"
+
+
+def test_a_second_question_in_a_list_keeps_the_members_institution(sample: Matcher) -> None:
+    result = sample.match("que documentos necesito para inscribirme y cuanto cuesta?")
+    assert result.decision == "suggest"
+    assert sample.suggestions(result)[-1] == "migrant-cost"
+    assert sample.suggestions(result, frozenset({"imss"}))[-1] == "imss-ssf-cost"  # an IMSS member
