@@ -56,6 +56,10 @@ def due(db: Database, *, now: datetime | None = None, limit: int = 20) -> list[d
     newer messages to that chat are held back, so a member never gets reply 2 before
     reply 1. Senders should process the batch in order and, if one call to a chat is
     retried, skip that chat's remaining rows in the batch.
+
+    One exception: answers to staff commands (purpose ``command``: /queue, /ticket, /stats…)
+    go before the other rows that are due. Staff wait at their phone for them, while a burst of
+    cards drains at the group's rate limit (20 a minute) and would hold /queue back for minutes.
     """
     when = iso_utc(now)
     cursor = db.execute(
@@ -67,7 +71,7 @@ def due(db: Database, *, now: datetime | None = None, limit: int = 20) -> list[d
               WHERE older.chat_id = o.chat_id AND older.state = 'pending'
                 AND older.id < o.id AND older.next_attempt_at > ?
           )
-        ORDER BY o.id
+        ORDER BY o.purpose = 'command' DESC, o.id
         LIMIT ?
         """,
         [when, when, limit],

@@ -930,3 +930,17 @@ async def test_the_all_clear_waits_for_a_committed_delivery(
     monkeypatch.setattr(tk, "set_card", flaky)
     await drain(sender)
     assert [c.params["text"][:1] for c in transport.to(900)] == ["⚠", "✅"]
+
+
+async def test_queue_is_answered_before_a_burst_of_cards(
+    store: Store, desk: StaffDesk, transport: FakeTransport, clock: Clock
+) -> None:
+    """Twelve new requests wait for the group's rate limit; /queue must not wait behind them."""
+    sender = make_sender(store, transport, desk, clock, batch=1)  # one message per pass, like a busy minute
+    for i in range(12):
+        await ask(store, desk, Member(id=300 + i, chat_id=300 + i, first_name=f"M{i}", language_code="es"), "x")
+    await sender.run_once()
+    await desk.say(await desk.queue_texts())
+    await sender.run_once()
+    assert "12" in transport.to(STAFF, "sendMessage")[-1].params["text"]  # the /queue answer, second message
+    assert len(transport.to(STAFF, "sendMessage")) == 2

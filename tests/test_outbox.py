@@ -113,3 +113,11 @@ def test_purge_drops_only_settled_rows_older_than_the_cut(store: Store) -> None:
     assert store.call_sync(ob.purge_settled, before=T0 + timedelta(days=30)) == 2
     left = store.call_sync(lambda db: [r[0] for r in db.execute("select id from outbox order by id")])
     assert left == [old_pending, new_sent]
+
+
+def test_answers_to_staff_commands_go_before_a_backlog(store: Store) -> None:
+    cards = [_enqueue(store, STAFF, f"card {i}", purpose="card") for i in range(5)]
+    queue = [_enqueue(store, STAFF, "/queue 1/2", purpose="command"), _enqueue(store, STAFF, "/queue 2/2",
+                                                                               purpose="command")]
+    rows = store.call_sync(ob.due, now=T0 + timedelta(seconds=1))
+    assert [r["id"] for r in rows] == queue + cards  # both parts of the answer in order, then the cards
