@@ -41,6 +41,11 @@ GOODBYE: frozenset[str] = frozenset(_words("""
 adios bye bai byebye chao chau ciao hasta luego pronto manana mañana vemos nos see ya later cuidese
 cuidate goodnight night take care
 """))
+#: Fillers that acknowledge an answer on their own ("ok", "listo", "perfecto", "jaja").
+ACKNOWLEDGE: frozenset[str] = frozenset(_words("""
+ok okay oka okey k vale bueno listo perfecto excelente genial entendido sale va simon si yes yeah yep sure
+great cool nice awesome perfect alright fine amable bien jaja jajaja jajajaja jeje jejeje haha hahaha lol xd
+"""))
 #: Words that may pad small talk without making it a question ("ok", "muy amable", "señorita").
 FILLER: frozenset[str] = frozenset(_words("""
 ok okay oka okey k vale bueno listo perfecto excelente genial entendido sale va simon si yes yeah
@@ -147,4 +152,5 @@ def classify_smalltalk(text: str) -> str | None:
     for kind in ("thanks", "goodbye", "greeting"):
         if kind in kinds:
             return kind
-    return "thanks"  # only fillers ("ok", "listo", "perfecto"): an acknowledgement
+    # Only fillers: "ok", "listo", "perfecto" acknowledge an answer; "x", "a" or "aaaa" say nothing.
+    return "thanks" if any(w in ACKNOWLEDGE for w in words) else "unclear"

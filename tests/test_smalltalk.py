@@ -104,3 +104,14 @@ def test_a_request_for_a_person_spelled_by_ear_still_reaches_staff() -> None:
     for text in ("kiero ablar con alguien", "nesesito ablar con alguien"):
         result = matcher.match(text)
         assert (result.decision, result.smalltalk) == ("escalate", "human"), text
+
+
+@pytest.mark.parametrize("text", ["a", "y", "aaaaaaaaaaaa", "pues", "oh"])
+def test_a_stray_letter_or_filler_is_not_a_thank_you(text: str) -> None:
+    """"x" or "aaaa" used to get "You're welcome!": only a real acknowledgement is thanks."""
+    assert classify_smalltalk(text) == "unclear"
+
+
+@pytest.mark.parametrize("text", ["ok", "bien", "todo bien", "perfecto", "vale", "ok muy amable"])
+def test_an_acknowledgement_is_still_thanks(text: str) -> None:
+    assert classify_smalltalk(text) == "thanks"
