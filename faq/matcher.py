@@ -511,7 +511,7 @@ class Matcher:
         terms = set(self._an.terms(words, detect_language(text)))
         return self._ranked(text, terms, self._institutions(words))
 
-    def _ranked(self, text: str, terms: set[str], inst: frozenset[str]) -> list[Candidate]:
+    def _ranked(self, text: str, terms: set[str], inst: frozenset[str], any_of: bool = False) -> list[Candidate]:
         """:meth:`_rank` of the whole message, lifted by the best clause of a long one.
 
         A question inside a story ("buenas, fijese que mi esposa esta embarazada ... cuando la van
@@ -519,7 +519,7 @@ class Matcher:
         punctuation and at "pero"/"but"/"so"/...) on its own finds it. A clause alone is not
         trusted more than the whole: it is blended with the whole-message score (Weights.clause_blend).
         """
-        ranked = self._rank(terms, inst)
+        ranked = self._rank(terms, inst, any_of=any_of)
         w = self.weights
         if len(terms) <= w.clause_terms or not w.clause_blend:
             return ranked
@@ -535,7 +535,7 @@ class Matcher:
             cterms = set(self._an.terms(self._words(part, by_ear), lang))
             if len(cterms) < w.clause_min or cterms == terms:
                 continue
-            for c in self._rank(cterms, inst, size=len(terms)):
+            for c in self._rank(cterms, inst, size=len(terms), any_of=any_of):
                 blend = w.clause_blend * c.score + (1.0 - w.clause_blend) * whole.get(c.entry_id, 0.0)
                 if blend > cap:
                     blend = min(cap + w.clause_soft * (blend - cap), top)
@@ -552,12 +552,14 @@ class Matcher:
         top = th.answer - 0.5
         return min(top, max(th.suggest + w.clause_over_suggest, th.answer - w.clause_cap)), top
 
-    def _rank(self, terms: set[str], inst: frozenset[str], size: int | None = None) -> list[Candidate]:
-        """:meth:`_score`, then entries that never name an institution of the message lose weight."""
+    def _rank(self, terms: set[str], inst: frozenset[str], size: int | None = None,
+              any_of: bool = False) -> list[Candidate]:
+        """:meth:`_score`, then entries that never name an institution of the message lose weight
+        (``any_of``: that name none of them; see :meth:`_fits`)."""
         ranked = self._score(terms, size)
         if inst and ranked:
             f = self.weights.institution
-            ranked = [c if inst <= self._entry_inst[self._index[c.entry_id]]
+            ranked = [c if self._fits(inst, self._index[c.entry_id], any_of)
                       else Candidate(c.entry_id, round(c.score * f, 1)) for c in ranked]
             ranked.sort(key=lambda c: (-c.score, c.entry_id))
         return ranked
@@ -678,6 +680,12 @@ class Matcher:
         return [t for t in terms if t not in self._idf and t not in self._weak and t not in self._general
                 and len(t.lstrip("=")) > 2 and not t.isdigit()]
 
+    def _fits(self, inst: frozenset[str], entry: int, any_of: bool) -> bool:
+        """Whether entry index ``entry`` is about the institutions ``inst`` of a message: all of
+        them, or (``any_of``: inherited from the last answer, which may name several, e.g. the
+        IMSS and the consulate) at least one."""
+        return bool(inst & self._entry_inst[entry]) if any_of else inst <= self._entry_inst[entry]
+
     def entry_institutions(self, entry_id: str) -> frozenset[str]:
         """The institutions an entry is about (the FAQ's own when it names none)."""
         index = self._index.get(entry_id)
@@ -711,9 +719,10 @@ class Matcher:
             # (unless it comes with thanks: "ya entendí, gracias").
             kind = "thanks" if any(w in THANKS for w in words) else "unclear"
             return MatchResult(query, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
+        inherited = False
         if not inst and context and len(terms) <= self.weights.context_terms:
-            inst = context
-        ranked = self._ranked(text, terms, inst)
+            inst, inherited = context, True
+        ranked = self._ranked(text, terms, inst, any_of=inherited)
         top = tuple(ranked[:3])
         if not top:
             return MatchResult(query, "escalate", lang, None, 0.0, ())
@@ -724,7 +733,7 @@ class Matcher:
         # Never answer on our own about an institution the entry does not name, or a complaint or
         # personal case (needs_staff) the entry does not talk about: offer choices or hand over.
         staff = not self._staff(words) <= self._entry_staff[b]
-        sure = inst <= self._entry_inst[b]
+        sure = self._fits(inst, b, inherited)
         if staff:
             decision: Decision = "escalate"
         elif sure and best.score >= th.answer and best.score - runner_up >= th.margin:

@@ -679,3 +679,12 @@ def test_a_second_question_in_a_list_keeps_the_members_institution(sample: Match
     assert result.decision == "suggest"
     assert sample.suggestions(result)[-1] == "migrant-cost"
     assert sample.suggestions(result, frozenset({"imss"}))[-1] == "imss-ssf-cost"  # an IMSS member
+
+
+def test_a_follow_up_after_an_answer_naming_two_institutions_stays_with_them(sample: Matcher) -> None:
+    """The PTI answer names the IMSS *and* the consulates: "¿y cuánto cuesta?" is the IMSS cost,
+    not the Guatemalan fee (every cost entry used to lose weight for not naming both)."""
+    context = sample.entry_institutions("imss-pti-abroad")
+    assert {"imss", "consulado"} <= context
+    result = sample.match("y cuanto cuesta?", context)
+    assert result.best_id == "imss-ssf-cost" and result.decision == "answer"
