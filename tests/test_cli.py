@@ -320,13 +320,18 @@ def test_faq_eval_reports_metrics_and_misses(tmp_path: Path, capsys: pytest.Capt
     assert "expected migrant-how-enroll; answer migrant-cost" in out
 
 
-def test_faq_eval_refuses_labels_that_name_no_entry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_faq_eval_reports_labels_that_name_no_entry_and_measures_the_rest(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     queries = tmp_path / "labelled.tsv"
-    queries.write_text("query\texpected\nhola que tal\tno-such-entry\n", encoding="utf-8")
+    queries.write_text("query\texpected\nhola que tal\tno-such-entry\n"
+                       "cuanto cuesta el programa de migrantes del igss\tmigrant-cost\n", encoding="utf-8")
     code, _ = run(["faq", "eval", str(queries)])
-    err = capsys.readouterr().err
-    assert code == 1
+    captured = capsys.readouterr()
+    err, out = captured.err, captured.out
+    assert code == 1  # something to fix in the file
     assert f"{queries}:2" in err and "no-such-entry" in err
+    assert "1 questions: 1 answerable" in out and "answered right 100.0%" in out  # not counted as a miss
+    assert "1 left out" in out
 
 
 def test_faq_eval_without_queries_self_tests_the_faq_phrasings(
