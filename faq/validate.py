@@ -78,7 +78,8 @@ def normalize_question(text: str) -> str:
 def validate(source: Faq | ParsedFaq) -> list[FaqProblem]:
     """Every problem in ``source`` (reader problems first, then content rules), never raising.
 
-    Rules: unique ids; ids are short slugs (``[a-z0-9][a-z0-9_-]{0,40}``); category set; question
+    Rules: unique ids; ids are short slugs (``[a-z0-9][a-z0-9_-]{0,40}``); category set (and, in
+    a YAML file with ``categories:``, one of them); question
     and answer present in every language; the rendered answer fits one Telegram message; no
     question or alternate (normalised) shared by two entries; alternates never contain the CSV
     separator ``" | "``. Empty alternates are ignored.
@@ -114,8 +115,13 @@ class _Checker:
         claimed: dict[str, tuple[FaqEntry, int, str]] = {}  # normalised text -> owner
         for index, entry in enumerate(self.parsed.faq.entries):
             self.check_id(index, entry, first_line_of_id)
+            known = self.parsed.faq.categories  # a YAML file lists its categories; a spreadsheet has none
             if not entry.category.strip() and not self.is_bad(index, "category"):
                 self.report(index, entry, "category", "category is empty; give the entry a category slug")
+            elif known and entry.category not in known and not self.is_bad(index, "category"):
+                # A typo ("migrantz") would show members a second, unlabelled topic in /menu.
+                self.report(index, entry, "category", f"category {entry.category!r} is not one of the "
+                            f"'categories:' ({', '.join(known)}); fix the slug or add the category")
             for lang in LANGS:
                 self.check_lang(index, entry, lang, style)
             self.check_duplicates(index, entry, claimed, style)

@@ -227,3 +227,15 @@ def test_validate_accepts_a_bare_faq() -> None:
 def test_normalize_question() -> None:
     assert normalize_question("¿Cómo   PAGO, mi cuota?") == "como pago mi cuota"
     assert normalize_question("Niño/año") == normalize_question("nino ano")
+
+
+def test_yaml_category_must_be_one_of_its_categories(tmp_path: Path) -> None:
+    """A typo in a slug would show members a second, unlabelled topic in /menu."""
+    path = tmp_path / "faq.yaml"
+    path.write_text("categories:\n  payments: {es: Pagos, en: Payments}\n" + YAML_TWO.split("  - id: Two two")[0]
+                    .replace("category: payments", "category: paymnets"), encoding="utf-8")
+    [problem] = check_faq(path)
+    assert (problem.entry, problem.field, problem.line) == ("one", "category", 5)
+    assert "'paymnets'" in problem.message and "payments" in problem.message
+    path.write_text(path.read_text(encoding="utf-8").replace("paymnets", "payments"), encoding="utf-8")
+    assert check_faq(path) == []
