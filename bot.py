@@ -250,14 +250,43 @@ def _with_known_category_labels(faq: Faq, sources: Sequence[Path]) -> Faq:
     return replace(faq, categories={s: labels[s] for s in faq.category_slugs() if s in labels})
 
 
+def _is_vocabulary(path: Path) -> bool:
+    """A YAML file whose top level names a vocabulary section (``synonyms:``…) and no ``entries:``."""
+    from faq.vocabulary import SECTIONS
+
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return False
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    keys = {line.split(":", 1)[0] for line in head.splitlines() if line[:1].isalpha() and ":" in line}
+    return bool(keys & set(SECTIONS)) and "entries" not in keys
+
+
+def _check_vocabulary(path: Path) -> int:
+    from faq.vocabulary import load_vocabulary
+
+    try:
+        load_vocabulary(path)
+    except FaqLoadError as exc:
+        _print_problems(exc.problems)
+        return 1
+    print(f"{path}: vocabulary OK.")
+    return 0
+
+
 def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
     if args.faq_command == "check":
+        if _is_vocabulary(args.path):  # the synonyms file is validated like the FAQ, with the same command
+            return _check_vocabulary(args.path)
         problems = check_faq(args.path)
         if problems:
             _print_problems(problems)
             return 1
         print(f"{args.path}: OK, {len(load_faq(args.path))} entries.")
-        return 0
+        # The bot needs the vocabulary too: a broken one stops it from starting.
+        return _check_vocabulary(settings.vocabulary_path)
     if args.faq_command in ("import", "export"):
         try:
             faq = load_faq(args.path)
@@ -383,7 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     faq = sub.add_parser("faq", help="FAQ files: check, import, export; gaps in the FAQ; measure it")
     fsub = faq.add_subparsers(dest="faq_command", required=True)
-    check = fsub.add_parser("check", help="validate an FAQ file (exit 1 on problems)")
+    check = fsub.add_parser("check", help="validate an FAQ file, or the vocabulary file (exit 1 on problems)")
     check.add_argument("path", type=Path)
     imp = fsub.add_parser("import", help="import a spreadsheet CSV into the YAML format")
     imp.add_argument("path", type=Path, metavar="CSV")

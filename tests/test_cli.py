@@ -417,3 +417,21 @@ def test_ask_lists_exactly_the_buttons_for_two_questions() -> None:
     data = json.loads(out)
     assert data["decision"] == "suggest"
     assert data["candidates"][-1]["id"] == "migrant-pay-from-us" and data["candidates"][-1]["score"] > 0
+
+
+def test_faq_check_validates_the_vocabulary_too(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from config import BUNDLED_VOCABULARY
+
+    code, _ = run(["faq", "check", str(BUNDLED_VOCABULARY)])
+    assert code == 0 and "vocabulary OK" in capsys.readouterr().out
+    broken = tmp_path / "vocabulary.yaml"
+    broken.write_text(BUNDLED_VOCABULARY.read_text(encoding="utf-8") + "foo:\n  bar: [baz]\n", encoding="utf-8")
+    capsys.readouterr()
+    assert run(["faq", "check", str(broken)])[0] == 1
+    err = capsys.readouterr().err
+    assert f"{broken}:" in err and "'foo'" in err
+    # Checking the FAQ also checks the vocabulary the bot would load with it: it would not start.
+    monkeypatch.setenv("PUENTE_VOCABULARY", str(broken))
+    assert run(["faq", "check", str(BUNDLED_FAQ)])[0] == 1
+    assert "'foo'" in capsys.readouterr().err
