@@ -66,8 +66,28 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record), self.secrets)
 
 
+class NetworkOneLiner(logging.Filter):
+    """Telegram unreachable (no network, a wrong TELEGRAM_API_BASE_URL) is an expected condition,
+    explained by ``cmd_run`` or retried by PTB: log it in one line with its cause, not as a
+    hundred-line httpx traceback that buries the explanation."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is None or not record.name.startswith("telegram"):
+            return True
+        from telegram.error import NetworkError  # (imported lazily like the rest of Telegram here)
+
+        if isinstance(exc, NetworkError):
+            record.msg = f"{record.getMessage()} ({type(exc).__name__}: {exc})"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def _setup_logging(level: str, secrets: Sequence[str] = (), stream: TextIO | None = None) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
+    handler.addFilter(NetworkOneLiner())
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]

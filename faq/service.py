@@ -7,6 +7,7 @@ fails validation is refused with every problem listed and the last good snapshot
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from faq.matcher import Matcher, Thresholds, thresholds_from_settings
 from faq.model import Faq
 from faq.vocabulary import Vocabulary, load_vocabulary
 
+log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -48,7 +50,11 @@ def build_snapshot(faq_path: str | Path, vocabulary_path: str | Path, thresholds
         problems.extend(exc.problems)
     if problems or faq is None or vocabulary is None:
         raise FaqLoadError(problems)
-    return Snapshot(faq, vocabulary, Matcher(faq, vocabulary, thresholds))
+    matcher = Matcher(faq, vocabulary, thresholds)
+    th = matcher.thresholds  # the answer threshold may be calibrated to this FAQ: say what is in force
+    log.info("FAQ %s: %d entries; answers at %.1f with a %.1f-point lead, suggests at %.1f", faq_path, len(faq),
+             th.answer, th.margin, th.suggest)
+    return Snapshot(faq, vocabulary, matcher)
 
 
 class FaqService:

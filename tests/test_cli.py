@@ -249,6 +249,26 @@ def test_token_is_redacted_from_every_log_line() -> None:
     assert output.count("<redacted>") == 2
 
 
+def test_telegram_unreachable_is_one_log_line_other_errors_keep_their_traceback() -> None:
+    import logging
+
+    from telegram.error import NetworkError
+
+    stream = io.StringIO()
+    try:
+        bot._setup_logging("INFO", stream=stream)
+        for exc in (NetworkError("httpx.ConnectError: All connection attempts failed"), ValueError("a bug")):
+            try:
+                raise exc
+            except Exception:
+                logging.getLogger("telegram.ext").exception("Network Retry Loop: failed")
+    finally:
+        logging.getLogger().handlers.clear()
+    network, bug = stream.getvalue().split("Network Retry Loop: failed", 2)[1:]
+    assert "(NetworkError: httpx.ConnectError: All connection attempts failed)" in network.splitlines()[0]
+    assert "Traceback" not in network and "Traceback" in bug
+
+
 def test_threshold_settings_change_decisions(monkeypatch: pytest.MonkeyPatch) -> None:
     question = "cuanto cuesta el programa de migrantes del igss"
     assert json.loads(run(["ask", "--json", question])[1])["decision"] == "answer"
