@@ -377,7 +377,8 @@ def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
     try:
         rows = read_queries(args.queries)
     except (FaqLoadError, OSError, UnicodeDecodeError) as exc:
-        _print_problems(exc.problems if isinstance(exc, FaqLoadError) else [f"{args.queries}: {exc}"])
+        detail = "file not found" if isinstance(exc, FileNotFoundError) else getattr(exc, "strerror", None) or exc
+        _print_problems(exc.problems if isinstance(exc, FaqLoadError) else [f"{args.queries}: {detail}"])
         return 1
     # A label naming no entry (a typo, an entry renamed since) is reported and left out, not
     # counted as a miss of the matcher; the exit status still says something needs fixing.

@@ -12,7 +12,7 @@ import csv
 import io
 from pathlib import Path
 
-from faq.errors import FaqLoadError, FaqProblem
+from faq.errors import FaqLoadError, FaqProblem, prepare_target
 from faq.model import LANGS, Faq, FaqEntry
 from faq.validate import ALT_SEP, ALT_SEP_RE, ParsedFaq
 
@@ -126,7 +126,7 @@ def write_csv(faq: Faq, path: str | Path, *, bom: bool = False) -> None:
 
     Written to a temporary file then renamed, so a crash never leaves a truncated sheet behind.
     """
-    target = Path(path)
+    target = prepare_target(path)
     tmp = target.with_name(target.name + ".tmp")
     with open(tmp, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as fh:
         writer = csv.writer(fh)  # RFC 4180 CRLF rows, as spreadsheets write them

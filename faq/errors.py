@@ -6,7 +6,9 @@ raise one :class:`FaqLoadError` carrying them all.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -35,3 +37,19 @@ class FaqLoadError(Exception):
     def __init__(self, problems: list[FaqProblem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def prepare_target(path: str | Path) -> Path:
+    """An output file's path, its folder created if missing (like ``export-messages``).
+
+    A folder given where a file is expected is refused under the name the admin typed (the
+    atomic write would otherwise fail on its temporary file, a name they never saw).
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder; give a file name", str(target))
+    existing = next((p for p in target.parents if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "is a file, so no folder can be made in it", str(existing))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target

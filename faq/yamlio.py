@@ -31,7 +31,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from faq.errors import FaqLoadError, FaqProblem
+from faq.errors import FaqLoadError, FaqProblem, prepare_target
 from faq.model import LANGS, Faq, FaqEntry
 from faq.validate import ParsedFaq, field_name
 
@@ -474,7 +474,7 @@ def dump_yaml(faq: Faq, header: str = HEADER) -> str:
 
 def write_yaml(faq: Faq, path: str | Path, header: str = HEADER) -> None:
     """Write ``faq`` to ``path`` in the layout above (atomically: temp file, then rename)."""
-    target = Path(path)
+    target = prepare_target(path)
     tmp = target.with_name(target.name + ".tmp")
     tmp.write_text(dump_yaml(faq, header), encoding="utf-8")
     tmp.replace(target)

@@ -8,6 +8,7 @@ its own work. ``now`` parameters exist so tests can pin time; the bot leaves the
 from __future__ import annotations
 
 import csv
+import errno
 import os
 import tempfile
 from datetime import datetime
@@ -361,6 +362,8 @@ def export_messages_csv(db: Database, out_path: str | Path, *, since: datetime |
     leaves a truncated file where a previous good one was. Oldest first.
     """
     out = Path(out_path)
+    if out.is_dir():  # refused under the name given, not the temporary file's
+        raise IsADirectoryError(errno.EISDIR, "is a folder; give a file name", str(out))
     out.parent.mkdir(parents=True, exist_ok=True)
     columns = ", ".join(f"m.{c}" if c not in ("first_name", "username") else f"mb.{c}" for c in EXPORT_COLUMNS)
     cursor = db.execute(

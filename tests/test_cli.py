@@ -420,10 +420,10 @@ def test_ask_stdin_survives_bad_bytes_crlf_and_a_bom(tmp_path: Path) -> None:
 
 def test_unusable_paths_are_one_clear_line_not_a_traceback(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _ = run(["faq", "export", str(BUNDLED_FAQ), "--csv", str(tmp_path / "missing" / "faq.csv")])
-    err = capsys.readouterr().err
-    assert code == 1 and "No such file or directory" in err and "Traceback" not in err
     (tmp_path / "file").write_text("not a folder")
+    code, _ = run(["faq", "export", str(BUNDLED_FAQ), "--csv", str(tmp_path / "file" / "faq.csv")])
+    err = capsys.readouterr().err
+    assert code == 1 and f"{tmp_path / 'file'}: is a file" in err and "Traceback" not in err
     monkeypatch.setenv("PUENTE_DB", str(tmp_path / "file" / "puente.db"))
     code, _ = run(["chat"], stdin="hola\n")
     err = capsys.readouterr().err
@@ -455,3 +455,18 @@ def test_faq_check_validates_the_vocabulary_too(tmp_path: Path, capsys: pytest.C
     monkeypatch.setenv("PUENTE_VOCABULARY", str(broken))
     assert run(["faq", "check", str(BUNDLED_FAQ)])[0] == 1
     assert "'foo'" in capsys.readouterr().err
+
+
+def test_output_paths_are_explained_under_the_name_given(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         isolated_env: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for argv in (["export-messages", str(folder)], ["faq", "export", str(BUNDLED_FAQ), "--csv", str(folder)]):
+        assert run(argv)[0] == 1
+        err = capsys.readouterr().err
+        assert f"Cannot use {folder}: is a folder" in err and ".tmp" not in err
+    # A missing folder is created, as export-messages always did.
+    assert run(["faq", "import", str(SAMPLE_CSV), "--out", str(tmp_path / "new" / "faq.yaml")])[0] == 0
+    assert (tmp_path / "new" / "faq.yaml").is_file()
+    assert run(["faq", "eval", str(tmp_path / "missing.tsv")])[0] == 1
+    assert "missing.tsv: file not found" in capsys.readouterr().err
