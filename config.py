@@ -146,6 +146,15 @@ class Settings:
         level = (env.get("PUENTE_LOG_LEVEL") or "INFO").strip().upper()
         if level not in LOG_LEVELS:
             raise ConfigError(f"PUENTE_LOG_LEVEL={level!r} must be one of {', '.join(LOG_LEVELS)}")
+        answer, suggest = thr("PUENTE_ANSWER_THRESHOLD"), thr("PUENTE_SUGGEST_THRESHOLD")
+        if answer is not None and suggest is not None and answer < suggest <= 100:
+            # Scores between the two would be neither answered nor offered: always a typo.
+            raise ConfigError(f"PUENTE_SUGGEST_THRESHOLD={suggest:g} is above PUENTE_ANSWER_THRESHOLD={answer:g}: "
+                              "suggestions are for scores below the answer threshold (101 switches them off)")
+        staff_chat = _int_or_none(env, "PUENTE_STAFF_CHAT_ID")
+        if staff_chat is not None and staff_chat >= 0:
+            raise ConfigError(f"PUENTE_STAFF_CHAT_ID={staff_chat}: a group's id is negative (like -1001234567890); "
+                              "a positive id is a person's private chat")
 
         return cls(
             telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip(),
@@ -154,11 +163,11 @@ class Settings:
             faq_path=Path(env.get("PUENTE_FAQ") or BUNDLED_FAQ),
             vocabulary_path=Path(env.get("PUENTE_VOCABULARY") or BUNDLED_VOCABULARY),
             default_language=lang,
-            answer_threshold=thr("PUENTE_ANSWER_THRESHOLD"),
-            suggest_threshold=thr("PUENTE_SUGGEST_THRESHOLD"),
+            answer_threshold=answer,
+            suggest_threshold=suggest,
             answer_margin=thr("PUENTE_ANSWER_MARGIN"),
             admin_ids=_ids(env, "PUENTE_ADMIN_IDS"),
-            staff_chat_id=_int_or_none(env, "PUENTE_STAFF_CHAT_ID"),
+            staff_chat_id=staff_chat,
             staff_label=(env.get("PUENTE_STAFF_LABEL") or "").strip(),
             staff_language=staff_lang,
             staff_messages_per_minute=int(_float(env, "PUENTE_STAFF_MESSAGES_PER_MINUTE", 20, low=1, high=600)),

@@ -63,6 +63,7 @@ def test_values_are_parsed() -> None:
         ("PUENTE_STAFF_MESSAGES_PER_MINUTE", "-3"),
         ("PUENTE_STAFF_MESSAGES_PER_MINUTE", "0"),
         ("PUENTE_LOG_LEVEL", "verbose"),
+        ("PUENTE_STAFF_CHAT_ID", "12345"),  # a person's private chat, not a group
     ],
 )
 def test_bad_values_name_the_variable(name: str, value: str) -> None:
@@ -75,3 +76,11 @@ def test_token_never_appears_in_repr_or_description() -> None:
     assert "SECRET" not in repr(s)
     assert "SECRET" not in str(s.describe())
     assert s.describe()["telegram_bot_token"] == "set"
+
+
+def test_a_suggest_threshold_above_the_answer_threshold_is_refused() -> None:
+    with pytest.raises(ConfigError, match="PUENTE_SUGGEST_THRESHOLD=60 is above PUENTE_ANSWER_THRESHOLD=40"):
+        Settings.from_env({"PUENTE_ANSWER_THRESHOLD": "40", "PUENTE_SUGGEST_THRESHOLD": "60"})
+    # 101 switches suggestions off: allowed with any answer threshold.
+    off = Settings.from_env({"PUENTE_ANSWER_THRESHOLD": "40", "PUENTE_SUGGEST_THRESHOLD": "101"})
+    assert off.suggest_threshold == 101
