@@ -267,7 +267,10 @@ def _with_known_category_labels(faq: Faq, sources: Sequence[Path]) -> Faq:
             continue
         for slug, names in known.items():
             labels.setdefault(slug, names)
-    return replace(faq, categories={s: labels[s] for s in faq.category_slugs() if s in labels})
+    # A category new in the sheet gets its slug made readable as a label (the YAML needs one per
+    # language; an admin can change it): every slug an entry uses must be listed (faq/validate.py).
+    return replace(faq, categories={s: labels.get(s) or {lang: faq.category_label(s, lang) for lang in ("es", "en")}
+                                    for s in faq.category_slugs()})
 
 
 def _is_vocabulary(path: Path) -> bool:
@@ -277,7 +280,7 @@ def _is_vocabulary(path: Path) -> bool:
     if path.suffix.lower() not in (".yaml", ".yml"):
         return False
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")
+        head = path.read_text(encoding="utf-8-sig", errors="replace")  # (a byte-order mark from an editor)
     except OSError:
         return False
     keys = {line.split(":", 1)[0] for line in head.splitlines() if line[:1].isalpha() and ":" in line}

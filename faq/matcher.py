@@ -280,6 +280,8 @@ class Matcher:
                 counts[label] = counts.get(label, 0) + 1
         home = frozenset(k for k, c in counts.items() if c >= weights.home_share * len(entry_inst))
         self._entry_inst = tuple(inst or home for inst in entry_inst)
+        # Named only beside another institution (the consulate): no institution on its own.
+        self._qualifiers = frozenset(counts) - {label for inst in self._entry_inst if len(inst) == 1 for label in inst}
         self._entry_staff = tuple(entry_staff)
 
         n = max(len(entry_ids), 1)
@@ -684,7 +686,10 @@ class Matcher:
         """Whether entry index ``entry`` is about the institutions ``inst`` of a message: all of
         them, or (``any_of``: inherited from the last answer, which may name several, e.g. the
         IMSS and the consulate) at least one."""
-        return bool(inst & self._entry_inst[entry]) if any_of else inst <= self._entry_inst[entry]
+        if any_of:
+            main = inst - self._qualifiers or inst
+            return bool(main & self._entry_inst[entry])
+        return inst <= self._entry_inst[entry]
 
     def entry_institutions(self, entry_id: str) -> frozenset[str]:
         """The institutions an entry is about (the FAQ's own when it names none)."""

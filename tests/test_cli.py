@@ -470,3 +470,18 @@ def test_output_paths_are_explained_under_the_name_given(tmp_path: Path, capsys:
     assert (tmp_path / "new" / "faq.yaml").is_file()
     assert run(["faq", "eval", str(tmp_path / "missing.tsv")])[0] == 1
     assert "missing.tsv: file not found" in capsys.readouterr().err
+
+
+def test_an_imported_sheet_with_new_categories_passes_the_check(tmp_path: Path) -> None:
+    """Categories the sheet introduces get readable labels, so the bot loads what faq import wrote."""
+    out = tmp_path / "faq.yaml"
+    assert run(["faq", "import", str(SAMPLE_CSV.parent / "faq-alt.csv"), "--out", str(out)])[0] == 0
+    assert run(["faq", "check", str(out)])[0] == 0
+
+
+def test_a_vocabulary_file_with_a_byte_order_mark_is_checked_as_a_vocabulary(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    vocab = tmp_path / "vocabulary.yaml"
+    vocab.write_text("\ufeffsynonyms:\n  hijo: [patojo]\n", encoding="utf-8")
+    assert run(["faq", "check", str(vocab)])[0] == 0
+    assert "vocabulary OK" in capsys.readouterr().out

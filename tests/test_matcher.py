@@ -688,3 +688,13 @@ def test_a_follow_up_after_an_answer_naming_two_institutions_stays_with_them(sam
     assert {"imss", "consulado"} <= context
     result = sample.match("y cuanto cuesta?", context)
     assert result.best_id == "imss-ssf-cost" and result.decision == "answer"
+
+
+@pytest.mark.parametrize("text", ["y que documentos necesito?", "y como me inscribo?", "y donde pago?",
+                                  "y si no tengo papeles?"])
+def test_a_shared_consulate_does_not_carry_an_imss_follow_up_to_the_igss(sample: Matcher, text: str) -> None:
+    """The PTI answer names the IMSS and the consulates; IGSS entries naming the consulates too must
+    not be answered on that alone (the consulate only qualifies an institution)."""
+    context = sample.entry_institutions("imss-pti-abroad")
+    result = sample.match(text, context)
+    assert not (result.decision == "answer" and "igss" in sample.entry_institutions(result.best_id or ""))
