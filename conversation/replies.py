@@ -8,10 +8,13 @@ The terminal chat shows the same buttons as numbered choices.
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 
 CALLBACK_DATA_MAX_BYTES = 64
 BUTTON_LABEL_MAX = 60
+_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,12 @@ class Reply:
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
     log_id: int | None = None
+
+
+def plain(text: str) -> str:
+    """Telegram HTML → what a person sees (tags dropped, entities decoded): the terminal chat
+    prints this, and Telegram's length limits count it, not the markup."""
+    return html.unescape(_TAG.sub("", text))
 
 
 def short_label(text: str, limit: int = BUTTON_LABEL_MAX) -> str:

@@ -7,22 +7,14 @@ chat``), and every exchange is logged to the same database with channel ``termin
 from __future__ import annotations
 
 import asyncio
-import html
-import re
 from typing import TextIO
 
 from conversation.callbacks import route_callback
 from conversation.pipeline import Member, Pipeline
-from conversation.replies import Button, Reply
+from conversation.replies import Button, Reply, plain
 from i18n import Translator
 
 TERMINAL_MEMBER = Member(id=0, chat_id=0, first_name=None, username="terminal", language_code=None)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def plain(text: str) -> str:
-    """Telegram HTML → terminal text."""
-    return html.unescape(_TAG.sub("", text))
 
 
 def render(replies: list[Reply]) -> tuple[str, list[Button]]:

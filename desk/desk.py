@@ -22,14 +22,12 @@ after a restart.
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from conversation.replies import Button
+from conversation.replies import Button, plain
 from desk import cards
 from desk.cards import KIND_CONTEXT, KIND_NOTE, KIND_REASON, FaqTitle
 from desk.hours import OfficeHours, availability_notice
@@ -69,7 +67,6 @@ CONTEXT_SKIP_KINDS = frozenset({"callback", "command"})
 #: A staff reply starting with this is an internal note: recorded on the ticket, not sent to the member.
 INTERNAL_PREFIX = "//"
 KIND_INTERNAL = "internal"
-_TAG = re.compile(r"<[^>]+>")
 
 
 def markup(rows: Sequence[Sequence[Button]]) -> dict[str, Any]:
@@ -912,12 +909,12 @@ class StaffDesk:
         # Telegram limits what the member sees, not the HTML that formats it.
         if delivery == "text" or (delivery == "copy" and row["kind"] == "text"):
             text = f"{prefix}\n{body}" if delivery == "text" else body
-            if body and cards.utf16_len(_visible(text)) <= cards.TEXT_LIMIT:
+            if body and cards.utf16_len(plain(text)) <= cards.TEXT_LIMIT:
                 return Prepared("editMessageText",
                                 {**params, "text": text, "link_preview_options": {"is_disabled": True}}, after=after)
         elif delivery in ("caption", "copy"):
             caption = (f"{prefix}\n{body}" if body else prefix) if delivery == "caption" else body
-            if cards.utf16_len(_visible(caption)) <= cards.CAPTION_LIMIT:
+            if cards.utf16_len(plain(caption)) <= cards.CAPTION_LIMIT:
                 return Prepared("editMessageCaption", {**params, "caption": caption}, after=after)
         # Too long for the message the member has: staff must send the correction as a new reply.
         self._enqueue_note_db(db, ticket, self._note_text("edit-too-long", ticket), self.clock())
@@ -1079,12 +1076,6 @@ class StaffDesk:
             log.error("ticket #%s: %s could not be delivered (%s); staff are told in the group", ticket_id, purpose,
                       error)
             self.wake()
-
-
-def _visible(html_text: str) -> str:
-    """What a member sees of a Telegram-HTML text (tags dropped, entities decoded): Telegram's
-    length limits count this, not the markup."""
-    return html.unescape(_TAG.sub("", html_text))
 
 
 def _candidate_dict(c: Any) -> dict[str, Any]:
