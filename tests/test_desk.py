@@ -236,11 +236,12 @@ async def answer(desk: StaffDesk, reply_to: int, text: str = "Puede pagar en el 
 
 
 async def answered(store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, question: str,
-                   reply: str) -> None:
-    """Ana asks, the card goes out, Luis answers (staff message 9000) and the answer is delivered."""
+                   reply: str, **kw: Any) -> None:
+    """Ana asks, the card goes out, Luis answers (staff message 9000 unless ``message_id``; ``kw``
+    as for :func:`answer`) and the answer is delivered."""
     await ask(store, desk, ANA, question)
     await drain(sender)
-    await answer(desk, transport.calls[0].message_id, reply)
+    await answer(desk, transport.calls[0].message_id, reply, **kw)
     await drain(sender)
 
 
@@ -283,10 +284,8 @@ async def test_staff_label_replaces_the_first_name(
 async def test_staff_photo_is_copied_with_the_prefix_as_caption(
     store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
 ) -> None:
-    await ask(store, desk, ANA, "¿qué formulario?")
-    await drain(sender)
-    await answer(desk, transport.calls[0].message_id, "Este", kind="photo", file_id="P", message_id=9100)
-    await drain(sender)
+    await answered(store, desk, sender, transport, "¿qué formulario?", "Este", kind="photo", file_id="P",
+                   message_id=9100)
     [copy] = transport.to(ANA.chat_id)
     assert copy.method == "copyMessage" and copy.params["from_chat_id"] == STAFF and copy.params["message_id"] == 9100
     assert "Luis" in copy.params["caption"] and "Este" in copy.params["caption"]
@@ -846,11 +845,8 @@ async def test_a_long_formatted_answer_is_measured_as_the_member_sees_it(
 async def test_edits_staff_cannot_carry_over_are_explained(
     store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
 ) -> None:
-    await ask(store, desk, ANA, "¿qué formulario?")
-    await drain(sender)
-    card = transport.calls[0].message_id
-    await answer(desk, card, "Este", kind="photo", file_id="P", message_id=9100)
-    await drain(sender)
+    await answered(store, desk, sender, transport, "¿qué formulario?", "Este", kind="photo", file_id="P",
+                   message_id=9100)
     # Telegram's "replace file" keeps the caption: the member's copy cannot get the new file.
     assert await desk.staff_edit(message_id=9100, staff_id=7, text="Este", media=True) == 1
     await drain(sender)
