@@ -88,7 +88,7 @@ GENERAL_WORDS: frozenset[str] = frozenset(_words("""
 ser estar haber tener hacer poder decir dice dicen dijo dijeron dije ir venir vengo vino vine
 vinieron venirme dar decir ver saber querer llegar llega llego llegue pasar deber poner pongo puso
 parecer parece quedar queda quedo creer creo hablar habla llevar golpe golpes golpear golpearse golpeo pegar pego
-dejar deje dejo dejaron seguir pendiente pendientes tirar tire
+dejar deje dejo dejaron seguir pendiente pendientes tirar tire caer cae caen
 sigo sigue encontrar llamar llamaron vivir sentir siento pensar pienso salir sale salio sali volver
 tomar conocer conozco empezar empiezo empece empezo empezaron comenzar comence terminar termine
 entrar entran entro entre esperar espero buscar busco existir existe cambiar cambio cambie
