@@ -138,6 +138,12 @@ monday tuesday wednesday thursday friday saturday sunday january february march 
 july august september october november december
 lot lots much many few several each every either neither both enough less least more most
 very quite pretty rather too so kinda sorta gonna wanna gotta yeah yes okay ok hey hi
+van vamos voy vas sabemos sabian sabia queremos queria queriamos podemos podian conmigo contigo nadie
+ninguno ninguna ningun nuestro nuestra nuestros nuestras mal aunque aunq tal acaba acabo acabe tuvo tuve tuvimos
+daria darian chiquito chiquita chiquitos chiquitas solito solita grandecito grandecita viejo vieja viejito viejita
+compadre comadre miedo cansado cansada
+off hes shes anymore himself herself themselves myself yourself itself somewhere someplace somehow anybody nobody
+everybody
 """))
 
 #: Where members and their families live: a place name says where, not what about ("hay hospital
