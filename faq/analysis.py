@@ -7,6 +7,7 @@ the per-vocabulary tables built in :class:`Analyzer` and :class:`Tagger`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -20,6 +21,11 @@ _ES = snowballstemmer.stemmer("spanish")
 _EN = snowballstemmer.stemmer("english")
 
 
+#: A Spanish infinitive or gerund with pronouns attached ("inscribirme", "pagarle", "mandandoselo"):
+#: the Spanish stemmer removes them, but only if the English one has not cut the word first.
+_CLITIC_RE = re.compile(r"(?:[aei]r|[aá]ndo|i[eé]ndo)(?:me|te|se|nos)?(?:me|te|se|le|les|lo|los|la|las|nos)$")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """English then Spanish Snowball stem: one key for "payments"/"payment" and "pagos"/"pago".
@@ -29,6 +35,8 @@ def stem(word: str) -> str:
     """
     if word.isdigit() or len(word) < 4:
         return word
+    if _CLITIC_RE.search(word):  # English would cut the "e" of "inscribirme" and hide the verb
+        return _ES.stemWord(word)
     return _ES.stemWord(_EN.stemWord(word))
 
 

@@ -88,3 +88,21 @@ def test_words_spelt_by_ear_share_the_key_of_the_written_word(heard: str, writte
 @pytest.mark.parametrize("a,b", [("carro", "caro"), ("pero", "perro"), ("cheque", "queque"), ("casa", "cama")])
 def test_different_sounds_keep_different_keys(a: str, b: str) -> None:
     assert phonetic_key(a) != phonetic_key(b)
+
+
+@pytest.mark.parametrize(("with_pronoun", "verb"), [
+    ("inscribirme", "inscribir"), ("pagarle", "pagar"), ("afiliarme", "afiliar"),
+    ("mandarselo", "mandar"), ("pagandole", "pagando"),
+])
+def test_a_verb_with_pronouns_attached_has_the_verbs_stem(with_pronoun: str, verb: str) -> None:
+    # English stemming first used to cut the "e" of "-me"/"-le" and leave "inscribirm".
+    from faq.analysis import stem
+
+    assert stem(with_pronoun) == stem(verb)
+
+
+def test_english_words_keep_the_english_stem() -> None:
+    from faq.analysis import stem
+
+    assert stem("payments") == stem("payment")
+    assert stem("families") == stem("family")
