@@ -328,9 +328,9 @@ def test_phone_spanish_reaches_the_right_entry(sample: Matcher) -> None:
 
 def test_clear_lead_below_the_suggest_threshold_is_suggested() -> None:
     m = Matcher(FAQ, load_vocabulary(BUNDLED))
-    assert m._clear_lead(25.0, 10.0)  # low, but far ahead of the runner-up
-    assert not m._clear_lead(25.0, 22.0)  # a near tie is no lead
-    assert not m._clear_lead(15.0, 0.0)  # too weak to offer at all
+    assert m._clear_lead(30.0, 12.0)  # low, but far ahead of the runner-up
+    assert not m._clear_lead(30.0, 25.0)  # a near tie is no lead
+    assert not m._clear_lead(25.0, 0.0)  # too weak to offer at all
     off = Matcher(FAQ, load_vocabulary(BUNDLED), Thresholds(answer=101, suggest=101, margin=0))
     assert not off._clear_lead(90.0, 0.0)  # suggestions switched off stay off
 
