@@ -77,6 +77,8 @@ ayudame help helps favor please porfavor ahora now hoy today ya already still to
 algo something anything alguien someone cosa cosas thing things eso tema info informacion
 nuevo nueva new otro otra other another mismo same bien well good bueno malo bad
 option options opcion opciones way ways manera maneras forma formas
+ocupo ocupa ocupas ocupan ocupamos ocupaba ocupar ocupe ocupen averiguar averiguo averigua find finding
+figure figuring
 """))
 
 #: Everyday words that seldom name what a question is about: common verbs, adjectives, adverbs,
@@ -144,6 +146,16 @@ daria darian chiquito chiquita chiquitos chiquitas solito solita grandecito gran
 compadre comadre miedo cansado cansada
 off hes shes anymore himself herself themselves myself yourself itself somewhere someplace somehow anybody nobody
 everybody
+ni asi ando andas anda andamos andan andaba estaba estaban estabamos estaria viene vienen venia buen buena
+hecho significa significar prefiero preferir gustaria gusta otros otras tantito poquito poquita poquitos monton
+bastante demasiado harto neta chance ultimamente recien apenitas ratito escoger escogi escogio crecer crece
+aguantar aguanto cerrar cerraron cerro prometer prometio aparecer aparece contestar contesto quitar
+brazo brazos pierna piernas mano manos pie pies espalda rodilla rodillas cabeza hombro hombros tobillo dedo
+dedos cuello cintura cadera columna panza estomago
+out might away couple talk talking talked exactly usually sorry ready hard through side supposed regular
+tell telling say saying bigger smaller lately recently currently whenever whatever wherever somebody
+trying decide decided decades decade weekend grandson granddaughter grandkids grandchildren grandma
+arm arms leg legs hand hands foot feet knee knees shoulder ankle wrist finger fingers neck hip spine stomach belly
 """))
 
 #: Where members and their families live: a place name says where, not what about ("hay hospital
