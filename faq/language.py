@@ -156,6 +156,16 @@ out might away couple talk talking talked exactly usually sorry ready hard throu
 tell telling say saying bigger smaller lately recently currently whenever whatever wherever somebody
 trying decide decided decades decade weekend grandson granddaughter grandkids grandchildren grandma
 arm arms leg legs hand hands foot feet knee knees shoulder ankle wrist finger fingers neck hip spine stomach belly
+san santa santo villa ciudad city pueblo aldea canton colonia municipio departamento estado rancho
+xela quetzaltenango huehuetenango huehue totonicapan toto solola chimaltenango chimal sacatepequez antigua
+escuintla retalhuleu reu suchitepequez mazatenango mazate marcos verapaz coban salama peten izabal barrios
+zacapa chiquimula jalapa jutiapa mixco petapa chinautla amatitlan malacatan coatepeque momostenango
+chichicastenango ixcan nebaj barillas soloma jacaltenango poptun chiquimulilla
+jalisco guadalajara zapopan tlaquepaque michoacan morelia uruapan oaxaca puebla guerrero acapulco veracruz
+chiapas tuxtla tapachula zacatecas guanajuato leon celaya irapuato monterrey tijuana mexicali sonora
+hermosillo chihuahua juarez sinaloa culiacan durango hidalgo pachuca morelos cuernavaca tabasco villahermosa
+yucatan merida queretaro potosi tamaulipas reynosa matamoros laredo coahuila saltillo torreon nayarit tepic
+colima aguascalientes tlaxcala campeche quintana cancun toluca ecatepec neza cdmx edomex juchitan
 """))
 
 #: Where members and their families live: a place name says where, not what about ("hay hospital
