@@ -717,3 +717,19 @@ def test_a_shared_consulate_does_not_carry_an_imss_follow_up_to_the_igss(sample:
     context = sample.entry_institutions("imss-pti-abroad")
     result = sample.match(text, context)
     assert not (result.decision == "answer" and "igss" in sample.entry_institutions(result.best_id or ""))
+
+
+@pytest.mark.parametrize("text", ["como renuevo mi pasaporte guatemalteco", "a cuanto esta el dolar hoy",
+                                  "q horas son en guatemala", "my pension payment didnt arrive this month"])
+def test_another_offices_business_goes_to_staff_unless_the_faq_covers_it(sample: Matcher, text: str) -> None:
+    # The vocabulary's needs_staff "elsewhere" / "not received": the sample FAQ mentions passports
+    # (as an enrolment document) and quetzales, but never renewing a passport or exchange rates.
+    assert sample.match(text).decision == "escalate"
+
+
+def test_a_faq_that_covers_passport_renewal_still_answers_it() -> None:
+    from faq.loader import load_faq
+
+    consular = Matcher(load_faq(SAMPLE.parent / "faq-alt2.csv"), load_vocabulary(BUNDLED))
+    result = consular.match("quiero renovar mi pasaporte")
+    assert (result.decision, result.best_id) == ("answer", "alt2-passport-renewal")
