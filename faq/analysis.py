@@ -21,9 +21,14 @@ _ES = snowballstemmer.stemmer("spanish")
 _EN = snowballstemmer.stemmer("english")
 
 
-#: A Spanish infinitive or gerund with pronouns attached ("inscribirme", "pagarle", "mandandoselo"):
-#: the Spanish stemmer removes them, but only if the English one has not cut the word first.
-_CLITIC_RE = re.compile(r"(?:[aei]r|[aá]ndo|i[eé]ndo)(?:me|te|se|nos)?(?:me|te|se|le|les|lo|los|la|las|nos)$")
+#: A Spanish infinitive or gerund with a pronoun ending in "e"/"es" attached ("inscribirme",
+#: "pagarle", "pagarles", "jubilarse"): the Spanish stemmer removes it, but the English stemmer,
+#: which runs first, cuts the final "e" and hides it. (Other pronouns survive the English stemmer:
+#: "asegurarla", "mandarselo". English words of the same shape are listed in _EN_CLITIC_LOOKALIKES.)
+_CLITIC_RE = re.compile(r"(?:[aei]r|[aá]ndo|i[eé]ndo)(?:me|se|le|les)$")
+_EN_CLITIC_LOOKALIKES = frozenset((
+    "universe", "reverse", "converse", "diverse", "adverse", "averse", "obverse", "traverse", "inverse",
+    "perverse", "immerse", "submerse", "disperse", "terse", "verse", "sparse", "coarse", "hoarse", "rehearse"))
 
 
 @lru_cache(maxsize=65536)
@@ -35,7 +40,7 @@ def stem(word: str) -> str:
     """
     if word.isdigit() or len(word) < 4:
         return word
-    if _CLITIC_RE.search(word):  # English would cut the "e" of "inscribirme" and hide the verb
+    if _CLITIC_RE.search(word) and word not in _EN_CLITIC_LOOKALIKES:  # see _CLITIC_RE
         return _ES.stemWord(word)
     return _ES.stemWord(_EN.stemWord(word))
 

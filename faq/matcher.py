@@ -755,7 +755,9 @@ class Matcher:
         if staff:
             decision: Decision = "escalate"
         elif sure and best.score >= th.answer and best.score - runner_up >= th.margin:
-            decision = "suggest" if self._lone_common_term(terms) or self._rival_topic(terms, top) else "answer"
+            unsure = self._lone_common_term(terms) or self._rival_topic(terms, top)
+            # Unsure, with suggestions switched off (suggest threshold above 100): staff decide.
+            decision = ("escalate" if th.suggest > 100.0 else "suggest") if unsure else "answer"
         elif (best.score >= th.suggest and not (best.score < th.answer
                                                  and len(terms) <= self.weights.unknown_terms
                                                  and self._uncovered(terms))) \
@@ -809,7 +811,10 @@ class Matcher:
         runner-up's phrasings talk about. That word is evidence against answering on our own;
         offering both costs the member one tap, a wrong answer misleads. Only runners-up within
         :attr:`Weights.rival_window` points count, and a word the best entry's answer uses
-        (see ``_entry_answer``) is no evidence against it.
+        (see ``_entry_answer``) is no evidence against it. Every word counts, question and framing
+        words too: "cuándo" is what sets "when does coverage start" apart from "how do I enrol".
+        Leaving out framing words ("need", "sacar") or the FAQ's common words was measured: it
+        kept 0.3 to 0.6 points more wrong answers on the unseen sets for 0.1 to 0.2 of right ones.
         """
         window = self.weights.rival_window
         if window <= 0:

@@ -77,12 +77,9 @@ def test_escalated(metrics: Metrics) -> None:
 # Floors for the independent sets: a query or so below what is measured now, so a regression
 # shows before it reaches the README table (the history of each set's figures is in git and in
 # README "Benchmarks"; the honest "first measurement" of each set is in README too).
-# Measured at the end of session 4, after the rival-topic rule (Matcher._rival_topic), numbers as
-# everyday words, Spanish verbs with attached pronouns and two rounds of broader vocabulary:
-#   extra 89.0/96.8/1.9/87.0 · alt 85.7/98.0/1.5/87.5 · blind1 84.6/95.4/1.2/88.6 ·
-#   alt2 77.6/95.9/0.0/80.0 · blind2 48.6/84.5/3.3/76.2 · blind3 55.4/85.4/1.2/72.2 ·
-#   alt3 44.2/86.5/0.0/73.3 · alt4 64.5/83.9/0.0/85.0 · blind4 58.8/86.6/2.5/64.0 ·
-#   blind5 54.7/82.1/3.2/73.0 · blind6 66.7/88.3/1.3/83.3 · alt5 42.2/67.2/3.8/75.0
+# Measured at the end of session 4: the README table (bench/accuracy_table.py prints it). The
+# escalation floors stay well below the 88-100% measured there: the hand-over phrases of the
+# vocabulary were written from these sets' misses, so those figures overstate unseen questions.
 # Sets from blind 2 on were written by people who never saw the matcher and are FAR below the
 # product targets; their floors only record the honest state so it cannot silently get worse.
 @pytest.mark.parametrize("faq_path,queries,floors", [
@@ -102,13 +99,13 @@ def test_escalated(metrics: Metrics) -> None:
     # blind7/alt6 first measured at the session's start (50.0/83.3/8.7/66.7 and 56.4/81.8/4.3/73.3),
     # then used for decisions: now 56.7/84.2/4.7/73.3 and 56.4/81.8/4.3/80.0.
     # blind8/alt7 measured ONCE, at the session's start and at its end, never tuned on:
-    # blind8 57.5/85.0/6.0/63.3 -> 62.5/91.7/5.3/56.7; alt7 45.5/74.5/1.4/93.3 -> 50.9/70.9/1.4/93.3.
+    # blind8 57.5/85.0/6.0/63.3 -> 62.5/91.7/4.7/66.7; alt7 45.5/74.5/1.4/93.3 -> 49.1/70.9/1.4/93.3.
     # blind8 on the bundled FAQ, whose extra alternates come from blind 1-7 (never blind 8):
-    # 71.7/95.0/2.7/53.3. Below the product targets; the floors record the honest state.
+    # 71.7/95.0/2.0/63.3. Below the product targets; the floors record the honest state.
     (FAQ_CSV, BLIND7_QUERIES, (55.5, 83.0, 5.4, 67.0)),
     (ALT6_FAQ, ALT6_QUERIES, (54.5, 80.0, 5.8, 73.0)),
     (FAQ_CSV, BLIND8_QUERIES, (61.5, 90.5, 6.0, 53.0)),
-    (ALT7_FAQ, ALT7_QUERIES, (49.0, 69.0, 3.0, 86.0)),
+    (ALT7_FAQ, ALT7_QUERIES, (47.5, 69.0, 3.0, 86.0)),
     (BUNDLED_FAQ, BLIND8_QUERIES, (70.5, 94.0, 3.4, 50.0)),
 ], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2", "blind2-held-out", "blind3-held-out",
         "alt3-held-out", "alt4-held-out", "blind4-held-out", "blind5-held-out", "blind6-held-out",

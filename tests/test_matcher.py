@@ -503,6 +503,9 @@ def test_a_close_runner_up_explaining_a_word_the_best_entry_lacks_is_offered_not
     after = sample.match(text)
     assert after.decision == "suggest"
     assert {"pension-old-age-general", "pension-migrant-old-age"} <= set(sample.suggestions(after))
+    # With suggestions switched off by the operator, an unsure answer goes to staff instead.
+    no_buttons = Matcher(sample.faq, sample.vocabulary, Thresholds(answer=42.0, suggest=101.0, margin=5.0))
+    assert no_buttons.match(text).decision == "escalate"
 
 
 def _answered(eid: str, question: str, answer: str) -> FaqEntry:
@@ -733,3 +736,17 @@ def test_a_faq_that_covers_passport_renewal_still_answers_it() -> None:
     consular = Matcher(load_faq(SAMPLE.parent / "faq-alt2.csv"), load_vocabulary(BUNDLED))
     result = consular.match("quiero renovar mi pasaporte")
     assert (result.decision, result.best_id) == ("answer", "alt2-passport-renewal")
+
+
+@pytest.mark.parametrize(("text", "never"), [
+    ("the website crashed while I was paying online", "igss-sick-leave"),  # "crash" is a car crash
+    ("el patrono quebró, sigo teniendo igss?", "igss-sick-leave"),  # a bankrupt firm is no fracture
+    ("el fin de semana atienden en el igss?", "pension-survivors"),  # "fin" is not "finado"
+    ("how do I get out of the igss migrant program", "migrant-benefits"),  # leaving, not "what do I get out of it"
+    ("what should I expect after I enroll in the igss migrant program", "igss-maternity"),  # not "expecting"
+    ("trabajo en un rancho en california, me puedo inscribir al igss", "igss-enroll-worker"),  # a ranch abroad
+    ("cuanto cuesta el copago en el igss", "migrant-cost"),  # a copay is not the programme's monthly fee
+])
+def test_everyday_words_are_not_read_as_a_topic_they_only_resemble(sample: Matcher, text: str, never: str) -> None:
+    result = sample.match(text)
+    assert not (result.decision == "answer" and result.best_id == never), result

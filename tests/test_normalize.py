@@ -92,7 +92,7 @@ def test_different_sounds_keep_different_keys(a: str, b: str) -> None:
 
 @pytest.mark.parametrize(("with_pronoun", "verb"), [
     ("inscribirme", "inscribir"), ("pagarle", "pagar"), ("afiliarme", "afiliar"),
-    ("mandarselo", "mandar"), ("pagandole", "pagando"),
+    ("mandarselo", "mandar"), ("pagandole", "pagando"), ("pagarles", "pagar"), ("jubilarse", "jubilar"),
 ])
 def test_a_verb_with_pronouns_attached_has_the_verbs_stem(with_pronoun: str, verb: str) -> None:
     # English stemming first used to cut the "e" of "-me"/"-le" and leave "inscribirm".
@@ -105,4 +105,6 @@ def test_english_words_keep_the_english_stem() -> None:
     from faq.analysis import stem
 
     assert stem("payments") == stem("payment")
-    assert stem("families") == stem("family")
+    # English words shaped like a Spanish infinitive with "se" attached keep the English stem.
+    assert stem("universe") == stem("universes")
+    assert stem("reverse") == stem("reversed")
