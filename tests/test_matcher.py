@@ -750,3 +750,12 @@ def test_a_faq_that_covers_passport_renewal_still_answers_it() -> None:
 def test_everyday_words_are_not_read_as_a_topic_they_only_resemble(sample: Matcher, text: str, never: str) -> None:
     result = sample.match(text)
     assert not (result.decision == "answer" and result.best_id == never), result
+
+
+@pytest.mark.parametrize("text", [
+    "puedo pagar la cuota con mi cuenta de banco aqui en usa",  # paying, not a pension paid abroad
+    "cuanto me va a tocar pagar al mes por mi esposa y mis hijos",  # the fee, not "my pension amount"
+    "no tengo green card, puedo entrar al programa de migrantes del igss?",  # the FAQ covers status
+])
+def test_hand_over_phrases_do_not_take_genuine_questions_to_staff(sample: Matcher, text: str) -> None:
+    assert sample.match(text).decision in ("answer", "suggest")
