@@ -192,8 +192,8 @@ class Weights:
     # A second question in the same message is offered only when its part alone scores this much
     # (see Matcher.other_question): a part of a story ("y cuando voy a Guate…") scores lower.
     second_question: float = 70.0
-    # A runner-up within this many points of the best that covers a topic word of the message the
-    # best entry never mentions (see Matcher._rival_topic) turns an answer into a suggestion.
+    # A runner-up within this many points of the best that covers a word of the message the best
+    # entry never mentions (see Matcher._rival_topic) turns an answer into a suggestion.
     rival_window: float = 8.0
 
 
@@ -757,7 +757,7 @@ class Matcher:
         elif sure and best.score >= th.answer and best.score - runner_up >= th.margin:
             unsure = self._lone_common_term(terms) or self._rival_topic(terms, top)
             # Unsure, with suggestions switched off (suggest threshold above 100): staff decide.
-            decision = ("escalate" if th.suggest > 100.0 else "suggest") if unsure else "answer"
+            decision = ("escalate" if self._suggestions_off() else "suggest") if unsure else "answer"
         elif (best.score >= th.suggest and not (best.score < th.answer
                                                  and len(terms) <= self.weights.unknown_terms
                                                  and self._uncovered(terms))) \
@@ -810,8 +810,8 @@ class Matcher:
         best entry wins on the words the two share, while the message also names a topic only the
         runner-up's phrasings talk about. That word is evidence against answering on our own;
         offering both costs the member one tap, a wrong answer misleads. Only runners-up within
-        :attr:`Weights.rival_window` points count, and a word the best entry's answer uses
-        (see ``_entry_answer``) is no evidence against it. Every word counts, question and framing
+        :attr:`Weights.rival_window` points count, and a word only the best entry's answer uses
+        (if few answers use it: ``_entry_answer``) is no evidence against it. Every word counts, question and framing
         words too: "cuándo" is what sets "when does coverage start" apart from "how do I enrol".
         Leaving out framing words ("need", "sacar") or the FAQ's common words was measured: it
         kept 0.3 to 0.6 points more wrong answers on the unseen sets for 0.1 to 0.2 of right ones.
@@ -841,6 +841,10 @@ class Matcher:
         topical = [t for t in terms if t in self._df and t not in self._weak and self._df[t] < 0.5 * n]
         return len(topical) == 1 and self._df[topical[0]] >= self.weights.lone_term_df
 
+    def _suggestions_off(self) -> bool:
+        """A configured suggest threshold above 100 (scores never reach it) switches suggestions off."""
+        return self.thresholds.suggest > 100.0
+
     def _clear_lead(self, best: float, runner_up: float) -> bool:
         """Whether a best score below the suggest threshold is still worth offering: it is at least
         :attr:`Weights.lead_floor` and ahead of the runner-up by :attr:`Weights.lead_margin` of itself.
@@ -850,7 +854,7 @@ class Matcher:
         waiting for staff (the caller has already ruled out off-topic signals). A configured suggest
         threshold above 100 switches suggestions off, clear leads included."""
         w = self.weights
-        if self.thresholds.suggest > 100.0:  # scores never reach it: suggestions are switched off
+        if self._suggestions_off():
             return False
         floor = min(w.lead_floor, self.thresholds.suggest)
         return best >= floor and best - runner_up >= w.lead_margin * best
