@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from config import BUNDLED_FAQ  # noqa: E402
 from faq.evaluation import evaluate, read_queries  # noqa: E402
 from faq.loader import load_faq  # noqa: E402
 from faq.matcher import Matcher  # noqa: E402
@@ -42,7 +43,6 @@ SETS = [
     ("blind 8 on the bundled FAQ", "faq.yaml", "blind8-queries.tsv"),
     ("alt FAQ 7 (IGSS workers, held out)", "faq-alt7.csv", "blind-alt7-queries.tsv"),
 ]
-BUNDLED = ROOT / "faq" / "data"  # faq.yaml: the bundled FAQ, with curated alternates
 
 
 def main() -> None:
@@ -51,7 +51,7 @@ def main() -> None:
     print("| set | FAQ | queries | answered right | one tap | wrong | escalated |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for name, faq_file, query_file in SETS:
-        faq_path = (BUNDLED if faq_file == "faq.yaml" else DATA) / faq_file
+        faq_path = BUNDLED_FAQ if faq_file == BUNDLED_FAQ.name else DATA / faq_file  # curated alternates
         if not faq_path.exists() or not (DATA / query_file).exists():
             continue
         if faq_file not in matchers:

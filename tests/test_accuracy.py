@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from config import BUNDLED_FAQ
 from faq.csvio import read_csv
 from faq.evaluation import Metrics, evaluate, read_queries
 from faq.matcher import Matcher
@@ -42,7 +43,6 @@ ALT6_QUERIES = ROOT / "tests" / "data" / "blind-alt6-queries.tsv"
 BLIND8_QUERIES = ROOT / "tests" / "data" / "blind8-queries.tsv"  # session 4, measured once at the end
 ALT7_FAQ = ROOT / "tests" / "data" / "faq-alt7.csv"  # an eighth FAQ (IGSS for workers in Guatemala)
 ALT7_QUERIES = ROOT / "tests" / "data" / "blind-alt7-queries.tsv"
-BUNDLED_FAQ = ROOT / "faq" / "data" / "faq.yaml"
 VOCABULARY = ROOT / "faq" / "data" / "vocabulary.yaml"
 
 

@@ -351,6 +351,13 @@ def _without_clauses(m: Matcher) -> Matcher:
     return Matcher(m.faq, m.vocabulary, m.thresholds, replace(m.weights, clause_blend=0.0))
 
 
+def _without_rival(m: Matcher) -> Matcher:
+    """``m`` without the rival-topic rule (Matcher._rival_topic)."""
+    from dataclasses import replace
+
+    return Matcher(m.faq, m.vocabulary, m.thresholds, replace(m.weights, rival_window=0.0))
+
+
 def test_question_inside_a_story_is_found_clause_by_clause(sample: Matcher) -> None:
     whole_only = _without_clauses(sample).match(STORY)
     assert whole_only.decision == "escalate"  # diluted by the story
@@ -492,12 +499,10 @@ def test_a_lone_topic_word_shared_by_many_entries_does_not_answer(sample: Matche
 
 
 def test_a_close_runner_up_explaining_a_word_the_best_entry_lacks_is_offered_not_answered(sample: Matcher) -> None:
-    from dataclasses import replace
-
     text = "cuantos años hay que pagar al igss para jubilarse desde el extranjero"
     # Without the rule, the general pension entry wins on "años, pagar, jubilarse" and is answered,
     # though "desde el extranjero" is what only the migrants' pension entry talks about.
-    bare = Matcher(sample.faq, sample.vocabulary, weights=replace(DEFAULT_WEIGHTS, rival_window=0.0))
+    bare = _without_rival(sample)
     before = bare.match(text)
     assert (before.decision, before.best_id) == ("answer", "pension-old-age-general")
     after = sample.match(text)
@@ -645,11 +650,9 @@ def test_a_second_question_in_the_same_message_is_found(sample: Matcher, text: s
     "vivo en usa y cuando voy a guate quiero usar el igss, puedo?",  # "cuando" = when I go: a story
 ])
 def test_statements_and_single_questions_have_no_second_question(sample: Matcher, text: str) -> None:
-    from dataclasses import replace
-
     # Without the rival rule, so that every one of these is answered and the second-question
     # search really runs (the story is offered with a sibling otherwise: see _rival_topic).
-    m = Matcher(sample.faq, sample.vocabulary, weights=replace(DEFAULT_WEIGHTS, rival_window=0.0))
+    m = _without_rival(sample)
     result = m.match(text)
     assert result.decision == "answer"
     assert m.other_question(result) is None
