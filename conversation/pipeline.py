@@ -34,7 +34,6 @@ from storage.store import Store, atomically
 
 log = logging.getLogger(__name__)
 
-MAX_SUGGESTIONS = 3
 # What a member may send that staff can read or hear when the bot cannot (stickers are just mood).
 ATTACHABLE_MEDIA = frozenset(
     {"photo", "voice", "audio", "video", "video_note", "document", "animation", "location", "contact"}
@@ -350,9 +349,9 @@ class Pipeline:
         faq = self.faqs.snapshot.faq
         rows: list[list[Button]] = []
         listed: list[str] = []
-        # Exactly the entries the matcher offers (the ones its accuracy is measured on), best first.
-        # (at most MAX_SUGGESTIONS closest ones, plus one for a second question in the message)
-        for entry_id in self.faqs.snapshot.matcher.suggestions(result, context)[:MAX_SUGGESTIONS + 1]:
+        # Exactly the entries the matcher offers (the ones its accuracy is measured on), best first
+        # (at most faq.matcher.MAX_OFFERED).
+        for entry_id in self.faqs.snapshot.matcher.suggestions(result, context):
             entry = faq.get(entry_id)
             if entry is not None:
                 n = len(rows) + 1

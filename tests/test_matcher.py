@@ -10,11 +10,13 @@ import pytest
 from faq.matcher import (
     DEFAULT_THRESHOLDS,
     DEFAULT_WEIGHTS,
+    MAX_OFFERED,
     Candidate,
     Matcher,
     MatchResult,
     Thresholds,
     thresholds_from_settings,
+    top_ids,
 )
 from faq.model import Faq, FaqEntry
 from faq.vocabulary import Vocabulary, load_vocabulary, parse_vocabulary
@@ -109,7 +111,9 @@ def test_vocabulary_synonym_changes_the_result() -> None:
 def test_margin_turns_answer_into_suggest() -> None:
     text = "pagar cuota en linea con tarjeta"
     loose = Matcher(FAQ, load_vocabulary(BUNDLED), Thresholds(answer=10, suggest=5, margin=0))
-    strict = Matcher(FAQ, load_vocabulary(BUNDLED), Thresholds(answer=10, suggest=5, margin=101))
+    # (without the second opinion, which answers a confirmed near-tie: see its own tests)
+    strict = _without_second_opinion(
+        Matcher(FAQ, load_vocabulary(BUNDLED), Thresholds(answer=10, suggest=5, margin=101)))
     assert loose.match(text).decision == "answer"
     assert strict.match(text).decision == "suggest"
 
@@ -351,6 +355,13 @@ def _without_clauses(m: Matcher) -> Matcher:
     return Matcher(m.faq, m.vocabulary, m.thresholds, replace(m.weights, clause_blend=0.0))
 
 
+def _without_second_opinion(m: Matcher) -> Matcher:
+    """``m`` without the BM25 second opinion (Matcher._second_opinion and its offered button)."""
+    from dataclasses import replace
+
+    return Matcher(m.faq, m.vocabulary, m.thresholds, replace(m.weights, second_opinion=False))
+
+
 def _without_rival(m: Matcher) -> Matcher:
     """``m`` without the rival-topic rule (Matcher._rival_topic)."""
     from dataclasses import replace
@@ -550,7 +561,7 @@ def test_answer_text_reorders_candidates_but_never_answers() -> None:
 
 def test_answer_text_never_lifts_a_weak_message_into_a_suggestion() -> None:
     m = Matcher(ANSWERS, load_vocabulary(BUNDLED))
-    uncapped = Matcher(ANSWERS, load_vocabulary(BUNDLED))
+    uncapped = _without_second_opinion(Matcher(ANSWERS, load_vocabulary(BUNDLED)))
     uncapped._answer_lift = lambda scored: scored  # type: ignore[method-assign]
     # "programa" alone ties every entry (weak); "quetzales" is only in fee-amount's answer.
     for text, loose in [("programa en quetzales", "answer"), ("el programa y los quetzales del mes", "suggest")]:
@@ -762,3 +773,51 @@ def test_everyday_words_are_not_read_as_a_topic_they_only_resemble(sample: Match
 ])
 def test_hand_over_phrases_do_not_take_genuine_questions_to_staff(sample: Matcher, text: str) -> None:
     assert sample.match(text).decision in ("answer", "suggest")
+
+
+# -- the second opinion (BM25 over whole entries, Matcher._second_opinion) ---------------------
+
+@pytest.mark.parametrize("text,entry", [
+    ("el consulado queda a 4 horas de mi casa, tengo que ir alla pa lo del igss", "migrant-consulate"),
+    ("my grandma lost her old IGSS card when she moved houses, how does she replace it?", "igss-lost-card"),
+])
+def test_a_suggestion_the_second_opinion_confirms_is_answered(sample: Matcher, text: str, entry: str) -> None:
+    alone = _without_second_opinion(sample).match(text)
+    assert (alone.decision, alone.best_id) == ("suggest", entry)  # too low to answer on its own score
+    assert sample.thresholds.answer - sample.weights.agree_below <= alone.score < sample.thresholds.answer
+    result = sample.match(text)
+    assert (result.decision, result.best_id) == ("answer", entry)
+
+
+@pytest.mark.parametrize("text", [
+    "como le ago pa inscribirme si estoy en nueva york",  # BM25 prefers another entry
+    "hay hospital del igss en huehuetenango?",  # BM25 agrees, but barely ahead of its runner-up
+    "si me deportan pierdo lo que pague al igss?",  # BM25 agrees, but a close runner-up names "deport"
+])
+def test_the_second_opinion_answers_only_a_clear_agreement(sample: Matcher, text: str) -> None:
+    assert sample.match(text).decision == "suggest"
+
+
+def test_the_second_opinion_never_lifts_a_weak_match() -> None:
+    """Nothing below agree_below points under the answer threshold is answered, agreement or not."""
+    from dataclasses import replace
+
+    from faq.loader import load_faq
+
+    faq = load_faq(SAMPLE)
+    text = "el consulado queda a 4 horas de mi casa, tengo que ir alla pa lo del igss"
+    narrow = Matcher(faq, load_vocabulary(BUNDLED), weights=replace(DEFAULT_WEIGHTS, agree_below=0.5))
+    assert narrow.match(text).decision == "suggest"
+
+
+def test_the_second_opinions_choice_is_offered_when_the_list_lacks_it(sample: Matcher) -> None:
+    text = "mi wife tiene q vivir en guate pa q el igss migrante la cubra?"
+    result = sample.match(text)
+    assert result.decision == "suggest"
+    assert "migrant-family-who" not in top_ids(result.candidates)
+    offered = sample.suggestions(result)
+    assert offered[:len(result.candidates)] == top_ids(result.candidates)
+    assert offered[-1] == "migrant-family-who"
+    assert len(offered) <= MAX_OFFERED
+    assert "migrant-family-who" not in _without_second_opinion(sample).suggestions(result)
+
