@@ -821,3 +821,16 @@ def test_the_second_opinions_choice_is_offered_when_the_list_lacks_it(sample: Ma
     assert len(offered) <= MAX_OFFERED
     assert "migrant-family-who" not in _without_second_opinion(sample).suggestions(result)
 
+
+
+@pytest.mark.parametrize("text,entry", [
+    ("quiero hacer el sign up del imss como independent worker", "imss-pti-abroad"),
+    ("if i add my wife and two kids do i have to pay extra for each one?", "migrant-cost-family"),
+])
+def test_the_second_opinions_choice_is_listed_first(sample: Matcher, text: str, entry: str) -> None:
+    """Where the rankers disagree on the order, BM25's choice goes first (it was right more often)."""
+    result = sample.match(text)
+    assert result.decision == "suggest" and result.best_id != entry
+    assert entry in top_ids(result.candidates)
+    assert sample.suggestions(result)[0] == entry
+    assert _without_second_opinion(sample).suggestions(result)[0] == result.best_id
