@@ -42,6 +42,8 @@ SETS = [
     ("blind 8 (held out, measured once)", "faq-sample.csv", "blind8-queries.tsv"),
     ("blind 8 on the bundled FAQ", "faq.yaml", "blind8-queries.tsv"),
     ("alt FAQ 7 (IGSS workers, held out)", "faq-alt7.csv", "blind-alt7-queries.tsv"),
+    ("alt FAQ 9 (IGSS families, session 5)", "faq-alt9.csv", "blind-alt9-queries.tsv"),
+    ("alt FAQ 10 (consular health desk, session 5)", "faq-alt10.csv", "blind-alt10-queries.tsv"),
 ]
 
 

@@ -744,6 +744,17 @@ def test_another_offices_business_goes_to_staff_unless_the_faq_covers_it(sample:
     assert sample.match(text).decision == "escalate"
 
 
+@pytest.mark.parametrize("text", ["cuanto cobra remitly pa mandar pisto a guate",
+                                  "how much is the western union fee to send 300 to guatemala"])
+def test_a_remittance_companys_fees_go_to_staff(text: str) -> None:
+    # In an FAQ about family benefits, "cobra" (to collect) and "mandar" reach the funeral-aid and
+    # proof-of-life entries; the remittance company's fee is nobody's entry.
+    from faq.loader import load_faq
+
+    families = Matcher(load_faq(SAMPLE.parent / "faq-alt9.csv"), load_vocabulary(BUNDLED))
+    assert families.match(text).decision == "escalate"
+
+
 def test_a_faq_that_covers_passport_renewal_still_answers_it() -> None:
     from faq.loader import load_faq
 
@@ -770,6 +781,8 @@ def test_everyday_words_are_not_read_as_a_topic_they_only_resemble(sample: Match
     "puedo pagar la cuota con mi cuenta de banco aqui en usa",  # paying, not a pension paid abroad
     "cuanto me va a tocar pagar al mes por mi esposa y mis hijos",  # the fee, not "my pension amount"
     "no tengo green card, puedo entrar al programa de migrantes del igss?",  # the FAQ covers status
+    # The remittance company is context, not what is asked.
+    "we only send money through Western Union to my mother in Xela, can she pay the igss for us at a bank there?",
 ])
 def test_hand_over_phrases_do_not_take_genuine_questions_to_staff(sample: Matcher, text: str) -> None:
     assert sample.match(text).decision in ("answer", "suggest")
