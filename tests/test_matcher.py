@@ -811,6 +811,18 @@ def test_the_second_opinion_answers_only_a_clear_agreement(sample: Matcher, text
     assert sample.match(text).decision == "suggest"
 
 
+def test_in_a_story_a_rival_word_does_not_stop_an_agreement(sample: Matcher) -> None:
+    """A long message names many things; some runner-up always covers one of them."""
+    text = ("a mi hija se le salen moretes y sangra de la nariz sin razon y no quiere comer, "
+            "es señal de algo malo?")
+    result = sample.match(text)
+    terms = sample._message_terms(text)
+    assert len(terms) > sample.weights.clause_terms and sample._rival_topic(terms, result.candidates)
+    assert result.score < sample.thresholds.answer
+    assert (result.decision, result.best_id) == ("answer", "imss-child-cancer-signs")
+    assert _without_second_opinion(sample).match(text).decision == "suggest"
+
+
 def test_the_second_opinion_never_lifts_a_weak_match() -> None:
     """Nothing below agree_below points under the answer threshold is answered, agreement or not."""
     from dataclasses import replace
