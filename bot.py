@@ -233,6 +233,11 @@ def cmd_ask(settings: Settings, args: argparse.Namespace, stdin: TextIO, stdout:
         entry = snap.faq.get(data["id"]) if data["id"] else None
         lang = data["lang"]
         stdout.write(f"decision: {data['decision']}  (score {data['score']}, lang {lang})\n")
+        threshold = snap.matcher.thresholds.answer
+        if data["decision"] == "answer" and data["score"] < threshold:
+            # Only the second opinion answers below the threshold (faq/matcher.py, _second_opinion).
+            stdout.write(f"          below the answer threshold {threshold}: answered because the second "
+                         "opinion (BM25 over whole entries) agrees\n")
         if entry:
             stdout.write(f"best:     {entry.id} — {entry.question_in(lang)}\n")
         for c in data["candidates"]:

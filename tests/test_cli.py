@@ -70,6 +70,14 @@ def test_ask_human_readable() -> None:
     assert code == 0 and out.startswith("decision: answer") and "migrant-cost" in out
 
 
+def test_ask_human_readable_says_when_the_second_opinion_answered() -> None:
+    below = "el consulado queda a 4 horas de mi casa, tengo que ir alla pa lo del igss"
+    code, out = run(["ask", "--faq", str(SAMPLE_CSV), below])
+    assert code == 0 and out.startswith("decision: answer") and "second opinion" in out
+    code, out = run(["ask", "--faq", str(SAMPLE_CSV), "cuanto cuesta el programa de migrantes del igss"])
+    assert code == 0 and out.startswith("decision: answer") and "second opinion" not in out
+
+
 def test_ask_with_broken_faq_fails_with_the_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("id,category\nx,y\n", encoding="utf-8")
