@@ -44,6 +44,9 @@ SETS = [
     ("alt FAQ 7 (IGSS workers, held out)", "faq-alt7.csv", "blind-alt7-queries.tsv"),
     ("alt FAQ 9 (IGSS families, session 5)", "faq-alt9.csv", "blind-alt9-queries.tsv"),
     ("alt FAQ 10 (consular health desk, session 5)", "faq-alt10.csv", "blind-alt10-queries.tsv"),
+    ("blind 9 (held out, session 5)", "faq-sample.csv", "blind9-queries.tsv"),
+    ("blind 9 on the bundled FAQ", "faq.yaml", "blind9-queries.tsv"),
+    ("alt FAQ 8 (IMSS for families, held out)", "faq-alt8.csv", "blind-alt8-queries.tsv"),
 ]
 
 

@@ -43,6 +43,13 @@ ALT6_QUERIES = ROOT / "tests" / "data" / "blind-alt6-queries.tsv"
 BLIND8_QUERIES = ROOT / "tests" / "data" / "blind8-queries.tsv"  # session 4, measured once at the end
 ALT7_FAQ = ROOT / "tests" / "data" / "faq-alt7.csv"  # an eighth FAQ (IGSS for workers in Guatemala)
 ALT7_QUERIES = ROOT / "tests" / "data" / "blind-alt7-queries.tsv"
+ALT8_FAQ = ROOT / "tests" / "data" / "faq-alt8.csv"  # session 5, measured once at the end (IMSS for families)
+ALT8_QUERIES = ROOT / "tests" / "data" / "blind-alt8-queries.tsv"
+ALT9_FAQ = ROOT / "tests" / "data" / "faq-alt9.csv"  # session 5, tuning (IGSS maternity, children, pensions)
+ALT9_QUERIES = ROOT / "tests" / "data" / "blind-alt9-queries.tsv"
+ALT10_FAQ = ROOT / "tests" / "data" / "faq-alt10.csv"  # session 5, tuning (a consulate's health desk)
+ALT10_QUERIES = ROOT / "tests" / "data" / "blind-alt10-queries.tsv"
+BLIND9_QUERIES = ROOT / "tests" / "data" / "blind9-queries.tsv"  # session 5, measured once at the end
 VOCABULARY = ROOT / "faq" / "data" / "vocabulary.yaml"
 
 
@@ -57,7 +64,8 @@ def metrics() -> Metrics:
 # before them 85.8 / 95.0 / 1.3 / 90.0), so a regression shows up before the product targets are
 # at risk. Dev has 120 answerable and 30 off-topic queries: one query is 0.8 / 3.3 points.
 # With the answer margin at 5 points (near-ties offered as buttons): 85.0 / 97.5 / 0.7 / 86.7.
-# Session 4 (rival-topic rule, broader vocabulary): 85.0 / 98.3 / 1.3 / 93.3.
+# Session 4 (rival-topic rule, broader vocabulary): 85.0 / 98.3 / 1.3 / 93.3. Session 5 (second
+# opinion): 85.0 / 98.3 / 0.7 / 100.0.
 def test_answered_right(metrics: Metrics) -> None:
     assert metrics.answered_right >= 84.0, metrics
 
@@ -77,39 +85,52 @@ def test_escalated(metrics: Metrics) -> None:
 # Floors for the independent sets: a query or so below what is measured now, so a regression
 # shows before it reaches the README table (the history of each set's figures is in git and in
 # README "Benchmarks"; the honest "first measurement" of each set is in README too).
-# Measured at the end of session 4: the README table (bench/accuracy_table.py prints it). The
+# Measured at the end of session 5: the README table (bench/accuracy_table.py prints it). The
 # escalation floors stay well below the 88-100% measured there: the hand-over phrases of the
 # vocabulary were written from these sets' misses, so those figures overstate unseen questions.
 # Sets from blind 2 on were written by people who never saw the matcher and are FAR below the
 # product targets; their floors only record the honest state so it cannot silently get worse.
 @pytest.mark.parametrize("faq_path,queries,floors", [
-    (FAQ_CSV, EXTRA_QUERIES, (88.0, 96.0, 2.5, 85.0)),
-    (ALT_FAQ, ALT_QUERIES, (85.0, 95.0, 2.5, 81.0)),
-    (FAQ_CSV, BLIND_QUERIES, (83.5, 95.0, 2.0, 80.0)),
-    (ALT2_FAQ, ALT2_QUERIES, (73.5, 94.0, 1.0, 78.0)),
-    (FAQ_CSV, BLIND2_QUERIES, (45.5, 83.0, 4.5, 72.0)),
-    (FAQ_CSV, BLIND3_QUERIES, (53.5, 83.0, 2.0, 72.0)),
-    (ALT3_FAQ, ALT3_QUERIES, (34.5, 80.5, 1.5, 73.0)),
-    (ALT4_FAQ, ALT4_QUERIES, (63.0, 82.0, 1.5, 75.0)),
-    (FAQ_CSV, BLIND4_QUERIES, (58.5, 85.5, 5.5, 52.0)),
-    (FAQ_CSV, BLIND5_QUERIES, (53.0, 82.0, 4.0, 68.0)),
-    (FAQ_CSV, BLIND6_QUERIES, (64.0, 85.0, 2.0, 72.0)),
-    (ALT5_FAQ, ALT5_QUERIES, (37.5, 62.5, 4.5, 68.0)),
+    (FAQ_CSV, EXTRA_QUERIES, (88.0, 96.0, 1.5, 85.0)),
+    (ALT_FAQ, ALT_QUERIES, (89.5, 95.5, 2.5, 81.0)),
+    (FAQ_CSV, BLIND_QUERIES, (85.0, 94.5, 1.5, 80.0)),
+    (ALT2_FAQ, ALT2_QUERIES, (77.5, 93.5, 1.0, 78.0)),
+    (FAQ_CSV, BLIND2_QUERIES, (53.5, 85.5, 3.5, 72.0)),
+    (FAQ_CSV, BLIND3_QUERIES, (58.0, 84.5, 2.5, 72.0)),
+    (ALT3_FAQ, ALT3_QUERIES, (50.0, 84.5, 1.5, 73.0)),
+    (ALT4_FAQ, ALT4_QUERIES, (69.0, 83.5, 1.5, 75.0)),
+    (FAQ_CSV, BLIND4_QUERIES, (62.5, 85.5, 2.5, 52.0)),
+    (FAQ_CSV, BLIND5_QUERIES, (55.5, 83.5, 3.0, 68.0)),
+    (FAQ_CSV, BLIND6_QUERIES, (66.5, 88.0, 1.5, 72.0)),
+    (ALT5_FAQ, ALT5_QUERIES, (48.0, 70.0, 4.0, 68.0)),
     # Written in session 4 by people who never saw the matcher, the vocabulary or the other sets.
     # blind7/alt6 first measured at the session's start (50.0/83.3/8.7/66.7 and 56.4/81.8/4.3/73.3),
-    # then used for decisions: now 56.7/84.2/4.7/73.3 and 56.4/81.8/4.3/80.0.
-    # blind8/alt7 measured ONCE, at the session's start and at its end, never tuned on:
-    # blind8 57.5/85.0/6.0/63.3 -> 62.5/91.7/4.7/66.7; alt7 45.5/74.5/1.4/93.3 -> 49.1/70.9/1.4/93.3.
-    # blind8 on the bundled FAQ, whose extra alternates come from blind 1-7 (never blind 8):
-    # 71.7/95.0/2.0/63.3. Below the product targets; the floors record the honest state.
-    (FAQ_CSV, BLIND7_QUERIES, (55.5, 83.0, 5.4, 67.0)),
-    (ALT6_FAQ, ALT6_QUERIES, (54.5, 80.0, 5.8, 73.0)),
-    (FAQ_CSV, BLIND8_QUERIES, (61.5, 90.5, 6.0, 53.0)),
-    (ALT7_FAQ, ALT7_QUERIES, (47.5, 69.0, 3.0, 86.0)),
-    (BUNDLED_FAQ, BLIND8_QUERIES, (70.5, 94.0, 3.4, 50.0)),
+    # then used for decisions. blind8/alt7 measured at session 4's start and end, never tuned on:
+    # blind8 57.5/85.0/6.0/63.3 -> 62.5/91.7/4.7/66.7; alt7 45.5/74.5/1.4/93.3 -> 49.1/70.9/1.4/93.3;
+    # after session 5's second opinion (still never tuned on): blind8 66.7/91.7/5.3/66.7, alt7
+    # 58.2/70.9/1.4/93.3. blind8 on the bundled FAQ, whose extra alternates come from blind 1-7
+    # (never blind 8): 71.7/95.0/2.0/63.3, then 75.0/95.8/3.3/63.3. Below the product targets;
+    # the floors record the honest state.
+    (FAQ_CSV, BLIND7_QUERIES, (60.5, 85.5, 4.0, 67.0)),
+    (ALT6_FAQ, ALT6_QUERIES, (60.0, 81.5, 5.8, 73.0)),
+    (FAQ_CSV, BLIND8_QUERIES, (65.5, 90.5, 6.0, 53.0)),
+    (ALT7_FAQ, ALT7_QUERIES, (56.0, 69.0, 3.0, 86.0)),
+    (BUNDLED_FAQ, BLIND8_QUERIES, (74.0, 95.0, 4.0, 50.0)),
+    # Written at session 5's start, blind. alt9/alt10 were used for tuning from the start; blind9
+    # and alt8 were measured once at the end (session 4's matcher -> session 5's): blind9
+    # 51.7/80.8/4.0/56.7 -> 55.0/80.8/4.0/56.7, on the bundled FAQ 64.2/85.8/2.7/53.3 ->
+    # 68.3/85.8/2.7/53.3; alt8 47.3/80.0/1.4/73.3 -> 52.7/80.0/1.4/80.0. Two hand-over phrases
+    # taken from blind9's misses afterwards ("no me deposita", "hasn't received") raised its
+    # escalation to 63.3.
+    (ALT9_FAQ, ALT9_QUERIES, (60.5, 85.5, 3.0, 78.5)),
+    (ALT10_FAQ, ALT10_QUERIES, (71.0, 82.5, 5.0, 76.5)),
+    (FAQ_CSV, BLIND9_QUERIES, (54.0, 80.0, 4.0, 56.5)),
+    (BUNDLED_FAQ, BLIND9_QUERIES, (67.5, 85.0, 3.0, 50.0)),
+    (ALT8_FAQ, ALT8_QUERIES, (50.5, 78.0, 3.0, 73.0)),
 ], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2", "blind2-held-out", "blind3-held-out",
         "alt3-held-out", "alt4-held-out", "blind4-held-out", "blind5-held-out", "blind6-held-out",
-        "alt5-held-out", "blind7", "alt6", "blind8-held-out", "alt7-held-out", "blind8-bundled-faq"])
+        "alt5-held-out", "blind7", "alt6", "blind8-held-out", "alt7-held-out", "blind8-bundled-faq",
+        "alt9", "alt10", "blind9-held-out", "blind9-bundled-faq", "alt8-held-out"])
 def test_independent_sets(faq_path: Path, queries: Path, floors: tuple[float, float, float, float]) -> None:
     from faq.loader import load_faq
 

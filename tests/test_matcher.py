@@ -737,7 +737,9 @@ def test_a_shared_consulate_does_not_carry_an_imss_follow_up_to_the_igss(sample:
 
 
 @pytest.mark.parametrize("text", ["como renuevo mi pasaporte guatemalteco", "a cuanto esta el dolar hoy",
-                                  "q horas son en guatemala", "my pension payment didnt arrive this month"])
+                                  "q horas son en guatemala", "my pension payment didnt arrive this month",
+                                  "Mi suspensión ya terminó hace un mes y el IGSS todavía no me deposita el subsidio",
+                                  "my mom hasn't received her widow pension from IGSS since May"])
 def test_another_offices_business_goes_to_staff_unless_the_faq_covers_it(sample: Matcher, text: str) -> None:
     # The vocabulary's needs_staff "elsewhere" / "not received": the sample FAQ mentions passports
     # (as an enrolment document) and quetzales, but never renewing a passport or exchange rates.
