@@ -865,9 +865,10 @@ class Matcher:
         :attr:`Weights.bm25_answer`) errs differently from the phrasing scorer: it rewards an
         entry whose answer speaks of the message's words, and it ignores how a phrasing is worded.
         When it puts the same entry first, ahead of its own runner-up by
-        :attr:`Weights.agree_margin` of its score, and the best score is at least
-        :attr:`Weights.agree_floor`, the best entry is answered. On the unseen sets (blind 2-7, alt
-        FAQs 3-6) such suggestions had the right entry first about nine times in ten; answering
+        :attr:`Weights.agree_margin` of its score, and the best score is at most
+        :attr:`Weights.agree_below` points under the answer threshold, the best entry is
+        answered. On the unseen sets (blind 2-7, alt FAQs 3-6) such suggestions had the right
+        entry first about nine times in ten; answering
         them took answered-right from 56.6% to 59.1% (sample FAQ) and 51.9% to 55.8% (other FAQs)
         for 0.2 points more wrong answers on the first and none on the second. A message resting
         on one shared word (:meth:`_lone_common_term`) or, if it is short, naming a topic only a
@@ -879,8 +880,6 @@ class Matcher:
         """
         w = self.weights
         best = top[0]
-        # In a message of many terms some runner-up nearly always covers one of them: there the
-        # rival rule is no evidence against two rankers that agree.
         story = len(terms) > w.clause_terms
         if (not w.second_opinion or best.score < self.thresholds.answer - w.agree_below or self._lone_common_term(terms)
                 or (not story and self._rival_topic(terms, top))):

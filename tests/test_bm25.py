@@ -62,3 +62,29 @@ def test_ties_go_to_the_first_document() -> None:
 
 def test_an_empty_index_scores_nothing() -> None:
     assert Bm25([]).leader(["pago"]) is None
+
+
+def test_the_leader_found_through_rare_terms_is_the_true_leader() -> None:
+    """leader() scores first only the documents sharing an informative term; it must agree with
+    scoring every document (random FAQs where some terms are in most documents)."""
+    import random
+
+    rng = random.Random(7)
+    vocabulary = [f"t{i}" for i in range(30)]
+    for _ in range(300):
+        docs = []
+        for _ in range(rng.randint(2, 25)):
+            doc = {t: rng.choice((0.5, 1.0, 2.0)) for t in rng.sample(vocabulary[5:], rng.randint(1, 6))}
+            doc.update({t: 1.0 for t in vocabulary[:5] if rng.random() < 0.8})  # common terms
+            docs.append(doc)
+        index = Bm25(docs)
+        query = rng.sample(vocabulary, rng.randint(1, 5))
+        scores = index.scores(query)
+        if not scores:
+            assert index.leader(query) is None
+            continue
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        best, lead = index.leader(query)  # type: ignore[misc]
+        assert best == ranked[0][0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        assert lead == pytest.approx((ranked[0][1] - runner_up) / ranked[0][1])
