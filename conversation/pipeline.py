@@ -349,8 +349,8 @@ class Pipeline:
         faq = self.faqs.snapshot.faq
         rows: list[list[Button]] = []
         listed: list[str] = []
-        # Exactly the entries the matcher offers (the ones its accuracy is measured on), best first
-        # (at most faq.matcher.MAX_OFFERED).
+        # Exactly the entries the matcher offers (the ones its accuracy is measured on), in its
+        # order, likeliest first (at most faq.matcher.MAX_OFFERED).
         for entry_id in self.faqs.snapshot.matcher.suggestions(result, context):
             entry = faq.get(entry_id)
             if entry is not None:

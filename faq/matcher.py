@@ -868,9 +868,9 @@ class Matcher:
         :attr:`Weights.agree_margin` of its score, and the best score is at most
         :attr:`Weights.agree_below` points under the answer threshold, the best entry is
         answered. On the unseen sets (blind 2-7, alt FAQs 3-6) such suggestions had the right
-        entry first about nine times in ten; answering
-        them took answered-right from 56.6% to 59.1% (sample FAQ) and 51.9% to 55.8% (other FAQs)
-        for 0.2 points more wrong answers on the first and none on the second. A message resting
+        entry first about nine times in ten; answering them took answered-right from 56.6% to
+        59.1% (sample FAQ) and 51.9% to 55.8% (other FAQs) for 0.2 points more wrong answers on
+        the first and none on the second. A message resting
         on one shared word (:meth:`_lone_common_term`) or, if it is short, naming a topic only a
         close runner-up covers (:meth:`_rival_topic`) is still offered as a choice: there the two
         rankers agreeing proved no safer (0.4 points more wrong answers for 2 more right). In a
@@ -952,8 +952,7 @@ class Matcher:
 
     def _message_terms(self, text: str) -> set[str]:
         """The index terms :meth:`match` scores ``text`` on (a correction's lead-in left out)."""
-        text = _CORRECTION_RE.sub("", text, count=1).strip() or text
-        return set(self._an.terms(self._words(text), detect_language(text)))
+        return set(self.analyze(_CORRECTION_RE.sub("", text, count=1).strip() or text))
 
 
 def thresholds_from_settings(answer: float | None, suggest: float | None, margin: float | None,
