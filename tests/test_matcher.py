@@ -757,6 +757,13 @@ def test_a_remittance_companys_fees_go_to_staff(text: str) -> None:
     assert families.match(text).decision == "escalate"
 
 
+def test_asking_the_day_a_pension_is_paid_is_not_a_fee_question(sample: Matcher) -> None:
+    # "depositan" is paying in ("depositar la cuota") and "este mes" a monthly fee, unless the
+    # vocabulary knows "qué día depositan" asks for a payment date (which the sample FAQ never gives).
+    result = sample.match("¿Qué día depositan la pensión de este mes a los jubilados del IGSS?")
+    assert result.decision != "answer", result
+
+
 def test_a_faq_that_covers_passport_renewal_still_answers_it() -> None:
     from faq.loader import load_faq
 
