@@ -47,6 +47,8 @@ SETS = [
     ("blind 9 (held out, session 5)", "faq-sample.csv", "blind9-queries.tsv"),
     ("blind 9 on the bundled FAQ", "faq.yaml", "blind9-queries.tsv"),
     ("alt FAQ 8 (IMSS for families, held out)", "faq-alt8.csv", "blind-alt8-queries.tsv"),
+    ("alt FAQ 12 (consular documents, few alternates)", "faq-alt12.csv", "blind-alt12-queries.tsv"),
+    ("alt FAQ 13 (IGSS sickness, few alternates)", "faq-alt13.csv", "blind-alt13-queries.tsv"),
 ]
 
 

@@ -770,6 +770,20 @@ def test_a_faq_that_covers_passport_renewal_still_answers_it() -> None:
     consular = Matcher(load_faq(SAMPLE.parent / "faq-alt2.csv"), load_vocabulary(BUNDLED))
     result = consular.match("quiero renovar mi pasaporte")
     assert (result.decision, result.best_id) == ("answer", "alt2-passport-renewal")
+    # However it is worded: the renewal phrases share one hand-over label.
+    documents = Matcher(load_faq(SAMPLE.parent / "faq-alt12.csv"), load_vocabulary(BUNDLED))
+    result = documents.match("renobar pasaporte mexicano consulado")
+    assert (result.decision, result.best_id) == ("answer", "alt12-passport-renewal")
+
+
+def test_when_a_payment_is_made_is_a_question_an_faq_can_answer() -> None:
+    """"cuándo me depositan" asks for the payment calendar: an FAQ that has one offers it."""
+    from faq.loader import load_faq
+
+    sickness = Matcher(load_faq(SAMPLE.parent / "faq-alt13.csv"), load_vocabulary(BUNDLED))
+    result = sickness.match("cuando me depositan lo de la suspension")
+    assert result.decision != "escalate"
+    assert "alt13-subsidio-payment" in sickness.suggestions(result) or result.best_id == "alt13-subsidio-payment"
 
 
 @pytest.mark.parametrize(("text", "never"), [
