@@ -49,6 +49,9 @@ SETS = [
     ("alt FAQ 8 (IMSS for families, held out)", "faq-alt8.csv", "blind-alt8-queries.tsv"),
     ("alt FAQ 12 (consular documents, few alternates)", "faq-alt12.csv", "blind-alt12-queries.tsv"),
     ("alt FAQ 13 (IGSS sickness, few alternates)", "faq-alt13.csv", "blind-alt13-queries.tsv"),
+    ("blind 10 (held out, session 5 end)", "faq-sample.csv", "blind10-queries.tsv"),
+    ("blind 10 on the bundled FAQ", "faq.yaml", "blind10-queries.tsv"),
+    ("alt FAQ 11 (IGSS domestic workers, uneven alternates, held out)", "faq-alt11.csv", "blind-alt11-queries.tsv"),
 ]
 
 

@@ -739,7 +739,9 @@ def test_a_shared_consulate_does_not_carry_an_imss_follow_up_to_the_igss(sample:
 @pytest.mark.parametrize("text", ["como renuevo mi pasaporte guatemalteco", "a cuanto esta el dolar hoy",
                                   "q horas son en guatemala", "my pension payment didnt arrive this month",
                                   "Mi suspensión ya terminó hace un mes y el IGSS todavía no me deposita el subsidio",
-                                  "my mom hasn't received her widow pension from IGSS since May"])
+                                  "my mom hasn't received her widow pension from IGSS since May",
+                                  "my dad is an igss pensioner and this month's payment never got deposited",
+                                  "if i quit the migrant program do i get my cuotas back"])
 def test_another_offices_business_goes_to_staff_unless_the_faq_covers_it(sample: Matcher, text: str) -> None:
     # The vocabulary's needs_staff "elsewhere" / "not received": the sample FAQ mentions passports
     # (as an enrolment document) and quetzales, but never renewing a passport or exchange rates.
@@ -794,6 +796,8 @@ def test_when_a_payment_is_made_is_a_question_an_faq_can_answer() -> None:
     ("what should I expect after I enroll in the igss migrant program", "igss-maternity"),  # not "expecting"
     ("trabajo en un rancho en california, me puedo inscribir al igss", "igss-enroll-worker"),  # a ranch abroad
     ("cuanto cuesta el copago en el igss", "migrant-cost"),  # a copay is not the programme's monthly fee
+    # Time off to have the baby is maternity leave, not sick leave ("we have a baby" is no birth).
+    ("How much of my paycheck does IGSS cover when I take time off to have the baby?", "igss-sick-leave"),
 ])
 def test_everyday_words_are_not_read_as_a_topic_they_only_resemble(sample: Matcher, text: str, never: str) -> None:
     result = sample.match(text)
