@@ -72,9 +72,11 @@ def metrics() -> Metrics:
 # at risk. Dev has 120 answerable and 30 off-topic queries: one query is 0.8 / 3.3 points.
 # With the answer margin at 5 points (near-ties offered as buttons): 85.0 / 97.5 / 0.7 / 86.7.
 # Session 4 (rival-topic rule, broader vocabulary): 85.0 / 98.3 / 1.3 / 93.3. Session 5 (second
-# opinion): 85.0 / 98.3 / 0.7 / 100.0.
+# opinion): 85.0 / 98.3 / 0.7 / 100.0; then, offering the entries when the second opinion prefers
+# a runner-up (fewer wrong answers on unseen questions, see Matcher._second_opinion_prefers_another):
+# 80.8 / 98.3 / 0.7 / 100.0.
 def test_answered_right(metrics: Metrics) -> None:
-    assert metrics.answered_right >= 84.0, metrics
+    assert metrics.answered_right >= 80.0, metrics
 
 
 def test_one_tap(metrics: Metrics) -> None:
@@ -98,18 +100,18 @@ def test_escalated(metrics: Metrics) -> None:
 # Sets from blind 2 on were written by people who never saw the matcher and are FAR below the
 # product targets; their floors only record the honest state so it cannot silently get worse.
 @pytest.mark.parametrize("faq_path,queries,floors", [
-    (FAQ_CSV, EXTRA_QUERIES, (88.0, 96.0, 1.5, 85.0)),
-    (ALT_FAQ, ALT_QUERIES, (89.5, 95.5, 2.5, 81.0)),
-    (FAQ_CSV, BLIND_QUERIES, (85.0, 94.5, 1.5, 80.0)),
-    (ALT2_FAQ, ALT2_QUERIES, (77.5, 93.5, 1.0, 78.0)),
-    (FAQ_CSV, BLIND2_QUERIES, (53.5, 85.5, 3.5, 72.0)),
-    (FAQ_CSV, BLIND3_QUERIES, (58.0, 84.5, 2.5, 72.0)),
-    (ALT3_FAQ, ALT3_QUERIES, (50.0, 84.5, 1.5, 73.0)),
+    (FAQ_CSV, EXTRA_QUERIES, (85.0, 96.0, 1.5, 85.0)),
+    (ALT_FAQ, ALT_QUERIES, (85.5, 95.5, 3.5, 81.0)),
+    (FAQ_CSV, BLIND_QUERIES, (83.0, 94.5, 1.5, 80.0)),
+    (ALT2_FAQ, ALT2_QUERIES, (77.5, 93.5, 2.0, 78.0)),
+    (FAQ_CSV, BLIND2_QUERIES, (53.5, 86.5, 3.0, 72.0)),
+    (FAQ_CSV, BLIND3_QUERIES, (57.5, 85.0, 2.0, 72.0)),
+    (ALT3_FAQ, ALT3_QUERIES, (48.0, 84.5, 1.5, 73.0)),
     (ALT4_FAQ, ALT4_QUERIES, (69.0, 83.5, 1.5, 75.0)),
-    (FAQ_CSV, BLIND4_QUERIES, (62.5, 85.5, 2.5, 52.0)),
-    (FAQ_CSV, BLIND5_QUERIES, (55.5, 83.5, 3.0, 68.0)),
-    (FAQ_CSV, BLIND6_QUERIES, (66.5, 88.0, 1.5, 72.0)),
-    (ALT5_FAQ, ALT5_QUERIES, (48.0, 70.0, 4.0, 68.0)),
+    (FAQ_CSV, BLIND4_QUERIES, (61.5, 85.5, 2.5, 52.0)),
+    (FAQ_CSV, BLIND5_QUERIES, (52.5, 83.5, 2.0, 68.0)),
+    (FAQ_CSV, BLIND6_QUERIES, (63.0, 88.0, 1.5, 72.0)),
+    (ALT5_FAQ, ALT5_QUERIES, (48.0, 71.5, 2.5, 68.0)),
     # Written in session 4 by people who never saw the matcher, the vocabulary or the other sets.
     # blind7/alt6 first measured at the session's start (50.0/83.3/8.7/66.7 and 56.4/81.8/4.3/73.3),
     # then used for decisions. blind8/alt7 measured at session 4's start and end, never tuned on:
@@ -118,11 +120,11 @@ def test_escalated(metrics: Metrics) -> None:
     # 58.2/70.9/1.4/93.3. blind8 on the bundled FAQ, whose extra alternates come from blind 1-7
     # (never blind 8): 71.7/95.0/2.0/63.3, then 75.0/95.8/3.3/63.3. Below the product targets;
     # the floors record the honest state.
-    (FAQ_CSV, BLIND7_QUERIES, (60.5, 85.5, 4.0, 67.0)),
-    (ALT6_FAQ, ALT6_QUERIES, (60.0, 81.5, 5.8, 73.0)),
-    (FAQ_CSV, BLIND8_QUERIES, (65.5, 90.5, 6.0, 53.0)),
-    (ALT7_FAQ, ALT7_QUERIES, (56.0, 69.0, 3.0, 86.0)),
-    (BUNDLED_FAQ, BLIND8_QUERIES, (74.0, 95.0, 4.0, 50.0)),
+    (FAQ_CSV, BLIND7_QUERIES, (58.0, 86.5, 3.5, 67.0)),
+    (ALT6_FAQ, ALT6_QUERIES, (58.0, 83.5, 4.5, 73.0)),
+    (FAQ_CSV, BLIND8_QUERIES, (65.0, 90.5, 5.0, 53.0)),
+    (ALT7_FAQ, ALT7_QUERIES, (54.5, 70.5, 1.5, 86.0)),
+    (BUNDLED_FAQ, BLIND8_QUERIES, (73.0, 95.0, 4.0, 50.0)),
     # Written at session 5's start, blind. alt9/alt10 were used for tuning from the start; blind9
     # and alt8 were measured once at the end (session 4's matcher -> session 5's): blind9
     # 51.7/80.8/4.0/56.7 -> 55.0/80.8/4.0/56.7, on the bundled FAQ 64.2/85.8/2.7/53.3 ->
@@ -130,20 +132,22 @@ def test_escalated(metrics: Metrics) -> None:
     # taken from blind9's misses afterwards ("no me deposita", "hasn't received") raised its
     # escalation to 63.3.
     (ALT9_FAQ, ALT9_QUERIES, (60.5, 85.5, 3.0, 78.5)),
-    (ALT10_FAQ, ALT10_QUERIES, (71.0, 82.5, 5.0, 76.5)),
-    (FAQ_CSV, BLIND9_QUERIES, (54.0, 80.0, 4.0, 56.5)),
-    (BUNDLED_FAQ, BLIND9_QUERIES, (67.5, 85.0, 3.0, 50.0)),
+    (ALT10_FAQ, ALT10_QUERIES, (67.0, 82.5, 5.0, 76.5)),
+    (FAQ_CSV, BLIND9_QUERIES, (54.0, 80.5, 3.0, 56.5)),
+    (BUNDLED_FAQ, BLIND9_QUERIES, (67.5, 85.5, 2.0, 50.0)),
     (ALT8_FAQ, ALT8_QUERIES, (50.5, 78.0, 3.0, 73.0)),
     # Two FAQs written with few alternates (as a busy admin would) for tuning, and a second
     # held-out round written later in session 5 and measured once (session 4's matcher -> this
     # one): blind10 46.7/78.3/5.3/76.7 -> 52.5/80.8/5.3/76.7, on the bundled FAQ 60.0/85.8/4.7/73.3
     # -> 64.2/87.5/4.7/73.3; alt11 (uneven alternates) 43.3/70.0/4.0/86.7 -> 48.3/70.0/4.0/93.3.
-    # Three phrases from blind10's misses were added afterwards.
-    (ALT12_FAQ, ALT12_QUERIES, (50.0, 64.0, 3.0, 78.5)),
-    (ALT13_FAQ, ALT13_QUERIES, (34.5, 51.5, 3.5, 84.5)),
-    (FAQ_CSV, BLIND10_QUERIES, (51.5, 80.5, 5.5, 73.0)),
-    (BUNDLED_FAQ, BLIND10_QUERIES, (63.0, 86.5, 5.5, 70.0)),
-    (ALT11_FAQ, ALT11_QUERIES, (46.5, 68.0, 5.5, 86.5)),
+    # Three phrases from blind10's misses were added afterwards. Then answers whose runner-up the
+    # second opinion prefers became suggestions: blind8 66.7/91.7/4.7/70.0 -> 65.8/91.7/4.7/70.0,
+    # alt7 58.2/70.9/1.4/93.3 -> 56.4/72.7/0.0/93.3.
+    (ALT12_FAQ, ALT12_QUERIES, (46.0, 66.0, 1.5, 78.5)),
+    (ALT13_FAQ, ALT13_QUERIES, (34.5, 53.5, 2.0, 84.5)),
+    (FAQ_CSV, BLIND10_QUERIES, (48.0, 84.0, 1.5, 73.0)),
+    (BUNDLED_FAQ, BLIND10_QUERIES, (61.5, 88.0, 3.5, 70.0)),
+    (ALT11_FAQ, ALT11_QUERIES, (46.5, 70.0, 4.0, 86.5)),
 ], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2", "blind2-held-out", "blind3-held-out",
         "alt3-held-out", "alt4-held-out", "blind4-held-out", "blind5-held-out", "blind6-held-out",
         "alt5-held-out", "blind7", "alt6", "blind8-held-out", "alt7-held-out", "blind8-bundled-faq",

@@ -513,9 +513,11 @@ def test_a_close_runner_up_explaining_a_word_the_best_entry_lacks_is_offered_not
     text = "cuantos años hay que pagar al igss para jubilarse desde el extranjero"
     # Without the rule, the general pension entry wins on "años, pagar, jubilarse" and is answered,
     # though "desde el extranjero" is what only the migrants' pension entry talks about.
-    bare = _without_rival(sample)
+    bare = _without_rival(_without_second_opinion(sample))
     before = bare.match(text)
     assert (before.decision, before.best_id) == ("answer", "pension-old-age-general")
+    # (The second opinion prefers the migrants' pension entry too, and alone also offers both.)
+    assert _without_rival(sample).match(text).decision == "suggest"
     after = sample.match(text)
     assert after.decision == "suggest"
     assert {"pension-old-age-general", "pension-migrant-old-age"} <= set(sample.suggestions(after))
@@ -649,9 +651,18 @@ def test_one_topic_word_still_finds_its_entries(sample: Matcher, text: str) -> N
      "migrant-pay-from-us"),
 ])
 def test_a_second_question_in_the_same_message_is_found(sample: Matcher, text: str, first: str, second: str) -> None:
-    result = sample.match(text)
+    # Without the second opinion, which may prefer the second question's entry: then both are
+    # offered as buttons (next test).
+    m = _without_second_opinion(sample)
+    result = m.match(text)
     assert (result.decision, result.best_id) == ("answer", first)
-    assert sample.other_question(result) == second
+    assert m.other_question(result) == second
+
+
+def test_two_questions_the_rankers_split_are_both_offered(sample: Matcher) -> None:
+    result = sample.match("como saco mi nss del imss y como saco cita?")
+    assert result.decision == "suggest"
+    assert {"imss-nss", "imss-appointment"} <= set(sample.suggestions(result))
 
 
 @pytest.mark.parametrize("text", [
@@ -663,7 +674,7 @@ def test_a_second_question_in_the_same_message_is_found(sample: Matcher, text: s
 def test_statements_and_single_questions_have_no_second_question(sample: Matcher, text: str) -> None:
     # Without the rival rule, so that every one of these is answered and the second-question
     # search really runs (the story is offered with a sibling otherwise: see _rival_topic).
-    m = _without_rival(sample)
+    m = _without_rival(_without_second_opinion(sample))
     result = m.match(text)
     assert result.decision == "answer"
     assert m.other_question(result) is None
@@ -886,3 +897,22 @@ def test_the_second_opinions_choice_is_listed_first(sample: Matcher, text: str, 
     assert entry in top_ids(result.candidates)
     assert sample.suggestions(result)[0] == entry
     assert _without_second_opinion(sample).suggestions(result)[0] == result.best_id
+
+
+def test_an_answer_whose_runner_up_the_second_opinion_prefers_is_offered(sample: Matcher) -> None:
+    """Two rankers that disagree on which of the closest entries is meant: offer them."""
+    text = "My dad is 70 and lives in Guate. Can he go on my IGSS migrant coverage?"
+    alone = _without_second_opinion(sample).match(text)
+    assert (alone.decision, alone.best_id) == ("answer", "migrant-what-is")  # what the programme is: wrong
+    result = sample.match(text)
+    assert result.decision == "suggest" and result.best_id == "migrant-what-is"
+    assert "migrant-parents" in sample.suggestions(result)  # the second opinion's choice: parents
+
+
+def test_the_second_opinion_only_votes_for_an_entry_about_the_named_institution(sample: Matcher) -> None:
+    # BM25 does not weigh institutions: its vote for the IMSS number must not unsettle "the IGSS number".
+    text = "whats the igss number to call from here"
+    leader = sample._bm25.leader(sample._message_terms(text))
+    assert leader is not None and sample.faq.entries[leader[0]].id == "contact-imss-phone"
+    result = sample.match(text)
+    assert (result.decision, result.best_id) == ("answer", "contact-igss-phone")
