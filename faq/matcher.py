@@ -50,9 +50,10 @@ Why this design (measured on the dev set, see ``bench/bench_matcher.py``):
 * A second opinion (:mod:`faq.bm25`, :meth:`Matcher._second_opinion`): BM25 over whole entries,
   answers included at half weight, ranks differently from the phrasing scores and errs
   differently. A suggestion a little below the answer threshold (or too close to its runner-up)
-  that BM25 also puts clearly first is answered; and when BM25's first choice is missing from the
-  buttons it is offered too. Agreement of two rankers is what separates right from wrong there;
-  the score alone does not (lowering the threshold moved along the same trade-off curve).
+  that BM25 also puts clearly first is answered; an answer whose runner-up BM25 puts first is
+  offered as a choice instead; and when BM25's first choice is missing from the buttons it is
+  offered too. Agreement of two rankers is what separates right from wrong there; the score alone
+  does not (lowering or raising the threshold moved along the same trade-off curve).
 * The answer threshold is calibrated per FAQ at load time (:meth:`Matcher._calibrate`): the FAQ's
   own phrasings are matched leave-one-out, and how high WRONG entries score there, relative to the
   bundled FAQ the defaults were tuned on, moves the default threshold within -6%..+10% (a small FAQ
