@@ -19,6 +19,7 @@ weights). The answer is the same; a 10,000-entry FAQ is several times faster.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -73,7 +74,7 @@ class Bm25:
             # A document sharing only common terms scores at most their largest weights: if that
             # could reach the first two places, score everything after all.
             bound = sum(self._top[t] for t in known - rare)
-            if bound and (len(scores) < 2 or sorted(scores.values())[-2] <= bound):
+            if bound and (len(scores) < 2 or heapq.nlargest(2, scores.values())[1] <= bound):
                 scores = self.scores(known)
         else:
             scores = self.scores(known)
