@@ -127,6 +127,9 @@ class MatchResult:
     # "greeting" | "thanks" | "goodbye" | "help" | "who" | "unclear" | "empty" | "human" | None (see
     # faq.smalltalk). "human" comes with decision "escalate", the others with "smalltalk".
     smalltalk: str | None = None
+    # The entry the second opinion (BM25, see Matcher._second_opinion) puts first, for an "answer"
+    # or "suggest" (it decides the buttons' order); None otherwise.
+    second_choice: str | None = None
 
 
 #: Chosen on tests/data/dev-queries.tsv + extra-queries.tsv (sample FAQ) and checked on a different
@@ -785,11 +788,13 @@ class Matcher:
         # personal case (needs_staff) the entry does not talk about: offer choices or hand over.
         staff = not self._staff(words) <= self._entry_staff[b]
         sure = self._fits(inst, b, inherited)
+        leader: tuple[int, float] | None = None  # the second opinion (see _second_opinion)
         if staff:
             decision: Decision = "escalate"
         elif sure and best.score >= th.answer and best.score - runner_up >= th.margin:
+            leader = self._leader(terms)
             unsure = (self._lone_common_term(terms) or self._rival_topic(terms, top)
-                      or (veto and self._second_opinion_prefers_another(terms, top, inst, inherited)))
+                      or (veto and self._second_opinion_prefers_another(top, leader, inst, inherited)))
             # Unsure, with suggestions switched off (suggest threshold above 100): staff decide.
             decision = ("escalate" if self._suggestions_off() else "suggest") if unsure else "answer"
         elif (best.score >= th.suggest and not (best.score < th.answer
@@ -797,10 +802,12 @@ class Matcher:
                                                  and self._uncovered(terms))) \
                 or (self._clear_lead(best.score, runner_up) and sure and not self._uncovered(terms)):
             # Unsure on its own score, but a second opinion that agrees is enough to answer.
-            decision = "answer" if sure and self._second_opinion(terms, top) else "suggest"
+            leader = self._leader(terms)
+            decision = "answer" if sure and self._second_opinion(terms, top, leader) else "suggest"
         else:
             decision = "escalate"
-        return MatchResult(query, decision, lang, best.entry_id, best.score, top)
+        choice = self._entry_ids[leader[0]] if leader else None
+        return MatchResult(query, decision, lang, best.entry_id, best.score, top, second_choice=choice)
 
     def other_question(self, result: MatchResult, context: frozenset[str] = frozenset()) -> str | None:
         """The entry of a second question in an answered message, or None.
@@ -864,7 +871,12 @@ class Matcher:
                 return True
         return False
 
-    def _second_opinion(self, terms: set[str], top: tuple[Candidate, ...]) -> bool:
+    def _leader(self, terms: set[str]) -> tuple[int, float] | None:
+        """BM25's first entry for ``terms`` and its lead (:meth:`faq.bm25.Bm25.leader`), or None
+        (also when the second opinion is switched off)."""
+        return self._bm25.leader(terms) if self.weights.second_opinion else None
+
+    def _second_opinion(self, terms: set[str], top: tuple[Candidate, ...], leader: tuple[int, float] | None) -> bool:
         """Whether an independent ranking confirms the best entry of a message that scored too
         low, or too close to the runner-up, to answer on its own score.
 
@@ -888,13 +900,12 @@ class Matcher:
         w = self.weights
         best = top[0]
         story = len(terms) > w.clause_terms
-        if (not w.second_opinion or best.score < self.thresholds.answer - w.agree_below or self._lone_common_term(terms)
+        if (leader is None or best.score < self.thresholds.answer - w.agree_below or self._lone_common_term(terms)
                 or (not story and self._rival_topic(terms, top))):
             return False
-        leader = self._bm25.leader(terms)
-        return leader is not None and self._entry_ids[leader[0]] == best.entry_id and leader[1] >= w.agree_margin
+        return self._entry_ids[leader[0]] == best.entry_id and leader[1] >= w.agree_margin
 
-    def _second_opinion_prefers_another(self, terms: set[str], top: tuple[Candidate, ...],
+    def _second_opinion_prefers_another(self, top: tuple[Candidate, ...], leader: tuple[int, float] | None,
                                         inst: frozenset[str] = frozenset(), inherited: bool = False) -> bool:
         """Whether BM25 (see :meth:`_second_opinion`) puts one of the runners-up first, one that is
         about the institutions the message names (``inst``, as for :meth:`_fits`: BM25 does not
@@ -911,9 +922,6 @@ class Matcher:
         them, not to what members will write. Only a runner-up among the three candidates counts,
         however far behind (a window of 8 or 16 points kept more wrong answers).
         """
-        if not self.weights.second_opinion:
-            return False
-        leader = self._bm25.leader(terms)
         return (leader is not None and self._entry_ids[leader[0]] in {c.entry_id for c in top[1:]}
                 and self._fits(inst, leader[0], inherited))
 
@@ -970,8 +978,7 @@ class Matcher:
         # disagree on the order it was the right entry more often (the first button was right for
         # 59% of the unseen sets' suggestions instead of 48%). Added when the list lacks it: it
         # held the right entry where the phrasing scores missed it about 2 times in 100.
-        leader = self._bm25.leader(self._message_terms(result.query)) if self.weights.second_opinion else None
-        pick = self._entry_ids[leader[0]] if leader else None
+        pick = result.second_choice
         listed = [c.entry_id for c in offered]
         if pick in listed:
             offered.insert(0, offered.pop(listed.index(pick)))
@@ -979,10 +986,6 @@ class Matcher:
             score = next((c.score for c in self.scores(result.query) if c.entry_id == pick), 0.0)
             offered.append(Candidate(pick, score))
         return [*offered, other][:MAX_OFFERED] if other else offered[:MAX_OFFERED]
-
-    def _message_terms(self, text: str) -> set[str]:
-        """The index terms :meth:`match` scores ``text`` on (a correction's lead-in left out)."""
-        return set(self.analyze(_CORRECTION_RE.sub("", text, count=1).strip() or text))
 
 
 def thresholds_from_settings(answer: float | None, suggest: float | None, margin: float | None,
