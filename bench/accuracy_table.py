@@ -52,6 +52,9 @@ SETS = [
     ("blind 10 (held out, session 5 end)", "faq-sample.csv", "blind10-queries.tsv"),
     ("blind 10 on the bundled FAQ", "faq.yaml", "blind10-queries.tsv"),
     ("alt FAQ 11 (IGSS domestic workers, uneven alternates, held out)", "faq-alt11.csv", "blind-alt11-queries.tsv"),
+    ("blind 11 (held out, measured once at session 5's end)", "faq-sample.csv", "blind11-queries.tsv"),
+    ("blind 11 on the bundled FAQ", "faq.yaml", "blind11-queries.tsv"),
+    ("alt FAQ 14 (Guatemalan consulate, held out, measured once)", "faq-alt14.csv", "blind-alt14-queries.tsv"),
 ]
 
 
