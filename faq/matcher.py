@@ -127,9 +127,9 @@ class MatchResult:
     # "greeting" | "thanks" | "goodbye" | "help" | "who" | "unclear" | "empty" | "human" | None (see
     # faq.smalltalk). "human" comes with decision "escalate", the others with "smalltalk".
     smalltalk: str | None = None
-    # The entry the second opinion (BM25, see Matcher._second_opinion) puts first, for an "answer"
-    # or "suggest" (it decides the buttons' order); None otherwise.
-    second_choice: str | None = None
+    # The entry the second opinion (BM25, see Matcher._second_opinion) puts first, with its score
+    # in this match, for an "answer" or "suggest" (it decides the buttons' order); None otherwise.
+    second_choice: Candidate | None = None
 
 
 #: Chosen on tests/data/dev-queries.tsv + extra-queries.tsv (sample FAQ) and checked on a different
@@ -806,7 +806,10 @@ class Matcher:
             decision = "answer" if sure and self._second_opinion(terms, top, leader) else "suggest"
         else:
             decision = "escalate"
-        choice = self._entry_ids[leader[0]] if leader else None
+        choice = None
+        if leader:
+            pick = self._entry_ids[leader[0]]
+            choice = next((c for c in ranked if c.entry_id == pick), Candidate(pick, 0.0))
         return MatchResult(query, decision, lang, best.entry_id, best.score, top, second_choice=choice)
 
     def other_question(self, result: MatchResult, context: frozenset[str] = frozenset()) -> str | None:
@@ -980,11 +983,11 @@ class Matcher:
         # held the right entry where the phrasing scores missed it about 2 times in 100.
         pick = result.second_choice
         listed = [c.entry_id for c in offered]
-        if pick in listed:
-            offered.insert(0, offered.pop(listed.index(pick)))
-        elif pick is not None and len(offered) + bool(other) < MAX_OFFERED and (not other or other.entry_id != pick):
-            score = next((c.score for c in self.scores(result.query) if c.entry_id == pick), 0.0)
-            offered.append(Candidate(pick, score))
+        if pick is not None:
+            if pick.entry_id in listed:
+                offered.insert(0, offered.pop(listed.index(pick.entry_id)))
+            elif len(offered) + bool(other) < MAX_OFFERED and not (other and other.entry_id == pick.entry_id):
+                offered.append(pick)  # (with its score in the whole ranking, not just the top three)
         return [*offered, other][:MAX_OFFERED] if other else offered[:MAX_OFFERED]
 
 
