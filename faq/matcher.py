@@ -138,6 +138,10 @@ class MatchResult:
 #: near-ties between sibling entries: offering both costs a member one tap, a wrong answer misleads.
 DEFAULT_THRESHOLDS = Thresholds(answer=42.0, suggest=32.0, margin=5.0)
 
+#: How members ask for a way to reach a person (with the vocabulary, their synonyms too: "phone",
+#: "whatsapp", "email"): "hablar con alguien" with one of these asks for the contact entry.
+CHANNEL_WORDS = ("telefono", "correo", "chat")
+
 #: At most this many questions are offered as buttons for one message (a phone screen's worth).
 MAX_OFFERED = 4
 
@@ -368,6 +372,7 @@ class Matcher:
         self._entry_answer = tuple(frozenset(t for t in a - p if ans_df[t] <= rare)
                                    for a, p in zip(entry_answer, self._entry_terms, strict=True))
         self._entry_ids = tuple(entry_ids)
+        self._channels = frozenset(t for w in CHANNEL_WORDS for t in self._an.terms([w]))
         self._index = {eid: i for i, eid in enumerate(entry_ids)}
         self._bm25 = Bm25(bm25_docs)
         self._known = frozenset(known)
@@ -761,9 +766,13 @@ class Matcher:
         # then spelled by ear ("kiero ablar con alguien").
         kind = (classify_smalltalk(text) or classify_smalltalk(" ".join(self._an.words(text)))
                 or classify_smalltalk(" ".join(words)))
-        if kind == "human":
+        # "¿hay un número o un chat para hablar con alguien del IMSS?" asks how to reach a person,
+        # which the FAQ's contact entry answers; any other request for a person, or one the matcher
+        # is not sure of, goes to staff as asked (see the end).
+        person = kind == "human"
+        if person and not self._channels.intersection(self._an.terms(words, lang)):
             return MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="human")
-        if kind is not None:
+        if kind is not None and not person:
             return MatchResult(query, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
         inst = self._institutions(words)
         terms = set(self._an.terms(words, lang))
@@ -779,7 +788,7 @@ class Matcher:
         ranked = self._ranked(text, terms, inst, any_of=inherited)
         top = tuple(ranked[:3])
         if not top:
-            return MatchResult(query, "escalate", lang, None, 0.0, ())
+            return MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="human" if person else None)
         best = top[0]
         runner_up = top[1].score if len(top) > 1 else 0.0
         th = self.thresholds
@@ -810,6 +819,8 @@ class Matcher:
         if leader:
             pick = self._entry_ids[leader[0]]
             choice = next((c for c in ranked if c.entry_id == pick), Candidate(pick, 0.0))
+        if person and (decision != "answer" or not self._channels & self._entry_terms[b]):
+            return MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="human")
         return MatchResult(query, decision, lang, best.entry_id, best.score, top, second_choice=choice)
 
     def other_question(self, result: MatchResult, context: frozenset[str] = frozenset()) -> str | None:

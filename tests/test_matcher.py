@@ -87,6 +87,20 @@ def test_human_request_escalates(matcher: Matcher) -> None:
     assert (result.decision, result.smalltalk) == ("escalate", "human")
 
 
+def test_asking_how_to_reach_a_person_gets_the_contact_entry() -> None:
+    """"¿Cuál es el teléfono para hablar con alguien?" asks for the phone number the FAQ gives;
+    without a channel word, or where no entry is about contact channels, it is a request for staff."""
+    vocab = load_vocabulary(BUNDLED)
+    contact = _entry("contact-phone", "¿Cuál es el teléfono del IGSS?", "What is the IGSS phone number?")
+    with_contact = Matcher(Faq(entries=(*FAQ.entries, contact)), vocab)
+    asked = with_contact.match("cual es el telefono del igss para hablar con una persona")
+    assert (asked.decision, asked.best_id, asked.smalltalk) == ("answer", "contact-phone", None)
+    plain = with_contact.match("quiero hablar con una persona del igss")
+    assert (plain.decision, plain.smalltalk) == ("escalate", "human")
+    no_contact = Matcher(FAQ, vocab).match("cual es el telefono del igss para hablar con una persona")
+    assert (no_contact.decision, no_contact.best_id, no_contact.smalltalk) == ("escalate", None, "human")
+
+
 @pytest.mark.parametrize("text,kind", [("hola buenas tardes", "greeting"), ("gracias!!", "thanks"),
                                        ("ok bye", "goodbye"), ("👍", "thanks"), ("?!", "empty")])
 def test_smalltalk(matcher: Matcher, text: str, kind: str) -> None:
