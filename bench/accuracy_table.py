@@ -57,7 +57,7 @@ SETS = [
     ("alt FAQ 14 (Guatemalan consulate, held out, measured once)", "faq-alt14.csv", "blind-alt14-queries.tsv"),
     ("blind 12 (session 6, tuning)", "faq-sample.csv", "blind12-queries.tsv"),
     ("blind 12 on the bundled FAQ", "faq.yaml", "blind12-queries.tsv"),
-    ("alt FAQ 15 (IMSS for independent and app workers, session 6, tuning)", "faq-alt15.csv", "blind-alt15-queries.tsv"),
+    ("alt FAQ 15 (IMSS independent and app workers, session 6)", "faq-alt15.csv", "blind-alt15-queries.tsv"),
 ]
 
 
