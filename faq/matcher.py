@@ -192,7 +192,7 @@ class Weights:
     calibrate: bool = True
     calib_probes: int = 400
     calib_pct: float = 0.9
-    calib_ref: float = 84.3
+    calib_ref: float = 84.0
     calib_low: float = 0.94
     calib_high: float = 1.1
     # Answer-text evidence (see Matcher._score): message words an entry's phrasings miss but its
