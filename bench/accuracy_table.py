@@ -58,6 +58,9 @@ SETS = [
     ("blind 12 (session 6, tuning)", "faq-sample.csv", "blind12-queries.tsv"),
     ("blind 12 on the bundled FAQ", "faq.yaml", "blind12-queries.tsv"),
     ("alt FAQ 15 (IMSS independent and app workers, session 6)", "faq-alt15.csv", "blind-alt15-queries.tsv"),
+    ("blind 13 (held out, measured once at session 6's end)", "faq-sample.csv", "blind13-queries.tsv"),
+    ("blind 13 on the bundled FAQ", "faq.yaml", "blind13-queries.tsv"),
+    ("alt FAQ 16 (IGSS families, few alternates, held out)", "faq-alt16.csv", "blind-alt16-queries.tsv"),
 ]
 
 
