@@ -370,10 +370,23 @@ def _without_clauses(m: Matcher) -> Matcher:
 
 
 def _without_second_opinion(m: Matcher) -> Matcher:
-    """``m`` without the BM25 second opinion (Matcher._second_opinion and its offered button)."""
+    """``m`` without the BM25 second opinion (its answers, vetoes, weak offers and button)."""
     from dataclasses import replace
 
     return Matcher(m.faq, m.vocabulary, m.thresholds, replace(m.weights, second_opinion=False))
+
+
+def test_second_opinion_offers_a_weak_match_it_agrees_with(sample: Matcher) -> None:
+    """Below the suggest threshold, an entry BM25 clearly puts first is offered, not escalated;
+    a message with a word the FAQ has never seen is not (it may be about something else)."""
+    query = "a que correo le escribo al igss para preguntar lo de migrantes"
+    result = sample.match(query)
+    assert result.score < sample.thresholds.suggest
+    assert (result.decision, result.best_id) == ("suggest", "contact-igss-migrants")
+    assert sample.suggestions(result)[0] == "contact-igss-migrants"
+    assert _without_second_opinion(sample).match(query).decision == "escalate"
+    unknown = sample.match(query + " del zorblax")
+    assert unknown.decision == "escalate"
 
 
 def _without_rival(m: Matcher) -> Matcher:
