@@ -61,6 +61,9 @@ SETS = [
     ("blind 13 (held out, measured once at session 6's end)", "faq-sample.csv", "blind13-queries.tsv"),
     ("blind 13 on the bundled FAQ", "faq.yaml", "blind13-queries.tsv"),
     ("alt FAQ 16 (IGSS families, few alternates, held out)", "faq-alt16.csv", "blind-alt16-queries.tsv"),
+    ("blind 14 (session 6, tuning)", "faq-sample.csv", "blind14-queries.tsv"),
+    ("blind 14 on the bundled FAQ", "faq.yaml", "blind14-queries.tsv"),
+    ("alt FAQ 17 (IMSS pensions for returnees, session 6)", "faq-alt17.csv", "blind-alt17-queries.tsv"),
 ]
 
 
