@@ -123,7 +123,7 @@ class MatchResult:
     lang: str  # "es" or "en", detected from the text
     best_id: str | None
     score: float
-    candidates: tuple[Candidate, ...]
+    candidates: tuple[Candidate, ...]  # the closest entries, best first, at most MAX_OFFERED
     # "greeting" | "thanks" | "goodbye" | "help" | "who" | "unclear" | "empty" | "human" | None (see
     # faq.smalltalk). "human" comes with decision "escalate", the others with "smalltalk".
     smalltalk: str | None = None
@@ -825,12 +825,12 @@ class Matcher:
                 if self._second_opinion_offers(best, leader):
                     decision = "suggest"
         choice = None
-        if leader:
+        if leader and decision != "escalate":
             pick = self._entry_ids[leader[0]]
             choice = next((c for c in ranked if c.entry_id == pick), Candidate(pick, 0.0))
         if person and (decision != "answer" or not self._channels & self._entry_terms[b]):
             return MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="human")
-        return MatchResult(query, decision, lang, best.entry_id, best.score, top, second_choice=choice)
+        return MatchResult(query, decision, lang, best.entry_id, best.score, tuple(ranked[:MAX_OFFERED]), second_choice=choice)
 
     def other_question(self, result: MatchResult, context: frozenset[str] = frozenset()) -> str | None:
         """The entry of a second question in an answered message, or None.
@@ -1022,7 +1022,7 @@ class Matcher:
             if pick.entry_id in listed:
                 offered.insert(0, offered.pop(listed.index(pick.entry_id)))
             elif len(offered) + bool(other) < MAX_OFFERED and not (other and other.entry_id == pick.entry_id):
-                offered.append(pick)  # (with its score in the whole ranking, not just the top three)
+                offered.append(pick)  # (with its score in the whole ranking, not just the candidates)
         return [*offered, other][:MAX_OFFERED] if other else offered[:MAX_OFFERED]
 
 

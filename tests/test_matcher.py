@@ -901,16 +901,25 @@ def test_the_second_opinion_never_lifts_a_weak_match() -> None:
 
 
 def test_the_second_opinions_choice_is_offered_when_the_list_lacks_it(sample: Matcher) -> None:
-    text = "mi wife tiene q vivir en guate pa q el igss migrante la cubra?"
+    text = "subir papeles igss migrante donde"
     result = sample.match(text)
     assert result.decision == "suggest"
-    assert "migrant-family-who" not in top_ids(result.candidates)
+    assert "migrant-how-enroll" not in top_ids(result.candidates)
     offered = sample.suggestions(result)
     assert offered[:len(result.candidates)] == top_ids(result.candidates)
-    assert offered[-1] == "migrant-family-who"
+    assert offered[-1] == "migrant-how-enroll"
     assert len(offered) <= MAX_OFFERED
     bare = _without_second_opinion(sample)
-    assert "migrant-family-who" not in bare.suggestions(bare.match(text))
+    assert "migrant-how-enroll" not in bare.suggestions(bare.match(text))
+
+
+def test_a_fourth_close_candidate_is_offered(sample: Matcher) -> None:
+    """Four entries within the suggestion window are all offered (a phone screen's worth)."""
+    text = "if i pay the igss migrant plan is my girlfriend covered too, we live together but arent married"
+    result = sample.match(text)
+    assert result.decision == "suggest" and len(result.candidates) == MAX_OFFERED
+    assert top_ids(result.candidates)[3] == "migrant-family-who"
+    assert "migrant-family-who" in sample.suggestions(result)
 
 
 

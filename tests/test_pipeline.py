@@ -12,7 +12,7 @@ from config import BUNDLED_FAQ, BUNDLED_VOCABULARY
 from conversation.callbacks import route_callback
 from conversation.pipeline import Member, Pipeline
 from conversation.replies import CALLBACK_DATA_MAX_BYTES, short_label
-from faq.matcher import DEFAULT_THRESHOLDS
+from faq.matcher import DEFAULT_THRESHOLDS, MAX_OFFERED
 from faq.service import FaqService
 from storage.store import Store
 
@@ -85,7 +85,7 @@ async def test_suggestions_then_tap_answers(pipeline: Pipeline, store: Store) ->
     assert result is not None and result.decision == "suggest", "expected one vague query to give suggestions"
     replies = await pipeline.handle_text(ANA, result.query)
     buttons = [b for row in replies[0].buttons for b in row]
-    assert 2 <= len(buttons) <= 4
+    assert 2 <= len(buttons) <= MAX_OFFERED + 1  # the questions and "none of these"
     assert buttons[-1].data.startswith("none:")
     assert all(len(b.data.encode()) <= CALLBACK_DATA_MAX_BYTES for b in buttons)
     picked = buttons[0].data
