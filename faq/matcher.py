@@ -830,7 +830,9 @@ class Matcher:
             choice = next((c for c in ranked if c.entry_id == pick), Candidate(pick, 0.0))
         if person and (decision != "answer" or not self._channels & self._entry_terms[b]):
             return MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="human")
-        return MatchResult(query, decision, lang, best.entry_id, best.score, tuple(ranked[:MAX_OFFERED]), second_choice=choice)
+        # Decisions look at the closest three; up to MAX_OFFERED are reported and may be offered.
+        closest = tuple(ranked[:MAX_OFFERED])
+        return MatchResult(query, decision, lang, best.entry_id, best.score, closest, second_choice=choice)
 
     def other_question(self, result: MatchResult, context: frozenset[str] = frozenset()) -> str | None:
         """The entry of a second question in an answered message, or None.
