@@ -64,6 +64,9 @@ SETS = [
     ("blind 14 (session 6, tuning)", "faq-sample.csv", "blind14-queries.tsv"),
     ("blind 14 on the bundled FAQ", "faq.yaml", "blind14-queries.tsv"),
     ("alt FAQ 17 (IMSS pensions for returnees, session 6)", "faq-alt17.csv", "blind-alt17-queries.tsv"),
+    ("blind 15 (held out, measured once at session 6's end)", "faq-sample.csv", "blind15-queries.tsv"),
+    ("blind 15 on the bundled FAQ", "faq.yaml", "blind15-queries.tsv"),
+    ("alt FAQ 18 (Guatemalan consulate, held out)", "faq-alt18.csv", "blind-alt18-queries.tsv"),
 ]
 
 
