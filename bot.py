@@ -238,6 +238,11 @@ def cmd_ask(settings: Settings, args: argparse.Namespace, stdin: TextIO, stdout:
             # Only the second opinion answers below the threshold (faq/matcher.py, _second_opinion).
             stdout.write(f"          below the answer threshold {threshold}: answered because the second "
                          "opinion (BM25 over whole entries) agrees\n")
+        floor = snap.matcher.thresholds.suggest
+        if data["decision"] == "suggest" and data["score"] < floor:
+            # A clear lead or the second opinion (faq/matcher.py, _clear_lead, _second_opinion_offers).
+            stdout.write(f"          below the suggest threshold {floor}: offered because it is clearly ahead "
+                         "of the others or the second opinion puts it first\n")
         if entry:
             stdout.write(f"best:     {entry.id} — {entry.question_in(lang)}\n")
         for c in data["candidates"]:

@@ -493,3 +493,11 @@ def test_a_vocabulary_file_with_a_byte_order_mark_is_checked_as_a_vocabulary(
     vocab.write_text("\ufeffsynonyms:\n  hijo: [patojo]\n", encoding="utf-8")
     assert run(["faq", "check", str(vocab)])[0] == 0
     assert "vocabulary OK" in capsys.readouterr().out
+
+
+def test_ask_human_readable_says_when_a_weak_match_is_offered() -> None:
+    weak = "a que correo le escribo al igss para preguntar lo de migrantes"
+    code, out = run(["ask", "--faq", str(SAMPLE_CSV), weak])
+    assert code == 0 and out.startswith("decision: suggest") and "below the suggest threshold" in out
+    code, out = run(["ask", "--faq", str(SAMPLE_CSV), "igss migrantes"])
+    assert code == 0 and "below the suggest threshold" not in out
