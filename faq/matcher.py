@@ -222,7 +222,12 @@ class Weights:
     agree_below: float = 8.0
     agree_margin: float = 0.35
     # ... and below the suggest threshold, an entry scoring at least offer_floor is still offered
-    # when BM25 puts it first by agree_margin of its score (see Matcher._second_opinion_offers).
+    # when BM25 puts it first by agree_margin of its score (Matcher._bm25_agrees), unless the
+    # message names an institution the entry does not or a word the FAQ never saw. Those messages
+    # are mostly real questions the phrasings word differently ("¿a qué correo le escribo al
+    # IGSS…?"): on every evaluation set together, offering them resolved 19 more questions within
+    # one tap (+0.8 points on the sample-FAQ sets, +0.4 on the other FAQs) and offered 3 that staff
+    # should answer (escalation -0.3 and -0.9). Below 24 it made no difference.
     offer_floor: float = 24.0
 
 
@@ -822,7 +827,7 @@ class Matcher:
                     and not self._suggestions_off():
                 # Too weak to offer on its own score, but BM25 picks the same entry clearly: offer it.
                 leader = self._leader(terms)
-                if self._second_opinion_offers(best, leader):
+                if self._bm25_agrees(best, leader):
                     decision = "suggest"
         choice = None
         if leader and decision != "escalate":
@@ -928,20 +933,12 @@ class Matcher:
         if (leader is None or best.score < self.thresholds.answer - w.agree_below or self._lone_common_term(terms)
                 or (not story and self._rival_topic(terms, top))):
             return False
-        return self._entry_ids[leader[0]] == best.entry_id and leader[1] >= w.agree_margin
+        return self._bm25_agrees(best, leader)
 
-    def _second_opinion_offers(self, best: Candidate, leader: tuple[int, float] | None) -> bool:
-        """Whether a best entry too weak to offer on its own score (between
-        :attr:`Weights.offer_floor` and the suggest threshold) is offered because BM25 (see
-        :meth:`_second_opinion`) puts the same entry first, ahead by :attr:`Weights.agree_margin`.
-
-        Those messages are mostly real questions the phrasings word differently ("¿a qué correo le
-        escribo al IGSS…?", "can my cousin do the family insurance paperwork with a carta poder?"):
-        on every evaluation set together, offering them resolved 19 more questions within one tap
-        (one tap +0.8 points on the sample-FAQ sets, +0.4 on the other FAQs) and offered 3 that
-        staff should answer (escalation -0.3 and -0.9). The caller has ruled out an institution the
-        entry does not name and a word the FAQ has never seen.
-        """
+    def _bm25_agrees(self, best: Candidate, leader: tuple[int, float] | None) -> bool:
+        """Whether BM25's leader (:meth:`_leader`) is ``best``, ahead of its own runner-up by
+        :attr:`Weights.agree_margin` of its score: the agreement both :meth:`_second_opinion`
+        (an answer) and a weak match's offer (see :attr:`Weights.offer_floor`) rest on."""
         return (leader is not None and self._entry_ids[leader[0]] == best.entry_id
                 and leader[1] >= self.weights.agree_margin)
 
