@@ -38,7 +38,8 @@ Why this design (measured on the dev set, see ``bench/bench_matcher.py``):
   capped below the answer threshold, so a clause alone can make an entry a suggestion (or reorder
   the candidates), never an answer.
 * "answer" needs a score floor AND a margin over the runner-up; near-ties become "suggest" with
-  the candidates close to the best (runners-up within the window even below the suggest floor);
+  the candidates close to the best, up to :data:`MAX_OFFERED` (runners-up within the window even
+  below the suggest floor);
   otherwise "escalate" -- unless the best entry, even at a low score, clearly leads the
   runner-up and nothing in the message points off-topic: then it is suggested (one tap).
 * Most wrong answers on unseen questions are sibling entries, so the margin is not the only check:
@@ -51,8 +52,9 @@ Why this design (measured on the dev set, see ``bench/bench_matcher.py``):
   answers included at half weight, ranks differently from the phrasing scores and errs
   differently. A suggestion a little below the answer threshold (or too close to its runner-up)
   that BM25 also puts clearly first is answered; an answer whose runner-up BM25 puts first is
-  offered as a choice instead; and when BM25's first choice is missing from the buttons it is
-  offered too. Agreement of two rankers is what separates right from wrong there; the score alone
+  offered as a choice instead; a match too weak to offer that BM25 clearly puts first is offered
+  rather than escalated; and when BM25's first choice is missing from the buttons it takes the
+  last one. Agreement of two rankers is what separates right from wrong there; the score alone
   does not (lowering or raising the threshold moved along the same trade-off curve).
 * The answer threshold is calibrated per FAQ at load time (:meth:`Matcher._calibrate`): the FAQ's
   own phrasings are matched leave-one-out, and how high WRONG entries score there, relative to the
@@ -94,7 +96,7 @@ from faq.language import (
 )
 from faq.model import Faq
 from faq.normalize import phonetic_key
-from faq.smalltalk import THANKS, classify_smalltalk
+from faq.smalltalk import THANKS, classify_smalltalk, without_person_request
 from faq.vocabulary import Vocabulary
 
 Decision = Literal["answer", "suggest", "escalate", "smalltalk"]
@@ -778,7 +780,7 @@ class Matcher:
         # which the FAQ's contact entry answers; any other request for a person, or one the matcher
         # is not sure of, goes to staff as asked (see the end).
         person = kind == "human"
-        if person and not self._channels.intersection(self._an.terms(words, lang)):
+        if person and not self._channels.intersection(self._an.terms(self._words(without_person_request(text)), lang)):
             return MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="human")
         if kind is not None and not person:
             return MatchResult(query, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
@@ -997,8 +999,9 @@ class Matcher:
         (``context`` as for :meth:`match`: it carries over to a second question in the message).
 
         The candidates within :attr:`Weights.suggest_window` of the best, the second opinion's
-        choice (:meth:`_second_opinion`) first when it is one of them and added when it is not,
-        then the entry of a second question in the message; at most :data:`MAX_OFFERED`.
+        choice (:meth:`_second_opinion`) first when it is one of them and in the last place before
+        a second question's entry when it is not, then the entry of a second question in the
+        message; at most :data:`MAX_OFFERED`.
         """
         return [c.entry_id for c in self.offered(result, context)]
 
@@ -1013,15 +1016,18 @@ class Matcher:
         other = self._other_part(result.query, {c.entry_id for c in offered}, context)
         # The second opinion's first choice (see _second_opinion). Listed first: where the rankers
         # disagree on the order it was the right entry more often (the first button was right for
-        # 59% of the unseen sets' suggestions instead of 48%). Added when the list lacks it: it
-        # held the right entry where the phrasing scores missed it about 2 times in 100.
+        # 59% of the unseen sets' suggestions instead of 48%). Put in the last place when the list
+        # lacks it: it held the right entry where the phrasing scores missed it about 2 times in
+        # 100, more often than a fourth candidate did (one tap +0.1 to +0.2 on the sets).
         pick = result.second_choice
         listed = [c.entry_id for c in offered]
         if pick is not None:
             if pick.entry_id in listed:
                 offered.insert(0, offered.pop(listed.index(pick.entry_id)))
-            elif len(offered) + bool(other) < MAX_OFFERED and not (other and other.entry_id == pick.entry_id):
-                offered.append(pick)  # (with its score in the whole ranking, not just the candidates)
+            elif not (other and other.entry_id == pick.entry_id):
+                # Keeps the last place even when the window holds four (with its score in the whole
+                # ranking, not just the candidates).
+                offered = [*offered[:MAX_OFFERED - 1 - bool(other)], pick]
         return [*offered, other][:MAX_OFFERED] if other else offered[:MAX_OFFERED]
 
 

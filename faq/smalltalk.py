@@ -103,6 +103,12 @@ empleada person human someone somebody agent representative operator staff
 """))
 
 
+def without_person_request(text: str) -> str:
+    """``text`` (normalised) without its request for a person: "quiero chatear con alguien, ¿hay
+    un número?" keeps "¿hay un número?", so the verb of the request is not read as its topic."""
+    return _HUMAN_RE.sub(" ", clean(text))
+
+
 def classify_smalltalk(text: str) -> str | None:
     """Return "greeting", "thanks", "goodbye", "human", "help", "who", "unclear", "empty" or
     ``None`` (a real question)."""

@@ -99,6 +99,22 @@ def test_asking_how_to_reach_a_person_gets_the_contact_entry() -> None:
     assert (plain.decision, plain.smalltalk) == ("escalate", "human")
     no_contact = Matcher(FAQ, vocab).match("cual es el telefono del igss para hablar con una persona")
     assert (no_contact.decision, no_contact.best_id, no_contact.smalltalk) == ("escalate", None, "human")
+    # The request's own verb is no channel: "chatear con alguien" asks for a person, even where an
+    # entry lists a chat (alt FAQ 15's contact entry).
+    from faq.loader import load_faq
+
+    chat = Matcher(load_faq(Path(__file__).parent / "data" / "faq-alt15.csv"), vocab)
+    assert chat.match("quiero chatear con alguien del imss").smalltalk == "human"
+    assert chat.match("can i chat with someone from imss").smalltalk == "human"
+
+
+def test_a_request_for_a_person_with_another_question_still_goes_to_staff(sample: Matcher) -> None:
+    question = "cuanto cuesta el programa de migrantes del igss"
+    assert sample.match(question).decision == "answer"
+    result = sample.match("quiero hablar con una persona por whatsapp: " + question)
+    assert (result.decision, result.best_id, result.smalltalk) == ("escalate", None, "human")
+    asked = sample.match("quiero hablar con una persona, cual es el telefono del igss")
+    assert (asked.decision, asked.best_id) == ("answer", "contact-igss-phone")
 
 
 @pytest.mark.parametrize("text,kind", [("hola buenas tardes", "greeting"), ("gracias!!", "thanks"),
