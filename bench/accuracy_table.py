@@ -67,6 +67,9 @@ SETS = [
     ("blind 15 (held out, measured once at session 6's end)", "faq-sample.csv", "blind15-queries.tsv"),
     ("blind 15 on the bundled FAQ", "faq.yaml", "blind15-queries.tsv"),
     ("alt FAQ 18 (Guatemalan consulate, held out)", "faq-alt18.csv", "blind-alt18-queries.tsv"),
+    ("blind 16 (held out, measured once at session 6's end)", "faq-sample.csv", "blind16-queries.tsv"),
+    ("blind 16 on the bundled FAQ", "faq.yaml", "blind16-queries.tsv"),
+    ("alt FAQ 19 (a consulate's IMSS desk, held out, measured once)", "faq-alt19.csv", "blind-alt19-queries.tsv"),
 ]
 
 

@@ -72,6 +72,9 @@ ALT17_QUERIES = ROOT / "tests" / "data" / "blind-alt17-queries.tsv"
 BLIND15_QUERIES = ROOT / "tests" / "data" / "blind15-queries.tsv"  # session 6, second round, measured once
 ALT18_FAQ = ROOT / "tests" / "data" / "faq-alt18.csv"  # session 6, measured once (a Guatemalan consulate)
 ALT18_QUERIES = ROOT / "tests" / "data" / "blind-alt18-queries.tsv"
+BLIND16_QUERIES = ROOT / "tests" / "data" / "blind16-queries.tsv"  # session 6, third round, measured once
+ALT19_FAQ = ROOT / "tests" / "data" / "faq-alt19.csv"  # session 6, third round (a Mexican consulate's IMSS desk)
+ALT19_QUERIES = ROOT / "tests" / "data" / "blind-alt19-queries.tsv"
 VOCABULARY = ROOT / "faq" / "data" / "vocabulary.yaml"
 
 
@@ -195,6 +198,12 @@ def test_escalated(metrics: Metrics) -> None:
     (FAQ_CSV, BLIND15_QUERIES, (73.0, 88.0, 4.5, 69.5)),
     (BUNDLED_FAQ, BLIND15_QUERIES, (74.0, 93.0, 3.5, 59.5)),
     (ALT18_FAQ, ALT18_QUERIES, (49.5, 73.0, 4.5, 86.5)),
+    # Third round, written blind at session 6's end and measured once with the final matcher
+    # (session 5's -> session 6's): blind16 54.2/82.5/4.0/73.3 unchanged, on the bundled FAQ
+    # 65.8/87.5/2.0/70.0 -> 65.8/88.3/2.0/73.3; alt19 40.0/68.3/2.7/93.3 -> 38.3/68.3/2.7/93.3.
+    (FAQ_CSV, BLIND16_QUERIES, (54.0, 82.0, 4.5, 73.0)),
+    (BUNDLED_FAQ, BLIND16_QUERIES, (65.5, 88.0, 2.5, 73.0)),
+    (ALT19_FAQ, ALT19_QUERIES, (38.0, 68.0, 3.0, 93.0)),
 ], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2", "blind2-held-out", "blind3-held-out",
         "alt3-held-out", "alt4-held-out", "blind4-held-out", "blind5-held-out", "blind6-held-out",
         "alt5-held-out", "blind7", "alt6", "blind8-held-out", "alt7-held-out", "blind8-bundled-faq",
@@ -202,7 +211,7 @@ def test_escalated(metrics: Metrics) -> None:
         "alt13-few-alternates", "blind10-held-out", "blind10-bundled-faq", "alt11-held-out", "blind11-held-out",
         "blind11-bundled-faq", "alt14-held-out", "blind12", "blind12-bundled-faq", "alt15", "blind13-held-out",
         "blind13-bundled-faq", "alt16-held-out", "blind14", "blind14-bundled-faq", "alt17", "blind15-held-out",
-        "blind15-bundled-faq", "alt18-held-out"])
+        "blind15-bundled-faq", "alt18-held-out", "blind16-held-out", "blind16-bundled-faq", "alt19-held-out"])
 def test_independent_sets(faq_path: Path, queries: Path, floors: tuple[float, float, float, float]) -> None:
     from faq.loader import load_faq
 
