@@ -240,7 +240,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace, stdin: TextIO, stdout:
                          "opinion (BM25 over whole entries) agrees\n")
         floor = snap.matcher.thresholds.suggest
         if data["decision"] == "suggest" and data["score"] < floor:
-            # A clear lead or the second opinion (faq/matcher.py, _clear_lead, Weights.offer_floor).
+            # A clear lead or the second opinion (faq/matcher.py, _clear_lead, Weights.offer_below).
             stdout.write(f"          below the suggest threshold {floor}: offered because it is clearly ahead "
                          "of the others or the second opinion puts it first\n")
         if entry:

@@ -223,14 +223,16 @@ class Weights:
     bm25_answer: float = 0.5
     agree_below: float = 8.0
     agree_margin: float = 0.35
-    # ... and below the suggest threshold, an entry scoring at least offer_floor is still offered
-    # when BM25 puts it first by agree_margin of its score (Matcher._bm25_agrees), unless the
-    # message names an institution the entry does not or a word the FAQ never saw. Those messages
-    # are mostly real questions the phrasings word differently ("¿a qué correo le escribo al
-    # IGSS…?"): on every evaluation set together, offering them resolved 19 more questions within
-    # one tap (+0.8 points on the sample-FAQ sets, +0.4 on the other FAQs) and offered 3 that staff
-    # should answer (escalation -0.3 and -0.9). Below 24 it made no difference.
-    offer_floor: float = 24.0
+    # ... and an entry scoring at most offer_below points under the suggest threshold is still
+    # offered when BM25 puts it first by agree_margin of its score (Matcher._bm25_agrees), unless
+    # the message names an institution the entry does not or a word the FAQ never saw. Those
+    # messages are mostly real questions the phrasings word differently ("¿a qué correo le
+    # escribo al IGSS…?"): on every evaluation set together, offering them (from 24 points, with
+    # the default 32) resolved 19 more questions within one tap (+0.8 points on the sample-FAQ
+    # sets, +0.4 on the other FAQs) and offered 3 that staff should answer (escalation -0.3 and
+    # -0.9). Further down it made no difference. Relative, so a stricter suggest threshold set by
+    # an operator stays stricter here too.
+    offer_below: float = 8.0
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -825,7 +827,7 @@ class Matcher:
             decision = "answer" if sure and self._second_opinion(terms, top, leader) else "suggest"
         else:
             decision = "escalate"
-            if sure and best.score >= self.weights.offer_floor and not self._uncovered(terms) \
+            if sure and best.score >= th.suggest - self.weights.offer_below and not self._uncovered(terms) \
                     and not self._suggestions_off():
                 # Too weak to offer on its own score, but BM25 picks the same entry clearly: offer it.
                 leader = self._leader(terms)
@@ -940,7 +942,7 @@ class Matcher:
     def _bm25_agrees(self, best: Candidate, leader: tuple[int, float] | None) -> bool:
         """Whether BM25's leader (:meth:`_leader`) is ``best``, ahead of its own runner-up by
         :attr:`Weights.agree_margin` of its score: the agreement both :meth:`_second_opinion`
-        (an answer) and a weak match's offer (see :attr:`Weights.offer_floor`) rest on."""
+        (an answer) and a weak match's offer (see :attr:`Weights.offer_below`) rest on."""
         return (leader is not None and self._entry_ids[leader[0]] == best.entry_id
                 and leader[1] >= self.weights.agree_margin)
 

@@ -403,6 +403,9 @@ def test_second_opinion_offers_a_weak_match_it_agrees_with(sample: Matcher) -> N
     assert _without_second_opinion(sample).match(query).decision == "escalate"
     unknown = sample.match(query + " del zorblax")
     assert unknown.decision == "escalate"
+    # The floor follows the suggest threshold: an operator's stricter one stays stricter.
+    strict = Matcher(sample.faq, sample.vocabulary, Thresholds(answer=50.0, suggest=45.0, margin=5.0))
+    assert strict.match(query).decision == "escalate"
 
 
 def _without_rival(m: Matcher) -> Matcher:
