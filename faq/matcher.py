@@ -782,8 +782,9 @@ class Matcher:
         # which the FAQ's contact entry answers; any other request for a person, or one the matcher
         # is not sure of, goes to staff as asked (see the end).
         person = kind == "human"
+        to_staff = MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="human")
         if person and not self._channels.intersection(self._an.terms(self._words(without_person_request(text)), lang)):
-            return MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="human")
+            return to_staff
         if kind is not None and not person:
             return MatchResult(query, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
         inst = self._institutions(words)
@@ -800,7 +801,7 @@ class Matcher:
         ranked = self._ranked(text, terms, inst, any_of=inherited)
         top = tuple(ranked[:3])
         if not top:
-            return MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="human" if person else None)
+            return to_staff if person else MatchResult(query, "escalate", lang, None, 0.0, ())
         best = top[0]
         runner_up = top[1].score if len(top) > 1 else 0.0
         th = self.thresholds
@@ -838,7 +839,7 @@ class Matcher:
             pick = self._entry_ids[leader[0]]
             choice = next((c for c in ranked if c.entry_id == pick), Candidate(pick, 0.0))
         if person and (decision != "answer" or not self._channels & self._entry_terms[b]):
-            return MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="human")
+            return to_staff
         # Decisions look at the closest three; up to MAX_OFFERED are reported and may be offered.
         closest = tuple(ranked[:MAX_OFFERED])
         return MatchResult(query, decision, lang, best.entry_id, best.score, closest, second_choice=choice)
