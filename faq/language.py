@@ -93,9 +93,9 @@ parecer parece quedar queda quedo creer creo hablar habla llevar golpe golpes go
 dejar deje dejo dejaron seguir pendiente pendientes tirar tire caer cae caen
 sigo sigue encontrar llamar llamaron vivir sentir siento pensar pienso salir sale salio sali volver
 tomar conocer conozco empezar empiezo empece empezo empezaron comenzar comence terminar termine
-entrar entran entro entre esperar espero buscar busco existir existe cambiar cambio cambie
+entrar entra entran entro entre esperar espero buscar busco existir existe cambiar cambio cambie
 mandar mando escribir escribi leer lei oir oi entender entiendo entendi explicar explica recordar
-recuerdo acordar acuerdo olvidar olvide agarrar agarraron agarro mover movi mude mudarme mudamos
+recuerdo acordar acuerdo olvidar olvide olvido olvida agarrar agarraron agarro mover movi mude mudarme mudamos
 sirve servir funciona funcionar importa importar falta faltan sobra alcanza alcanzar toca tocar
 cuenta cuentan contar resulta resulto preocupa preocupar pregunto contesta contestan responder
 hay habia hubo ha han he hemos fui fue fueron estuve estuvo iba era eran seria sera
