@@ -67,9 +67,12 @@ SETS = [
     ("blind 15 (held out, session 6 second round)", "faq-sample.csv", "blind15-queries.tsv"),
     ("blind 15 on the bundled FAQ", "faq.yaml", "blind15-queries.tsv"),
     ("alt FAQ 18 (Guatemalan consulate, held out, second round)", "faq-alt18.csv", "blind-alt18-queries.tsv"),
-    ("blind 16 (held out, measured once at session 6's end)", "faq-sample.csv", "blind16-queries.tsv"),
+    ("blind 16 (held out, session 6 third round)", "faq-sample.csv", "blind16-queries.tsv"),
     ("blind 16 on the bundled FAQ", "faq.yaml", "blind16-queries.tsv"),
-    ("alt FAQ 19 (a consulate's IMSS desk, held out, measured once)", "faq-alt19.csv", "blind-alt19-queries.tsv"),
+    ("alt FAQ 19 (a consulate's IMSS desk, held out, third round)", "faq-alt19.csv", "blind-alt19-queries.tsv"),
+    ("blind 17 (held out, measured once at session 6's end)", "faq-sample.csv", "blind17-queries.tsv"),
+    ("blind 17 on the bundled FAQ", "faq.yaml", "blind17-queries.tsv"),
+    ("alt FAQ 20 (an IGSS help line, held out, measured once)", "faq-alt20.csv", "blind-alt20-queries.tsv"),
 ]
 
 

@@ -75,6 +75,9 @@ ALT18_QUERIES = ROOT / "tests" / "data" / "blind-alt18-queries.tsv"
 BLIND16_QUERIES = ROOT / "tests" / "data" / "blind16-queries.tsv"  # session 6, third round, measured once
 ALT19_FAQ = ROOT / "tests" / "data" / "faq-alt19.csv"  # session 6, third round (a Mexican consulate's IMSS desk)
 ALT19_QUERIES = ROOT / "tests" / "data" / "blind-alt19-queries.tsv"
+BLIND17_QUERIES = ROOT / "tests" / "data" / "blind17-queries.tsv"  # session 6, fourth round, measured once
+ALT20_FAQ = ROOT / "tests" / "data" / "faq-alt20.csv"  # session 6, fourth round (an IGSS help line)
+ALT20_QUERIES = ROOT / "tests" / "data" / "blind-alt20-queries.tsv"
 VOCABULARY = ROOT / "faq" / "data" / "vocabulary.yaml"
 
 
@@ -204,6 +207,13 @@ def test_escalated(metrics: Metrics) -> None:
     (FAQ_CSV, BLIND16_QUERIES, (54.0, 82.0, 4.5, 73.0)),
     (BUNDLED_FAQ, BLIND16_QUERIES, (65.5, 88.0, 2.5, 73.0)),
     (ALT19_FAQ, ALT19_QUERIES, (38.0, 68.0, 3.0, 93.0)),
+    # Fourth round, written blind after more hand-over phrases and measured once with session 6's
+    # final matcher (session 5's -> session 6's): blind17 76.7/88.3/4.0/76.7 -> 76.7/88.3/3.3/86.7,
+    # on the bundled FAQ 80.0/93.3/2.7/73.3 -> 80.0/93.3/2.0/83.3; alt20 61.7/80.0/4.0/93.3 ->
+    # 63.3/81.7/4.0/93.3.
+    (FAQ_CSV, BLIND17_QUERIES, (76.5, 88.0, 3.5, 86.5)),
+    (BUNDLED_FAQ, BLIND17_QUERIES, (79.5, 93.0, 2.5, 83.0)),
+    (ALT20_FAQ, ALT20_QUERIES, (63.0, 81.5, 4.5, 93.0)),
 ], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2", "blind2-held-out", "blind3-held-out",
         "alt3-held-out", "alt4-held-out", "blind4-held-out", "blind5-held-out", "blind6-held-out",
         "alt5-held-out", "blind7", "alt6", "blind8-held-out", "alt7-held-out", "blind8-bundled-faq",
@@ -211,7 +221,8 @@ def test_escalated(metrics: Metrics) -> None:
         "alt13-few-alternates", "blind10-held-out", "blind10-bundled-faq", "alt11-held-out", "blind11-held-out",
         "blind11-bundled-faq", "alt14-held-out", "blind12", "blind12-bundled-faq", "alt15", "blind13-held-out",
         "blind13-bundled-faq", "alt16-held-out", "blind14", "blind14-bundled-faq", "alt17", "blind15-held-out",
-        "blind15-bundled-faq", "alt18-held-out", "blind16-held-out", "blind16-bundled-faq", "alt19-held-out"])
+        "blind15-bundled-faq", "alt18-held-out", "blind16-held-out", "blind16-bundled-faq", "alt19-held-out",
+        "blind17-held-out", "blind17-bundled-faq", "alt20-held-out"])
 def test_independent_sets(faq_path: Path, queries: Path, floors: tuple[float, float, float, float]) -> None:
     from faq.loader import load_faq
 
