@@ -73,6 +73,12 @@ SETS = [
     ("blind 17 (held out, measured once at session 6's end)", "faq-sample.csv", "blind17-queries.tsv"),
     ("blind 17 on the bundled FAQ", "faq.yaml", "blind17-queries.tsv"),
     ("alt FAQ 20 (an IGSS help line, held out, measured once)", "faq-alt20.csv", "blind-alt20-queries.tsv"),
+    ("blind 18 (session 7, measured once at its start, then tuning)", "faq-sample.csv", "blind18-queries.tsv"),
+    ("blind 18 on the bundled FAQ", "faq.yaml", "blind18-queries.tsv"),
+    ("blind 19 (session 7, measured once at its start, then tuning)", "faq-sample.csv", "blind19-queries.tsv"),
+    ("blind 19 on the bundled FAQ", "faq.yaml", "blind19-queries.tsv"),
+    ("alt FAQ 21 (AFORE retirement savings, session 7)", "faq-alt21.csv", "blind-alt21-queries.tsv"),
+    ("alt FAQ 22 (IGSS chronic care, few alternates, session 7)", "faq-alt22.csv", "blind-alt22-queries.tsv"),
 ]
 
 

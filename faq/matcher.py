@@ -338,6 +338,9 @@ class Matcher:
         self._entry_inst = tuple(inst or home for inst in entry_inst)
         # Named only beside another institution (the consulate): no institution on its own.
         self._qualifiers = frozenset(counts) - {label for inst in self._entry_inst if len(inst) == 1 for label in inst}
+        # Every institution the FAQ names anywhere: a message about none of them (INFONAVIT points, a
+        # US social security card, to an IGSS FAQ) is another office's business.
+        self._named = frozenset(counts)
         self._entry_staff = tuple(entry_staff)
 
         n = max(len(entry_ids), 1)
@@ -808,7 +811,8 @@ class Matcher:
         b = self._index[best.entry_id]
         # Never answer on our own about an institution the entry does not name, or a complaint or
         # personal case (needs_staff) the entry does not talk about: offer choices or hand over.
-        staff = not self._staff(words) <= self._entry_staff[b]
+        staff = (not self._staff(words) <= self._entry_staff[b]
+                 or (not inherited and bool(inst) and not inst & self._named))
         sure = self._fits(inst, b, inherited)
         leader: tuple[int, float] | None = None  # the second opinion (see _second_opinion)
         if staff:

@@ -260,6 +260,16 @@ def test_institution_the_entry_never_names_is_not_answered(tagged: Matcher) -> N
     assert result.score <= 0.7 * plain.score  # the tag is what lowered it
 
 
+def test_an_institution_the_faq_never_names_goes_to_staff(tagged: Matcher, sample: Matcher) -> None:
+    """IMSS business asked of an FAQ that names only the IGSS and the consulate: none of its entries
+    can help, so the member is not offered them as buttons either (the closest are still reported)."""
+    result = tagged.match("como saco cita en el imss")
+    assert result.decision == "escalate" and result.candidates, result
+    for text in ["tengo puntos infonavit de cuando trabaje en monterrey, los puedo usar estando en el norte?",
+                 "my social security card got damaged, how do i get a new one"]:
+        assert sample.match(text).decision == "escalate", text
+
+
 def test_entry_without_institution_belongs_to_the_faqs_own(tagged: Matcher) -> None:
     own = tagged.match("cada cuanto pago la cuota del igss")
     other = tagged.match("cada cuanto pago la cuota del imss")
