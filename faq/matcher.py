@@ -288,6 +288,7 @@ class Matcher:
         known: set[str] = set()
         answer_terms: set[str] = set()  # words the answers use: the FAQ does say something about them
         answer_words: set[str] = set()
+        own_words: set[str] = set()  # the words of the FAQ's phrasings (answers: answer_words)
         bm25_docs: list[dict[str, float]] = []  # per entry: phrasings holding a term + answers at a discount
         for e_idx, entry in enumerate(faq.entries):
             entry_ids.append(entry.id)
@@ -312,6 +313,7 @@ class Matcher:
                 inst |= self._institutions(words)
                 staff |= self._staff(words)
                 known.update(w for w in words if not w.isdigit())
+                own_words.update(words)
                 terms = self._an.terms(words, lang)
                 if not terms:
                     continue
@@ -391,6 +393,7 @@ class Matcher:
         self._index = {eid: i for i, eid in enumerate(entry_ids)}
         self._bm25 = Bm25(bm25_docs)
         self._known = frozenset(known)
+        self._own_words = frozenset(own_words | answer_words)
         self._known_stems = frozenset(stem(w) for w in known if " " not in w)
         by_initial: dict[str, list[str]] = {}
         for word in sorted(known):
@@ -540,6 +543,24 @@ class Matcher:
                 best = (rank, [left, right])
         return best[1] if best else None
 
+    def _joined(self, left: str, right: str) -> str | None:
+        """One FAQ word typed as two ("afore movil" for "AforeMóvil", "whats app"), or ``None``.
+
+        Only when one of the two is not a word of the FAQ (two of its words stay as typed: "para
+        que" is not "paraque"), neither is a one- or two-letter word ("a way" is not "away") and,
+        together, they are a word of its phrasings or answers, as typed or spelt by ear ("afore
+        mobil")."""
+        if (min(len(left), len(right)) < 3 or left.isdigit() or right.isdigit()
+                or (left in self._own_words and right in self._own_words)
+                or f"{left} {right}" in self._an.lookup or (left, right) in self._institutions.table):
+            return None  # ("medi cal" is Medi-Cal, a name in the vocabulary)
+        whole = left + right
+        if whole in self._own_words:
+            return whole
+        # spelt by ear ("afore mobil"): the same sound key and length as one of the FAQ's words
+        sounds = [w for w in self._by_key.get(phonetic_key(whole), ()) if w in self._own_words and len(w) == len(whole)]
+        return sounds[0] if sounds else None
+
     def _real(self, part: str) -> bool:
         return len(part) > 1 and part in self._lexicon and part not in EN_ONLY
 
@@ -549,7 +570,17 @@ class Matcher:
         if by_ear is None:
             by_ear = detect_language(text) != "en"
         out: list[str] = []
-        for w in self._an.words(text):
+        raw = self._an.words(text)
+        skip = False
+        for i, w in enumerate(raw):
+            if skip:
+                skip = False
+                continue
+            joined = self._joined(w, raw[i + 1]) if i + 1 < len(raw) else None
+            if joined:
+                out.append(joined)
+                skip = True
+                continue
             fixed = self._correct(w, by_ear)
             if by_ear and fixed == w and w not in self._lexicon and w not in self._known:
                 parts = self._split(w)

@@ -209,6 +209,22 @@ def test_framing_word_alone_does_not_pick_the_entry() -> None:
     assert not (result.decision == "answer" and result.best_id == "diagnosis"), result
 
 
+def test_a_name_the_faq_writes_as_one_word_is_found_when_typed_as_two(sample: Matcher) -> None:
+    """The FAQ says "AforeMóvil", members type "afore movil" (or "afore mobil", by ear); two words
+    the FAQ knows stay apart, and so do names the vocabulary knows as two words (Medi-Cal)."""
+    faq = Faq(entries=(
+        _entry("app", "¿Qué es la app AforeMóvil?", "What is the AforeMóvil app?"),
+        _entry("afore", "¿Qué es una AFORE?", "What is an AFORE?"),
+        _entry("fee", "¿Para qué sirve la cuota?", "What is the fee for?"),
+    ))
+    m = Matcher(faq, load_vocabulary(BUNDLED))
+    assert "aforemovil" in m.analyze("afore movil para que sirve")
+    assert "aforemovil" in m.analyze("la afore mobil")
+    assert m.match("afore movil para que sirve").best_id == "app"
+    assert "paraque" not in " ".join(m.analyze("para que sirve la cuota"))
+    assert sample.institutions("tengo medi cal") == {"medicaid"}
+
+
 def test_unknown_topic_with_shared_domain_words_is_not_answered(sample: Matcher) -> None:
     for text in ["como aplico al medicaid", "el seguro de mi carro no quiere pagar el choque",
                  "cuanto tarda el tramite de pension"]:
