@@ -46,9 +46,11 @@ def test_bundled_vocabulary_phone_words() -> None:
                             ("lastimado", "accidente"), ("papeleo", "documento"), ("anotarme", "inscribir"),
                             ("el otro lado", "extranjero"), ("fallecio", "muerte"), ("jubilado", "pension"),
                             ("cuanto sale", "costo"), ("sacar cita", "cita"), ("daycare", "guarderia"),
-                            ("el azucar", "cronico"), ("dialisis", "cronico"), ("chuj", "maya")]:
+                            ("el azucar", "diabetes"), ("hemodialisis", "dialisis"), ("presion alta", "hipertension"),
+                            ("asthma", "cronico"), ("chuj", "maya")]:
         assert vocab.canonical(word) == canonical, word
-    # Meanings the FAQs keep apart stay apart.
+    # Meanings the FAQs keep apart stay apart (a chronic-care FAQ has an entry for each condition).
+    assert len({vocab.canonical(w) for w in ("diabetes", "presion alta", "kidney disease", "dialisis")}) == 4
     assert vocab.canonical("acta de nacimiento") == "certificado de nacimiento" != vocab.canonical("certificado")
     assert vocab.canonical("tarjeta de debito") == "tarjeta" != vocab.canonical("carnet")
     assert vocab.canonical("despedido") != vocab.canonical("trabajo")
