@@ -994,7 +994,7 @@ def test_an_answer_whose_runner_up_the_second_opinion_prefers_is_offered(sample:
 
 def test_the_second_opinion_only_votes_for_an_entry_about_the_named_institution(sample: Matcher) -> None:
     # BM25 does not weigh institutions: its vote for the IMSS number must not unsettle "the IGSS number".
-    text = "whats the igss number to call from here"
+    text = "cual es el phone del igss, necesito llamar from here"
     leader = sample._bm25.leader(set(sample.analyze(text)))
     assert leader is not None and sample.faq.entries[leader[0]].id == "contact-imss-phone"
     result = sample.match(text)
