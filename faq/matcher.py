@@ -78,7 +78,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -116,6 +116,8 @@ class Thresholds:
     #: The answer threshold was set by an operator (PUENTE_ANSWER_THRESHOLD): use it as given, even
     #: when it equals the default (see Matcher._calibrate).
     fixed_answer: bool = False
+    #: The same for the suggest threshold (PUENTE_SUGGEST_THRESHOLD).
+    fixed_suggest: bool = False
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,14 @@ class Weights:
     calib_ref: float = 84.0
     calib_low: float = 0.94
     calib_high: float = 1.1
+    # An FAQ with fewer than sparse_phrasings phrasings per entry (questions and alternates, both
+    # languages; the sample sheet has 10) gets a suggest threshold scaled down in proportion, to at
+    # least sparse_low of it (see Matcher._calibrate): with one or two alternates per language the
+    # right entry scores lower and fell below the floor far more often than off-topic questions
+    # rose above it (on the five such evaluation FAQs: one tap +8 to +15 points, escalation -4 to
+    # -13, still 84% or more; FAQs with 3 alternates per language are not touched).
+    sparse_phrasings: float = 8.0
+    sparse_low: float = 0.75
     # Answer-text evidence (see Matcher._score): message words an entry's phrasings miss but its
     # answer uses add answer_cover of their weight to the entry's pooled coverage.
     # Answer-text evidence (see Matcher._score): message words that an entry's phrasings miss but
@@ -446,7 +456,7 @@ class Matcher:
         return out
 
     def _calibrate(self, thresholds: Thresholds) -> Thresholds:
-        """The answer threshold fitted to this FAQ, unless an operator set it.
+        """The thresholds fitted to this FAQ, unless an operator set them.
 
         Scores are not comparable across FAQs: in an FAQ of many overlapping entries (the bundled
         one) a wrong entry often scores high, in a small FAQ of distinct topics rarely. The
@@ -455,26 +465,38 @@ class Matcher:
         number on the FAQ the defaults were tuned on (:attr:`Weights.calib_ref`), blended half and
         half with 1 and kept within calib_low..calib_high, scales the default answer threshold.
 
+        An FAQ with few alternates scores every message lower, the right entry included: its
+        suggest threshold is scaled by its phrasings per entry (:attr:`Weights.sparse_phrasings`,
+        at least :attr:`Weights.sparse_low`). Otherwise the suggest threshold is not calibrated:
+        lowering it for FAQs of the usual size cost off-topic escalation on every evaluation FAQ.
+        The margin did not transfer differently between FAQs.
+
         Only a threshold left at its default value is calibrated: one passed explicitly (an
-        operator's ``PUENTE_ANSWER_THRESHOLD``, a test's) is used as given. The suggest threshold
-        and the margin are not calibrated: lowering the suggest floor cost off-topic escalation on
-        every evaluation FAQ, and the margin did not transfer differently between FAQs.
+        operator's ``PUENTE_*_THRESHOLD``, a test's) is used as given.
         """
         w = self.weights
-        if (not w.calibrate or thresholds.fixed_answer or thresholds.answer != DEFAULT_THRESHOLDS.answer
-                or len(self._entry_ids) < 2):
+        if not w.calibrate or len(self._entry_ids) < 2:
             return thresholds
-        probes = self.self_probe()
-        if len(probes) < 10:  # too little evidence: keep the defaults
-            return thresholds
-        wrong = sorted(x for _, x in probes)
-        high = wrong[min(len(wrong) - 1, int(w.calib_pct * len(wrong)))]
-        factor = min(w.calib_high, max(w.calib_low, 0.5 + 0.5 * high / w.calib_ref))
-        right = sorted(x for x, _ in probes)
-        self.calibration = {"probes": float(len(probes)), "wrong_high": high,
-                            "right_median": right[len(right) // 2], "factor": factor}
-        return Thresholds(answer=round(thresholds.answer * factor, 1), suggest=thresholds.suggest,
-                          margin=thresholds.margin)
+        answer, suggest = thresholds.answer, thresholds.suggest
+        info: dict[str, float] = {}
+        if not thresholds.fixed_answer and answer == DEFAULT_THRESHOLDS.answer:
+            probes = self.self_probe()
+            if len(probes) >= 10:  # too little evidence: keep the default
+                wrong = sorted(x for _, x in probes)
+                high = wrong[min(len(wrong) - 1, int(w.calib_pct * len(wrong)))]
+                factor = min(w.calib_high, max(w.calib_low, 0.5 + 0.5 * high / w.calib_ref))
+                right = sorted(x for x, _ in probes)
+                info = {"probes": float(len(probes)), "wrong_high": high,
+                        "right_median": right[len(right) // 2], "factor": factor}
+                answer = round(answer * factor, 1)
+        if not thresholds.fixed_suggest and suggest == DEFAULT_THRESHOLDS.suggest:
+            per_entry = len(self._phr_entry) / len(self._entry_ids)
+            sparse = min(1.0, max(w.sparse_low, per_entry / w.sparse_phrasings))
+            if sparse < 1.0:
+                info.update(phrasings_per_entry=per_entry, suggest_factor=sparse)
+                suggest = round(suggest * sparse, 1)
+        self.calibration = info or None
+        return replace(thresholds, answer=answer, suggest=suggest)
 
     # -- query analysis ---------------------------------------------------------------------
     def _correct(self, word: str, by_ear: bool = True) -> str:
@@ -1077,6 +1099,7 @@ def thresholds_from_settings(answer: float | None, suggest: float | None, margin
         suggest=base.suggest if suggest is None else suggest,
         margin=base.margin if margin is None else margin,
         fixed_answer=answer is not None,
+        fixed_suggest=suggest is not None,
     )
 
 
