@@ -51,7 +51,7 @@ def build_snapshot(faq_path: str | Path, vocabulary_path: str | Path, thresholds
     if problems or faq is None or vocabulary is None:
         raise FaqLoadError(problems)
     matcher = Matcher(faq, vocabulary, thresholds)
-    th = matcher.thresholds  # the answer threshold may be calibrated to this FAQ: say what is in force
+    th = matcher.thresholds  # both thresholds may be calibrated to this FAQ: say what is in force
     log.info("FAQ %s: %d entries; answers at %.1f with a %.1f-point lead, suggests at %.1f", faq_path, len(faq),
              th.answer, th.margin, th.suggest)
     return Snapshot(faq, vocabulary, matcher)
