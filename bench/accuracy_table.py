@@ -79,6 +79,11 @@ SETS = [
     ("blind 19 on the bundled FAQ", "faq.yaml", "blind19-queries.tsv"),
     ("alt FAQ 21 (AFORE retirement savings, session 7)", "faq-alt21.csv", "blind-alt21-queries.tsv"),
     ("alt FAQ 22 (IGSS chronic care, few alternates, session 7)", "faq-alt22.csv", "blind-alt22-queries.tsv"),
+    ("blind 22 (session 7 second round, measured once, then tuning)", "faq-sample.csv", "blind22-queries.tsv"),
+    ("blind 22 on the bundled FAQ", "faq.yaml", "blind22-queries.tsv"),
+    ("blind 23 (session 7 second round, measured once, then tuning)", "faq-sample.csv", "blind23-queries.tsv"),
+    ("blind 23 on the bundled FAQ", "faq.yaml", "blind23-queries.tsv"),
+    ("alt FAQ 25 (IGSS maternity and child care, few alternates, session 7)", "faq-alt25.csv", "blind-alt25-queries.tsv"),
 ]
 
 
