@@ -207,8 +207,6 @@ class Weights:
     # -13, still 84% or more; FAQs with 3 alternates per language are not touched).
     sparse_phrasings: float = 8.0
     sparse_low: float = 0.75
-    # Answer-text evidence (see Matcher._score): message words an entry's phrasings miss but its
-    # answer uses add answer_cover of their weight to the entry's pooled coverage.
     # Answer-text evidence (see Matcher._score): message words that an entry's phrasings miss but
     # its answer uses count answer_cover of their weight in the entry's pooled coverage; only words
     # in at most answer_df of the answers count (not the FAQ's everyday words). The lift is never
@@ -587,22 +585,22 @@ class Matcher:
         return len(part) > 1 and part in self._lexicon and part not in EN_ONLY
 
     def _words(self, text: str, by_ear: bool | None = None) -> list[str]:
-        """Words of ``text`` after typo correction; Spanish spelling by ear and glued words are
-        only undone in a message that is not English ("hold" is not "old", "else" not "el se")."""
+        """Words of ``text`` after typo correction, with an FAQ word typed as two joined (see
+        :meth:`_joined`); Spanish spelling by ear and glued words are only undone in a message that
+        is not English ("hold" is not "old", "else" not "el se")."""
         if by_ear is None:
             by_ear = detect_language(text) != "en"
         out: list[str] = []
         raw = self._an.words(text)
-        skip = False
-        for i, w in enumerate(raw):
-            if skip:
-                skip = False
-                continue
+        i = 0
+        while i < len(raw):
+            w = raw[i]
             joined = self._joined(w, raw[i + 1]) if i + 1 < len(raw) else None
             if joined:
                 out.append(joined)
-                skip = True
+                i += 2
                 continue
+            i += 1
             fixed = self._correct(w, by_ear)
             if by_ear and fixed == w and w not in self._lexicon and w not in self._known:
                 parts = self._split(w)
@@ -863,9 +861,10 @@ class Matcher:
         th = self.thresholds
         b = self._index[best.entry_id]
         # Never answer on our own about an institution the entry does not name, or a complaint or
-        # personal case (needs_staff) the entry does not talk about: offer choices or hand over.
-        staff = (not self._staff(words) <= self._entry_staff[b]
-                 or (not inherited and bool(inst) and not inst & self._named))
+        # personal case (needs_staff) the entry does not talk about: offer choices or hand over. A
+        # message only about institutions the FAQ never names is another office's business: staff.
+        elsewhere = not inherited and bool(inst) and not inst & self._named
+        staff = elsewhere or not self._staff(words) <= self._entry_staff[b]
         sure = self._fits(inst, b, inherited)
         leader: tuple[int, float] | None = None  # the second opinion (see _second_opinion)
         if staff:
