@@ -84,7 +84,7 @@ SETS = [
     ("blind 23 (session 7 second round, measured once, then tuning)", "faq-sample.csv", "blind23-queries.tsv"),
     ("blind 23 on the bundled FAQ", "faq.yaml", "blind23-queries.tsv"),
     ("alt FAQ 24 (IMSS Modalidad 40, session 7)", "faq-alt24.csv", "blind-alt24-queries.tsv"),
-    ("alt FAQ 25 (IGSS maternity and child care, few alternates, session 7)", "faq-alt25.csv", "blind-alt25-queries.tsv"),
+    ("alt FAQ 25 (IGSS maternity and child care, few alternates)", "faq-alt25.csv", "blind-alt25-queries.tsv"),
 ]
 
 

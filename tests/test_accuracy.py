@@ -200,7 +200,7 @@ def test_escalated(metrics: Metrics) -> None:
     # 72.5/92.5/4.0/53.3 -> 74.2/93.3/3.3/60.0; alt18 50.0/73.3/4.0/86.7 unchanged.
     (FAQ_CSV, BLIND14_QUERIES, (71.5, 94.0, 3.0, 89.5)),
     (BUNDLED_FAQ, BLIND14_QUERIES, (82.0, 98.0, 0.5, 89.5)),
-    (ALT17_FAQ, ALT17_QUERIES, (51.5, 94.5, 0.5, 86.5)),
+    (ALT17_FAQ, ALT17_QUERIES, (51.5, 93.0, 1.5, 86.5)),  # session 7 (agreement 0.3): one more wrong, one tap less
     (FAQ_CSV, BLIND15_QUERIES, (73.0, 88.0, 4.5, 69.5)),
     (BUNDLED_FAQ, BLIND15_QUERIES, (74.0, 93.0, 3.5, 59.5)),
     (ALT18_FAQ, ALT18_QUERIES, (49.5, 73.0, 4.5, 86.5)),
@@ -209,7 +209,7 @@ def test_escalated(metrics: Metrics) -> None:
     # 65.8/87.5/2.0/70.0 -> 65.8/88.3/2.0/73.3; alt19 40.0/68.3/2.7/93.3 -> 38.3/68.3/2.7/93.3.
     (FAQ_CSV, BLIND16_QUERIES, (53.0, 82.0, 4.5, 73.0)),  # session 7: 55.0 -> 53.3 ('Centros de Referencia')
     (BUNDLED_FAQ, BLIND16_QUERIES, (64.5, 88.0, 2.5, 73.0)),  # session 7: 66.7 -> 65.0
-    (ALT19_FAQ, ALT19_QUERIES, (38.0, 68.0, 3.0, 93.0)),
+    (ALT19_FAQ, ALT19_QUERIES, (43.0, 69.5, 4.5, 93.0)),  # session 7: right 38.3 -> 43.3, wrong 2.7 -> 4.0
     # Fourth round, written blind after more hand-over phrases and measured once with session 6's
     # final matcher (session 5's -> session 6's): blind17 76.7/88.3/4.0/76.7 -> 76.7/88.3/3.3/86.7,
     # on the bundled FAQ 80.0/93.3/2.7/73.3 -> 80.0/93.3/2.0/83.3; alt20 61.7/80.0/4.0/93.3 ->
