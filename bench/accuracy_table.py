@@ -85,6 +85,11 @@ SETS = [
     ("blind 23 on the bundled FAQ", "faq.yaml", "blind23-queries.tsv"),
     ("alt FAQ 24 (IMSS Modalidad 40, session 7)", "faq-alt24.csv", "blind-alt24-queries.tsv"),
     ("alt FAQ 25 (IGSS maternity and child care, few alternates)", "faq-alt25.csv", "blind-alt25-queries.tsv"),
+    ("blind 20 (held out, measured once at session 7's end)", "faq-sample.csv", "blind20-queries.tsv"),
+    ("blind 20 on the bundled FAQ", "faq.yaml", "blind20-queries.tsv"),
+    ("blind 21 (held out, measured once at session 7's end)", "faq-sample.csv", "blind21-queries.tsv"),
+    ("blind 21 on the bundled FAQ", "faq.yaml", "blind21-queries.tsv"),
+    ("alt FAQ 23 (IMSS survivors' benefits, held out, measured once)", "faq-alt23.csv", "blind-alt23-queries.tsv"),
 ]
 
 
