@@ -992,6 +992,24 @@ def test_the_second_opinions_choice_is_listed_first(sample: Matcher, text: str, 
     assert bare.suggestions(bare.match(text))[0] == result.best_id
 
 
+def test_the_second_opinion_does_not_stack_on_a_calibrated_down_threshold() -> None:
+    """tests/data/faq-alt23.csv is calibrated to answer from 39.5 instead of 42. BM25 agreeing may
+    answer 8 points under the configured 42, not 8 under the calibrated 39.5: a half-sibling's
+    question scoring 32.7 on the orphans' entry (the FAQ has a two-families entry) is offered."""
+    from faq.loader import load_faq
+
+    vocab, faq = load_vocabulary(BUNDLED), load_faq(Path(__file__).parent / "data" / "faq-alt23.csv")
+    m = Matcher(faq, vocab)
+    text = "¿Mis medios hermanos de otra mamá tienen el mismo derecho que yo a la pensión de huérfanos?"
+    result = m.match(text)
+    assert m.thresholds.answer < DEFAULT_THRESHOLDS.answer - 2
+    assert DEFAULT_THRESHOLDS.answer - 8 > result.score >= m.thresholds.answer - 8, result
+    assert result.decision == "suggest" and result.second_choice is not None
+    # Configured at the calibrated value, the same agreement answers (the floor follows the setting).
+    configured = Matcher(faq, vocab, thresholds_from_settings(m.thresholds.answer, None, None))
+    assert configured.match(text).decision == "answer"
+
+
 def test_an_answer_whose_runner_up_the_second_opinion_prefers_is_offered(sample: Matcher) -> None:
     """Two rankers that disagree on which of the closest entries is meant: offer them."""
     text = "My dad is 70 and lives in Guate. Can he go on my IGSS migrant coverage?"
