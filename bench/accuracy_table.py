@@ -90,6 +90,12 @@ SETS = [
     ("blind 21 (held out, measured once at session 7's end)", "faq-sample.csv", "blind21-queries.tsv"),
     ("blind 21 on the bundled FAQ", "faq.yaml", "blind21-queries.tsv"),
     ("alt FAQ 23 (IMSS survivors' benefits, held out, measured once)", "faq-alt23.csv", "blind-alt23-queries.tsv"),
+    ("blind 24 (held out, session 7's final round)", "faq-sample.csv", "blind24-queries.tsv"),
+    ("blind 24 on the bundled FAQ", "faq.yaml", "blind24-queries.tsv"),
+    ("blind 25 (held out, session 7's final round)", "faq-sample.csv", "blind25-queries.tsv"),
+    ("blind 25 on the bundled FAQ", "faq.yaml", "blind25-queries.tsv"),
+    ("alt FAQ 26 (IGSS paperwork from a consulate, held out, final round)", "faq-alt26.csv", "blind-alt26-queries.tsv"),
+    ("alt FAQ 27 (IMSS family health insurance, held out, final round)", "faq-alt27.csv", "blind-alt27-queries.tsv"),
 ]
 
 
