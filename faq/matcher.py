@@ -225,7 +225,8 @@ class Weights:
     rival_window: float = 8.0
     # Second opinion (see Matcher._second_opinion): BM25 over whole entries, an answer's words
     # counting bm25_answer of a phrasing's. A suggestion scoring at most agree_below points under
-    # the answer threshold is answered when BM25 puts the same entry first, ahead of its
+    # the answer threshold (as configured, if calibration lowered it) is answered when BM25 puts the
+    # same entry first, ahead of its
     # runner-up by agree_margin of its score. (0.35 until session 7; on its 7,000 evaluation
     # questions 0.3 answered +0.9 points right for +0.1 wrong on the sample-FAQ sets, +0.8 for +0.2
     # on the bundled FAQ and +1.6 for +0.4 on the other FAQs; 0.25 bought the next point at 5:1.)
