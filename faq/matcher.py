@@ -226,10 +226,10 @@ class Weights:
     # Second opinion (see Matcher._second_opinion): BM25 over whole entries, an answer's words
     # counting bm25_answer of a phrasing's. A suggestion scoring at most agree_below points under
     # the answer threshold (as configured, if calibration lowered it) is answered when BM25 puts the
-    # same entry first, ahead of its
-    # runner-up by agree_margin of its score. (0.35 until session 7; on its 7,000 evaluation
-    # questions 0.3 answered +0.9 points right for +0.1 wrong on the sample-FAQ sets, +0.8 for +0.2
-    # on the bundled FAQ and +1.6 for +0.4 on the other FAQs; 0.25 bought the next point at 5:1.)
+    # same entry first, ahead of its runner-up by agree_margin of its score. (0.35 until session 7;
+    # on its 7,000 evaluation questions 0.3 answered +0.9 points right for +0.1 wrong on the
+    # sample-FAQ sets, +0.8 for +0.2 on the bundled FAQ and +1.6 for +0.4 on the other FAQs; 0.25
+    # bought the next point at 5:1.)
     second_opinion: bool = True  # off: no BM25 answers or buttons (tests, comparisons)
     bm25_answer: float = 0.5
     agree_below: float = 8.0
