@@ -309,6 +309,30 @@ def _check_vocabulary(path: Path) -> int:
     return 0
 
 
+#: Alternates per language below which ``faq check`` advises writing more (see README, "For admins").
+ADVISED_ALTERNATES = 3
+
+
+def _print_matching_advice(settings: Settings, path: Path, faq: Faq) -> None:
+    """How the matcher will treat this FAQ (the thresholds fitted to it) and which entries have
+    too few alternates: the numbers behind "give every entry three or four alternates"."""
+    service = FaqService.from_settings(settings, faq_path=path)
+    matcher = Matcher(faq, load_vocabulary(service.vocabulary_path), service.thresholds)
+    th, default = matcher.thresholds, service.thresholds
+    answers = f"answers from {th.answer:g}" + (f" ({default.answer:g} fitted to this FAQ)"
+                                               if th.answer != default.answer else "")
+    suggests = f"suggests from {th.suggest:g}" + (
+        f" ({default.suggest:g} lowered for an FAQ with few alternates)"
+        if th.suggest != default.suggest else "")
+    print(f"Matching: {answers}, {suggests}.")
+    thin = faq.thin_entries(ADVISED_ALTERNATES)
+    if thin:
+        shown = ", ".join(thin[:5]) + (f" and {len(thin) - 5} more" if len(thin) > 5 else "")
+        print(f"Advice: {len(thin)} of {len(faq)} entries have fewer than {ADVISED_ALTERNATES} alternates in a "
+              f"language ({shown}). The bot answers such entries on its own far less often; add the words "
+              "members use (python bot.py faq gaps).")
+
+
 def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
     if args.faq_command == "check":
         if _is_vocabulary(args.path):  # the synonyms file is validated like the FAQ, with the same command
@@ -317,9 +341,13 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
         if problems:
             _print_problems(problems)
             return 1
-        print(f"{args.path}: OK, {len(load_faq(args.path))} entries.")
+        faq = load_faq(args.path)
+        print(f"{args.path}: OK, {len(faq)} entries.")
         # The bot needs the vocabulary too: a broken one stops it from starting.
-        return _check_vocabulary(settings.vocabulary_path)
+        code = _check_vocabulary(settings.vocabulary_path)
+        if code == 0:
+            _print_matching_advice(settings, args.path, faq)
+        return code
     if args.faq_command in ("import", "export"):
         try:
             faq = load_faq(args.path)

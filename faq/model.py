@@ -74,5 +74,11 @@ class Faq:
         labels = self.categories.get(slug, {})
         return labels.get(lang) or slug.replace("-", " ").replace("_", " ").capitalize()
 
+    def thin_entries(self, minimum: int) -> list[str]:
+        """Ids of the entries with fewer than ``minimum`` alternates in some language: the matcher
+        knows an entry by its phrasings, and with one or two it answers far less often on its own."""
+        return [e.id for e in self.entries
+                if any(len([a for a in e.alternates.get(lang, ()) if a.strip()]) < minimum for lang in LANGS)]
+
     def in_category(self, slug: str) -> list[FaqEntry]:
         return [e for e in self.entries if e.category == slug]

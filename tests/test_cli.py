@@ -101,6 +101,19 @@ def test_faq_check_ok_and_broken(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "broken.csv" in err and rows[3]["id"] in err and "answer_en" in err
 
 
+def test_faq_check_tells_the_thresholds_in_force_and_the_entries_short_of_alternates(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An admin's FAQ with one or two alternates per question: the check says which entries need more
+    and how the matcher will treat the FAQ; the sample sheet (four per language) gets no advice."""
+    assert run(["faq", "check", str(ROOT / "tests" / "data" / "faq-alt22.csv")])[0] == 0
+    out = capsys.readouterr().out
+    assert "suggests from 24 (32 lowered for an FAQ with few alternates)" in out
+    assert "Advice: 22 of 22 entries have fewer than 3 alternates" in out and "alt22-diabetes-program" in out
+    assert run(["faq", "check", str(SAMPLE_CSV)])[0] == 0
+    out = capsys.readouterr().out
+    assert "Matching: answers from 42, suggests from 32." in out and "Advice" not in out
+
+
 def test_faq_import_export_round_trip(tmp_path: Path) -> None:
     yaml_path, csv_path, yaml2 = tmp_path / "faq.yaml", tmp_path / "out.csv", tmp_path / "again.yaml"
     assert run(["faq", "import", str(SAMPLE_CSV), "--out", str(yaml_path)])[0] == 0
