@@ -34,7 +34,7 @@ from faq.csvio import write_csv
 from faq.errors import FaqLoadError
 from faq.loader import check_faq, load_faq, parse_faq
 from faq.matcher import Matcher, MatchResult
-from faq.model import Faq
+from faq.model import ADVISED_ALTERNATES, Faq
 from faq.service import FaqService, Snapshot
 from faq.validate import validate
 from faq.vocabulary import load_vocabulary
@@ -307,10 +307,6 @@ def _check_vocabulary(path: Path) -> int:
         return 1
     print(f"{path}: vocabulary OK.")
     return 0
-
-
-#: Alternates per language below which ``faq check`` advises writing more (see README, "For admins").
-ADVISED_ALTERNATES = 3
 
 
 def _print_matching_advice(settings: Settings, path: Path, faq: Faq) -> None:

@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 
 LANGS: tuple[str, ...] = ("es", "en")
 
+#: Alternates per language below which admins are advised to write more (``faq check``, /reload):
+#: with fewer the matcher answers an entry on its own far less often (README, "For admins").
+ADVISED_ALTERNATES = 3
+
 
 @dataclass(frozen=True)
 class FaqEntry:

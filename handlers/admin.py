@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from conversation.replies import Reply, short_label
+from faq.model import ADVISED_ALTERNATES
 from faq.render import MAX_MESSAGE_CHARS
 from handlers.common import member_from, send_replies, services
 from handlers.member import unknown_command
@@ -23,6 +24,7 @@ from storage import conversations as conv
 log = logging.getLogger(__name__)
 
 MAX_LISTED_PROBLEMS = 20
+MAX_LISTED_THIN = 10  # entry ids named after a reload, of those with too few alternates
 PROBLEM_CHARS = 180
 
 
@@ -51,6 +53,16 @@ async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if outcome.ok:
         log.info("FAQ reloaded by admin %s: %d entries", update.effective_user.id, outcome.entries)  # type: ignore[union-attr]
         text = _("FAQ reloaded: {n} entries are now being served.", n=outcome.entries)
+        thin = svc.faqs.snapshot.faq.thin_entries(ADVISED_ALTERNATES)
+        if thin:
+            shown = ", ".join(f"<code>{html.escape(eid)}</code>" for eid in thin[:MAX_LISTED_THIN])
+            text += "\n\n" + _.ngettext(
+                "{n} entry has fewer than {k} alternates in a language ({ids}): members asking about it "
+                "will more often get buttons or staff instead of its answer. /gaps shows the words they use.",
+                "{n} entries have fewer than {k} alternates in a language ({ids}): members asking about them "
+                "will more often get buttons or staff instead of their answers. /gaps shows the words they use.",
+                len(thin), n=len(thin), k=ADVISED_ALTERNATES,
+                ids=shown + (" …" if len(thin) > MAX_LISTED_THIN else ""))
     else:
         log.warning("FAQ reload refused: %d problems", len(outcome.problems))
         # Cut each problem before escaping (cutting HTML could break an entity): 20 × 180 fits a message.

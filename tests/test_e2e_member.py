@@ -255,6 +255,23 @@ async def test_reload_admin_only_and_bad_file_keeps_serving(
     fake_telegram.push_command(admin, "reload")
     ok = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID, count=2)
     assert f"{len(FAQ)} entries" in ok[1].params["text"]
+    assert "alternates" not in ok[1].params["text"]  # every bundled entry has three or more per language
+
+
+async def test_reload_names_the_entries_with_too_few_alternates(
+    bot: Any, fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    """An admin's own sheet with one or two alternates per question: the reload works and says which
+    entries members will more often get buttons or staff for (in the admin's language)."""
+    services = bot.bot_data["services"]
+    services.faqs.faq_path = Path(__file__).resolve().parent / "data" / "faq-alt22.csv"
+    admin = fake_telegram.user(ADMIN_ID, "Admin", "es")
+    fake_telegram.push_command(admin, "reload")
+    [call] = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID)
+    text = call.params["text"]
+    assert len(services.faqs.snapshot.faq) == 22
+    assert "22 entradas tienen menos de 3 preguntas alternativas" in text
+    assert "<code>alt22-diabetes-program</code>" in text and text.count("<code>") == 10 and " …" in text
 
 
 async def test_forget_command_deletes_after_confirmation(bot: Any, fake_telegram: FakeTelegram, tmp_path: Path) -> None:
