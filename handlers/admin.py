@@ -61,7 +61,7 @@ async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
                 "will more often get buttons or staff instead of its answer. /gaps shows the words they use.",
                 "{n} entries have fewer than {k} alternates in a language ({ids}): members asking about them "
                 "will more often get buttons or staff instead of their answers. /gaps shows the words they use.",
-                len(thin), n=len(thin), k=ADVISED_ALTERNATES,
+                len(thin), k=ADVISED_ALTERNATES,
                 ids=shown + (" …" if len(thin) > MAX_LISTED_THIN else ""))
     else:
         log.warning("FAQ reload refused: %d problems", len(outcome.problems))
