@@ -21,6 +21,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
 from conversation.replies import Button, Reply, short_label
@@ -145,7 +146,8 @@ V = TypeVar("V")
 
 class RecentPerMember(Generic[V]):
     """What was last shown to each member, for a while: newest ``kept`` members, each value
-    forgotten after ``ttl`` seconds. In memory on purpose (a restart forgets it), and evicting
+    forgotten after ``ttl`` seconds. In memory on purpose (numbered choices are also logged and
+    read back after a restart, see Pipeline._typed_choice; a topic is not worth a query), and evicting
     the oldest member is O(1), so a long-running bot pays nothing per message for it."""
 
     def __init__(self, ttl: float, kept: int = CHOICES_KEPT) -> None:
@@ -215,7 +217,8 @@ class Pipeline:
         self.desk: Desk = desk or NoDesk()
         self.channel = channel
         # The numbered questions last shown to each member (suggestions, a /menu topic): on
-        # Telegram a member may type "2" instead of tapping button 2 (see _typed_choice).
+        # Telegram a member may type "2" instead of tapping button 2 (see _typed_choice; the
+        # log keeps them too, for after a restart).
         self._choices: RecentPerMember[list[str]] = RecentPerMember(CHOICE_TTL_SECONDS)
         # The institutions of each member's last answer, for short follow-ups ("¿y cuánto cuesta?").
         self._topics: RecentPerMember[frozenset[str]] = RecentPerMember(TOPIC_TTL_SECONDS)
@@ -284,6 +287,7 @@ class Pipeline:
         in_reply_to: int | None,
         decision: str | None = None,
         faq_id: str | None = None,
+        choices: list[str] | None = None,
     ) -> Reply:
         reply.log_id = await self.store.call(
             conv.log_outbound,
@@ -294,6 +298,7 @@ class Pipeline:
             in_reply_to=in_reply_to,
             decision=decision,
             faq_id=faq_id,
+            choices=choices,
         )
         return reply
 
@@ -363,19 +368,29 @@ class Pipeline:
         text = _("I'm not sure I understood. Is your question one of these?") + "\n\n" + "\n".join(listed)
         return Reply(text, rows)
 
-    def _remember_choices(self, member_id: int, reply: Reply) -> None:
+    def _remember_choices(self, member_id: int, reply: Reply) -> list[str]:
+        """Keep the entry ids ``reply`` numbers, for a typed "2"; returned so they are logged
+        with the reply too (:meth:`_typed_choice` reads them back after a restart)."""
         picks = [b.data.split(":", 1)[1] for row in reply.buttons for b in row if b.data.startswith("pick:")]
         self._choices.set(member_id, picks)
+        return picks
 
-    def _typed_choice(self, member_id: int, text: str) -> str | None:
+    async def _typed_choice(self, member_id: int, text: str) -> str | None:
         """The entry a member picked by typing its number ("2", "#2", "la segunda", "option 2")
-        under a list of numbered questions shown in the last half hour, or None."""
-        picks = self._choices.get(member_id)
-        if picks is None:
-            return None
+        under a list of numbered questions shown in the last half hour, or None.
+
+        The list is kept in memory; when memory has none (the bot restarted since, or the member
+        was evicted), the member's latest reply in the log is asked, so a deploy between the list
+        and the number does not turn "2" into a question nobody understands."""
         found = _TYPED_NUMBER.match(" ".join(text.casefold().split()))
         if not found:
             return None
+        picks = self._choices.get(member_id)
+        if picks is None:
+            since = datetime.now(UTC) - timedelta(seconds=CHOICE_TTL_SECONDS)
+            picks = await self.store.call(conv.last_choices, member_id, since=since)
+            if not picks:
+                return None
         number = found.group(1)
         n = int(number) if number.isdigit() else _ORDINALS[number]
         return picks[n - 1] if 1 <= n <= len(picks) else None
@@ -423,7 +438,7 @@ class Pipeline:
         row, inbound_id = await self._inbound(
             member, text, kind, telegram_message_id=telegram_message_id, edited=edited
         )
-        picked = None if edited or kind != "text" else self._typed_choice(member.id, text)
+        picked = None if edited or kind != "text" else await self._typed_choice(member.id, text)
         if picked is not None:
             lang = self._fallback_lang(row, member)
             answer = await self._send_answer(member, picked, lang, in_reply_to=inbound_id, decision="answer")
@@ -466,8 +481,8 @@ class Pipeline:
                 replies.append(answer)
         elif decision == "suggest":
             reply = self._suggest_reply(result, lang, inbound_id, context)
-            self._remember_choices(member.id, reply)
-            replies.append(await self._out(member, reply, in_reply_to=inbound_id, decision=decision))
+            picks = self._remember_choices(member.id, reply)
+            replies.append(await self._out(member, reply, in_reply_to=inbound_id, decision=decision, choices=picks))
         elif decision == "smalltalk":
             replies.append(
                 await self._out(
@@ -659,8 +674,8 @@ class Pipeline:
                 listed.append(line)
         rows.append([Button(_("⬅️ All topics"), "menu")])
         reply = Reply("\n\n".join([text, "\n".join(listed)]), rows)
-        self._remember_choices(member.id, reply)
-        return [await self._out(member, reply, in_reply_to=inbound_id)]
+        picks = self._remember_choices(member.id, reply)
+        return [await self._out(member, reply, in_reply_to=inbound_id, choices=picks)]
 
     async def handle_menu_button(self, member: Member) -> list[Reply]:
         return await self._respond(member, "menu", "callback", self._menu_reply)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import errno
+import json
 import os
 import tempfile
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -194,9 +196,12 @@ def log_outbound(
     decision: str | None = None,
     faq_id: str | None = None,
     telegram_message_id: int | None = None,
+    choices: Sequence[str] | None = None,
     now: datetime | None = None,
 ) -> int:
-    """Log what the bot sent. Logged before sending; ``telegram_message_id`` stays NULL until delivered."""
+    """Log what the bot sent. Logged before sending; ``telegram_message_id`` stays NULL until delivered.
+
+    ``choices``: the entry ids the message lists as numbered questions (see :func:`last_choices`)."""
     when = iso_utc(now)
     with db.atomic():
         _ensure_member(db, member_id, chat_id, when)
@@ -205,13 +210,34 @@ def log_outbound(
         cursor = db.execute(
             """
             INSERT INTO messages (member_id, chat_id, direction, channel, kind, created_at, text,
-                                  decision, faq_id, in_reply_to, telegram_message_id)
-            VALUES (?, ?, 'out', ?, 'text', ?, ?, ?, ?, ?, ?)
+                                  decision, faq_id, in_reply_to, telegram_message_id, choices)
+            VALUES (?, ?, 'out', ?, 'text', ?, ?, ?, ?, ?, ?, ?)
             """,
-            [member_id, chat_id, channel, when, text, decision, faq_id, in_reply_to, telegram_message_id],
+            [member_id, chat_id, channel, when, text, decision, faq_id, in_reply_to, telegram_message_id,
+             json.dumps(list(choices)) if choices else None],
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
+
+
+def last_choices(db: Database, member_id: int, *, since: datetime) -> list[str] | None:
+    """The numbered choices of the member's latest outbound message, if it listed any and was
+    logged at or after ``since``; None otherwise.
+
+    Only the latest message counts: after a new question, a tap or any other reply, a typed "2"
+    no longer refers to an older list (the same rule the pipeline's memory follows)."""
+    row = _row(db.execute(
+        "SELECT choices, created_at FROM messages WHERE member_id = ? AND direction = 'out' "
+        "ORDER BY created_at DESC, id DESC LIMIT 1",
+        [member_id],
+    ))
+    if not row or not row["choices"] or row["created_at"] < iso_utc(since):
+        return None
+    try:
+        picks = json.loads(row["choices"])
+    except ValueError:
+        return None
+    return [str(p) for p in picks] if isinstance(picks, list) else None
 
 
 def set_telegram_message_id(db: Database, message_id: int, telegram_message_id: int) -> None:

@@ -189,3 +189,14 @@ def m003_answer_copies(db: Database) -> None:
     db["ticket_messages"].add_column("member_message_id", int)
     db["ticket_messages"].add_column("delivery", str)
     db["ticket_messages"].add_column("html", str)
+
+
+@migrations()
+def m004_offered_choices(db: Database) -> None:
+    """The entry ids a reply listed as numbered choices (suggestions, a /menu topic), as JSON.
+
+    A member may type "2" instead of tapping button 2. The pipeline keeps the last list in memory;
+    after a restart (a deploy, a crash) it reads it from here, so the number still means what the
+    member saw.
+    """
+    db["messages"].add_column("choices", str)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 from pathlib import Path
 
 import pytest
@@ -312,6 +313,43 @@ async def test_typing_the_number_of_a_suggestion_answers_it(pipeline: Pipeline, 
     assert (await pipeline.handle_text(ANA, "1"))[0].text.startswith("Disculpe, intentemos de nuevo")
     await pipeline.handle_text(ANA, "igss migrantes")
     assert (await pipeline.handle_text(ANA, "7"))[0].text.startswith("Disculpe, intentemos de nuevo")
+
+
+async def test_a_typed_number_still_works_after_a_restart(pipeline: Pipeline, store: Store) -> None:
+    """A deploy between the list and the member's "2": the new process has no memory of the list,
+    so it reads it back from the log (messages.choices) and answers the question the member saw."""
+    suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
+    picks = [b.data.split(":", 1)[1] for row in suggest.buttons for b in row if b.data.startswith("pick:")]
+    assert len(picks) >= 2
+    logged = rows(store, "select choices from messages where id = ?", (suggest.log_id,))
+    assert logged == [{"choices": json.dumps(picks)}]
+    restarted = Pipeline(store, pipeline.faqs, default_language="es")
+    second = pipeline.faqs.snapshot.faq.get(picks[1])
+    answer = (await restarted.handle_text(ANA, "2"))[0]
+    assert second is not None and second.answer_in("es")[:40] in answer.text
+    # The answer is now the latest reply: a second "2" is not a pick from the old list any more.
+    again = Pipeline(store, pipeline.faqs, default_language="es")
+    assert (await again.handle_text(ANA, "2"))[0].text.startswith("Disculpe, intentemos de nuevo")
+
+
+async def test_a_logged_list_older_than_half_an_hour_is_not_read_back(pipeline: Pipeline, store: Store) -> None:
+    suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
+    store.call_sync(lambda db: db.execute("update messages set created_at = '2020-01-01T00:00:00.000+00:00' "
+                                          "where id = ?", [suggest.log_id]))
+    restarted = Pipeline(store, pipeline.faqs, default_language="es")
+    assert (await restarted.handle_text(ANA, "2"))[0].text.startswith("Disculpe, intentemos de nuevo")
+
+
+async def test_a_menu_topic_list_is_logged_with_its_numbers(pipeline: Pipeline, store: Store) -> None:
+    """A /menu topic numbers its questions like suggestions: "3" after a restart opens the third."""
+    menu = (await pipeline.handle_menu(ANA))[0]
+    topic_key = next(b.data for row in menu.buttons for b in row if b.data.startswith("cat:"))
+    topic = (await route_callback(pipeline, ANA, topic_key))[0]
+    picks = [b.data.split(":", 1)[1] for row in topic.buttons for b in row if b.data.startswith("pick:")]
+    assert len(picks) >= 3
+    restarted = Pipeline(store, pipeline.faqs, default_language="es")
+    third = pipeline.faqs.snapshot.faq.get(picks[2])
+    assert third is not None and third.answer_in("es")[:40] in (await restarted.handle_text(ANA, "3"))[0].text
 
 
 async def test_a_number_after_none_of_these_is_not_a_pick(pipeline: Pipeline) -> None:
