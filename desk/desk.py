@@ -131,7 +131,10 @@ class StaffDesk:
         self.answered_window = answered_window  # a member's message this soon after an answer reopens it
         #: Told in a private chat when the staff group stops accepting messages, and when it is back.
         self.admin_ids = admin_ids
-        self._alerted = False
+        # Whether admins were told of an outage not yet over; None until read from the outbox
+        # (see _outage_told), so a restart in the middle of an outage neither repeats the alert nor
+        # forgets to say when the group is back.
+        self._alerted: bool | None = None
         self.outbox_keep = outbox_keep  # settled outbox rows are deleted after this long (daily)
         self._next_purge: datetime | None = None
         self.wake: Callable[[], None] = lambda: None
@@ -924,7 +927,7 @@ class StaffDesk:
         """The staff group refuses messages (the bot was removed, the id is wrong): requests pile
         up unseen while the only trace is an ERROR in a log nobody reads. Admins get a private
         message, once per outage (and another when the group is back, see record_sent)."""
-        if chat_id != self.staff_chat_id or self._alerted or not self.admin_ids:
+        if chat_id != self.staff_chat_id or not self.admin_ids or await self._outage_told():
             return
         self._alerted = True
         now = self.clock()
@@ -943,18 +946,33 @@ class StaffDesk:
 
     async def sent(self, item: dict[str, Any]) -> None:
         """A call was delivered and recorded: a staff-group delivery ends an outage admins were told of."""
-        if not self._alerted or int(item["chat_id"]) != self.staff_chat_id:
+        if int(item["chat_id"]) != self.staff_chat_id or not self.admin_ids or not await self._outage_told():
             return
         self._alerted = False
         _ = Translator(self.staff_language)
         text = _("✅ The staff group accepts messages again: the queued requests are being delivered.")
-        await self.store.call(atomically(lambda db: self._alert_admins_db(db, text, self.clock())))
+        await self.store.call(atomically(lambda db: self._alert_admins_db(db, text, self.clock(), "alert-over")))
         self.wake()
 
-    def _alert_admins_db(self, db: Any, text: str, now: datetime) -> None:
+    async def _outage_told(self) -> bool:
+        """Whether admins were told the staff group is unreachable and not yet that it is back.
+
+        Kept in memory once known; at the first need after a start it is read from the outbox,
+        where both messages wait and stay for ``outbox_keep``: the latest of them says."""
+        if self._alerted is None:
+            def work(db: Any) -> bool:
+                row = db.execute("SELECT purpose FROM outbox WHERE purpose IN ('alert', 'alert-over') "
+                                 "ORDER BY id DESC LIMIT 1").fetchone()
+                return bool(row and row[0] == "alert")
+
+            self._alerted = await self.store.call(work)
+        return self._alerted
+
+    def _alert_admins_db(self, db: Any, text: str, now: datetime, purpose: str = "alert") -> None:
+        """Queue ``text`` for every admin: ``purpose`` ``alert`` for an outage, ``alert-over`` when it ends."""
         for admin in sorted(self.admin_ids):  # an admin's private chat has their user id
             outbox.enqueue(db, chat_id=admin, method="sendMessage",
-                           payload={"chat_id": admin, "text": text, "parse_mode": "HTML"}, purpose="alert", now=now)
+                           payload={"chat_id": admin, "text": text, "parse_mode": "HTML"}, purpose=purpose, now=now)
 
     async def moved(self, old_chat_id: int, new_chat_id: int) -> None:
         """The sender learned from Telegram that a chat has a new id (see OutboxSender)."""

@@ -767,6 +767,45 @@ async def test_admins_are_told_once_when_the_staff_group_is_unreachable_and_when
         assert [c.params["text"][:1] for c in transport.to(admin)] == ["⚠", "✅"]
 
 
+async def test_a_restart_during_an_outage_neither_repeats_the_alert_nor_forgets_the_all_clear(
+    store: Store, transport: FakeTransport, clock: Clock
+) -> None:
+    """Whether admins were told is read back from the outbox: a new process (a deploy, a crash
+    loop) in the middle of an outage does not alert again, and still says when the group is back."""
+    desk = make_desk(store, clock, admin_ids=frozenset({900}))
+    sender = make_sender(store, transport, desk, clock)
+    transport.fail(Blocked("Forbidden: bot was kicked from the supergroup chat"),
+                   when=lambda m, p: p.get("chat_id") == STAFF, times=None)
+    await ask(store, desk, ANA, "x")
+    for _ in range(2):
+        await drain(sender)
+        clock.advance(minutes=10)
+    assert [c.params["text"][:1] for c in transport.to(900)] == ["⚠"]
+    for _ in range(2):  # two restarts, the group still unreachable
+        desk = make_desk(store, clock, admin_ids=frozenset({900}))
+        sender = make_sender(store, transport, desk, clock)
+        clock.advance(minutes=10)
+        await drain(sender)
+    assert [c.params["text"][:1] for c in transport.to(900)] == ["⚠"]
+    transport.rules.clear()
+    desk = make_desk(store, clock, admin_ids=frozenset({900}))
+    sender = make_sender(store, transport, desk, clock)
+    clock.advance(minutes=10)
+    await drain(sender)
+    assert len(transport.to(STAFF, "sendMessage")) == 1  # the card got through
+    assert [c.params["text"][:1] for c in transport.to(900)] == ["⚠", "✅"]
+    # The next outage is a new one: admins are told again.
+    transport.fail(Blocked("Forbidden: bot was kicked from the supergroup chat"),
+                   when=lambda m, p: p.get("chat_id") == STAFF, times=None)
+    desk = make_desk(store, clock, admin_ids=frozenset({900}))
+    sender = make_sender(store, transport, desk, clock)
+    await ask(store, desk, JOHN, "y", lang="en")
+    for _ in range(2):
+        await drain(sender)
+        clock.advance(minutes=10)
+    assert [c.params["text"][:1] for c in transport.to(900)] == ["⚠", "✅", "⚠"]
+
+
 async def test_without_admins_an_unreachable_group_is_only_logged(
     store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, clock: Clock
 ) -> None:
