@@ -68,7 +68,7 @@ STOPWORDS: frozenset[str] = (ES_WORDS | EN_WORDS | frozenset(_words(
 #: entry that says "get". Keep topic words (pagar, inscribir, pension...) out of this list.
 WEAK_WORDS: frozenset[str] = frozenset(_words("""
 tarda tardan tardar demora demoran dura duran durar rapido pronto tiempo long take takes took
-saber se sabe know knows hacer hago hace hacen haga hice make makes made do doing done
+saber se sabe know knows hacer hago ago hace hacen haga hice make makes made do doing done
 poder puedo podria can could sacar saco saca sacan obtener obtengo conseguir consigo get gets
 obtain dar dan da dieron dio give gives given pedir pido piden ask asks asked tener tengo
 need needs necesito necesitar want wants quiero querer ir voy vaya go goes going ver veo see
