@@ -43,6 +43,22 @@ _NON_WORD_RE = re.compile(r"[^a-z0-9ñ]+")
 _RUN_RE = re.compile(r"([a-zñ])\1{2,}")
 
 
+# Capitals that name a place only when written as capitals: "el ER aquí en LA" is Los Angeles,
+# "en la clínica" is not. Not applied to a message typed in capitals throughout.
+_CAPITAL_PLACES = {"LA": "Los Angeles"}
+_CAPITAL_PLACES_RE = re.compile(r"\b(" + "|".join(_CAPITAL_PLACES) + r")\b")
+
+
+def _capital_places(text: str) -> str:
+    """Spell out the places members name by capitals alone (see ``_CAPITAL_PLACES``)."""
+    if not _CAPITAL_PLACES_RE.search(text):
+        return text
+    letters = [c for c in text if c.isalpha()]
+    if sum(c.isupper() for c in letters) * 2 > len(letters):  # SHOUTING: capitals say nothing
+        return text
+    return _CAPITAL_PLACES_RE.sub(lambda m: _CAPITAL_PLACES[m.group(1)], text)
+
+
 _ENYE = "\ue000"  # private-use placeholder: no member text contains it after control stripping
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ue000\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
@@ -66,7 +82,7 @@ def clean(text: str) -> str:
     text = _TAG_RE.sub(" ", text)
     text = _ENTITY_RE.sub(" ", text)
     text = _CONTROL_RE.sub(" ", text)
-    text = _strip_accents(text.casefold())
+    text = _strip_accents(_capital_places(text).casefold())
     text = _APOSTROPHE_RE.sub("", text)
     text = _NON_WORD_RE.sub(" ", text)  # emoji, punctuation and control characters become spaces
     text = _RUN_RE.sub(r"\1", text)

@@ -244,7 +244,7 @@ def test_escalated(metrics: Metrics) -> None:
     # Session 7. First round, measured at the start with session 6's matcher (blind18 61.7/87.5/2.7/
     # 90.0, bundled 75.0/92.5/0.7/90.0; blind19 67.5/94.2/2.0/76.7, bundled 76.7/95.0/0.7/73.3; alt21
     # 52.2/80.0/2.5/96.7; alt22 35.2/63.6/2.5/96.9), then used for tuning:
-    (FAQ_CSV, BLIND18_QUERIES, (63.5, 88.5, 2.0, 92.5)),
+    (FAQ_CSV, BLIND18_QUERIES, (63.5, 88.5, 2.0, 89.5)),  # session 8: 'the bank in LA' is now abroad: offered
     (BUNDLED_FAQ, BLIND18_QUERIES, (75.0, 92.5, 1.5, 92.5)),
     (FAQ_CSV, BLIND19_QUERIES, (70.0, 93.5, 2.0, 82.5)),  # one tap less after 'igss desde acá'
     (BUNDLED_FAQ, BLIND19_QUERIES, (77.5, 95.0, 0.5, 79.5)),

@@ -108,3 +108,17 @@ def test_english_words_keep_the_english_stem() -> None:
     # English words shaped like a Spanish infinitive with "se" attached keep the English stem.
     assert stem("universe") == stem("universes")
     assert stem("reverse") == stem("reversed")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("el igss me cubre si voy al ER aqui en LA?", "el igss me cubre si voy al er aqui en los angeles"),
+        ("vivo en LA con mi tio", "vivo en los angeles con mi tio"),
+        # Lower-case "la" is the article; a message in capitals throughout says nothing by its capitals.
+        ("pague la cuota en la agencia", "pague la cuota en la agencia"),
+        ("COMO PAGO LA CUOTA", "como pago la cuota"),
+    ],
+)
+def test_la_in_capitals_is_los_angeles(text: str, expected: str) -> None:
+    assert clean(text) == expected
