@@ -282,7 +282,9 @@ def test_an_institution_the_faq_never_names_goes_to_staff(tagged: Matcher, sampl
     result = tagged.match("como saco cita en el imss")
     assert result.decision == "escalate" and result.candidates, result
     for text in ["tengo puntos infonavit de cuando trabaje en monterrey, los puedo usar estando en el norte?",
-                 "my social security card got damaged, how do i get a new one"]:
+                 "my social security card got damaged, how do i get a new one",
+                 # US payroll deductions are the US social security's business, not the IGSS's.
+                 "mi patron aqui en usa me descuenta social security, eso me sirve pa la pension en guate"]:
         assert sample.match(text).decision == "escalate", text
 
 
