@@ -47,13 +47,16 @@ def test_bundled_vocabulary_phone_words() -> None:
                             ("el otro lado", "extranjero"), ("fallecio", "muerte"), ("jubilado", "pension"),
                             ("cuanto sale", "costo"), ("sacar cita", "cita"), ("daycare", "guarderia"),
                             ("el azucar", "diabetes"), ("hemodialisis", "dialisis"), ("presion alta", "hipertension"),
-                            ("asthma", "cronico"), ("chuj", "maya")]:
+                            ("asthma", "cronico"), ("chuj", "maya"), ("suegra", "familia"),
+                            ("brother in law", "familia")]:
         assert vocab.canonical(word) == canonical, word
     # Meanings the FAQs keep apart stay apart (a chronic-care FAQ has an entry for each condition).
     assert len({vocab.canonical(w) for w in ("diabetes", "presion alta", "kidney disease", "dialisis")}) == 4
     assert vocab.canonical("acta de nacimiento") == "certificado de nacimiento" != vocab.canonical("certificado")
     assert vocab.canonical("tarjeta de debito") == "tarjeta" != vocab.canonical("carnet")
     assert vocab.canonical("despedido") != vocab.canonical("trabajo")
+    # In-laws are relatives: not the spouse or the parents whose coverage the FAQ describes.
+    assert vocab.canonical("suegra") not in (vocab.canonical("mama"), vocab.canonical("esposa"))
     assert vocab.abbreviations["uds"] == "ustedes"
 
 
