@@ -279,7 +279,7 @@ def test_escalated(metrics: Metrics) -> None:
     (FAQ_CSV, BLIND25_QUERIES, (67.0, 83.5, 4.0, 89.5)),
     (BUNDLED_FAQ, BLIND25_QUERIES, (72.0, 86.5, 4.0, 86.0)),  # one tap less after 'igss desde acá'
     (ALT26_FAQ, ALT26_QUERIES, (50.5, 71.0, 4.0, 83.5)),
-    (ALT27_FAQ, ALT27_QUERIES, (52.5, 79.0, 5.0, 87.0)),
+    (ALT27_FAQ, ALT27_QUERIES, (52.5, 78.0, 5.0, 87.0)),  # session 8: one list lost its entry to in-laws as relatives
 ], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2", "blind2-held-out", "blind3-held-out",
         "alt3-held-out", "alt4-held-out", "blind4-held-out", "blind5-held-out", "blind6-held-out",
         "alt5-held-out", "blind7", "alt6", "blind8-held-out", "alt7-held-out", "blind8-bundled-faq",
