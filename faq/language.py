@@ -26,7 +26,7 @@ def _words(text: str) -> list[str]:
 #: English (e.g. "no", "a", "me" is kept because English "me" is weaker evidence than Spanish).
 ES_WORDS: frozenset[str] = frozenset(_words("""
 el la los las un una unos unas lo al del de en con por para sin sobre entre hasta desde hacia
-y o pero si porque pues que q k xq pq porq pa x d tmb tambien ya muy mas menos
+y e o pero si porque pues que q k xq pq porq pa x d tmb tambien ya muy mas menos
 yo tu usted ustedes nosotros ellos ella mi mis su sus nuestro nuestra le les se te nos me
 es son esta estan estoy estamos soy somos fue era ser estar hay tengo tiene tienen tenemos
 puedo puede pueden podria quiero quiere necesito necesita hago hace hacer debo debe sea
@@ -166,6 +166,9 @@ chiapas tuxtla tapachula zacatecas guanajuato leon celaya irapuato monterrey tij
 hermosillo chihuahua juarez sinaloa culiacan durango hidalgo pachuca morelos cuernavaca tabasco villahermosa
 yucatan merida queretaro potosi tamaulipas reynosa matamoros laredo coahuila saltillo torreon nayarit tepic
 colima aguascalientes tlaxcala campeche quintana cancun toluca ecatepec neza cdmx edomex juchitan
+va junto juntos juntas back andamio end ends ended
+directo directa directamente direct directly listo lista listos listas dando den doy diera entrarle
+llevamos llevaron llevan else
 """))
 
 #: Where members and their families live: a place name says where, not what about ("hay hospital

@@ -569,6 +569,14 @@ def test_framing_and_narrative_words_are_not_topics(sample: Matcher) -> None:
                                            else sample.suggestions(result))
 
 
+def test_everyday_words_of_a_story_do_not_send_it_to_staff(sample: Matcher) -> None:
+    """"le están dando quimio", "fly the body back": everyday words the FAQ never uses are how people
+    talk, not a topic it lacks ("e" is Spanish "and" before an i)."""
+    result = sample.match("a mi tio le estan dando quimio en el igss, le van a cobrar algo al final")
+    assert result.decision == "answer" and result.best_id == "cancer-treatment-igss", result
+    assert "e" not in sample.analyze("mi esposa e hijos")
+
+
 def test_relative_paying_is_not_paying_from_abroad(sample: Matcher) -> None:
     result = sample.match("can my brother in guatemala pay my contribution for me?")
     assert result.decision == "answer" and result.best_id == "migrant-pay-relative"
