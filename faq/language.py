@@ -168,7 +168,8 @@ yucatan merida queretaro potosi tamaulipas reynosa matamoros laredo coahuila sal
 colima aguascalientes tlaxcala campeche quintana cancun toluca ecatepec neza cdmx edomex juchitan
 va junto juntos juntas back andamio end ends ended
 directo directa directamente direct directly listo lista listos listas dando den doy diera entrarle
-llevamos llevaron llevan else
+llevamos llevaron llevan else cualquiera cualquier explain explained moto toward towards particular particulares
+tight afecto afecta afectar afectaron place cero zero compañeros compañeras
 """))
 
 #: Where members and their families live: a place name says where, not what about ("hay hospital
