@@ -96,6 +96,11 @@ SETS = [
     ("blind 25 on the bundled FAQ", "faq.yaml", "blind25-queries.tsv"),
     ("alt FAQ 26 (IGSS paperwork from a consulate, held out, final round)", "faq-alt26.csv", "blind-alt26-queries.tsv"),
     ("alt FAQ 27 (IMSS family health insurance, held out, final round)", "faq-alt27.csv", "blind-alt27-queries.tsv"),
+    ("blind 26 (session 8, measured once at its start, then tuning)", "faq-sample.csv", "blind26-queries.tsv"),
+    ("blind 26 on the bundled FAQ", "faq.yaml", "blind26-queries.tsv"),
+    ("blind 27 (session 8, measured once at its start, then tuning)", "faq-sample.csv", "blind27-queries.tsv"),
+    ("blind 27 on the bundled FAQ", "faq.yaml", "blind27-queries.tsv"),
+    ("alt FAQ 28 (IMSS sick pay and disability, 2 alternates, session 8)", "faq-alt28.csv", "blind-alt28-queries.tsv"),
 ]
 
 
