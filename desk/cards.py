@@ -170,6 +170,8 @@ def message_line(msg: dict[str, Any], lang: str, *, budget: int = LINE_BUDGET, n
     author = msg.get("author")
     if kind == "internal":
         body = f"🔒 {body}"
+    elif kind == "faq":  # an FAQ entry's answer sent with /faq
+        body = f"📚 {body}"
     if author == "staff" and names:
         return f"👤 <b>{clip(msg.get('author_name') or '?', 64)}</b>: {body}"
     if author == "system":
@@ -220,10 +222,12 @@ def render_card(
     candidates = parse_candidates(ticket.get("candidates"))[:MAX_CANDIDATES]
     if candidates:
         cand_lines.append(_("📚 Closest FAQ entries:"))
-        for entry_id, score in candidates:
+        for n, (entry_id, score) in enumerate(candidates, start=1):
             title = faq_title(entry_id, lang) if faq_title else None
             label = clip(title, 100) if title else ""
-            cand_lines.append(f"• {score:.0f} · <code>{clip(entry_id, 60)}</code> {label}".rstrip())
+            cand_lines.append(f"{n}. {score:.0f} · <code>{clip(entry_id, 60)}</code> {label}".rstrip())
+        # Numbered so that "/faq 2", in reply to the card, sends entry 2's answer (StaffDesk.staff_faq).
+        cand_lines.append(_("<i>Reply /faq 1 (or another number) to send that answer in the member's language.</i>"))
 
     ctx_lines = [_("🕑 Earlier in the chat:"), *(message_line(m, lang, budget=200) for m in context)] if context else []
     tail = [state_label(ticket, lang), _("↩️ Reply to this message to answer {name}.", name=member_name(ticket))]

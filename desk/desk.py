@@ -67,6 +67,10 @@ CONTEXT_SKIP_KINDS = frozenset({"callback", "command"})
 #: A staff reply starting with this is an internal note: recorded on the ticket, not sent to the member.
 INTERNAL_PREFIX = "//"
 KIND_INTERNAL = "internal"
+#: A staff answer that is an FAQ entry's answer, sent with /faq (see StaffDesk.staff_faq).
+KIND_FAQ = "faq"
+#: An FAQ entry's answer for the member, as (plain text, Telegram HTML), by entry id and language.
+FaqAnswer = Callable[[str, str], tuple[str, str] | None]
 
 
 def markup(rows: Sequence[Sequence[Button]]) -> dict[str, Any]:
@@ -104,6 +108,7 @@ class StaffDesk:
         staff_label: str = "",
         hours: OfficeHours | None = None,
         faq_title: FaqTitle | None = None,
+        faq_answer: FaqAnswer | None = None,
         clock: Clock = utcnow,
         expected_wait: timedelta = timedelta(hours=2),
         digest_delay: timedelta = timedelta(seconds=60),
@@ -121,6 +126,7 @@ class StaffDesk:
         self.staff_label = staff_label
         self.hours = hours or OfficeHours()
         self.faq_title = faq_title
+        self.faq_answer = faq_answer  # for /faq (staff_faq); None: the command says the FAQ has no such entry
         self.clock = clock
         self.expected_wait = expected_wait
         self.digest_delay = digest_delay
@@ -145,7 +151,8 @@ class StaffDesk:
 
     @classmethod
     def from_settings(
-        cls, settings: Any, store: Store, *, faq_title: FaqTitle | None = None, clock: Clock = utcnow, **kw: Any
+        cls, settings: Any, store: Store, *, faq_title: FaqTitle | None = None, faq_answer: FaqAnswer | None = None,
+        clock: Clock = utcnow, **kw: Any
     ) -> StaffDesk:
         if settings.staff_chat_id is None:
             raise ValueError("PUENTE_STAFF_CHAT_ID is not set: there is no staff group to escalate to")
@@ -157,6 +164,7 @@ class StaffDesk:
             hours=OfficeHours.from_settings(settings),
             admin_ids=frozenset(settings.admin_ids),
             faq_title=faq_title,
+            faq_answer=faq_answer,
             clock=clock,
             **kw,
         )
@@ -391,65 +399,141 @@ class StaffDesk:
         message is not mapped — e.g. a reply that raced the recording of its mapping.
         """
         now = self.clock()
-        shown_name = self.display_name(staff_name)
-
         gone: list[int] = []
         overlap: list[str] = []  # a colleague had claimed or answered it already
 
         def work(db: Any) -> int | None:
-            ticket_id = tk.ticket_for_staff_message(db, self.staff_chat_id, reply_to_message_id)
-            if ticket_id is None:
-                ticket_id = fallback_ticket_id
-            if ticket_id is None:
+            ticket = self._reply_ticket_db(db, reply_to_message_id, fallback_ticket_id, gone)
+            if ticket is None:
                 return None
-            ticket = tk.get_ticket(db, ticket_id)
-            if ticket is None:  # the member deleted their data (/forget) since the card was posted
-                gone.append(ticket_id)
-                return None
+            ticket_id = int(ticket["id"])
             # "//" starts an internal note, in a text or in a photo's or document's caption alike.
             internal = text.lstrip().startswith(INTERNAL_PREFIX)
-            tm = tk.add_ticket_message(
-                db, ticket_id, author="staff", text=text, kind=KIND_INTERNAL if internal else kind,
-                author_id=staff_id, author_name=staff_name, file_id=file_id, telegram_message_id=message_id,
-                relayed=internal, html=text_html or cards.esc(text), now=now,
-            )
-            tk.map_staff_message(db, self.staff_chat_id, message_id, ticket_id)
             if internal:
+                tk.add_ticket_message(
+                    db, ticket_id, author="staff", text=text, kind=KIND_INTERNAL, author_id=staff_id,
+                    author_name=staff_name, file_id=file_id, telegram_message_id=message_id, relayed=True,
+                    html=text_html or cards.esc(text), now=now,
+                )
+                tk.map_staff_message(db, self.staff_chat_id, message_id, ticket_id)
                 return ticket_id  # a note between colleagues: kept on the ticket, never sent to the member
-            if ticket["state"] in ("claimed", "answered") and ticket.get("staff_id") not in (None, staff_id):
-                overlap.append(ticket.get("staff_name") or str(ticket["staff_id"]))
-            if ticket["state"] == "closed":
-                ticket = tk.transition(db, ticket_id, "open", now=now)
-            if ticket["state"] != "answered":
-                tk.transition(db, ticket_id, "answered", staff_id=staff_id, staff_name=staff_name, now=now)
-            log_id = conv.log_outbound(db, member_id=ticket["member_id"], chat_id=ticket["chat_id"], text=text,
-                                       decision="staff", now=now)
-            for method, params in self._answer_calls(ticket, shown_name, message_id, text_html or cards.esc(text),
-                                                     kind):
-                outbox.enqueue(db, chat_id=ticket["chat_id"], method=method,
-                               payload={**params, "_tm": tm, "_log": log_id}, ticket_id=ticket_id, purpose="answer",
-                               now=now)
-            outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText", payload={"_ticket": ticket_id},
-                           ticket_id=ticket_id, purpose="refresh", now=now)
+            self._answer_db(db, ticket, text=text, html=text_html or cards.esc(text), kind=kind, file_id=file_id,
+                            staff_id=staff_id, staff_name=staff_name, message_id=message_id, overlap=overlap, now=now)
             return ticket_id
 
         ticket_id = await self.store.call(atomically(work))
+        await self._after_answer(ticket_id, gone, overlap, staff_id=staff_id, staff_name=staff_name,
+                                 message_id=message_id)
+        return ticket_id
+
+    def _reply_ticket_db(self, db: Any, reply_to_message_id: int, fallback_ticket_id: int | None,
+                         gone: list[int]) -> dict[str, Any] | None:
+        """The ticket a staff reply is about (see :meth:`staff_reply`), or None; a ticket deleted with
+        /forget is added to ``gone``."""
+        ticket_id = tk.ticket_for_staff_message(db, self.staff_chat_id, reply_to_message_id)
+        if ticket_id is None:
+            ticket_id = fallback_ticket_id
+        if ticket_id is None:
+            return None
+        ticket = tk.get_ticket(db, ticket_id)
+        if ticket is None:  # the member deleted their data (/forget) since the card was posted
+            gone.append(ticket_id)
+        return ticket
+
+    def _answer_db(self, db: Any, ticket: dict[str, Any], *, text: str, html: str, kind: str,
+                   file_id: str | None, staff_id: int, staff_name: str | None, message_id: int,
+                   overlap: list[str], now: datetime, faq_id: str | None = None) -> None:
+        """Record a staff answer on ``ticket`` and queue it for the member (see :meth:`staff_reply`):
+        thread, routing of the staff message, state, conversation log, the member's copy, the card."""
+        ticket_id = int(ticket["id"])
+        tm = tk.add_ticket_message(
+            db, ticket_id, author="staff", text=text, kind=KIND_FAQ if faq_id else kind, author_id=staff_id,
+            author_name=staff_name, file_id=file_id, telegram_message_id=message_id, relayed=False, html=html,
+            now=now,
+        )
+        tk.map_staff_message(db, self.staff_chat_id, message_id, ticket_id)
+        if ticket["state"] in ("claimed", "answered") and ticket.get("staff_id") not in (None, staff_id):
+            overlap.append(ticket.get("staff_name") or str(ticket["staff_id"]))
+        if ticket["state"] == "closed":
+            ticket = tk.transition(db, ticket_id, "open", now=now)
+        if ticket["state"] != "answered":
+            tk.transition(db, ticket_id, "answered", staff_id=staff_id, staff_name=staff_name, now=now)
+        log_id = conv.log_outbound(db, member_id=ticket["member_id"], chat_id=ticket["chat_id"], text=text,
+                                   decision="staff", faq_id=faq_id, now=now)
+        for method, params in self._answer_calls(ticket, self.display_name(staff_name), message_id, html, kind):
+            outbox.enqueue(db, chat_id=ticket["chat_id"], method=method,
+                           payload={**params, "_tm": tm, "_log": log_id}, ticket_id=ticket_id, purpose="answer",
+                           now=now)
+        outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText", payload={"_ticket": ticket_id},
+                       ticket_id=ticket_id, purpose="refresh", now=now)
+
+    async def _after_answer(self, ticket_id: int | None, gone: list[int], overlap: list[str], *, staff_id: int,
+                            staff_name: str | None, message_id: int) -> None:
+        """What staff are told after a reply (see :meth:`staff_reply`), and the sender woken."""
+        _ = Translator(self.staff_language)
         if ticket_id is not None:
             log.info("staff %s answered ticket #%s", staff_id, ticket_id)
             if overlap:  # the member gets both answers: colleagues should know, so they agree
-                _ = Translator(self.staff_language)
                 await self.say([_("Heads-up: {staff} was already handling #{number}; {name}'s answer was sent "
                                   "too.", staff=cards.clip(overlap[0], 64), number=ticket_id,
                                   name=cards.clip(staff_name or str(staff_id), 64))], reply_to=message_id)
             self.wake()
         elif gone:  # staff must not believe their answer went out
-            _ = Translator(self.staff_language)
             await self.say([_("Request #{number} no longer exists (the member deleted their data): "
                               "your message was not sent.", number=gone[0])], reply_to=message_id)
         else:  # a reply to /queue, /stats, a command's answer…
-            _ = Translator(self.staff_language)
             await self.say([_("Nothing was sent: that message belongs to no request. To answer a member, reply to "
                               "the card of their request.")], reply_to=message_id)
+
+    async def staff_faq(
+        self,
+        *,
+        reply_to_message_id: int,
+        message_id: int,
+        staff_id: int,
+        staff_name: str | None,
+        ref: str,
+        fallback_ticket_id: int | None = None,
+    ) -> int | None:
+        """``/faq REF`` in reply to a request's card: send the member an FAQ entry's answer.
+
+        Staff often see at a glance that the FAQ does answer the question (the card lists the
+        closest entries, numbered): the curated answer goes out in the *member's* language, so a
+        Spanish-speaking team answers English-speaking members as well, headed like any staff
+        answer ("💬 Luis, from our team:") and with 👍/👎. ``ref`` is a number from the card's list
+        or an entry id. Otherwise it works as a reply (:meth:`staff_reply`): the ticket is answered,
+        the card updated, a deleted request explained. Returns the ticket number, or None.
+        """
+        now = self.clock()
+        gone: list[int] = []
+        overlap: list[str] = []
+        unknown: list[str] = []
+        ref = ref.strip().lstrip("#")
+
+        def work(db: Any) -> int | None:
+            ticket = self._reply_ticket_db(db, reply_to_message_id, fallback_ticket_id, gone)
+            if ticket is None:
+                return None
+            listed = [c for c, _score in cards.parse_candidates(ticket.get("candidates"))][:cards.MAX_CANDIDATES]
+            entry_id = listed[int(ref) - 1] if ref.isdigit() and 1 <= int(ref) <= len(listed) else ref
+            found = self.faq_answer(entry_id, ticket.get("lang") or "es") if self.faq_answer and entry_id else None
+            if found is None:
+                unknown.append(entry_id)
+                return int(ticket["id"])
+            text, html = found
+            self._answer_db(db, ticket, text=text, html=html, kind="text", file_id=None, staff_id=staff_id,
+                            staff_name=staff_name, message_id=message_id, overlap=overlap, now=now, faq_id=entry_id)
+            return int(ticket["id"])
+
+        ticket_id = await self.store.call(atomically(work))
+        if unknown:
+            _ = Translator(self.staff_language)
+            await self.say([_("Nothing was sent: the FAQ has no entry “{ref}”. Reply to the card of #{number} with "
+                              "/faq and the number of an entry it lists, or an entry id.",
+                              ref=cards.clip(unknown[0], 60), number=ticket_id)], reply_to=message_id)
+            return None
+        await self._after_answer(ticket_id, gone, overlap, staff_id=staff_id, staff_name=staff_name,
+                                 message_id=message_id)
         return ticket_id
 
     async def staff_edit(
@@ -489,6 +573,9 @@ class StaffDesk:
                     told.append("file")  # same caption: the file itself was replaced
                     return int(ticket["id"])
                 return None  # nothing the member sees changed
+            if row["kind"] == KIND_FAQ:  # the edit changes a "/faq 2" command, not the answer sent
+                told.append("faq")
+                return int(ticket["id"])
             internal = text.lstrip().startswith(INTERNAL_PREFIX)
             if row["kind"] == KIND_INTERNAL or internal:
                 if row["kind"] == KIND_INTERNAL and internal:
@@ -517,6 +604,10 @@ class StaffDesk:
             await self.say([_("The member already has this answer, so an edit cannot make it an internal note: "
                               "their copy was not changed. If it was wrong, reply to the card of #{number} with "
                               "the correction.", number=ticket_id)], reply_to=message_id)
+        elif told == ["faq"]:
+            await self.say([_("The member already has that FAQ answer: editing the command does not change it. To "
+                              "send another one, reply to the card of #{number} with /faq again, or with your own "
+                              "words.", number=ticket_id)], reply_to=message_id)
         elif told == ["file"]:
             await self.say([_("A replaced file cannot be changed in the member's chat: their copy still has the "
                               "first one. To send another file, reply to the card of #{number} with it.",
@@ -670,6 +761,8 @@ class StaffDesk:
                        if m["author"] == "staff" and m.get("text") and m.get("kind") != KIND_INTERNAL]
             if not answers:
                 return "no-answer", 0
+            if answers[-1].get("kind") == KIND_FAQ:  # answered from the FAQ: nothing new for admins
+                return "faq", 0
             same = db.execute("SELECT id FROM faq_drafts WHERE ticket_id = ? AND answer = ? ORDER BY id LIMIT 1",
                               [ticket_id, answers[-1]["text"]]).fetchone()
             if same is not None:  # /promote twice: one draft
@@ -684,6 +777,9 @@ class StaffDesk:
             return _("There is no request #{number}.", number=ticket_id)
         if outcome == "no-answer":
             return _("#{number} has no staff answer yet: reply to its card first.", number=ticket_id)
+        if outcome == "faq":
+            return _("#{number} was answered with an FAQ entry (/faq): that answer is in the FAQ already. If the "
+                     "member's words should find it, add them to the entry's alternates.", number=ticket_id)
         if outcome == "exists":
             return _("#{number} is already FAQ draft {draft}.", number=ticket_id, draft=draft_id)
         return _(

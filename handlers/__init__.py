@@ -37,7 +37,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("start", member.start, filters=PRIVATE))
     app.add_handler(CommandHandler("help", member.help_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["language", "idioma"], member.language_command, filters=PRIVATE))
-    app.add_handler(CommandHandler("menu", member.menu_command, filters=PRIVATE))
+    app.add_handler(CommandHandler(["menu", "faq"], member.menu_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["forget", "borrar"], member.forget_command, filters=PRIVATE))
     # Admins: refused politely (as an unknown command) for everyone else.
     app.add_handler(CommandHandler("reload", admin.reload_faq, filters=PRIVATE))

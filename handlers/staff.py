@@ -1,5 +1,5 @@
 """Staff-group handlers: replies to tickets, Claim/Close buttons, /queue /ticket /claim /close /reopen
-/release /stats /promote — plus the 👍/👎 members give on a staff answer.
+/release /stats /promote /faq — plus the 👍/👎 members give on a staff answer.
 
 Thin on purpose: read the update, call :class:`desk.desk.StaffDesk`, queue what it returns. Also
 home of the PTB adapter for :class:`desk.sender.Transport` (the only place the desk meets
@@ -51,6 +51,7 @@ from desk.sender import (
     Transport,
     utcnow,
 )
+from faq.render import render_answer
 from handlers.common import answer_query, member_from, member_language, services
 from i18n import Translator
 
@@ -58,6 +59,8 @@ log = logging.getLogger(__name__)
 
 #: Commands that only work in the staff group.
 STAFF_COMMANDS = ("queue", "ticket", "claim", "release", "close", "reopen", "stats", "promote")
+#: /faq is a staff command in the group only: a member who types it in a private chat gets the
+#: topics menu (handlers/__init__.py), which is what a member means by it.
 #: Callback data this module owns; register these handlers before the member catch-all.
 TICKET_CALLBACK = r"^tk:"
 FEEDBACK_CALLBACK = r"^sfb:"
@@ -163,7 +166,15 @@ async def start_desk(
         entry = svc.faqs.snapshot.faq.get(entry_id)
         return entry.question_in(lang) if entry is not None else None
 
-    desk = StaffDesk.from_settings(settings, svc.store, faq_title=faq_title, clock=clock, **desk_options)
+    def faq_answer(entry_id: str, lang: str) -> tuple[str, str] | None:
+        """The FAQ entry as the bot itself would answer with it (the FAQ in force: after /reload, the new one)."""
+        entry = svc.faqs.snapshot.faq.get(entry_id)
+        if entry is None:
+            return None
+        return f"{entry.question_in(lang)}\n\n{entry.answer_in(lang)}", render_answer(entry, lang)
+
+    desk = StaffDesk.from_settings(settings, svc.store, faq_title=faq_title, faq_answer=faq_answer, clock=clock,
+                                   **desk_options)
     sender = OutboxSender(
         svc.store,
         telegram_transport(app.bot),
@@ -216,6 +227,7 @@ async def set_staff_commands(app: Application, chat_id: int, lang: str) -> None:
         BotCommand("reopen", _("Reopen request N")),
         BotCommand("stats", _("Today's numbers")),
         BotCommand("promote", _("Save the answer to request N as an FAQ draft")),
+        BotCommand("faq", _("In reply to a card: send FAQ entry N of its list (or an entry id)")),
     ]
     try:
         await app.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
@@ -285,6 +297,31 @@ async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         kind=kind,
         file_id=file_id,
         fallback_ticket_id=hint,
+    )
+
+
+async def faq_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/faq N (or /faq ID) in reply to a request's card: the member gets that FAQ entry's answer in
+    their language, headed like a staff answer."""
+    message, user, desk = update.message, update.effective_user, _desk(context)
+    if message is None or user is None or desk is None or user.is_bot:
+        return
+    replied = message.reply_to_message
+    from_bot = replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id
+    if replied is None or not from_bot or not context.args:
+        _ = Translator(desk.staff_language)
+        await desk.say([_("Usage: reply to a request's card with /faq N (an entry the card lists) or /faq ID "
+                          "(any FAQ entry id): the member gets that answer in their language.")],
+                       reply_to=message.message_id)
+        return
+    found = _TICKET_HEAD.match(replied.text or replied.caption or "")
+    await desk.staff_faq(
+        reply_to_message_id=replied.message_id,
+        message_id=message.message_id,
+        staff_id=user.id,
+        staff_name=user.first_name,
+        ref=context.args[0],
+        fallback_ticket_id=int(found.group(1)) if found else None,
     )
 
 
@@ -448,6 +485,7 @@ def register_staff(app: Application) -> None:
         "reopen": reopen_command,
         "stats": stats_command,
         "promote": promote_command,
+        "faq": faq_command,
     }
     for command, callback in handlers.items():
         app.add_handler(CommandHandler(command, callback, filters=staff))

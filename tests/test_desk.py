@@ -341,6 +341,95 @@ async def test_promote_saves_a_draft_and_commands_render(store: Store, desk: Sta
     assert "Passed to staff: 2" in stats
 
 
+# ---------------------------------------------------------------------------------------- /faq
+FAQ_TEXTS = {
+    ("migrant-cost", "en"): ("How much does it cost?\n\nQ1,000 a month.",
+                             "<b>How much does it cost?</b>\n\nQ1,000 a month."),
+    ("migrant-cost", "es"): ("¿Cuánto cuesta?\n\nQ1,000 al mes.", "<b>¿Cuánto cuesta?</b>\n\nQ1,000 al mes."),
+    ("migrant-pay-from-us", "en"): ("How do I pay from the US?\n\nAt a partner bank.",
+                                    "<b>How do I pay from the US?</b>\n\nAt a partner bank."),
+}
+
+
+def faq_desk(store: Store, clock: Clock) -> StaffDesk:
+    return make_desk(store, clock, faq_title=lambda e, lang: FAQ_TEXTS.get((e, lang), (None,))[0],
+                     faq_answer=lambda e, lang: FAQ_TEXTS.get((e, lang)))
+
+
+async def test_faq_command_sends_the_entry_in_the_members_language(
+    store: Store, transport: FakeTransport, clock: Clock
+) -> None:
+    """A Spanish-speaking team answers an English-speaking member with the curated English text."""
+    desk = faq_desk(store, clock)
+    sender = make_sender(store, transport, desk, clock)
+    await ask(store, desk, JOHN, "how much is it", lang="en")
+    await drain(sender)
+    card = transport.calls[0]
+    assert "1. 61 · <code>migrant-cost</code> How much does it cost?" in card.params["text"]
+    assert "/faq 1" in card.params["text"]
+    assert await desk.staff_faq(reply_to_message_id=card.message_id, message_id=9000, staff_id=7,
+                                staff_name="Luis", ref="1") == 1
+    await drain(sender)
+    [to_member] = transport.to(JOHN.chat_id)
+    assert "Luis" in to_member.params["text"] and "<b>How much does it cost?</b>\n\nQ1,000 a month." in \
+        to_member.params["text"]
+    datas = [b["callback_data"] for row in to_member.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert datas == ["sfb:1:1", "sfb:1:-1"]
+    [ticket] = q(store, "select * from tickets")
+    assert ticket["state"] == "answered" and ticket["staff_name"] == "Luis"
+    [out] = q(store, "select * from messages where decision='staff'")
+    assert out["faq_id"] == "migrant-cost" and out["text"].startswith("How much does it cost?")
+    assert "📚" in transport.to(STAFF, "editMessageText")[-1].params["text"]  # the card shows what went out
+    # An id works too, for an entry the card does not list.
+    assert await desk.staff_faq(reply_to_message_id=card.message_id, message_id=9001, staff_id=7,
+                                staff_name="Luis", ref="migrant-pay-from-us") == 1
+    await drain(sender)
+    assert "At a partner bank." in transport.to(JOHN.chat_id)[-1].params["text"]
+    # Answered from the FAQ: there is nothing for admins to promote.
+    assert "FAQ entry (/faq)" in await desk.promote(1, staff_id=7)
+    assert await store.call(drafts_db.list_drafts) == []
+
+
+async def test_faq_command_with_an_unknown_entry_sends_nothing(
+    store: Store, transport: FakeTransport, clock: Clock
+) -> None:
+    desk = faq_desk(store, clock)
+    sender = make_sender(store, transport, desk, clock)
+    await ask(store, desk, ANA, "¿cuánto cuesta?")
+    await drain(sender)
+    card = transport.calls[0]
+    for ref in ("no-such-entry", "7", "0"):
+        assert await desk.staff_faq(reply_to_message_id=card.message_id, message_id=9000, staff_id=7,
+                                    staff_name="Luis", ref=ref) is None
+        await drain(sender)
+        said = transport.to(STAFF, "sendMessage")[-1].params
+        assert "Nothing was sent" in said["text"] and said["reply_parameters"]["message_id"] == 9000
+    assert transport.to(ANA.chat_id) == []
+    assert q(store, "select state from tickets")[0]["state"] == "open"
+    # Not a reply to a request at all: the usual answer.
+    assert await desk.staff_faq(reply_to_message_id=424242, message_id=9001, staff_id=7, staff_name="Luis",
+                                ref="1") is None
+    await drain(sender)
+    assert "belongs to no request" in transport.to(STAFF, "sendMessage")[-1].params["text"]
+
+
+async def test_editing_a_faq_command_does_not_change_the_members_answer(
+    store: Store, transport: FakeTransport, clock: Clock
+) -> None:
+    desk = faq_desk(store, clock)
+    sender = make_sender(store, transport, desk, clock)
+    await ask(store, desk, ANA, "¿cuánto cuesta?")
+    await drain(sender)
+    await desk.staff_faq(reply_to_message_id=transport.calls[0].message_id, message_id=9000, staff_id=7,
+                         staff_name="Luis", ref="1")
+    await drain(sender)
+    assert "Q1,000 al mes." in transport.to(ANA.chat_id)[-1].params["text"]
+    assert await desk.staff_edit(message_id=9000, staff_id=7, text="/faq 2") == 1
+    await drain(sender)
+    assert transport.to(ANA.chat_id, "editMessageText") == []
+    assert "editing the command does not change it" in transport.to(STAFF, "sendMessage")[-1].params["text"]
+
+
 # ---------------------------------------------------------------------------------------- sender
 async def test_retry_after_reschedules_and_then_sends(
     store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, clock: Clock

@@ -179,6 +179,38 @@ async def test_english_member_and_staff_photo_answer(
         assert copy.params["caption"].startswith(cards.answer_prefix("Luis", lang="en"))
 
 
+async def test_staff_send_an_faq_answer_in_the_members_language(
+    fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Luis writes Spanish; John reads English: "/faq ID" in reply to the card sends the bundled
+    FAQ's English answer, headed like any staff answer. In a private chat /faq is the topics menu."""
+    fake, john, luis, group = fake_telegram, world["john"], world["luis"], world["group"]
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        fake.push_text(john, "I want to talk to a human")
+        card = await card_for(fake, 1)
+        assert "/faq 1" not in card["text"]  # no FAQ entry came close: no numbered list to pick from
+        mark = fake.mark()
+        fake.push_text(luis, "/faq migrant-cost", group, reply_to=card)
+        answer = await to_member(fake, 1002, "How much does the IGSS migrant program cost?", since=mark)
+        assert answer.params["text"].startswith(cards.answer_prefix("Luis", lang="en"))
+        assert datas(answer.params) == ["sfb:1:1", "sfb:1:-1"]
+        await wait_until(lambda: db_rows(tmp_path, "select state from tickets")[0]["state"] == "answered",
+                         what="the request answered")
+        logged = db_rows(tmp_path, "select faq_id from messages where decision='staff'")
+        assert logged[0]["faq_id"] == "migrant-cost"
+        # Without a reply there is no request to answer: staff get the usage.
+        mark = fake.mark()
+        fake.push_text(luis, "/faq migrant-cost", group)
+        [usage] = await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark,
+                                      predicate=lambda c: c.ok and "Usage" in c.params["text"])
+        assert "/faq N" in usage.params["text"]
+        # A member's /faq is the topics menu, not a refusal.
+        mark = fake.mark()
+        fake.push_command(john, "faq")
+        [menu] = await fake.wait_for("sendMessage", chat_id=1002, since=mark, predicate=lambda c: c.ok)
+        assert any(d.startswith("cat:") for d in datas(menu.params))
+
+
 # ---------------------------------------------------------------------------------------- flood control
 async def test_fifty_more_lines_make_one_ticket_and_few_group_messages(
     fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
