@@ -402,3 +402,22 @@ def test_a_database_from_a_newer_version_is_refused_clearly(tmp_path: Path) -> N
     conn.close()
     with pytest.raises(DatabaseTooNew, match="m999_from_the_future"):
         Store(path).open()
+
+
+def test_a_database_from_before_the_choices_column_is_upgraded_in_place(tmp_path: Path) -> None:
+    """A database from session 7 (migrations up to m003) gains messages.choices on start and keeps
+    its conversation log."""
+    path = tmp_path / "p.db"
+    with Store(path) as s:
+        s.call_sync(conv.log_inbound, member_id=5, chat_id=5, text="antes de la migración")
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("ALTER TABLE messages DROP COLUMN choices")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_offered_choices'")
+    conn.close()
+    with Store(path) as s:
+        rows = s.call_sync(lambda db: [dict(r) for r in db.query("select text, choices from messages")])
+        assert rows == [{"text": "antes de la migración", "choices": None}]
+        s.call_sync(lambda db: conv.log_outbound(db, member_id=5, chat_id=5, text="1. a", choices=["a", "b"]))
+        since = datetime(2000, 1, 1, tzinfo=UTC)
+        assert s.call_sync(conv.last_choices, 5, since=since) == ["a", "b"]
