@@ -382,7 +382,9 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
         if not rows:
             print("No unanswered questions logged yet.")
         for r in rows:
-            print(f"{r['count']:>4}  {r.get('decision') or '':<9} {r['text']}")
+            # Staff answered it with an FAQ entry (/faq): those words belong in its alternates.
+            label = f"   -> staff sent FAQ {r['staff_faq']}: add as an alternate" if r.get("staff_faq") else ""
+            print(f"{r['count']:>4}  {r.get('decision') or '':<9} {r['text']}{label}")
         return 0
     return 2
 

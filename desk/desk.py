@@ -449,7 +449,7 @@ class StaffDesk:
         tm = tk.add_ticket_message(
             db, ticket_id, author="staff", text=text, kind=KIND_FAQ if faq_id else kind, author_id=staff_id,
             author_name=staff_name, file_id=file_id, telegram_message_id=message_id, relayed=False, html=html,
-            now=now,
+            faq_id=faq_id, now=now,
         )
         tk.map_staff_message(db, self.staff_chat_id, message_id, ticket_id)
         if ticket["state"] in ("claimed", "answered") and ticket.get("staff_id") not in (None, staff_id):

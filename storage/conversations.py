@@ -305,11 +305,12 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
     questions whose answer got a 👎. Grouped by case-folded text (in Python: SQLite's
     ``lower()`` does not fold accents like "Ó"). Each row::
 
-        {"text", "count", "last_asked", "decision", "decisions", "faq_id", "lang"}
+        {"text", "count", "last_asked", "decision", "decisions", "faq_id", "lang", "staff_faq"}
 
     ``text``/``decision``/``faq_id``/``lang`` come from the most recent occurrence;
     ``decision`` is ``"downvoted"`` when that question's answer got a 👎; ``decisions``
-    counts each label. Most frequent first, then most recent.
+    counts each label; ``staff_faq`` is the FAQ entry staff answered it with (/faq), or None.
+    Most frequent first, then most recent.
     """
     since_iso = iso_utc(since) if since is not None else ""
     placeholders = ", ".join("?" for _ in UNANSWERED_DECISIONS)
@@ -362,9 +363,19 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
             faq_id=entry["faq_id"],
             lang=entry["lang"],
         )
+    # Staff who answered such a question with an FAQ entry (/faq) labelled it: the member's words
+    # belong in that entry's alternates. The latest label per question wins.
+    labels = db.execute(
+        """
+        SELECT t.question, tm.faq_id FROM ticket_messages tm JOIN tickets t ON t.id = tm.ticket_id
+        WHERE tm.faq_id IS NOT NULL AND tm.faq_id != '' ORDER BY tm.created_at, tm.id
+        """
+    ).fetchall()
+    staff_faq = {_question_key(question or ""): faq_id for question, faq_id in labels}
     result = sorted(groups.values(), key=lambda g: (g["count"], g["last_asked"]), reverse=True)
     return [
-        {k: g[k] for k in ("text", "count", "last_asked", "decision", "decisions", "faq_id", "lang")}
+        {**{k: g[k] for k in ("text", "count", "last_asked", "decision", "decisions", "faq_id", "lang")},
+         "staff_faq": staff_faq.get(_question_key(g["text"]))}
         for g in result[:limit]
     ]
 

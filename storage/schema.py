@@ -200,3 +200,13 @@ def m004_offered_choices(db: Database) -> None:
     member saw.
     """
     db["messages"].add_column("choices", str)
+
+
+@migrations()
+def m005_staff_faq_answers(db: Database) -> None:
+    """The FAQ entry a staff answer sent with /faq (see desk.StaffDesk.staff_faq), on the thread row.
+
+    Staff choosing an entry for a question the matcher missed is a label: ``faq gaps`` shows it
+    next to the member's words, which belong in that entry's alternates.
+    """
+    db["ticket_messages"].add_column("faq_id", str)

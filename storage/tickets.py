@@ -218,12 +218,14 @@ def add_ticket_message(
     telegram_message_id: int | None = None,
     relayed: bool = False,
     html: str | None = None,
+    faq_id: str | None = None,
     now: datetime | None = None,
 ) -> int:
     """Append to a ticket's conversation (member follow-ups, staff replies, system notes).
 
     ``relayed`` says whether it has reached the other side; unrelayed rows are what a
-    restart must still deliver; ``html`` is a staff message as formatted (see schema m003).
+    restart must still deliver; ``html`` is a staff message as formatted (see schema m003);
+    ``faq_id`` the FAQ entry a staff answer sent with /faq (m005).
     Touches the ticket's ``updated_at``.
 
     :raises TicketStateError: unknown ticket.
@@ -238,11 +240,11 @@ def add_ticket_message(
         cursor = db.execute(
             """
             INSERT INTO ticket_messages (ticket_id, author, author_id, author_name, kind, text, file_id,
-                                         created_at, telegram_message_id, relayed, html)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                         created_at, telegram_message_id, relayed, html, faq_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [ticket_id, author, author_id, author_name, kind, text, file_id, when, telegram_message_id,
-             int(bool(relayed)), html],
+             int(bool(relayed)), html, faq_id],
         )
         return int(cursor.lastrowid or 0)
 

@@ -225,6 +225,10 @@ def _seed_db(db_path: Path) -> None:
                 db, member_id=7, chat_id=7, lang="es", first_name="Ana", question="¿dan lentes?", candidates=[]
             )
             drafts.create_draft(db, ticket_id=t["id"], lang="es", question="¿dan lentes?", answer="No, solo en casos…")
+            # Staff answered "renovar pasaporte" with an FAQ entry (/faq): gaps names the entry.
+            p = tickets.open_ticket(db, member_id=7, chat_id=7, lang="es", first_name="Ana",
+                                    question="Renovar pasaporte?", candidates=[])
+            tickets.add_ticket_message(db, p["id"], author="staff", text="…", kind="faq", faq_id="passport")
 
         store.call_sync(seed)
 
@@ -251,6 +255,7 @@ def test_faq_gaps_lists_unanswered_most_frequent_first(isolated_env: Path, capsy
     bot.main(["faq", "gaps"])
     lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
     assert lines[0].split()[0] == "2" and "pasaporte" in lines[0].lower()
+    assert lines[0].endswith("-> staff sent FAQ passport: add as an alternate")
     assert not any(line.endswith(" x") for line in lines)
 
 

@@ -379,6 +379,7 @@ async def test_faq_command_sends_the_entry_in_the_members_language(
     assert ticket["state"] == "answered" and ticket["staff_name"] == "Luis"
     [out] = q(store, "select * from messages where decision='staff'")
     assert out["faq_id"] == "migrant-cost" and out["text"].startswith("How much does it cost?")
+    assert q(store, "select faq_id from ticket_messages where kind='faq'") == [{"faq_id": "migrant-cost"}]
     assert "📚" in transport.to(STAFF, "editMessageText")[-1].params["text"]  # the card shows what went out
     # An id works too, for an entry the card does not list.
     assert await desk.staff_faq(reply_to_message_id=card.message_id, message_id=9001, staff_id=7,

@@ -65,8 +65,8 @@ def build(settings: Settings, clock: TestClock, **desk_options: Any) -> Applicat
 
 @asynccontextmanager
 async def bot(fake: FakeTelegram, tmp_path: Path, clock: TestClock, caplog: pytest.LogCaptureFixture,
-              **desk_options: Any) -> AsyncIterator[Application]:
-    app = build(settings_for(fake, tmp_path), clock, **desk_options)
+              env: dict[str, str] | None = None, **desk_options: Any) -> AsyncIterator[Application]:
+    app = build(settings_for(fake, tmp_path, **(env or {})), clock, **desk_options)
     with caplog.at_level(logging.WARNING):
         async with running_app(app, fake):
             yield app
@@ -185,7 +185,7 @@ async def test_staff_send_an_faq_answer_in_the_members_language(
     """Luis writes Spanish; John reads English: "/faq ID" in reply to the card sends the bundled
     FAQ's English answer, headed like any staff answer. In a private chat /faq is the topics menu."""
     fake, john, luis, group = fake_telegram, world["john"], world["luis"], world["group"]
-    async with bot(fake, tmp_path, TestClock(), caplog):
+    async with bot(fake, tmp_path, TestClock(), caplog, env={"PUENTE_ADMIN_IDS": "2001"}):
         fake.push_text(john, "I want to talk to a human")
         card = await card_for(fake, 1)
         assert "/faq 1" not in card["text"]  # no FAQ entry came close: no numbered list to pick from
@@ -209,6 +209,11 @@ async def test_staff_send_an_faq_answer_in_the_members_language(
         fake.push_command(john, "faq")
         [menu] = await fake.wait_for("sendMessage", chat_id=1002, since=mark, predicate=lambda c: c.ok)
         assert any(d.startswith("cat:") for d in datas(menu.params))
+        # Admins see the entry staff chose next to the member's words in /gaps: an alternate to add.
+        mark = fake.mark()
+        fake.push_command(luis, "gaps")
+        [gaps] = await fake.wait_for("sendMessage", chat_id=2001, since=mark, predicate=lambda c: c.ok)
+        assert "I want to talk to a human → <code>migrant-cost</code>" in gaps.params["text"]
 
 
 # ---------------------------------------------------------------------------------------- flood control

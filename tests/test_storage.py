@@ -335,6 +335,24 @@ def test_unanswered_questions_grouping(store: Store) -> None:
     assert store.call_sync(conv.unanswered_questions, since=T0 + timedelta(days=1)) == []
 
 
+def test_unanswered_questions_carry_the_faq_entry_staff_answered_with(store: Store) -> None:
+    """A question the matcher missed and staff answered with /faq is labelled with that entry."""
+    from storage import tickets as tk
+
+    _ask(store, 1, "¿Cómo cambio mi clínica?", "escalate", T0)
+    _ask(store, 2, "horario de oficinas", "escalate", T0)
+
+    def answered_with_faq(db: Database) -> None:
+        t = tk.open_ticket(db, member_id=1, chat_id=1, lang="es", first_name="Ana", question="¿Cómo cambio mi clínica?",
+                           candidates=[], now=T0)
+        tk.add_ticket_message(db, t["id"], author="staff", text="…", kind="text", now=T0)  # typed: no label
+        tk.add_ticket_message(db, t["id"], author="staff", text="…", kind="faq", faq_id="clinic-change", now=T0)
+
+    store.call_sync(answered_with_faq)
+    labels = {r["text"]: r["staff_faq"] for r in store.call_sync(conv.unanswered_questions)}
+    assert labels == {"¿Cómo cambio mi clínica?": "clinic-change", "horario de oficinas": None}
+
+
 def test_export_messages_csv(store: Store, tmp_path: Path) -> None:
     store.call_sync(conv.touch_member, 50, first_name="José", chat_id=50)
     q = store.call_sync(conv.log_inbound, member_id=50, chat_id=50, text="¿Dónde está mi cita?", now=T0)
