@@ -374,6 +374,7 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
             print(format_drafts(drafts) if drafts else "No FAQ drafts yet (staff create them with /promote N).")
         return 0
     if args.faq_command == "gaps":
+        from faq.evaluation import write_labelled_queries
         from storage import conversations as conv
         from storage.store import Store
 
@@ -385,6 +386,11 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
             # Staff answered it with an FAQ entry (/faq): those words belong in its alternates.
             label = f"   -> staff sent FAQ {r['staff_faq']}: add as an alternate" if r.get("staff_faq") else ""
             print(f"{r['count']:>4}  {r.get('decision') or '':<9} {r['text']}{label}")
+        if args.tsv:
+            labelled = [r for r in rows if r.get("staff_faq")]
+            write_labelled_queries(args.tsv, [(r["text"], r["staff_faq"], r.get("lang") or "") for r in labelled])
+            print(f"Wrote {len(labelled)} labelled question(s) to {args.tsv}: measure the FAQ on them with "
+                  f"python bot.py faq eval {args.tsv}")
         return 0
     return 2
 
@@ -482,6 +488,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--csv", type=Path, required=True)
     gaps = fsub.add_parser("gaps", help="questions members asked that the FAQ did not answer")
     gaps.add_argument("--limit", type=int, default=50)
+    gaps.add_argument("--tsv", type=Path, help="also write the questions staff answered with an FAQ entry (/faq) "
+                                               "as labelled queries for 'faq eval'")
 
     ev = fsub.add_parser("eval", help="measure the FAQ on labelled member questions and list the misses")
     ev.add_argument("queries", type=Path, metavar="QUERIES", nargs="?",

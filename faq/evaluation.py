@@ -107,6 +107,16 @@ def read_queries(path: str | Path) -> list[LabelledQuery]:
     return [r for r in rows if r.query]
 
 
+def write_labelled_queries(path: str | Path, rows: Iterable[tuple[str, str, str]]) -> None:
+    """Write ``(query, expected, lang)`` rows as a TSV :func:`read_queries` reads back (the layout of
+    the evaluation sets): tabs and line breaks inside a question become spaces."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter="\t", lineterminator="\n")
+        writer.writerow(["query", "expected", "lang"])
+        for query, expected, lang in rows:
+            writer.writerow([" ".join(query.split()), expected, lang])
+
+
 def unknown_ids(rows: Iterable[LabelledQuery], known: set[str], file: str) -> list[FaqProblem]:
     """One problem per row whose expected id is neither an FAQ id nor ESCALATE (a typo in the
     label would otherwise count as a miss of the matcher)."""

@@ -259,6 +259,21 @@ def test_faq_gaps_lists_unanswered_most_frequent_first(isolated_env: Path, capsy
     assert not any(line.endswith(" x") for line in lines)
 
 
+def test_faq_gaps_writes_staff_labelled_questions_for_faq_eval(
+    isolated_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The questions staff answered with /faq are labelled queries: 'faq eval' reads the file back."""
+    from faq.evaluation import read_queries
+
+    _seed_db(isolated_env)
+    out = tmp_path / "gaps.tsv"
+    capsys.readouterr()
+    assert bot.main(["faq", "gaps", "--tsv", str(out)]) == 0
+    assert "Wrote 1 labelled question(s)" in capsys.readouterr().out
+    [row] = read_queries(out)
+    assert (row.query, row.expected) == ("Renovar pasaporte?", "passport")
+
+
 def test_token_is_redacted_from_every_log_line() -> None:
     import logging
 
