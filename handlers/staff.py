@@ -57,10 +57,9 @@ from i18n import Translator
 
 log = logging.getLogger(__name__)
 
-#: Commands that only work in the staff group.
+#: Commands that only work in the staff group, refused in private chats. (/faq works only there
+#: too, but a member who types it in a private chat gets the topics menu: handlers/__init__.py.)
 STAFF_COMMANDS = ("queue", "ticket", "claim", "release", "close", "reopen", "stats", "promote")
-#: /faq is a staff command in the group only: a member who types it in a private chat gets the
-#: topics menu (handlers/__init__.py), which is what a member means by it.
 #: Callback data this module owns; register these handlers before the member catch-all.
 TICKET_CALLBACK = r"^tk:"
 FEEDBACK_CALLBACK = r"^sfb:"
