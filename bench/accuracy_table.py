@@ -101,6 +101,16 @@ SETS = [
     ("blind 27 (session 8, measured once at its start, then tuning)", "faq-sample.csv", "blind27-queries.tsv"),
     ("blind 27 on the bundled FAQ", "faq.yaml", "blind27-queries.tsv"),
     ("alt FAQ 28 (IMSS sick pay and disability, 2 alternates, session 8)", "faq-alt28.csv", "blind-alt28-queries.tsv"),
+    ("blind 28 (held out, session 8 second round)", "faq-sample.csv", "blind28-queries.tsv"),
+    ("blind 28 on the bundled FAQ", "faq.yaml", "blind28-queries.tsv"),
+    ("blind 29 (held out, session 8 second round)", "faq-sample.csv", "blind29-queries.tsv"),
+    ("blind 29 on the bundled FAQ", "faq.yaml", "blind29-queries.tsv"),
+    ("blind 30 (held out, session 8 second round)", "faq-sample.csv", "blind30-queries.tsv"),
+    ("blind 30 on the bundled FAQ", "faq.yaml", "blind30-queries.tsv"),
+    ("blind 31 (held out, session 8 second round)", "faq-sample.csv", "blind31-queries.tsv"),
+    ("blind 31 on the bundled FAQ", "faq.yaml", "blind31-queries.tsv"),
+    ("alt FAQ 29 (IGSS pensions for returnees, held out, session 8)", "faq-alt29.csv", "blind-alt29-queries.tsv"),
+    ("alt FAQ 30 (IGSS medical care in Guatemala, held out, session 8)", "faq-alt30.csv", "blind-alt30-queries.tsv"),
 ]
 
 
