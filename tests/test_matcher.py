@@ -288,6 +288,17 @@ def test_an_institution_the_faq_never_names_goes_to_staff(tagged: Matcher, sampl
         assert sample.match(text).decision == "escalate", text
 
 
+@pytest.mark.parametrize("text", [
+    "pague 3 meses del igss en enero con mi tarjeta y en el portal no me sale nada, que paso?",
+    "i paid 3000 quetzales in january for 3 months but the portal says i still owe",
+    "The IMSS clinic cancelled my mom's appointment for this Thursday and nobody told us why",
+])
+def test_a_payment_that_does_not_show_or_a_cancelled_appointment_is_for_staff(sample: Matcher, text: str) -> None:
+    """The member's own payment or appointment: the FAQ's general entry on paying online or on
+    appointments does not answer it (session 8's held-out sets answered these wrongly)."""
+    assert sample.match(text).decision == "escalate", text
+
+
 def test_entry_without_institution_belongs_to_the_faqs_own(tagged: Matcher) -> None:
     own = tagged.match("cada cuanto pago la cuota del igss")
     other = tagged.match("cada cuanto pago la cuota del imss")
