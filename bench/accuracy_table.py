@@ -111,6 +111,12 @@ SETS = [
     ("blind 31 on the bundled FAQ", "faq.yaml", "blind31-queries.tsv"),
     ("alt FAQ 29 (IGSS pensions for returnees, held out, session 8)", "faq-alt29.csv", "blind-alt29-queries.tsv"),
     ("alt FAQ 30 (IGSS medical care in Guatemala, held out, session 8)", "faq-alt30.csv", "blind-alt30-queries.tsv"),
+    ("blind 32 (held out, session 8's final round)", "faq-sample.csv", "blind32-queries.tsv"),
+    ("blind 32 on the bundled FAQ", "faq.yaml", "blind32-queries.tsv"),
+    ("blind 33 (held out, session 8's final round)", "faq-sample.csv", "blind33-queries.tsv"),
+    ("blind 33 on the bundled FAQ", "faq.yaml", "blind33-queries.tsv"),
+    ("alt FAQ 31 (IMSS voluntary incorporation, final round)", "faq-alt31.csv", "blind-alt31-queries.tsv"),
+    ("alt FAQ 32 (IGSS work accidents, 1-2 alternates, final round)", "faq-alt32.csv", "blind-alt32-queries.tsv"),
 ]
 
 
