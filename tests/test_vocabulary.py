@@ -50,7 +50,8 @@ def test_bundled_vocabulary_phone_words() -> None:
                             ("asthma", "cronico"), ("chuj", "maya"), ("suegra", "familia"),
                             ("brother in law", "familia"), ("part time", "trabajo"),
                             ("urgent care", "hospital"), ("paper", "documento"), ("carnecito", "carne"),
-                            ("repongo", "renovar")]:
+                            ("repongo", "renovar"), ("no tengo mica", "estatus migratorio"),
+                            ("expired visa", "estatus migratorio")]:
         assert vocab.canonical(word) == canonical, word
     # Meanings the FAQs keep apart stay apart (a chronic-care FAQ has an entry for each condition).
     assert len({vocab.canonical(w) for w in ("diabetes", "presion alta", "kidney disease", "dialisis")}) == 4
