@@ -288,10 +288,19 @@ def test_an_institution_the_faq_never_names_goes_to_staff(tagged: Matcher, sampl
         assert sample.match(text).decision == "escalate", text
 
 
+def test_asking_to_be_examined_is_not_asking_for_a_case_review(sample: Matcher) -> None:
+    """"¿me pueden revisar?" at a clinic is a check-up, not "can you check my file"."""
+    result = sample.match("me senti una bolita en el pecho, el igss me puede revisar?")
+    assert result.decision == "answer" and result.best_id == "cancer-screening-igss", result
+
+
 @pytest.mark.parametrize("text", [
     "pague 3 meses del igss en enero con mi tarjeta y en el portal no me sale nada, que paso?",
     "i paid 3000 quetzales in january for 3 months but the portal says i still owe",
     "The IMSS clinic cancelled my mom's appointment for this Thursday and nobody told us why",
+    "my wife's beneficiary registration was sent in january and still says pending, can you check",
+    "subi mis papeles al registro de migrantes hace un mes y nadie me ha contestado",
+    "mi cita del martes en el hospital del imss me la cancelaron sin avisar, q hago",
 ])
 def test_a_payment_that_does_not_show_or_a_cancelled_appointment_is_for_staff(sample: Matcher, text: str) -> None:
     """The member's own payment or appointment: the FAQ's general entry on paying online or on
