@@ -356,6 +356,16 @@ def faq_desk(store: Store, clock: Clock) -> StaffDesk:
                      faq_answer=lambda e, lang: FAQ_TEXTS.get((e, lang)))
 
 
+async def ana_asks_the_faq_desk(store: Store, transport: FakeTransport,
+                                clock: Clock) -> tuple[StaffDesk, OutboxSender, Sent]:
+    """A desk that knows FAQ_TEXTS; Ana asks "¿cuánto cuesta?" and her card is posted (returned)."""
+    desk = faq_desk(store, clock)
+    sender = make_sender(store, transport, desk, clock)
+    await ask(store, desk, ANA, "¿cuánto cuesta?")
+    await drain(sender)
+    return desk, sender, transport.calls[0]
+
+
 async def test_faq_command_sends_the_entry_in_the_members_language(
     store: Store, transport: FakeTransport, clock: Clock
 ) -> None:
@@ -394,11 +404,7 @@ async def test_faq_command_sends_the_entry_in_the_members_language(
 async def test_faq_command_with_an_unknown_entry_sends_nothing(
     store: Store, transport: FakeTransport, clock: Clock
 ) -> None:
-    desk = faq_desk(store, clock)
-    sender = make_sender(store, transport, desk, clock)
-    await ask(store, desk, ANA, "¿cuánto cuesta?")
-    await drain(sender)
-    card = transport.calls[0]
+    desk, sender, card = await ana_asks_the_faq_desk(store, transport, clock)
     for ref in ("no-such-entry", "7", "0"):
         assert await desk.staff_faq(reply_to_message_id=card.message_id, message_id=9000, staff_id=7,
                                     staff_name="Luis", ref=ref) is None
@@ -417,11 +423,8 @@ async def test_faq_command_with_an_unknown_entry_sends_nothing(
 async def test_editing_a_faq_command_does_not_change_the_members_answer(
     store: Store, transport: FakeTransport, clock: Clock
 ) -> None:
-    desk = faq_desk(store, clock)
-    sender = make_sender(store, transport, desk, clock)
-    await ask(store, desk, ANA, "¿cuánto cuesta?")
-    await drain(sender)
-    await desk.staff_faq(reply_to_message_id=transport.calls[0].message_id, message_id=9000, staff_id=7,
+    desk, sender, card = await ana_asks_the_faq_desk(store, transport, clock)
+    await desk.staff_faq(reply_to_message_id=card.message_id, message_id=9000, staff_id=7,
                          staff_name="Luis", ref="1")
     await drain(sender)
     assert "Q1,000 al mes." in transport.to(ANA.chat_id)[-1].params["text"]
