@@ -136,21 +136,22 @@ class NoDesk:
         return None
 
 
-#: How long typed numbers refer to the last numbered questions shown, and for how many members.
+#: How long a typed number refers to the numbered questions just shown.
 CHOICE_TTL_SECONDS = 1800.0
 TOPIC_TTL_SECONDS = 600.0  # a follow-up this soon after an answer is about the same institution
-CHOICES_KEPT = 10_000
+TOPICS_KEPT = 10_000  # members whose last answer's institutions are remembered
 
 V = TypeVar("V")
 
 
 class RecentPerMember(Generic[V]):
     """What was last shown to each member, for a while: newest ``kept`` members, each value
-    forgotten after ``ttl`` seconds. In memory on purpose (numbered choices are also logged and
-    read back after a restart, see Pipeline._typed_choice; a topic is not worth a query), and evicting
-    the oldest member is O(1), so a long-running bot pays nothing per message for it."""
+    forgotten after ``ttl`` seconds. In memory on purpose (a restart forgets it: a follow-up's
+    institution is not worth a query), and evicting the oldest member is O(1), so a long-running
+    bot pays nothing per message for it. (Numbered choices are not kept here: they are read from
+    the log, see Pipeline._typed_choice.)"""
 
-    def __init__(self, ttl: float, kept: int = CHOICES_KEPT) -> None:
+    def __init__(self, ttl: float, kept: int = TOPICS_KEPT) -> None:
         self.ttl, self.kept = ttl, kept
         self._items: OrderedDict[int, tuple[float, V]] = OrderedDict()
 
@@ -216,10 +217,6 @@ class Pipeline:
         self.default_language = default_language
         self.desk: Desk = desk or NoDesk()
         self.channel = channel
-        # The numbered questions last shown to each member (suggestions, a /menu topic): on
-        # Telegram a member may type "2" instead of tapping button 2 (see _typed_choice; the
-        # log keeps them too, for after a restart).
-        self._choices: RecentPerMember[list[str]] = RecentPerMember(CHOICE_TTL_SECONDS)
         # The institutions of each member's last answer, for short follow-ups ("¿y cuánto cuesta?").
         self._topics: RecentPerMember[frozenset[str]] = RecentPerMember(TOPIC_TTL_SECONDS)
 
@@ -368,29 +365,26 @@ class Pipeline:
         text = _("I'm not sure I understood. Is your question one of these?") + "\n\n" + "\n".join(listed)
         return Reply(text, rows)
 
-    def _remember_choices(self, member_id: int, reply: Reply) -> list[str]:
-        """Keep the entry ids ``reply`` numbers, for a typed "2"; returned so they are logged
-        with the reply too (:meth:`_typed_choice` reads them back after a restart)."""
-        picks = [b.data.split(":", 1)[1] for row in reply.buttons for b in row if b.data.startswith("pick:")]
-        self._choices.set(member_id, picks)
-        return picks
+    @staticmethod
+    def _numbered(reply: Reply) -> list[str]:
+        """The entry ids ``reply`` numbers ("1. …", "2. …"), logged with it for a typed "2"."""
+        return [b.data.split(":", 1)[1] for row in reply.buttons for b in row if b.data.startswith("pick:")]
 
-    async def _typed_choice(self, member_id: int, text: str) -> str | None:
+    async def _typed_choice(self, member_id: int, text: str, inbound_id: int) -> str | None:
         """The entry a member picked by typing its number ("2", "#2", "la segunda", "option 2")
-        under a list of numbered questions shown in the last half hour, or None.
+        right under a list of numbered questions shown in the last half hour, or None.
 
-        The list is kept in memory; when memory has none (the bot restarted since, or the member
-        was evicted), the member's latest reply in the log is asked, so a deploy between the list
-        and the number does not turn "2" into a question nobody understands."""
+        The list is read from the log (:func:`storage.conversations.last_choices`): only when the
+        message just before this one (``inbound_id``) is that list. Anything in between — a new
+        question, a tap, a message that joined a request, a staff answer — means the number is not
+        a pick; and a restart between the list and the number changes nothing."""
         found = _TYPED_NUMBER.match(" ".join(text.casefold().split()))
         if not found:
             return None
-        picks = self._choices.get(member_id)
-        if picks is None:
-            since = datetime.now(UTC) - timedelta(seconds=CHOICE_TTL_SECONDS)
-            picks = await self.store.call(conv.last_choices, member_id, since=since)
-            if not picks:
-                return None
+        since = datetime.now(UTC) - timedelta(seconds=CHOICE_TTL_SECONDS)
+        picks = await self.store.call(conv.last_choices, member_id, since=since, before=inbound_id)
+        if not picks:
+            return None
         number = found.group(1)
         n = int(number) if number.isdigit() else _ORDINALS[number]
         return picks[n - 1] if 1 <= n <= len(picks) else None
@@ -438,7 +432,7 @@ class Pipeline:
         row, inbound_id = await self._inbound(
             member, text, kind, telegram_message_id=telegram_message_id, edited=edited
         )
-        picked = None if edited or kind != "text" else await self._typed_choice(member.id, text)
+        picked = None if edited or kind != "text" else await self._typed_choice(member.id, text, inbound_id)
         if picked is not None:
             lang = self._fallback_lang(row, member)
             answer = await self._send_answer(member, picked, lang, in_reply_to=inbound_id, decision="answer")
@@ -453,7 +447,6 @@ class Pipeline:
         lang = self._reply_lang(row, member, text)
         replies: list[Reply] = []
         decision = result.decision
-        self._choices.forget(member.id)  # a new question: earlier numbers no longer apply
 
         # A member who already has an open ticket: the message joins it instead of opening another
         # (small talk such as "gracias" is answered, not passed to staff; "¿hay alguien?", "no
@@ -461,10 +454,11 @@ class Pipeline:
         notice = None
         if decision != "smalltalk" or result.smalltalk in ("unclear", "help", "who"):
             # Only what would otherwise go to staff reopens a request staff already answered
-            # ("es 123456789"); a thanks, a question the FAQ answers or a sticker does not.
+            # ("es 123456789"), and what the bot cannot read on its own ("2", "el segundo" after
+            # staff asked "¿1 o 2?"); a thanks, a question the FAQ answers or a sticker does not.
             notice = await self.desk.follow_up(
                 member, lang=lang, text=text, kind=kind, file_id=file_id, message_id=telegram_message_id,
-                reopen=decision == "escalate",
+                reopen=decision == "escalate" or result.smalltalk == "unclear",
             )
         if notice is not None:
             if decision == "answer" and result.best_id:
@@ -481,8 +475,8 @@ class Pipeline:
                 replies.append(answer)
         elif decision == "suggest":
             reply = self._suggest_reply(result, lang, inbound_id, context)
-            picks = self._remember_choices(member.id, reply)
-            replies.append(await self._out(member, reply, in_reply_to=inbound_id, decision=decision, choices=picks))
+            replies.append(await self._out(member, reply, in_reply_to=inbound_id, decision=decision,
+                                           choices=self._numbered(reply)))
         elif decision == "smalltalk":
             replies.append(
                 await self._out(
@@ -517,7 +511,6 @@ class Pipeline:
 
     async def handle_pick(self, member: Member, faq_id: str) -> list[Reply]:
         """The member tapped a suggested or browsed question."""
-        self._choices.forget(member.id)  # a tap: typed numbers no longer refer to that list
         row, inbound_id = await self._inbound(member, f"pick:{faq_id}", "callback", telegram_message_id=None)
         lang = self._fallback_lang(row, member)
         answer = await self._send_answer(member, faq_id, lang, in_reply_to=inbound_id, decision="answer")
@@ -530,7 +523,6 @@ class Pipeline:
 
     async def handle_none_of_these(self, member: Member, question_id: int) -> list[Reply]:
         """None of the suggestions fit: the original question goes to staff."""
-        self._choices.forget(member.id)  # a tap: typed numbers no longer refer to that list
         row, inbound_id = await self._inbound(member, f"none:{question_id}", "callback", telegram_message_id=None)
         lang = self._fallback_lang(row, member)
         original = await self.store.call(conv.get_message, question_id)
@@ -548,7 +540,6 @@ class Pipeline:
 
     async def handle_feedback(self, member: Member, answer_id: int, vote: int) -> list[Reply]:
         """👍/👎 on an answer. A 👎 hands the question to staff."""
-        self._choices.forget(member.id)  # a tap: typed numbers no longer refer to that list
         row, inbound_id = await self._inbound(member, f"fb:{answer_id}:{vote}", "callback", telegram_message_id=None)
         lang = self._fallback_lang(row, member)
         _ = Translator(lang)
@@ -674,8 +665,7 @@ class Pipeline:
                 listed.append(line)
         rows.append([Button(_("⬅️ All topics"), "menu")])
         reply = Reply("\n\n".join([text, "\n".join(listed)]), rows)
-        picks = self._remember_choices(member.id, reply)
-        return [await self._out(member, reply, in_reply_to=inbound_id, choices=picks)]
+        return [await self._out(member, reply, in_reply_to=inbound_id, choices=self._numbered(reply))]
 
     async def handle_menu_button(self, member: Member) -> list[Reply]:
         return await self._respond(member, "menu", "callback", self._menu_reply)

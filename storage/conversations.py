@@ -220,18 +220,19 @@ def log_outbound(
         return cursor.lastrowid
 
 
-def last_choices(db: Database, member_id: int, *, since: datetime) -> list[str] | None:
-    """The numbered choices of the member's latest outbound message, if it listed any and was
-    logged at or after ``since``; None otherwise.
+def last_choices(db: Database, member_id: int, *, since: datetime, before: int | None = None) -> list[str] | None:
+    """The numbered choices of the member's message just before ``before`` (a message id; without
+    it, the latest), if that is a reply of the bot that listed some, logged at or after ``since``;
+    None otherwise.
 
-    Only the latest message counts: after a new question, a tap or any other reply, a typed "2"
-    no longer refers to an older list (the same rule the pipeline's memory follows)."""
+    Only the message right before counts: after a new question, a tap, a message that joined a
+    request or a staff answer, a typed "2" no longer refers to an older list."""
     row = _row(db.execute(
-        "SELECT choices, created_at FROM messages WHERE member_id = ? AND direction = 'out' "
-        "ORDER BY created_at DESC, id DESC LIMIT 1",
-        [member_id],
+        "SELECT direction, choices, created_at FROM messages WHERE member_id = ? AND id < ? "
+        "ORDER BY id DESC LIMIT 1",
+        [member_id, before if before is not None else 2**63 - 1],
     ))
-    if not row or not row["choices"] or row["created_at"] < iso_utc(since):
+    if not row or row["direction"] != "out" or not row["choices"] or row["created_at"] < iso_utc(since):
         return None
     try:
         picks = json.loads(row["choices"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,13 @@ from config import BUNDLED_FAQ, BUNDLED_VOCABULARY
 from conversation.callbacks import route_callback
 from conversation.pipeline import Member, Pipeline
 from conversation.replies import CALLBACK_DATA_MAX_BYTES, short_label
+from desk.desk import StaffDesk
+from desk.hours import OfficeHours
+from desk.sender import OutboxSender
 from faq.matcher import DEFAULT_THRESHOLDS, MAX_OFFERED
 from faq.service import FaqService
 from storage.store import Store
+from tests.test_desk import STAFF, FakeTransport, drain
 
 ANA = Member(id=101, chat_id=101, first_name="Ana", language_code="es")
 JOHN = Member(id=202, chat_id=202, first_name="John", language_code="en-US")
@@ -330,6 +335,52 @@ async def test_a_typed_number_still_works_after_a_restart(pipeline: Pipeline, st
     # The answer is now the latest reply: a second "2" is not a pick from the old list any more.
     again = Pipeline(store, pipeline.faqs, default_language="es")
     assert (await again.handle_text(ANA, "2"))[0].text.startswith("Disculpe, intentemos de nuevo")
+
+
+def _desk_pipeline(store: Store, faqs: FaqService) -> tuple[Pipeline, StaffDesk, OutboxSender, FakeTransport]:
+    """A pipeline with a staff desk (a recording transport, real time)."""
+    transport = FakeTransport()
+    desk = StaffDesk(store, staff_chat_id=STAFF, staff_language="en", clock=lambda: datetime.now(UTC),
+                     hours=OfficeHours())
+    sender = OutboxSender(store, transport, hooks=desk, limited_chats=frozenset({STAFF}), per_minute=1000,
+                          clock=lambda: datetime.now(UTC), tick=desk.tick)
+    return Pipeline(store, faqs, default_language="es", desk=desk), desk, sender, transport
+
+
+async def _browse_a_topic(pipeline: Pipeline) -> None:
+    menu = (await pipeline.handle_menu(ANA))[0]
+    topic_key = next(b.data for row in menu.buttons for b in row if b.data.startswith("cat:"))
+    await route_callback(pipeline, ANA, topic_key)
+
+
+async def test_a_number_after_a_message_that_joined_a_request_is_not_a_pick(pipeline: Pipeline, store: Store) -> None:
+    """With a request open, Ana browses a topic, then writes something that silently joins her
+    request: her next "2" is for staff too, not entry 2 of the list (the list is no longer the
+    last thing she saw)."""
+    pipeline, _desk, _sender, _transport = _desk_pipeline(store, pipeline.faqs)
+    await pipeline.handle_text(ANA, "quien gano el partido de futbol anoche en xela")  # opens a request
+    await _browse_a_topic(pipeline)
+    assert await pipeline.handle_text(ANA, "mi nombre es Ana Pérez") == []  # joined the request quietly
+    assert await pipeline.handle_text(ANA, "2") == []
+    last = rows(store, "select text from ticket_messages where author='member' order by id desc limit 1")
+    assert last == [{"text": "2"}]
+
+
+async def test_a_number_typed_after_a_staff_answer_is_not_a_pick(pipeline: Pipeline, store: Store) -> None:
+    """Staff answered ("¿1 o 2 hijos?") after Ana browsed a topic: her "2" answers staff, and the
+    request goes back to them (a bare number is nothing the bot can answer on its own)."""
+    pipeline, desk, sender, transport = _desk_pipeline(store, pipeline.faqs)
+    await pipeline.handle_text(ANA, "quien gano el partido de futbol anoche en xela")
+    await _browse_a_topic(pipeline)
+    await drain(sender)
+    await desk.staff_reply(reply_to_message_id=transport.calls[0].message_id, message_id=9000, staff_id=7,
+                           staff_name="Luis", text="¿Cuántos hijos quiere inscribir, 1 o 2?")
+    await drain(sender)
+    replies = await pipeline.handle_text(ANA, "2")
+    assert not any(r.text.startswith("<b>") for r in replies)  # not an FAQ answer
+    last = rows(store, "select text from ticket_messages where author='member' order by id desc limit 1")
+    assert last == [{"text": "2"}]  # it reached the request, for staff
+    assert rows(store, "select state from tickets") == [{"state": "open"}]
 
 
 async def test_a_logged_list_older_than_half_an_hour_is_not_read_back(pipeline: Pipeline, store: Store) -> None:
