@@ -460,7 +460,8 @@ class StaffDesk:
             tk.transition(db, ticket_id, "answered", staff_id=staff_id, staff_name=staff_name, now=now)
         log_id = conv.log_outbound(db, member_id=ticket["member_id"], chat_id=ticket["chat_id"], text=text,
                                    decision="staff", faq_id=faq_id, now=now)
-        for method, params in self._answer_calls(ticket, self.display_name(staff_name), message_id, html, kind):
+        for method, params in self._answer_calls(ticket, self.display_name(staff_name), message_id, html, kind,
+                                                 faq=faq_id is not None):
             outbox.enqueue(db, chat_id=ticket["chat_id"], method=method,
                            payload={**params, "_tm": tm, "_log": log_id}, ticket_id=ticket_id, purpose="answer",
                            now=now)
@@ -622,9 +623,11 @@ class StaffDesk:
         return ticket_id
 
     def _answer_calls(
-        self, ticket: dict[str, Any], shown_name: str, staff_message_id: int, body_html: str, kind: str
+        self, ticket: dict[str, Any], shown_name: str, staff_message_id: int, body_html: str, kind: str,
+        faq: bool = False,
     ) -> list[tuple[str, dict[str, Any]]]:
-        """The Bot API call(s) that deliver one staff answer, ending with the 👍/👎 buttons."""
+        """The Bot API call(s) that deliver one staff answer, ending with the 👍/👎 buttons.
+        ``faq``: the body is an FAQ answer (/faq), not the staff message, which must never be copied."""
         lang = ticket.get("lang") or "es"
         prefix = cards.answer_prefix(shown_name, lang=lang)
         buttons = markup(cards.feedback_buttons(ticket["id"], lang))
@@ -636,6 +639,13 @@ class StaffDesk:
                 return [("sendMessage", {"chat_id": member_chat, "text": text, "parse_mode": "HTML",
                                          "reply_markup": buttons, "link_preview_options": {"is_disabled": True},
                                          "_delivery": "text"})]
+            if faq:  # an FAQ answer near Telegram's limit (the FAQ check allows it): the heading goes first
+                return [
+                    ("sendMessage", {"chat_id": member_chat, "text": prefix, "parse_mode": "HTML"}),
+                    ("sendMessage", {"chat_id": member_chat, "text": body_html, "parse_mode": "HTML",
+                                     "reply_markup": buttons, "link_preview_options": {"is_disabled": True},
+                                     "_delivery": "faq"}),
+                ]
         copy: dict[str, Any] = {"chat_id": member_chat, "from_chat_id": self.staff_chat_id,
                                 "message_id": staff_message_id, "reply_markup": buttons}
         if kind in CAPTIONED:

@@ -420,6 +420,25 @@ async def test_faq_command_with_an_unknown_entry_sends_nothing(
     assert "belongs to no request" in transport.to(STAFF, "sendMessage")[-1].params["text"]
 
 
+async def test_a_long_faq_answer_is_sent_as_text_never_as_a_copy_of_the_command(
+    store: Store, transport: FakeTransport, clock: Clock
+) -> None:
+    """An FAQ answer the FAQ check allows (up to Telegram's 4096) no longer fits with the staff
+    heading: the heading goes first, then the answer; the "/faq 1" message is never copied."""
+    body = "x" * (4096 - len("<b>¿Cuánto cuesta?</b>\n\n") - 20)
+    long_html = f"<b>¿Cuánto cuesta?</b>\n\n{body}"
+    desk = make_desk(store, clock, faq_answer=lambda e, lang: (f"¿Cuánto cuesta?\n\n{body}", long_html))
+    sender = make_sender(store, transport, desk, clock)
+    await ask(store, desk, ANA, "¿cuánto cuesta?")
+    await drain(sender)
+    assert await desk.staff_faq(reply_to_message_id=transport.calls[0].message_id, message_id=9000, staff_id=7,
+                                staff_name="Luis", ref="1") == 1
+    await drain(sender)
+    heading, answer = transport.to(ANA.chat_id)
+    assert heading.method == answer.method == "sendMessage" and "Luis" in heading.params["text"]
+    assert answer.params["text"] == long_html and answer.params["reply_markup"]
+
+
 async def test_editing_a_faq_command_does_not_change_the_members_answer(
     store: Store, transport: FakeTransport, clock: Clock
 ) -> None:
