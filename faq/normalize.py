@@ -44,19 +44,28 @@ _RUN_RE = re.compile(r"([a-zñ])\1{2,}")
 
 
 # Capitals that name a place only when written as capitals: "el ER aquí en LA" is Los Angeles,
-# "en la clínica" is not. Not applied to a message typed in capitals throughout.
+# "en la clínica" is not. Not when a neighbouring word is in capitals too ("si LA CLÍNICA me
+# atiende", "COMO PAGO LA CUOTA"): that is emphasis, and "LA" the article.
 _CAPITAL_PLACES = {"LA": "Los Angeles"}
-_CAPITAL_PLACES_RE = re.compile(r"\b(" + "|".join(_CAPITAL_PLACES) + r")\b")
+_CAPITAL_PLACES_RE = re.compile(r"(\w*)(\W*)\b(" + "|".join(_CAPITAL_PLACES) + r")\b(\W*)(\w*)")
+
+
+def _shouted(word: str) -> bool:
+    return len(word) >= 2 and word.isalpha() and word.isupper()
 
 
 def _capital_places(text: str) -> str:
     """Spell out the places members name by capitals alone (see ``_CAPITAL_PLACES``)."""
-    if not _CAPITAL_PLACES_RE.search(text):
+    if "LA" not in text:
         return text
-    letters = [c for c in text if c.isalpha()]
-    if sum(c.isupper() for c in letters) * 2 > len(letters):  # SHOUTING: capitals say nothing
-        return text
-    return _CAPITAL_PLACES_RE.sub(lambda m: _CAPITAL_PLACES[m.group(1)], text)
+
+    def spell(m: re.Match[str]) -> str:
+        before, place, after = m.group(1), m.group(3), m.group(5)
+        if _shouted(before) or _shouted(after):
+            return m.group(0)
+        return f"{before}{m.group(2)}{_CAPITAL_PLACES[place]}{m.group(4)}{after}"
+
+    return _CAPITAL_PLACES_RE.sub(spell, text)
 
 
 _ENYE = "\ue000"  # private-use placeholder: no member text contains it after control stripping

@@ -288,6 +288,14 @@ def test_an_institution_the_faq_never_names_goes_to_staff(tagged: Matcher, sampl
         assert sample.match(text).decision == "escalate", text
 
 
+def test_la_in_capitals_for_emphasis_is_the_article_not_los_angeles(sample: Matcher) -> None:
+    """"si LA CLÍNICA me atiende" is emphasis: decided as if written in lower case, not as a
+    question about coverage in the US (review)."""
+    lower = sample.match("Hola buen día. Quiero saber si la clínica me atiende")
+    caps = sample.match("Hola buen día. Quiero saber si LA CLÍNICA me atiende")
+    assert (caps.decision, caps.best_id) == (lower.decision, lower.best_id)
+
+
 def test_asking_to_be_examined_is_not_asking_for_a_case_review(sample: Matcher) -> None:
     """"¿me pueden revisar?" at a clinic is a check-up, not "can you check my file"."""
     result = sample.match("me senti una bolita en el pecho, el igss me puede revisar?")

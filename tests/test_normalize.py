@@ -118,6 +118,11 @@ def test_english_words_keep_the_english_stem() -> None:
         # Lower-case "la" is the article; a message in capitals throughout says nothing by its capitals.
         ("pague la cuota en la agencia", "pague la cuota en la agencia"),
         ("COMO PAGO LA CUOTA", "como pago la cuota"),
+        # Emphasis on a few words: "LA" is still the article.
+        ("Quiero saber si LA CLÍNICA me atiende", "quiero saber si la clinica me atiende"),
+        ("Buenas tardes, quisiera saber COMO PAGO LA CUOTA del igss",
+         "buenas tardes quisiera saber como pago la cuota del igss"),
+        ("trabajo en LA, el ER me cobra?", "trabajo en los angeles el er me cobra"),
     ],
 )
 def test_la_in_capitals_is_los_angeles(text: str, expected: str) -> None:
