@@ -365,11 +365,16 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
             lang=entry["lang"],
         )
     # Staff who answered such a question with an FAQ entry (/faq) labelled it: the member's words
-    # belong in that entry's alternates. The latest label per question wins.
+    # belong in that entry's alternates. The latest label per question wins. Not for a request
+    # opened by asking for a person or by a photo: its "question" is "quiero hablar con una
+    # persona", whatever the member asked afterwards.
     labels = db.execute(
         """
         SELECT t.question, tm.faq_id FROM ticket_messages tm JOIN tickets t ON t.id = tm.ticket_id
-        WHERE tm.faq_id IS NOT NULL AND tm.faq_id != '' ORDER BY tm.created_at, tm.id
+        WHERE tm.faq_id IS NOT NULL AND tm.faq_id != ''
+          AND NOT EXISTS (SELECT 1 FROM ticket_messages r WHERE r.ticket_id = t.id AND r.kind = 'reason'
+                          AND r.text IN ('human', 'media'))
+        ORDER BY tm.created_at, tm.id
         """
     ).fetchall()
     staff_faq = {_question_key(question or ""): faq_id for question, faq_id in labels}

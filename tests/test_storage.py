@@ -352,6 +352,19 @@ def test_unanswered_questions_carry_the_faq_entry_staff_answered_with(store: Sto
     labels = {r["text"]: r["staff_faq"] for r in store.call_sync(conv.unanswered_questions)}
     assert labels == {"¿Cómo cambio mi clínica?": "clinic-change", "horario de oficinas": None}
 
+    # A request opened by asking for a person: its "question" is the request, not what staff answered.
+    _ask(store, 3, "quiero hablar con una persona", "escalate", T0)
+
+    def person_answered_with_faq(db: Database) -> None:
+        t = tk.open_ticket(db, member_id=3, chat_id=3, lang="es", first_name="Rosa",
+                           question="quiero hablar con una persona", candidates=[], now=T0)
+        tk.add_ticket_message(db, t["id"], author="system", text="human", kind="reason", now=T0)
+        tk.add_ticket_message(db, t["id"], author="staff", text="…", kind="faq", faq_id="migrant-cost", now=T0)
+
+    store.call_sync(person_answered_with_faq)
+    labels = {r["text"]: r["staff_faq"] for r in store.call_sync(conv.unanswered_questions)}
+    assert labels["quiero hablar con una persona"] is None
+
 
 def test_export_messages_csv(store: Store, tmp_path: Path) -> None:
     store.call_sync(conv.touch_member, 50, first_name="José", chat_id=50)
