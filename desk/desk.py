@@ -41,7 +41,7 @@ from desk.sender import (
     strip_meta,
     utcnow,
 )
-from i18n import Translator
+from i18n import LANGUAGES, Translator
 from storage import conversations as conv
 from storage import drafts as drafts_db
 from storage import outbox
@@ -445,6 +445,7 @@ class StaffDesk:
                    overlap: list[str], now: datetime, faq_id: str | None = None) -> None:
         """Record a staff answer on ``ticket`` and queue it for the member (see :meth:`staff_reply`):
         thread, routing of the staff message, state, conversation log, the member's copy, the card."""
+        ticket = {**ticket, "lang": self._member_lang_db(db, ticket)}  # the heading and 👍/👎 speak it
         ticket_id = int(ticket["id"])
         tm = tk.add_ticket_message(
             db, ticket_id, author="staff", text=text, kind=KIND_FAQ if faq_id else kind, author_id=staff_id,
@@ -467,6 +468,14 @@ class StaffDesk:
                            now=now)
         outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText", payload={"_ticket": ticket_id},
                        ticket_id=ticket_id, purpose="refresh", now=now)
+
+    @staticmethod
+    def _member_lang_db(db: Any, ticket: dict[str, Any]) -> str:
+        """The language to answer a request in: the one the member chose (/language, the buttons)
+        if they did, even after the request was opened; else the request's own."""
+        member = conv.get_member(db, int(ticket["member_id"]))
+        chosen = (member or {}).get("chosen_language")
+        return chosen if chosen in LANGUAGES else (ticket.get("lang") or "es")
 
     async def _after_answer(self, ticket_id: int | None, gone: list[int], overlap: list[str], *, staff_id: int,
                             staff_name: str | None, message_id: int) -> None:
@@ -517,7 +526,8 @@ class StaffDesk:
                 return None
             listed = [c for c, _score in cards.parse_candidates(ticket.get("candidates"))][:cards.MAX_CANDIDATES]
             entry_id = listed[int(ref) - 1] if ref.isdigit() and 1 <= int(ref) <= len(listed) else ref
-            found = self.faq_answer(entry_id, ticket.get("lang") or "es") if self.faq_answer and entry_id else None
+            lang = self._member_lang_db(db, ticket)
+            found = self.faq_answer(entry_id, lang) if self.faq_answer and entry_id else None
             if found is None:
                 unknown.append(entry_id)
                 return int(ticket["id"])

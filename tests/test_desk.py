@@ -401,6 +401,20 @@ async def test_faq_command_sends_the_entry_in_the_members_language(
     assert await store.call(drafts_db.list_drafts) == []
 
 
+async def test_staff_answers_follow_the_language_the_member_chose_after_asking(
+    store: Store, transport: FakeTransport, clock: Clock
+) -> None:
+    """Ana asked in Spanish, then chose English with /language: the FAQ answer staff send, its
+    heading and its buttons are in English (review)."""
+    desk, sender, card = await ana_asks_the_faq_desk(store, transport, clock)
+    store.call_sync(conv.set_member_language, ANA.id, "en")
+    await desk.staff_faq(reply_to_message_id=card.message_id, message_id=9000, staff_id=7, staff_name="Luis",
+                         ref="migrant-cost")
+    await drain(sender)
+    [to_member] = transport.to(ANA.chat_id)
+    assert "Q1,000 a month." in to_member.params["text"] and "from our team" in to_member.params["text"]
+
+
 async def test_faq_command_with_an_unknown_entry_sends_nothing(
     store: Store, transport: FakeTransport, clock: Clock
 ) -> None:
