@@ -352,7 +352,7 @@ class StaffDesk:
         self, ticket: dict[str, Any] | None, vote: int, ticket_id: int, lang: str | None, db: Any, member: Any,
         inbound: int, now: datetime,
     ) -> str:
-        _ = Translator(lang or (ticket or {}).get("lang") or _member_lang(member))
+        _ = Translator(lang or (self._member_lang_db(db, ticket) if ticket else _member_lang(member)))
         if ticket is None:
             text = _("That option is no longer available. Write your question or tap /menu.")
         elif vote > 0:
@@ -470,12 +470,13 @@ class StaffDesk:
                        ticket_id=ticket_id, purpose="refresh", now=now)
 
     @staticmethod
-    def _member_lang_db(db: Any, ticket: dict[str, Any]) -> str:
-        """The language to answer a request in: the one the member chose (/language, the buttons)
-        if they did, even after the request was opened; else the request's own."""
+    def _member_lang_db(db: Any, ticket: dict[str, Any], default: str = "es") -> str:
+        """The language to speak to a request's member in (answers, their edits, the 👍/👎 reply,
+        the closing notice): the one the member chose (/language, the buttons) if they did, even
+        after the request was opened; else the request's own."""
         member = conv.get_member(db, int(ticket["member_id"]))
         chosen = (member or {}).get("chosen_language")
-        return chosen if chosen in LANGUAGES else (ticket.get("lang") or "es")
+        return chosen if chosen in LANGUAGES else (ticket.get("lang") or default)
 
     async def _after_answer(self, ticket_id: int | None, gone: list[int], overlap: list[str], *, staff_id: int,
                             staff_name: str | None, message_id: int) -> None:
@@ -707,7 +708,7 @@ class StaffDesk:
             if action == "close" and not ticket.get("first_reply_at") and ticket.get("chat_id"):
                 # Closed without an answer here (handled by phone, a duplicate…): the member was
                 # promised a reply and must not wait for one.
-                _ = Translator(ticket.get("lang") or self.staff_language)  # the member's language, not staff's
+                _ = Translator(self._member_lang_db(db, ticket, self.staff_language))  # the member's, not staff's
                 text = _("Our team closed your request #{number}. If you still need help, write your question "
                          "again here.", number=ticket_id)
                 log_id = conv.log_outbound(db, member_id=ticket["member_id"], chat_id=ticket["chat_id"], text=text,
@@ -1017,7 +1018,7 @@ class StaffDesk:
             if row.get("relayed"):  # delivered before Puente remembered where (an older version)
                 self._enqueue_note_db(db, ticket, self._note_text("edit-unknown", ticket), self.clock())
             return None  # never delivered (blocked, failed): staff were told then
-        lang = ticket.get("lang") or "es"
+        lang = self._member_lang_db(db, ticket)
         body = str(payload.get("_html") or "")
         prefix = cards.answer_prefix(self.display_name(row.get("author_name")), lang=lang)
         buttons = markup(cards.feedback_buttons(ticket["id"], lang))

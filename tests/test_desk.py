@@ -415,6 +415,44 @@ async def test_staff_answers_follow_the_language_the_member_chose_after_asking(
     assert "Q1,000 a month." in to_member.params["text"] and "from our team" in to_member.params["text"]
 
 
+def _button_labels(markup: dict) -> list[str]:
+    return [b["text"] for row in markup["inline_keyboard"] for b in row]
+
+
+async def test_a_corrected_answer_keeps_the_language_the_member_chose(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    await ask(store, desk, ANA, "¿a qué hora abren?")
+    await drain(sender)
+    store.call_sync(conv.set_member_language, ANA.id, "en")
+    await answer(desk, transport.calls[0].message_id, "We open at 9.")
+    await drain(sender)
+    [sent] = transport.to(ANA.chat_id)
+    assert "from our team" in sent.params["text"]
+    assert await desk.staff_edit(message_id=9000, staff_id=7, text="We open at 8.") == 1
+    await drain(sender)
+    [edit] = transport.to(ANA.chat_id, "editMessageText")
+    assert edit.params["text"].split("\n")[0] == sent.params["text"].split("\n")[0]
+    assert _button_labels(edit.params["reply_markup"]) == _button_labels(sent.params["reply_markup"])
+
+
+async def test_feedback_and_closing_notices_speak_the_language_the_member_chose(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    await ask(store, desk, ANA, "¿dónde pago?")
+    await ask(store, desk, JOHN, "where do I pay?", lang="en")
+    await drain(sender)
+    store.call_sync(conv.set_member_language, ANA.id, "en")
+    store.call_sync(conv.set_member_language, JOHN.id, "es")
+    await answer(desk, transport.calls[0].message_id, "At the bank.")
+    await drain(sender)
+    assert (await desk.feedback(ANA, 1, -1)).startswith("Sorry that didn't help.")
+    await desk.act("close", 2, staff_id=7, staff_name="Luis")  # John's, never answered
+    await drain(sender)
+    [closed] = transport.to(JOHN.chat_id)
+    assert closed.params["text"].startswith("Nuestro equipo cerró su solicitud #2")
+
+
 async def test_faq_command_with_an_unknown_entry_sends_nothing(
     store: Store, transport: FakeTransport, clock: Clock
 ) -> None:
