@@ -454,11 +454,12 @@ class Pipeline:
         notice = None
         if decision != "smalltalk" or result.smalltalk in ("unclear", "help", "who"):
             # Only what would otherwise go to staff reopens a request staff already answered
-            # ("es 123456789"), and what the bot cannot read on its own ("2", "el segundo" after
-            # staff asked "¿1 o 2?"); a thanks, a question the FAQ answers or a sticker does not.
+            # ("es 123456789"), and a bare number ("2", "la segunda" after staff asked "¿1 o 2?");
+            # a thanks, an "ya entendí", a question the FAQ answers or a sticker does not.
+            number = result.smalltalk == "unclear" and _TYPED_NUMBER.match(" ".join(text.casefold().split()))
             notice = await self.desk.follow_up(
                 member, lang=lang, text=text, kind=kind, file_id=file_id, message_id=telegram_message_id,
-                reopen=decision == "escalate" or result.smalltalk == "unclear",
+                reopen=decision == "escalate" or bool(number),
             )
         if notice is not None:
             if decision == "answer" and result.best_id:

@@ -227,8 +227,9 @@ def last_choices(db: Database, member_id: int, *, since: datetime, before: int |
 
     Only the message right before counts: after a new question, a tap, a message that joined a
     request or a staff answer, a typed "2" no longer refers to an older list."""
+    # Edits are not messages in between: a live location "edits" itself every few seconds.
     row = _row(db.execute(
-        "SELECT direction, choices, created_at FROM messages WHERE member_id = ? AND id < ? "
+        "SELECT direction, choices, created_at FROM messages WHERE member_id = ? AND id < ? AND edited = 0 "
         "ORDER BY id DESC LIMIT 1",
         [member_id, before if before is not None else 2**63 - 1],
     ))

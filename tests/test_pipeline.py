@@ -383,6 +383,29 @@ async def test_a_number_typed_after_a_staff_answer_is_not_a_pick(pipeline: Pipel
     assert rows(store, "select state from tickets") == [{"state": "open"}]
 
 
+@pytest.mark.parametrize("text", ["ya entendí", "claro que sí", "de acuerdo", "ya veo", "K", "i see", "ok got it"])
+async def test_an_acknowledgment_of_a_staff_answer_does_not_reopen_it(pipeline: Pipeline, store: Store,
+                                                                     text: str) -> None:
+    pipeline, desk, sender, transport = _desk_pipeline(store, pipeline.faqs)
+    await pipeline.handle_text(ANA, "quien gano el partido de futbol anoche en xela")
+    await drain(sender)
+    await desk.staff_reply(reply_to_message_id=transport.calls[0].message_id, message_id=9000, staff_id=7,
+                           staff_name="Luis", text="Eso no lo vemos aquí; pregunte en el consulado.")
+    await drain(sender)
+    await pipeline.handle_text(ANA, text)
+    assert rows(store, "select state from tickets") == [{"state": "answered"}], text
+
+
+async def test_a_live_location_update_does_not_cancel_the_list(pipeline: Pipeline) -> None:
+    """A live location "edits" itself every few seconds: those edits are not messages in between."""
+    suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
+    picks = [b.data.split(":", 1)[1] for row in suggest.buttons for b in row if b.data.startswith("pick:")]
+    assert await pipeline.handle_media(ANA, "location", telegram_message_id=50, edited=True) == []
+    second = pipeline.faqs.snapshot.faq.get(picks[1])
+    reply = (await pipeline.handle_text(ANA, "2"))[0]
+    assert second is not None and second.answer_in("es")[:40] in reply.text
+
+
 async def test_a_logged_list_older_than_half_an_hour_is_not_read_back(pipeline: Pipeline, store: Store) -> None:
     suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
     store.call_sync(lambda db: db.execute("update messages set created_at = '2020-01-01T00:00:00.000+00:00' "
