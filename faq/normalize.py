@@ -44,28 +44,36 @@ _RUN_RE = re.compile(r"([a-zñ])\1{2,}")
 
 
 # Capitals that name a place only when written as capitals: "el ER aquí en LA" is Los Angeles,
-# "en la clínica" is not. Not when a neighbouring word is in capitals too ("si LA CLÍNICA me
-# atiende", "COMO PAGO LA CUOTA"): that is emphasis, and "LA" the article.
+# "en la clínica" is not. Not in a message typed in capitals throughout, nor next to another word
+# of three or more capitals ("si LA CLÍNICA me atiende", "COMO PAGO LA CUOTA"): that is emphasis,
+# and "LA" the article. (A state code, "LA, CA", is no emphasis.)
 _CAPITAL_PLACES = {"LA": "Los Angeles"}
-_CAPITAL_PLACES_RE = re.compile(r"(\w*)(\W*)\b(" + "|".join(_CAPITAL_PLACES) + r")\b(\W*)(\w*)")
+_CAPITAL_PLACES_RE = re.compile(r"\b(?:" + "|".join(_CAPITAL_PLACES) + r")\b")
+_WORD_RE = re.compile(r"\w+")
 
 
 def _shouted(word: str) -> bool:
-    return len(word) >= 2 and word.isalpha() and word.isupper()
+    return len(word) >= 3 and word.isalpha() and word.isupper()
 
 
 def _capital_places(text: str) -> str:
     """Spell out the places members name by capitals alone (see ``_CAPITAL_PLACES``)."""
-    if "LA" not in text:
+    if not _CAPITAL_PLACES_RE.search(text):
         return text
-
-    def spell(m: re.Match[str]) -> str:
-        before, place, after = m.group(1), m.group(3), m.group(5)
-        if _shouted(before) or _shouted(after):
-            return m.group(0)
-        return f"{before}{m.group(2)}{_CAPITAL_PLACES[place]}{m.group(4)}{after}"
-
-    return _CAPITAL_PLACES_RE.sub(spell, text)
+    letters = [c for c in text if c.isalpha()]
+    if sum(c.isupper() for c in letters) * 2 > len(letters):  # SHOUTING: capitals say nothing
+        return text
+    words = [(m.start(), m.group()) for m in _WORD_RE.finditer(text)]
+    out, last = [], 0
+    for k, (start, word) in enumerate(words):
+        if word not in _CAPITAL_PLACES:
+            continue
+        neighbours = [w for _, w in words[max(k - 1, 0):k] + words[k + 1:k + 2]]
+        if any(_shouted(w) for w in neighbours):
+            continue
+        out.append(text[last:start] + _CAPITAL_PLACES[word])
+        last = start + len(word)
+    return "".join(out) + text[last:]
 
 
 _ENYE = "\ue000"  # private-use placeholder: no member text contains it after control stripping

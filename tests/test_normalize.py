@@ -123,6 +123,10 @@ def test_english_words_keep_the_english_stem() -> None:
         ("Buenas tardes, quisiera saber COMO PAGO LA CUOTA del igss",
          "buenas tardes quisiera saber como pago la cuota del igss"),
         ("trabajo en LA, el ER me cobra?", "trabajo en los angeles el er me cobra"),
+        ("MI CITA EN EL IMSS ES A LA 1 PM, PUEDO LLEGAR TARDE?", "mi cita en el imss es a la 1 pm puedo llegar tarde"),
+        ("vivo en LA, CA y pago el igss", "vivo en los angeles ca y pago el igss"),
+        ("tengo cita en LA CLINICA, LA van a atender?", "tengo cita en la clinica la van a atender"),
+        ("de LA a Guate", "de los angeles a guate"),
     ],
 )
 def test_la_in_capitals_is_los_angeles(text: str, expected: str) -> None:
