@@ -169,12 +169,29 @@ class RecentPerMember(Generic[V]):
 
     def forget(self, member_id: int) -> None:
         self._items.pop(member_id, None)
+
+
 _ORDINALS = {"primera": 1, "primero": 1, "first": 1, "segunda": 2, "segundo": 2, "second": 2,
-             "tercera": 3, "tercero": 3, "third": 3, "cuarta": 4, "cuarto": 4, "fourth": 4}
+             "tercera": 3, "tercero": 3, "third": 3, "cuarta": 4, "cuarto": 4, "fourth": 4,
+             # spelled-out numbers: "la dos", "two" (a member answering staff's "¿1 o 2?" too)
+             "uno": 1, "una": 1, "one": 1, "dos": 2, "two": 2, "tres": 3, "three": 3, "cuatro": 4,
+             "four": 4, "cinco": 5, "five": 5, "seis": 6, "six": 6, "siete": 7, "seven": 7, "ocho": 8,
+             "eight": 8, "nueve": 9, "nine": 9, "diez": 10, "ten": 10}
 _TYPED_NUMBER = re.compile(
-    r"^(?:(?:el|la|la pregunta|pregunta|opcion|opción|option|number|numero|número|no\.?|#)\s*)?"
+    r"^(?:(?:el|la|la pregunta|pregunta|opcion|opción|option|number|numero|número|no\.?)\s*)?#?\s*"
     r"(\d{1,2}|" + "|".join(_ORDINALS) + r")\s*[.)!?]*$"
 )
+
+
+def typed_number(text: str) -> int | None:
+    """The number a message consists of ("2", "#2", "la 2", "la dos", "la segunda", "2️⃣"), or None."""
+    plain = " ".join(text.casefold().replace("\ufe0f", "").replace("\u20e3", "").split())
+    found = _TYPED_NUMBER.match(plain)
+    if not found:
+        return None
+    number = found.group(1)
+    return int(number) if number.isdigit() else _ORDINALS[number]
+
 
 #: Room for the listed questions of a /menu topic (Telegram allows 4096 characters).
 MENU_TEXT_BUDGET = 3800
@@ -378,15 +395,13 @@ class Pipeline:
         message just before this one (``inbound_id``) is that list. Anything in between — a new
         question, a tap, a message that joined a request, a staff answer — means the number is not
         a pick; and a restart between the list and the number changes nothing."""
-        found = _TYPED_NUMBER.match(" ".join(text.casefold().split()))
-        if not found:
+        n = typed_number(text)
+        if n is None:
             return None
         since = datetime.now(UTC) - timedelta(seconds=CHOICE_TTL_SECONDS)
         picks = await self.store.call(conv.last_choices, member_id, since=since, before=inbound_id)
         if not picks:
             return None
-        number = found.group(1)
-        n = int(number) if number.isdigit() else _ORDINALS[number]
         return picks[n - 1] if 1 <= n <= len(picks) else None
 
     def _smalltalk_reply(self, kind: str | None, lang: str) -> Reply:
@@ -456,10 +471,10 @@ class Pipeline:
             # Only what would otherwise go to staff reopens a request staff already answered
             # ("es 123456789"), and a bare number ("2", "la segunda" after staff asked "¿1 o 2?");
             # a thanks, an "ya entendí", a question the FAQ answers or a sticker does not.
-            number = result.smalltalk == "unclear" and _TYPED_NUMBER.match(" ".join(text.casefold().split()))
+            number = result.smalltalk == "unclear" and typed_number(text) is not None
             notice = await self.desk.follow_up(
                 member, lang=lang, text=text, kind=kind, file_id=file_id, message_id=telegram_message_id,
-                reopen=decision == "escalate" or bool(number),
+                reopen=decision == "escalate" or number,
             )
         if notice is not None:
             if decision == "answer" and result.best_id:
