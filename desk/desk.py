@@ -445,7 +445,7 @@ class StaffDesk:
                    overlap: list[str], now: datetime, faq_id: str | None = None) -> None:
         """Record a staff answer on ``ticket`` and queue it for the member (see :meth:`staff_reply`):
         thread, routing of the staff message, state, conversation log, the member's copy, the card."""
-        ticket = {**ticket, "lang": self._member_lang_db(db, ticket)}  # the heading and 👍/👎 speak it
+        lang = self._member_lang_db(db, ticket)  # the heading and 👍/👎 speak it
         ticket_id = int(ticket["id"])
         tm = tk.add_ticket_message(
             db, ticket_id, author="staff", text=text, kind=KIND_FAQ if faq_id else kind, author_id=staff_id,
@@ -459,6 +459,7 @@ class StaffDesk:
             ticket = tk.transition(db, ticket_id, "open", now=now)
         if ticket["state"] != "answered":
             tk.transition(db, ticket_id, "answered", staff_id=staff_id, staff_name=staff_name, now=now)
+        ticket = {**ticket, "lang": lang}
         log_id = conv.log_outbound(db, member_id=ticket["member_id"], chat_id=ticket["chat_id"], text=text,
                                    decision="staff", faq_id=faq_id, now=now)
         for method, params in self._answer_calls(ticket, self.display_name(staff_name), message_id, html, kind,

@@ -453,6 +453,21 @@ async def test_feedback_and_closing_notices_speak_the_language_the_member_chose(
     assert closed.params["text"].startswith("Nuestro equipo cerró su solicitud #2")
 
 
+async def test_answering_a_closed_request_speaks_the_language_the_member_chose(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    await ask(store, desk, ANA, "¿a qué hora abren?")
+    await drain(sender)
+    card = transport.calls[0].message_id
+    store.call_sync(conv.set_member_language, ANA.id, "en")
+    await desk.act("close", 1, staff_id=7, staff_name="Luis")
+    await drain(sender)
+    assert transport.to(ANA.chat_id)[0].params["text"].startswith("Our team closed")
+    await answer(desk, card, "We open at 9.")
+    await drain(sender)
+    assert "from our team" in transport.to(ANA.chat_id)[-1].params["text"]
+
+
 async def test_faq_command_with_an_unknown_entry_sends_nothing(
     store: Store, transport: FakeTransport, clock: Clock
 ) -> None:
