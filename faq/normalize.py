@@ -43,33 +43,46 @@ _NON_WORD_RE = re.compile(r"[^a-z0-9ñ]+")
 _RUN_RE = re.compile(r"([a-zñ])\1{2,}")
 
 
-# Capitals that name a place only when written as capitals: "el ER aquí en LA" is Los Angeles,
-# "en la clínica" is not. Not in a message typed in capitals throughout, nor next to another word
-# of three or more capitals ("si LA CLÍNICA me atiende", "COMO PAGO LA CUOTA"): that is emphasis,
-# and "LA" the article. (A state code, "LA, CA", is no emphasis.)
+# Capitals that name a place only when written as capitals: "el ER aquí en LA" (or "L.A.") is
+# Los Angeles, "en la clínica" is not. Not in a message typed in capitals ("COMO PAGO LA CUOTA"),
+# nor next to another word in capitals ("si LA CLÍNICA me atiende", "EN LA clínica"): that is
+# emphasis, and "LA" the article. An acronym ("IMSS en LA") or a state code ("LA, CA") is no emphasis.
 _CAPITAL_PLACES = {"LA": "Los Angeles"}
 _CAPITAL_PLACES_RE = re.compile(r"\b(?:" + "|".join(_CAPITAL_PLACES) + r")\b")
+_DOTTED_PLACES_RE = re.compile(r"\bL\.\s?A\.(?=\W|$)")
 _WORD_RE = re.compile(r"\w+")
+#: Capitals that are names, not emphasis (a message about "IMSS en LA" is not shouted).
+_ACRONYMS = frozenset({"IGSS", "IMSS", "ISSSTE", "USA", "EEUU", "DPI", "CURP", "NSS", "ITIN", "SSN", "RFC", "INE"})
+#: Short grammar words that, in capitals next to "LA", show emphasis ("EN LA clínica").
+_GRAMMAR = frozenset({"a", "al", "de", "del", "el", "en", "la", "las", "los", "lo", "mi", "mis", "tu", "su",
+                      "y", "o", "que", "con", "por", "para", "es", "in", "at", "on", "of", "to", "the", "my"})
 
 
-def _shouted(word: str) -> bool:
-    return len(word) >= 3 and word.isalpha() and word.isupper()
+def _capitals(word: str) -> bool:
+    return len(word) >= 2 and word.isalpha() and word.isupper()
+
+
+def _emphasis(word: str) -> bool:
+    """A neighbour in capitals that is emphasis: a longer word, or a grammar word ("EN", "DE")."""
+    return _capitals(word) and ((len(word) >= 3 and word not in _ACRONYMS) or word.casefold() in _GRAMMAR)
 
 
 def _capital_places(text: str) -> str:
     """Spell out the places members name by capitals alone (see ``_CAPITAL_PLACES``)."""
+    text = _DOTTED_PLACES_RE.sub("Los Angeles", text)
     if not _CAPITAL_PLACES_RE.search(text):
         return text
-    letters = [c for c in text if c.isalpha()]
-    if sum(c.isupper() for c in letters) * 2 > len(letters):  # SHOUTING: capitals say nothing
-        return text
     words = [(m.start(), m.group()) for m in _WORD_RE.finditer(text)]
+    others = [w for _, w in words if w not in _CAPITAL_PLACES and w.isalpha()]
+    shouted = [w for w in others if _capitals(w) and w not in _ACRONYMS]
+    if len(shouted) >= 3 and len(shouted) * 3 >= len(others) * 2:  # typed in capitals: they say nothing
+        return text
     out, last = [], 0
     for k, (start, word) in enumerate(words):
         if word not in _CAPITAL_PLACES:
             continue
         neighbours = [w for _, w in words[max(k - 1, 0):k] + words[k + 1:k + 2]]
-        if any(_shouted(w) for w in neighbours):
+        if any(_emphasis(w) for w in neighbours):
             continue
         out.append(text[last:start] + _CAPITAL_PLACES[word])
         last = start + len(word)

@@ -127,6 +127,11 @@ def test_english_words_keep_the_english_stem() -> None:
         ("vivo en LA, CA y pago el igss", "vivo en los angeles ca y pago el igss"),
         ("tengo cita en LA CLINICA, LA van a atender?", "tengo cita en la clinica la van a atender"),
         ("de LA a Guate", "de los angeles a guate"),
+        ("hay IMSS en LA?", "hay imss en los angeles"),
+        ("IGSS en LA?", "igss en los angeles"),
+        ("ER en LA", "er en los angeles"),
+        ("Me atienden EN LA clínica?", "me atienden en la clinica"),
+        ("vivo en L.A. me cubre el IGSS", "vivo en los angeles me cubre el igss"),
     ],
 )
 def test_la_in_capitals_is_los_angeles(text: str, expected: str) -> None:
