@@ -383,15 +383,21 @@ async def test_a_number_typed_after_a_staff_answer_is_not_a_pick(pipeline: Pipel
     assert rows(store, "select state from tickets") == [{"state": "open"}]
 
 
-@pytest.mark.parametrize("text", ["2", "dos", "la dos", "2️⃣", "la #2", "la segunda"])
-async def test_a_number_answering_staff_reopens_the_request(pipeline: Pipeline, store: Store, text: str) -> None:
-    """Staff asked "¿1 o 2?": a number in any of the ways members write one goes back to them."""
-    pipeline, desk, sender, transport = _desk_pipeline(store, pipeline.faqs)
+async def _staff_answered(store: Store, faqs: FaqService, staff_text: str) -> Pipeline:
+    """Ana's request, answered by staff with ``staff_text``; the pipeline, for her next message."""
+    pipeline, desk, sender, transport = _desk_pipeline(store, faqs)
     await pipeline.handle_text(ANA, "quien gano el partido de futbol anoche en xela")
     await drain(sender)
     await desk.staff_reply(reply_to_message_id=transport.calls[0].message_id, message_id=9000, staff_id=7,
-                           staff_name="Luis", text="¿Cuántos hijos quiere inscribir, 1 o 2?")
+                           staff_name="Luis", text=staff_text)
     await drain(sender)
+    return pipeline
+
+
+@pytest.mark.parametrize("text", ["2", "dos", "la dos", "2️⃣", "la #2", "la segunda"])
+async def test_a_number_answering_staff_reopens_the_request(pipeline: Pipeline, store: Store, text: str) -> None:
+    """Staff asked "¿1 o 2?": a number in any of the ways members write one goes back to them."""
+    pipeline = await _staff_answered(store, pipeline.faqs, "¿Cuántos hijos quiere inscribir, 1 o 2?")
     await pipeline.handle_text(ANA, text)
     assert rows(store, "select state from tickets") == [{"state": "open"}], text
 
@@ -399,12 +405,7 @@ async def test_a_number_answering_staff_reopens_the_request(pipeline: Pipeline, 
 @pytest.mark.parametrize("text", ["ya entendí", "claro que sí", "de acuerdo", "ya veo", "K", "i see", "ok got it"])
 async def test_an_acknowledgment_of_a_staff_answer_does_not_reopen_it(pipeline: Pipeline, store: Store,
                                                                      text: str) -> None:
-    pipeline, desk, sender, transport = _desk_pipeline(store, pipeline.faqs)
-    await pipeline.handle_text(ANA, "quien gano el partido de futbol anoche en xela")
-    await drain(sender)
-    await desk.staff_reply(reply_to_message_id=transport.calls[0].message_id, message_id=9000, staff_id=7,
-                           staff_name="Luis", text="Eso no lo vemos aquí; pregunte en el consulado.")
-    await drain(sender)
+    pipeline = await _staff_answered(store, pipeline.faqs, "Eso no lo vemos aquí; pregunte en el consulado.")
     await pipeline.handle_text(ANA, text)
     assert rows(store, "select state from tickets") == [{"state": "answered"}], text
 
