@@ -220,10 +220,10 @@ def log_outbound(
         return cursor.lastrowid
 
 
-def last_choices(db: Database, member_id: int, *, since: datetime, before: int | None = None) -> list[str] | None:
-    """The numbered choices of the member's message just before ``before`` (a message id; without
-    it, the latest), if that is a reply of the bot that listed some, logged at or after ``since``;
-    None otherwise.
+def last_choices(db: Database, member_id: int, *, since: datetime, before: int) -> list[str] | None:
+    """The numbered choices of the member's message just before ``before`` (the id of the message
+    that may pick from them), if that is a reply of the bot that listed some, logged at or after
+    ``since``; None otherwise.
 
     Only the message right before counts: after a new question, a tap, a message that joined a
     request or a staff answer, a typed "2" no longer refers to an older list."""
@@ -231,7 +231,7 @@ def last_choices(db: Database, member_id: int, *, since: datetime, before: int |
     row = _row(db.execute(
         "SELECT direction, choices, created_at FROM messages WHERE member_id = ? AND id < ? AND edited = 0 "
         "ORDER BY id DESC LIMIT 1",
-        [member_id, before if before is not None else 2**63 - 1],
+        [member_id, before],
     ))
     if not row or row["direction"] != "out" or not row["choices"] or row["created_at"] < iso_utc(since):
         return None

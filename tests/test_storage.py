@@ -450,5 +450,6 @@ def test_a_database_from_before_the_choices_column_is_upgraded_in_place(tmp_path
         rows = s.call_sync(lambda db: [dict(r) for r in db.query("select text, choices from messages")])
         assert rows == [{"text": "antes de la migración", "choices": None}]
         s.call_sync(lambda db: conv.log_outbound(db, member_id=5, chat_id=5, text="1. a", choices=["a", "b"]))
+        typed = s.call_sync(conv.log_inbound, member_id=5, chat_id=5, text="2")
         since = datetime(2000, 1, 1, tzinfo=UTC)
-        assert s.call_sync(conv.last_choices, 5, since=since) == ["a", "b"]
+        assert s.call_sync(conv.last_choices, 5, since=since, before=typed) == ["a", "b"]
