@@ -742,22 +742,32 @@ class Pipeline:
     async def handle_forget_request(self, member: Member) -> list[Reply]:
         """/forget: a member may have everything Puente stored about them deleted (after confirming).
 
-        Nothing of this exchange is logged: logging the request would re-create what is deleted.
+        The request and a Cancel are logged like any exchange (a member who changes their mind
+        keeps a complete history, and a number typed next is not read against a list shown before
+        the question); the confirmed deletion is not, since logging it would re-create what it
+        deletes.
         """
-        row = await self.store.call(conv.get_member, member.id)
-        _ = Translator(self._fallback_lang(row, member))
-        text = _(
-            "This deletes everything Puente has stored about you: your messages, votes and requests to "
-            "our team. Messages already in this chat stay on your phone. Delete your data?"
-        )
-        buttons = [[Button(_("🗑 Yes, delete my data"), "forget:yes"), Button(_("Cancel"), "forget:no")]]
-        return [Reply(text, buttons)]
+
+        def build(lang: str) -> Reply:
+            _ = Translator(lang)
+            text = _(
+                "This deletes everything Puente has stored about you: your messages, votes and requests to "
+                "our team. Messages already in this chat stay on your phone. Delete your data?"
+            )
+            return Reply(text, [[Button(_("🗑 Yes, delete my data"), "forget:yes"), Button(_("Cancel"), "forget:no")]])
+
+        return await self._respond(member, "/forget", "command", build)
 
     async def handle_forget(self, member: Member, confirmed: bool) -> list[Reply]:
+        if not confirmed:
+
+            def kept(lang: str) -> Reply:
+                _ = Translator(lang)
+                return Reply(_("Nothing was deleted."))
+
+            return await self._respond(member, "forget:no", "callback", kept)
         row = await self.store.call(conv.get_member, member.id)
         _ = Translator(self._fallback_lang(row, member))
-        if not confirmed:
-            return [Reply(_("Nothing was deleted."))]
         deleted = await self.store.call(conv.forget_member, member.id)
         log.info("member %s asked to forget their data: %d rows deleted", member.id, deleted)
         return [Reply(_("Done: your data has been deleted from Puente. You can write again at any time."))]

@@ -184,13 +184,18 @@ async def test_edited_message_is_answered_and_marked(pipeline: Pipeline, store: 
     assert rows(store, "select edited from messages where direction='in'")[0]["edited"] == 1
 
 
-async def test_forget_deletes_the_members_data_and_logs_nothing_new(pipeline: Pipeline, store: Store) -> None:
+async def test_forget_deletes_the_members_data_and_a_cancel_is_logged(pipeline: Pipeline, store: Store) -> None:
     await pipeline.handle_text(ANA, "cuanto cuesta el programa de migrantes del igss")
     await pipeline.handle_text(JOHN, "thanks")
     ask = await pipeline.handle_forget_request(ANA)
     assert [b.data for b in ask[0].buttons[0]] == ["forget:yes", "forget:no"]
     kept = await route_callback(pipeline, ANA, "forget:no")
-    assert kept[0].text and rows(store, "select count(*) n from messages where member_id = ?", (ANA.id,))[0]["n"] == 2
+    # A member who cancels keeps a complete history: the question and the Cancel are logged.
+    assert kept[0].text == "No se borró nada."
+    logged = rows(store, "select direction, text from messages where member_id = ? order by id", (ANA.id,))
+    assert [(r["direction"], r["text"]) for r in logged[2:]] == [
+        ("in", "/forget"), ("out", ask[0].text), ("in", "forget:no"), ("out", "No se borró nada.")
+    ]
     done = await route_callback(pipeline, ANA, "forget:yes")
     assert done[0].log_id is None
     assert rows(store, "select count(*) n from messages where member_id = ?", (ANA.id,))[0]["n"] == 0
@@ -438,6 +443,18 @@ async def test_a_menu_topic_list_is_logged_with_its_numbers(pipeline: Pipeline, 
     restarted = Pipeline(store, pipeline.faqs, default_language="es")
     third = pipeline.faqs.snapshot.faq.get(picks[2])
     assert third is not None and third.answer_in("es")[:40] in (await restarted.handle_text(ANA, "3"))[0].text
+
+
+async def test_a_number_after_cancelling_forget_is_not_a_pick(pipeline: Pipeline) -> None:
+    """/forget then Cancel: the list shown before is no longer the member's last message, so a "2"
+    typed now is not read against it (before, the exchange was not logged and the "2" picked)."""
+    suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
+    picks = [b.data.split(":", 1)[1] for row in suggest.buttons for b in row if b.data.startswith("pick:")]
+    await pipeline.handle_forget_request(ANA)
+    await route_callback(pipeline, ANA, "forget:no")
+    second = pipeline.faqs.snapshot.faq.get(picks[1])
+    reply = (await pipeline.handle_text(ANA, "2"))[0]
+    assert second is not None and second.answer_in("es")[:40] not in reply.text
 
 
 async def test_a_number_after_none_of_these_is_not_a_pick(pipeline: Pipeline) -> None:
