@@ -407,6 +407,8 @@ class Pipeline:
     def _smalltalk_reply(self, kind: str | None, lang: str) -> Reply:
         if kind == "help":  # a bare "ayuda" / "help": how to use the bot
             return self._help_reply(lang)
+        if kind == "menu":  # "menu" typed rather than tapped
+            return self._menu_reply(lang)
         _ = Translator(lang)
         texts = {
             "greeting": _("Hello! What would you like to know? Write your question or tap /menu to see the topics."),
@@ -493,6 +495,12 @@ class Pipeline:
             reply = self._suggest_reply(result, lang, inbound_id, context)
             replies.append(await self._out(member, reply, in_reply_to=inbound_id, decision=decision,
                                            choices=self._numbered(reply)))
+        elif decision == "smalltalk" and (result.smalltalk or "").startswith("language-"):
+            # "en español por favor": the same as choosing the language with its button.
+            lang = (result.smalltalk or "").removeprefix("language-")
+            await self.store.call(conv.set_member_language, member.id, lang)
+            replies.append(await self._out(member, self._language_set_reply(lang), in_reply_to=inbound_id,
+                                           decision=decision))
         elif decision == "smalltalk":
             replies.append(
                 await self._out(
@@ -544,6 +552,8 @@ class Pipeline:
         original = await self.store.call(conv.get_message, question_id)
         if not original or original.get("member_id") != member.id:
             return [await self._out(member, self._stale(lang), in_reply_to=inbound_id)]
+        if await self.store.call(conv.tapped_before, member.id, f"none:{question_id}", before=inbound_id):
+            return []  # a double tap: the question went to staff with the first, whose reply is above
         question = original.get("text") or ""
         candidates = self.faqs.snapshot.matcher.match(question).candidates
         notice = await self.desk.escalate(
@@ -562,6 +572,8 @@ class Pipeline:
         answer = await self.store.call(conv.get_message, answer_id)
         if not answer or answer.get("member_id") != member.id or vote not in (1, -1):
             return [await self._out(member, self._stale(lang), in_reply_to=inbound_id)]
+        if await self.store.call(conv.tapped_before, member.id, f"fb:{answer_id}:{vote}", before=inbound_id):
+            return []  # a double tap (the buttons go only once the first is handled): one vote, one reply
         await self.store.call(
             conv.record_feedback, member_id=member.id, message_id=answer_id, faq_id=answer.get("faq_id"), vote=vote
         )
@@ -637,12 +649,12 @@ class Pipeline:
         if lang not in LANGUAGES:
             return [await self._out(member, self._stale(self._fallback_lang(row, member)), in_reply_to=inbound_id)]
         await self.store.call(conv.set_member_language, member.id, lang)
+        return [await self._out(member, self._language_set_reply(lang), in_reply_to=inbound_id)]
+
+    @staticmethod
+    def _language_set_reply(lang: str) -> Reply:
         _ = Translator(lang)
-        return [
-            await self._out(
-                member, Reply(_("Done: I'll answer you in English. Write your question.")), in_reply_to=inbound_id
-            )
-        ]
+        return Reply(_("Done: I'll answer you in English. Write your question."))
 
     async def handle_menu(self, member: Member) -> list[Reply]:
         """/menu: the FAQ's categories as buttons, for members who prefer to browse."""

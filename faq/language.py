@@ -191,7 +191,9 @@ honduras salvador nicaragua costa rica panama belize belice colombia venezuela c
 
 #: Grammar words both languages write the same way say nothing about the language: "no entiendo"
 #: and "no me sirvió" are Spanish, and must not be answered in English because of "no".
-_BOTH: frozenset[str] = frozenset({"no"}) | (ES_WORDS & EN_WORDS)
+#: "a" (Spanish "to", English "a") and "he" (Spanish "I have", English "he") likewise: "inscribirme
+#: a migrantes" and "he pagado 3 meses" are Spanish.
+_BOTH: frozenset[str] = frozenset({"no", "a", "he"}) | (ES_WORDS & EN_WORDS)
 
 
 def detect_language(text: str, default: str = "es") -> str:

@@ -103,6 +103,42 @@ empleada person human someone somebody agent representative operator staff
 """))
 
 
+#: Asking for the topics in words: the replies keep saying "tap /menu", and on a phone many
+#: members type "menu" (or "¿qué temas hay?") instead of tapping.
+MENU: frozenset[str] = frozenset(_words("menu menus temas topics opciones options categorias categories"))
+MENU_PAD: frozenset[str] = frozenset(_words("""
+ver el la los las de del al a mostrar muestrame muestreme muestre ensename enseneme dame deme
+manda mandame mandeme quiero que cuales son hay tienen tiene show see the list lista main principal
+open abrir back regresar volver go ir i want me give what are is there send
+"""))
+#: Asking for a language in words ("en español por favor", "english please", "no hablo inglés").
+LANGUAGE_NAMES: dict[str, str] = {"español": "es", "espanol": "es", "castellano": "es", "spanish": "es",
+                                  "ingles": "en", "english": "en"}
+LANGUAGE_PAD: frozenset[str] = frozenset(_words("""
+en in habla hablas hable hablame hableme hablo hablar escribe escribeme escribame escribir
+contesta contestame contesteme responde respondeme respondame puede puedes podria quiero
+prefiero solo nomas idioma language cambiar cambia cambie change switch to a al de la el
+speak talk write answer reply respond can could you do i want only me the entiendo se
+understand know lo
+"""))
+_NEGATION: frozenset[str] = frozenset(_words("no dont not cant nada"))
+
+
+def requested_language(text: str) -> str | None:
+    """"es" or "en" when the whole message asks for a language ("en español por favor", "speak
+    english?", "no hablo inglés" → "es"); None otherwise ("¿hay información en español?" is a
+    question for the FAQ)."""
+    words = [w for w in clean(text).split() if (w not in GREETING and w not in FILLER) or w in LANGUAGE_NAMES]
+    named = {LANGUAGE_NAMES[w] for w in words if w in LANGUAGE_NAMES}
+    if len(named) != 1 or any(w not in LANGUAGE_NAMES and w not in LANGUAGE_PAD and w not in _NEGATION
+                              for w in words):
+        return None
+    lang = named.pop()
+    if any(w in _NEGATION for w in words):  # "no hablo inglés", "i don't understand spanish"
+        return "en" if lang == "es" else "es"
+    return lang
+
+
 def without_person_request(text: str) -> str:
     """``text`` (normalised) without its request for a person: "quiero chatear con alguien, ¿hay
     un número?" keeps "¿hay un número?", so the verb of the request is not read as its topic."""
@@ -110,8 +146,8 @@ def without_person_request(text: str) -> str:
 
 
 def classify_smalltalk(text: str) -> str | None:
-    """Return "greeting", "thanks", "goodbye", "human", "help", "who", "unclear", "empty" or
-    ``None`` (a real question)."""
+    """Return "greeting", "thanks", "goodbye", "human", "help", "who", "unclear", "empty", "menu",
+    "language-es", "language-en" or ``None`` (a real question)."""
     words = clean(text).split()
     if not words:
         raw = "".join((text or "").split())
@@ -142,6 +178,11 @@ def classify_smalltalk(text: str) -> str | None:
             return "unclear"
     if any(w in HELP for w in words) and all(w in HELP or w in HELP_PAD or w in small for w in words):
         return "help"
+    if any(w in MENU for w in words) and all(w in MENU or w in MENU_PAD or w in small for w in words):
+        return "menu"
+    lang = requested_language(joined)
+    if lang is not None:
+        return f"language-{lang}"
     kinds = set()
     for w in words:
         if w in THANKS:

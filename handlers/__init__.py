@@ -25,6 +25,9 @@ MEDIA = (
     | filters.LOCATION
     | filters.VENUE
     | filters.CONTACT
+    | filters.Dice.ALL  # a lone ⚽ or 🎲 typed on a phone is sent as a dice
+    | filters.STORY
+    | filters.POLL
 )
 
 

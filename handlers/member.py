@@ -112,6 +112,12 @@ def _media_kind(update: Update) -> tuple[str, str | None]:
         return "location", None
     if m.contact:
         return "contact", None
+    if m.dice:
+        return "dice", None
+    if m.story:
+        return "story", None
+    if m.poll:
+        return "poll", None
     return "other", None
 
 

@@ -242,6 +242,17 @@ def last_choices(db: Database, member_id: int, *, since: datetime, before: int) 
     return [str(p) for p in picks] if isinstance(picks, list) else None
 
 
+def tapped_before(db: Database, member_id: int, data: str, *, before: int) -> bool:
+    """Whether the member already tapped a button with this callback ``data`` (logged before the
+    message ``before``): a double tap on a slow phone reaches the bot twice, and a button that hands
+    a question to staff must do it once."""
+    return _row(db.execute(
+        "SELECT 1 AS x FROM messages WHERE member_id = ? AND id < ? AND direction = 'in' AND kind = 'callback' "
+        "AND text = ? LIMIT 1",
+        [member_id, before, data],
+    )) is not None
+
+
 def set_telegram_message_id(db: Database, message_id: int, telegram_message_id: int) -> None:
     """Record delivery of an outbound message (rows without one were never delivered)."""
     db.execute("UPDATE messages SET telegram_message_id = ? WHERE id = ?", [telegram_message_id, message_id])

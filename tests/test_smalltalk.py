@@ -115,3 +115,19 @@ def test_a_stray_letter_or_filler_is_not_a_thank_you(text: str) -> None:
 @pytest.mark.parametrize("text", ["ok", "bien", "todo bien", "perfecto", "vale", "ok muy amable"])
 def test_an_acknowledgement_is_still_thanks(text: str) -> None:
     assert classify_smalltalk(text) == "thanks"
+
+
+@pytest.mark.parametrize("text,kind", [
+    # "menu" typed instead of tapping /menu: the topics, not a question for staff.
+    ("menu", "menu"), ("Menú", "menu"), ("ver menu", "menu"), ("el menu por favor", "menu"),
+    ("¿qué temas hay?", "menu"), ("show me the menu", "menu"), ("what are the options", "menu"),
+    ("que opciones hay para pagar", None),
+    # A language asked for in words is a language choice; a question about a language is not.
+    ("spanish please", "language-es"), ("in spanish", "language-es"), ("en español por favor", "language-es"),
+    ("Español?", "language-es"), ("hola, en español por favor", "language-es"),
+    ("english", "language-en"), ("can you speak english please", "language-en"), ("hablas ingles?", "language-en"),
+    ("no hablo inglés", "language-es"), ("i don't understand spanish", "language-en"),
+    ("¿hay información en español?", None), ("el programa esta en ingles?", None), ("inglés o español", None),
+])
+def test_menu_and_language_requests(text: str, kind: str | None) -> None:
+    assert classify_smalltalk(text) == kind
