@@ -32,7 +32,7 @@ from typing import TextIO, TypeVar
 from config import BUNDLED_FAQ, ConfigError, Settings
 from faq.csvio import write_csv
 from faq.errors import FaqLoadError
-from faq.loader import check_faq, load_faq, parse_faq
+from faq.loader import CSV_SUFFIXES, YAML_SUFFIXES, check_faq, load_faq, parse_faq
 from faq.matcher import Matcher, MatchResult
 from faq.model import ADVISED_ALTERNATES, Faq
 from faq.service import FaqService, Snapshot
@@ -345,6 +345,13 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
             _print_matching_advice(settings, args.path, faq)
         return code
     if args.faq_command in ("import", "export"):
+        # The target's name must say the format written into it: "faq export faq.yaml --csv
+        # faq.yaml" would otherwise put a sheet where the bot reads YAML, and break the next start.
+        target, wanted = (args.out, YAML_SUFFIXES) if args.faq_command == "import" else (args.csv, CSV_SUFFIXES)
+        if Path(target).suffix.lower() not in wanted:
+            print(f"{target}: {'--out' if args.faq_command == 'import' else '--csv'} must name a "
+                  f"{' or '.join(wanted)} file; nothing was written.", file=sys.stderr)
+            return 2
         try:
             faq = load_faq(args.path)
         except FaqLoadError as exc:
@@ -355,7 +362,7 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
             write_yaml(faq, args.out)
             print(f"Imported {len(faq)} entries from {args.path} into {args.out}.")
         else:
-            write_csv(faq, args.csv)
+            write_csv(faq, args.csv, bom=True)  # like the other sheets: Excel then shows the accents
             print(f"Exported {len(faq)} entries from {args.path} to {args.csv}.")
         return 0
     if args.faq_command == "eval":

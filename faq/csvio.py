@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from faq.errors import FaqLoadError, FaqProblem, prepare_target
@@ -31,13 +32,13 @@ def _split(cell: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in ALT_SEP_RE.split(cell or "") if p.strip())
 
 
-def _delimiter(text: str) -> str:
+def sniff_delimiter(text: str) -> str:
     """The sheet's separator, judged from its header row.
 
     Excel saves "CSV" with ";" where the decimal comma is used (Spanish-language Windows), and
     some admins export tab-separated text: all three load, whichever the header row uses.
     """
-    header = text.split("\n", 1)[0]
+    header = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]  # Excel for Mac ends rows with a bare CR
     counts = {d: header.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
@@ -64,7 +65,7 @@ def parse_csv(path: str | Path) -> ParsedFaq:
 
     problems: list[FaqProblem] = []
     # io.StringIO, not str.splitlines: that also splits on U+2028, NEL, form feed… inside a cell.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     try:
         header = next(reader, None)
         if header is None:
@@ -72,9 +73,11 @@ def parse_csv(path: str | Path) -> ParsedFaq:
         names = [h.strip().lower() for h in header]
         missing = [c for c in REQUIRED if c not in names]
         if missing:
-            return ParsedFaq(empty, "csv", [FaqProblem(
+            problems.append(FaqProblem(
                 file, f"missing column(s): {', '.join(missing)}; the header row must have "
-                      f"{', '.join(COLUMNS)}", line=1)])
+                      f"{', '.join(COLUMNS)}", line=1))
+            if "id" in missing:  # without ids no other problem could name its entry
+                return ParsedFaq(empty, "csv", problems)
         dupes = sorted({n for n in names if n and names.count(n) > 1})
         if dupes:
             problems.append(FaqProblem(file, f"column(s) appear twice: {', '.join(dupes)}", line=1))
@@ -107,7 +110,30 @@ def parse_csv(path: str | Path) -> ParsedFaq:
     except csv.Error as exc:
         problems.append(FaqProblem(file, f"CSV syntax error: {exc}", line=reader.line_num))
         return ParsedFaq(empty, "csv", problems)
-    return ParsedFaq(Faq(entries=tuple(entries), path=file), "csv", problems)
+    unclosed = _unclosed_quote(text, sniff_delimiter(text))
+    if unclosed is not None:
+        problems.append(FaqProblem(
+            file, 'a quoted cell is never closed (a " without its closing "): every row after it was '
+                  "read as part of that cell", line=unclosed))
+    # The missing columns are reported once, not again as an empty field of every entry.
+    bad_fields = {(i, name) for i in range(len(entries)) for name in missing}
+    return ParsedFaq(Faq(entries=tuple(entries), path=file), "csv", problems, bad_fields=bad_fields)
+
+
+def _unclosed_quote(text: str, delimiter: str) -> int | None:
+    """The line of the record in which a quoted cell runs to the end of the file, or None.
+
+    The lenient reader above takes such a cell as the text of everything after it, so a sheet
+    could silently lose its last rows. Other strict-mode complaints (text after a closing quote)
+    are tolerated as before: the lenient reading of those is what a person would expect."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    end = 0
+    try:
+        for _ in reader:
+            end = reader.line_num
+    except csv.Error as exc:
+        return end + 1 if "unexpected end of data" in str(exc) else None
+    return None
 
 
 def read_csv(path: str | Path) -> Faq:

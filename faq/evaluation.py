@@ -23,10 +23,12 @@ Definitions:
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from faq.csvio import sniff_delimiter
 from faq.errors import FaqLoadError, FaqProblem
 from faq.matcher import Matcher
 from faq.model import Faq
@@ -89,21 +91,25 @@ class Outcome:
 
 
 def read_queries(path: str | Path) -> list[LabelledQuery]:
-    """Labelled queries from a ``.tsv`` (or comma-separated ``.csv``) file with a header.
+    """Labelled queries from a ``.tsv`` (or ``.csv``, separated by commas or semicolons) file with a header.
 
     Raises :class:`FaqLoadError` naming the file when the ``query`` or ``expected`` column is
     missing; rows with an empty query are skipped (a blank line in a spreadsheet).
     """
     path = Path(path)
-    delimiter = "," if path.suffix.lower() == ".csv" else "\t"
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh, delimiter=delimiter)
-        missing = [c for c in ("query", "expected") if c not in (reader.fieldnames or [])]
-        if missing:
-            raise FaqLoadError([FaqProblem(str(path), f"missing column(s) {', '.join(missing)}; the header "
-                                                   f"must name 'query' and 'expected'", line=1)])
-        rows = [LabelledQuery((r.get("query") or "").strip(), (r.get("expected") or "").strip(), reader.line_num)
-                for r in reader]
+        text = fh.read()
+    # The separator is judged from the header, like the FAQ sheet's: a list pasted into a
+    # Spanish-locale Excel comes back with ";", and header names in any case ("Query") count.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    names = [h.strip().lower() for h in next(reader, [])]
+    missing = [c for c in ("query", "expected") if c not in names]
+    if missing:
+        raise FaqLoadError([FaqProblem(str(path), f"missing column(s) {', '.join(missing)}; the header "
+                                               f"must name 'query' and 'expected'", line=1)])
+    q, e = names.index("query"), names.index("expected")
+    rows = [LabelledQuery((r[q] if q < len(r) else "").strip(), (r[e] if e < len(r) else "").strip(), reader.line_num)
+            for r in reader]
     return [r for r in rows if r.query]
 
 

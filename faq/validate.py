@@ -78,13 +78,16 @@ def normalize_question(text: str) -> str:
 def validate(source: Faq | ParsedFaq) -> list[FaqProblem]:
     """Every problem in ``source`` (reader problems first, then content rules), never raising.
 
-    Rules: unique ids; ids are short slugs (``[a-z0-9][a-z0-9_-]{0,40}``); category set (and, in
+    Rules: at least one entry; unique ids; ids are short slugs (``[a-z0-9][a-z0-9_-]{0,40}``); category set (and, in
     a YAML file with ``categories:``, one of them); question
     and answer present in every language; the rendered answer fits one Telegram message; no
     question or alternate (normalised) shared by two entries; alternates never contain the CSV
     separator ``" | "``. Empty alternates are ignored.
     """
     parsed = source if isinstance(source, ParsedFaq) else ParsedFaq(source, style_for(source.path))
+    if not parsed.faq.entries and not parsed.problems:
+        # A header-only sheet (an empty tab exported by mistake) would send every question to staff.
+        return [FaqProblem(parsed.faq.path, "the FAQ has no entries")]
     return list(parsed.problems) + _Checker(parsed).run()
 
 

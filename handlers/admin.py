@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from dataclasses import replace
+from pathlib import Path
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -23,9 +25,9 @@ from storage import conversations as conv
 
 log = logging.getLogger(__name__)
 
-MAX_LISTED_PROBLEMS = 20
+MAX_LISTED_PROBLEMS = 12
 MAX_LISTED_THIN = 10  # entry ids named after a reload, of those with too few alternates
-PROBLEM_CHARS = 180
+PROBLEM_CHARS = 300
 
 
 def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -65,9 +67,11 @@ async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
                 ids=shown + (" …" if len(thin) > MAX_LISTED_THIN else ""))
     else:
         log.warning("FAQ reload refused: %d problems", len(outcome.problems))
-        # Cut each problem before escaping (cutting HTML could break an entity): 20 × 180 fits a message.
+        # Each problem names its file by its base name (the admin knows the folder; a full path ate
+        # the end of the line, where a duplicate names the entry it clashes with), and is cut
+        # before escaping (cutting HTML could break an entity): 12 × 300 fits a message.
         listed = "\n".join(
-            f"• {html.escape(short_label(str(p), PROBLEM_CHARS), quote=False)}"
+            f"• {html.escape(short_label(str(replace(p, file=Path(p.file).name)), PROBLEM_CHARS), quote=False)}"
             for p in outcome.problems[:MAX_LISTED_PROBLEMS]
         )
         more = len(outcome.problems) - MAX_LISTED_PROBLEMS

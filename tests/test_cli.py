@@ -121,7 +121,8 @@ def test_faq_import_export_round_trip(tmp_path: Path) -> None:
     assert run(["faq", "import", str(csv_path), "--out", str(yaml2)])[0] == 0
     assert yaml_path.read_text(encoding="utf-8") == yaml2.read_text(encoding="utf-8")
     original = list(csv.DictReader(SAMPLE_CSV.open(encoding="utf-8")))
-    exported = list(csv.DictReader(csv_path.open(encoding="utf-8")))
+    assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads the accents as UTF-8
+    exported = list(csv.DictReader(csv_path.open(encoding="utf-8-sig")))
     assert [r["id"] for r in exported] == [r["id"] for r in original]
     assert [r["answer_es"] for r in exported] == [r["answer_es"].strip() for r in original]
 
@@ -500,7 +501,7 @@ def test_faq_check_validates_the_vocabulary_too(tmp_path: Path, capsys: pytest.C
 
 def test_output_paths_are_explained_under_the_name_given(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                          isolated_env: Path) -> None:
-    folder = tmp_path / "out"
+    folder = tmp_path / "out.csv"
     folder.mkdir()
     for argv in (["export-messages", str(folder)], ["faq", "export", str(BUNDLED_FAQ), "--csv", str(folder)]):
         assert run(argv)[0] == 1
@@ -511,6 +512,20 @@ def test_output_paths_are_explained_under_the_name_given(tmp_path: Path, capsys:
     assert (tmp_path / "new" / "faq.yaml").is_file()
     assert run(["faq", "eval", str(tmp_path / "missing.tsv")])[0] == 1
     assert "missing.tsv: file not found" in capsys.readouterr().err
+
+
+def test_import_and_export_write_only_the_format_their_target_names(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A slip such as "faq export faq.yaml --csv faq.yaml" would leave a sheet where the bot reads
+    YAML: it is refused, and nothing is written."""
+    live = tmp_path / "faq.yaml"
+    live.write_bytes(BUNDLED_FAQ.read_bytes())
+    assert run(["faq", "export", str(live), "--csv", str(live)])[0] == 2
+    assert "--csv must name a .csv file; nothing was written" in capsys.readouterr().err
+    assert live.read_bytes() == BUNDLED_FAQ.read_bytes()
+    assert run(["faq", "import", str(SAMPLE_CSV), "--out", str(tmp_path / "faq-new.csv")])[0] == 2
+    assert "--out must name a .yaml or .yml file" in capsys.readouterr().err
+    assert not (tmp_path / "faq-new.csv").exists()
 
 
 def test_an_imported_sheet_with_new_categories_passes_the_check(tmp_path: Path) -> None:

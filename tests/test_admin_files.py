@@ -1,0 +1,182 @@
+"""Sheets admins really produce (Excel for Mac, Spanish-locale Excel, an empty tab, a stray quote)
+and what /reload, `faq check`, `faq eval` and `ask` make of them. Each test was written against a
+reproduced problem (independent review, session 9)."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import bot
+from config import BUNDLED_FAQ, BUNDLED_VOCABULARY
+from faq.csvio import COLUMNS
+from faq.loader import check_faq, load_faq
+from faq.matcher import DEFAULT_THRESHOLDS
+from faq.service import FaqService
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_CSV = ROOT / "tests" / "data" / "faq-sample.csv"
+HEADER = ",".join(COLUMNS)
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in list(os.environ):
+        if name.startswith(("PUENTE_", "TELEGRAM_")):
+            monkeypatch.delenv(name)
+    db = tmp_path / "cli.db"
+    monkeypatch.setenv("PUENTE_DB", str(db))
+    return db
+
+
+def run(argv: list[str], stdin: str = "") -> tuple[int, str]:
+    out = io.StringIO()
+    code = bot.main(argv, stdin=io.StringIO(stdin), stdout=out)
+    return code, out.getvalue()
+
+
+def row(i: int, **cells: str) -> dict[str, str]:
+    base = {
+        "id": f"e{i}", "category": "pagos",
+        "question_es": f"¿Pregunta número {i} sobre el tema {i}?",
+        "question_en": f"Question number {i} about topic {i}?",
+        "alternates_es": f"alterna {i} uno | alterna {i} dos",
+        "alternates_en": f"alternate {i} one | alternate {i} two",
+        "answer_es": f"Respuesta {i}.", "answer_en": f"Answer {i}.", "source": f"https://example.org/{i}",
+    }
+    base.update(cells)
+    return base
+
+
+# -- 2. an unterminated quote swallows the rest of the sheet, and check says OK -----------------
+
+def test_csv_unterminated_quote_is_reported_instead_of_swallowing_the_following_rows(tmp_path: Path) -> None:
+    path = tmp_path / "faq.csv"
+    path.write_text(
+        HEADER + "\n"
+        + 'e1,pagos,¿Cuánto cuesta?,How much?,,,Q1000,Q1000,"https://igss.gt\n'  # quote never closed
+        + "e2,pagos,¿Cómo pago?,How do I pay?,,,En el banco.,At the bank.,\n"
+        + "e3,pagos,¿Dónde pago?,Where do I pay?,,,En línea.,Online.,\n",
+        encoding="utf-8",
+    )
+    problems = check_faq(path)
+    # Today: no problem at all, and the FAQ has 1 entry (e2, e3 became e1's "source").
+    assert problems, "3 rows, 1 entry loaded, and no problem reported"
+    assert any(p.line == 2 for p in problems)
+
+
+# -- 3. an FAQ with no entries --------------------------------------------------------------------
+
+def test_reload_refuses_a_sheet_with_no_entries_and_keeps_serving(tmp_path: Path) -> None:
+    """A header-only sheet (an empty tab exported by mistake) replaces the whole FAQ on /reload:
+    every member question is then handed to staff."""
+    faqs = FaqService(BUNDLED_FAQ, BUNDLED_VOCABULARY, DEFAULT_THRESHOLDS)
+    faqs.load()
+    empty = tmp_path / "faq.csv"
+    empty.write_text(HEADER + "\r\n,,,,,,,,\r\n,,,,,,,,\r\n", encoding="utf-8")
+    assert check_faq(empty), "faq check says 'OK, 0 entries'"
+    faqs.faq_path = empty
+    outcome = faqs.reload()
+    assert not outcome.ok
+    assert len(faqs.snapshot.faq) == len(load_faq(BUNDLED_FAQ))
+
+
+def test_ask_with_an_faq_without_entries_says_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "faq.yaml"
+    path.write_text("entries: []\n", encoding="utf-8")
+    code, _ = run(["ask", "--faq", str(path), "--json"], stdin="hola\n")
+    err = capsys.readouterr().err
+    # Today: exit 1 with only "0 problem(s) found." on stderr.
+    assert "0 problem(s) found" not in err
+    assert code == 0 or str(path) in err
+
+
+# -- 4. a missing column hides every other problem -------------------------------------------------
+
+def test_missing_column_does_not_hide_the_other_problems(tmp_path: Path) -> None:
+    """A sheet without an alternates_en column and with a duplicated id: both are listed at once."""
+    cols = [c for c in COLUMNS if c != "alternates_en"]
+    path = tmp_path / "faq.csv"
+    lines = [",".join(cols)]
+    for r in (row(1), row(2, id="e1")):
+        lines.append(",".join(r[c] for c in cols))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = check_faq(path)
+    text = "\n".join(str(p) for p in problems)
+    assert "alternates_en" in text
+    assert any("duplicate id" in p.message and p.line == 3 for p in problems), text
+
+
+# -- 5. old-Mac line ends (CR only) with Spanish-Excel semicolons -------------------------------------
+
+def test_semicolon_sheet_with_cr_line_ends_loads(tmp_path: Path) -> None:
+    """Excel for Mac's "CSV (Macintosh)" ends rows with a bare CR; with the Spanish locale the
+    separator is ";". The separator is judged from text.split("\\n")[0], i.e. the whole file, so
+    the commas of the answers win and every column is reported missing."""
+    answer = ("Puede pagar en el banco, en línea, con tarjeta, en agencias, en el consulado, o por "
+              "transferencia, según le convenga, y guarde su recibo, su DPI y su comprobante.")
+    lines = [";".join(COLUMNS)]
+    answer_en = ("You can pay at the bank, online, by card, at agencies, at the consulate, or by transfer, "
+                 "whichever suits you, and keep your receipt, your ID and your proof of payment.")
+    for i in (1, 2, 3):
+        r = row(i, answer_es=answer, answer_en=answer_en)
+        lines.append(";".join(f'"{r[c]}"' if "," in r[c] else r[c] for c in COLUMNS))
+    path = tmp_path / "faq.csv"
+    path.write_bytes(("\ufeff" + "\r".join(lines) + "\r").encode("utf-8"))
+    assert check_faq(path) == []
+    assert len(load_faq(path)) == 3
+
+
+# -- 6. faq eval reads questions from a Spanish-Excel CSV ------------------------------------------
+
+def test_faq_eval_reads_a_semicolon_csv_like_the_faq_loader(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The admin pastes `faq gaps` questions into Excel (Spanish locale) and saves as CSV: the FAQ
+    loader accepts ';', `faq eval` says the header does not name 'query' and 'expected'."""
+    queries = tmp_path / "preguntas.csv"
+    queries.write_text("\ufeffquery;expected\r\ncuanto cuesta el programa de migrantes del igss;migrant-cost\r\n",
+                       encoding="utf-8")
+    code, _ = run(["faq", "eval", str(queries)])
+    err = capsys.readouterr().err
+    assert "missing column" not in err
+    assert code == 0, err
+
+
+# -- 8. /reload cuts the problems it lists -------------------------------------------------------
+
+async def test_reload_lists_which_entry_a_duplicate_clashes_with(
+    fake_telegram: Any, tmp_path: Path
+) -> None:
+    """A duplicated alternate is the commonest reload error; a 180-character cut that
+    included the full file path dropped the other entry's id, the one thing the admin needs."""
+    import dataclasses
+
+    from faq.yamlio import write_yaml
+    from handlers.app import build_application
+    from tests.fake_telegram import running_app
+    from tests.helpers import bot_settings
+    from tests.test_e2e_member import ADMIN_ID, loose_limiter
+
+    faq = load_faq(BUNDLED_FAQ)
+    a, b = faq.get("migrant-benefits"), faq.get("migrant-documents")
+    assert a is not None and b is not None
+    copied = a.alternates["es"][1]
+    b2 = dataclasses.replace(b, alternates={**b.alternates, "es": (*b.alternates["es"], copied)})
+    path = tmp_path / "faq.yaml"
+    write_yaml(dataclasses.replace(faq, entries=tuple(b2 if e.id == b.id else e for e in faq.entries)), path)
+    [problem] = check_faq(path)
+    assert "'migrant-benefits'" in str(problem)  # faq check names it
+
+    settings = bot_settings(fake_telegram, tmp_path, PUENTE_ADMIN_IDS=str(ADMIN_ID))
+    app = build_application(settings, rate_limiter=loose_limiter())
+    async with running_app(app, fake_telegram):
+        app.bot_data["services"].faqs.faq_path = path
+        admin = fake_telegram.user(ADMIN_ID, "Admin", "en")
+        fake_telegram.push_command(admin, "reload")
+        [call] = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID)
+    text = call.params["text"]
+    assert "NOT reloaded" in text
+    assert "migrant-benefits" in text, text
