@@ -117,6 +117,13 @@ SETS = [
     ("blind 33 on the bundled FAQ", "faq.yaml", "blind33-queries.tsv"),
     ("alt FAQ 31 (IMSS voluntary incorporation, final round)", "faq-alt31.csv", "blind-alt31-queries.tsv"),
     ("alt FAQ 32 (IGSS work accidents, 1-2 alternates, final round)", "faq-alt32.csv", "blind-alt32-queries.tsv"),
+    ("blind 34 (held out, session 9)", "faq-sample.csv", "blind34-queries.tsv"),
+    ("blind 34 on the bundled FAQ", "faq.yaml", "blind34-queries.tsv"),
+    ("blind 35 (held out, session 9)", "faq-sample.csv", "blind35-queries.tsv"),
+    ("blind 35 on the bundled FAQ", "faq.yaml", "blind35-queries.tsv"),
+    ("alt FAQ 33 (IMSS for returnees and deportees, held out, session 9)", "faq-alt33.csv", "blind-alt33-queries.tsv"),
+    ("alt FAQ 34 (IGSS dental, glasses, prostheses, 1-2 alternates, held out, session 9)", "faq-alt34.csv",
+     "blind-alt34-queries.tsv"),
 ]
 
 

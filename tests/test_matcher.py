@@ -962,11 +962,54 @@ def test_a_suggestion_the_second_opinion_confirms_is_answered(sample: Matcher, t
 
 @pytest.mark.parametrize("text", [
     "como le ago pa inscribirme si estoy en nueva york",  # BM25 prefers another entry
-    "hay hospital del igss en huehuetenango?",  # BM25 agrees, but barely ahead of its runner-up
     "si me deportan pierdo lo que pague al igss?",  # BM25 agrees, but a close runner-up names "deport"
 ])
 def test_the_second_opinion_answers_only_a_clear_agreement(sample: Matcher, text: str) -> None:
     assert sample.match(text).decision == "suggest"
+
+
+def _without_third_opinion(m: Matcher) -> Matcher:
+    from dataclasses import replace
+
+    return Matcher(m.faq, m.vocabulary, m.thresholds, replace(m.weights, third_margin=0.0))
+
+
+def test_wording_settles_an_agreement_bm25_makes_by_little(sample: Matcher) -> None:
+    """BM25 puts the units entry first, but barely ahead of its runner-up: alone, that is offered.
+    The member's words as written are closest to "¿Dónde hay hospitales del IGSS?", well ahead
+    of the other candidates' phrasings, so the three rankers together answer it."""
+    text = "hay hospital del igss en huehuetenango?"
+    alone = _without_third_opinion(sample).match(text)
+    assert (alone.decision, alone.best_id) == ("suggest", "igss-units")
+    words = " ".join(sample._words(text))
+    assert sample._spelling_lead(words, alone.candidates) >= sample.weights.third_margin
+    assert (sample.match(text).decision, sample.match(text).best_id) == ("answer", "igss-units")
+
+
+def test_wording_lifts_a_rival_topic_doubt_at_an_answering_score(sample: Matcher) -> None:
+    """A runner-up names "states" (abroad), which the best entry never says: on its own that
+    makes an answering score a choice. BM25 and the wording both put the best entry first, so it
+    is answered; below the answer threshold the same doubt would still be offered."""
+    text = "what exactly is the igss plan for guatemalans who live in the states?"
+    alone = _without_third_opinion(sample).match(text)
+    assert (alone.decision, alone.best_id) == ("suggest", "migrant-what-is")
+    assert alone.score >= sample.thresholds.answer
+    assert sample._rival_topic(set(sample.analyze(text)), alone.candidates[:3])
+    assert (sample.match(text).decision, sample.match(text).best_id) == ("answer", "migrant-what-is")
+
+
+def test_wording_alone_never_answers_on_shared_framing() -> None:
+    """"cuánto tarda el trámite de pensión" is worded like "¿Cuánto tarda el diagnóstico de
+    cáncer?" but shares only its framing ("cuánto tarda") with it: no answer with that entry."""
+    faq = Faq(entries=(
+        _entry("diagnosis", "¿Cuánto tarda el diagnóstico de cáncer?", "How long does a cancer diagnosis take?"),
+        _entry("pension", "¿Cómo pido la pensión?", "How do I apply for the pension?"),
+    ))
+    m = Matcher(faq, load_vocabulary(BUNDLED))
+    text = "cuanto tarda el tramite de pension"
+    result = m.match(text)
+    assert m._spelling_lead(" ".join(m._words(text)), result.candidates) >= m.weights.third_margin
+    assert not (result.decision == "answer" and result.best_id == "diagnosis"), result
 
 
 def test_in_a_story_a_rival_word_does_not_stop_an_agreement(sample: Matcher) -> None:
