@@ -982,13 +982,18 @@ class StaffDesk:
         messages = tk.ticket_messages(db, ticket_id)
         lang = self.staff_language
         buttons = markup(cards.card_buttons(ticket, lang))
+        if purpose == "refresh" and not ticket.get("card_message_id") and ticket["state"] != "closed" \
+                and not outbox.has_pending(db, ticket_id, ("card", "card-fallback")):
+            # No card anywhere (the group moved while the request was closed, and it was reopened
+            # since): post one, or staff would only see loose notes without the question or buttons.
+            purpose = "card"
         if purpose == "card":
             text = cards.render_card(ticket, messages, lang=lang, faq_title=self.faq_title)
             seen = [m["id"] for m in messages if m["author"] == "member" and not m["relayed"]
                     and not _relayed_by_copy(m)]
             return Prepared("sendMessage", {"chat_id": self.staff_chat_id, "text": text, "parse_mode": "HTML",
                                             "reply_markup": buttons, "link_preview_options": {"is_disabled": True}},
-                            after={"_ticket": ticket_id, "_relayed": seen})
+                            after={"_ticket": ticket_id, "_relayed": seen, "_card": True})
         if purpose == "refresh":
             if not ticket.get("card_message_id"):
                 return None  # the card itself is still queued and will be rendered fresh
@@ -1142,7 +1147,7 @@ class StaffDesk:
         after = prepared.after
         purpose = item.get("purpose") or ""
         chat_id = int(item["chat_id"])
-        if purpose in ("card", "card-fallback") and message_id is not None:
+        if (purpose in ("card", "card-fallback") or after.get("_card")) and message_id is not None:
             tk.set_card(db, int(after["_ticket"]), chat_id=chat_id, message_id=message_id)
         if after.get("_map") is not None and message_id is not None:
             tk.map_staff_message(db, chat_id, message_id, int(after["_map"]))
@@ -1186,6 +1191,8 @@ class StaffDesk:
                 text = self._note_text(what, ticket, str(error))
                 self._enqueue_note_db(db, ticket, text, now)
                 return True
+            if purpose == "answer" and "_delivery" not in (item.get("payload") or {}):
+                return False  # the heading of a two-part answer: the part carrying the answer reports
             if purpose == "answer":
                 what = "blocked" if isinstance(error, (Blocked, ChatGone)) else "gone"
                 text = self._note_text(what, ticket, str(error))

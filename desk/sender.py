@@ -197,19 +197,32 @@ class OutboxSender:
         self._paused: dict[int, datetime] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False  # stop() asked: finish the current row, start no other
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._run(), name="puente-outbox")
 
-    async def stop(self) -> None:
-        """Stop after the current call; unsent rows stay in the outbox for the next start."""
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop after the current call; unsent rows stay in the outbox for the next start.
+
+        The call in flight is let finish (for at most ``grace`` seconds) and recorded: cancelling
+        it while Telegram answers would leave a delivered message pending, and the next start
+        (a deploy) would send the member the same answer again."""
         task, self._task = self._task, None
-        if task is not None:
+        if task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), grace)
+        except TimeoutError:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        finally:
+            self._stopping = False
 
     def wake(self) -> None:
         """Something was enqueued: look at the outbox now rather than at the next poll."""
@@ -217,7 +230,7 @@ class OutboxSender:
 
     async def _run(self) -> None:
         log.info("outbox sender started")
-        while True:
+        while not self._stopping:
             try:
                 settled = await self.run_once()
             except asyncio.CancelledError:
@@ -225,7 +238,7 @@ class OutboxSender:
             except Exception:  # the loop must survive anything: a dead sender loses the desk
                 log.exception("outbox sender iteration failed; retrying")
                 settled = 0
-            if settled:
+            if settled or self._stopping:
                 continue
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
@@ -249,6 +262,8 @@ class OutboxSender:
         settled = 0
         held: set[int] = set()  # chats with a row retried in this batch: keep their order
         for item in items:
+            if self._stopping:
+                break
             chat_id = int(item["chat_id"])
             if chat_id in held or self._is_paused(chat_id, self.clock()):
                 continue

@@ -13,6 +13,7 @@ refusal (and a log line); Claim/Close buttons pressed anywhere else are refused 
 from __future__ import annotations
 
 import contextlib
+import html
 import logging
 import re
 import warnings
@@ -81,8 +82,15 @@ METHODS = {
     "sendSticker": "send_sticker",
     "sendVideoNote": "send_video_note",
 }
-_TICKET_HEAD = re.compile(r"^\s*\S{1,4}\s+#(\d+)\b")
+# The head of every ticket message the bot posts: an icon, then the number ("🆕 #12", "💬 #12").
+# An icon, not a word: "La #1 ya es el borrador 3" (a reply to a command) names no ticket to answer.
+_TICKET_HEAD = re.compile(r"^\s*[^\w\s]{1,4}\s+#(\d+)\b")
 _GONE = re.compile(r"message to (edit|copy|be replied|reply|forward) not found|message_id_invalid|message can't be")
+# The bot may no longer write in the chat: a group admin took its right to post, or closed the
+# forum topic. For the staff group that is an outage like a kick (retry, tell admins), not a
+# message Telegram will never accept.
+_NO_RIGHTS = re.compile(r"not enough rights|have no rights|chat_write_forbidden|topic_closed|"
+                        r"need administrator rights|chat_admin_required|chat_restricted")
 
 
 # ---------------------------------------------------------------------------------------- transport
@@ -131,6 +139,8 @@ def telegram_transport(bot: Bot) -> Transport:
                 raise NotModified(exc.message) from exc
             if "chat not found" in text or "chat_id is empty" in text:
                 raise ChatGone(exc.message) from exc
+            if _NO_RIGHTS.search(text):
+                raise Blocked(exc.message) from exc
             if _GONE.search(text):
                 raise MessageGone(exc.message) from exc
             raise Rejected(exc.message) from exc
@@ -260,6 +270,30 @@ def _int_arg(context: ContextTypes.DEFAULT_TYPE) -> int | None:
 
 
 # ---------------------------------------------------------------------------------------- staff group
+async def command_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A reply to a ticket message that starts with a command the desk does not have ("/menu le
+    muestra los temas…"): Telegram marks it a command, so it is not relayed; say so, or staff
+    believe the member has the answer."""
+    message, user, desk = update.message, update.effective_user, _desk(context)
+    if message is None or user is None or desk is None or user.is_bot or message.reply_to_message is None:
+        return
+    replied = message.reply_to_message
+    if replied.from_user is None or replied.from_user.id != context.bot.id:
+        return
+    ticket = await desk.ticket_for_reply(replied.message_id)
+    if ticket is None:
+        found = _TICKET_HEAD.match(replied.text or replied.caption or "")
+        ticket = int(found.group(1)) if found else None
+    if ticket is None:
+        return
+    _ = Translator(desk.staff_language)
+    command = (message.text or message.caption or "").split(maxsplit=1)[0]
+    await desk.say([_("Nothing was sent to the member: a message that starts with {command} is read as a "
+                      "command, and the desk has no such command. To answer #{number}, reply to its card "
+                      "again without the “/” at the start.", command=html.escape(command), number=ticket)],
+                   reply_to=message.message_id)
+
+
 async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A reply in the staff group to a ticket message → the member gets it (text, photo, file)."""
     message, user, desk = update.message, update.effective_user, _desk(context)
@@ -490,6 +524,8 @@ def register_staff(app: Application) -> None:
         app.add_handler(CommandHandler(command, callback, filters=staff))
     app.add_handler(CommandHandler(list(STAFF_COMMANDS), refuse, filters=filters.ChatType.PRIVATE))
     app.add_handler(MessageHandler(staff & filters.REPLY & ~filters.COMMAND, reply))
+    # A reply that starts with a command the desk does not have: not relayed, and staff are told.
+    app.add_handler(MessageHandler(staff & filters.REPLY & filters.COMMAND, command_reply))
     # A staff member corrects an answer they sent: the member's copy is edited too.
     app.add_handler(MessageHandler(chat_filter & filters.UpdateType.EDITED_MESSAGE, edited))
     app.add_handler(CallbackQueryHandler(ticket_button, pattern=TICKET_CALLBACK))

@@ -135,6 +135,15 @@ def pending_edit_html(db: Database, ticket_message_id: int) -> str | None:
     return str(row[0]) if row and row[0] is not None else None
 
 
+def has_pending(db: Database, ticket_id: int, purposes: tuple[str, ...]) -> bool:
+    """Whether a call for ``ticket_id`` with one of ``purposes`` is still waiting to be sent."""
+    marks = ", ".join("?" for _ in purposes)
+    return db.execute(
+        f"SELECT 1 FROM outbox WHERE state = 'pending' AND ticket_id = ? AND purpose IN ({marks}) LIMIT 1",
+        [ticket_id, *purposes],
+    ).fetchone() is not None
+
+
 def pending_count(db: Database) -> int:
     """How many calls are still waiting (health check / shutdown log)."""
     return int(db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'pending'").fetchone()[0])
