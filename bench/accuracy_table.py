@@ -124,6 +124,10 @@ SETS = [
     ("alt FAQ 33 (IMSS for returnees and deportees, held out, session 9)", "faq-alt33.csv", "blind-alt33-queries.tsv"),
     ("alt FAQ 34 (IGSS dental, glasses, prostheses, 1-2 alternates, held out, session 9)", "faq-alt34.csv",
      "blind-alt34-queries.tsv"),
+    ("blind 36 (held out, session 9's final round)", "faq-sample.csv", "blind36-queries.tsv"),
+    ("blind 36 on the bundled FAQ", "faq.yaml", "blind36-queries.tsv"),
+    ("alt FAQ 35 (IGSS maternity and child care for migrants' families, final round)", "faq-alt35.csv",
+     "blind-alt35-queries.tsv"),
 ]
 
 

@@ -196,6 +196,19 @@ honduras salvador nicaragua costa rica panama belize belice colombia venezuela c
 _BOTH: frozenset[str] = frozenset({"no", "a", "he"}) | (ES_WORDS & EN_WORDS)
 
 
+_ES_SHAPE = re.compile(r"(?:cion|ciones|dad|dades|mente|rme|rse|rte|ado|ada|ados|adas|ido|ida|idos|idas|amos|emos|"
+                       r"imos|ando|iendo|aron|ieron|aba|aban|ijo|ija|ijos|ijas)$")
+_EN_SHAPE = re.compile(r"th|wh|sh|ee|oo|ck|(?:ing|ed|ly|ness|ful|ght|ould|ay|ey|ow)$|^kn")
+
+
+def _shape_votes(words: list[str]) -> tuple[int, int]:
+    """Words that look Spanish and words that look English, by their spelling alone (names of
+    places and institutions aside, which the caller leaves in: "igss" or "texas" look like neither)."""
+    es = sum(1 for w in words if len(w) > 3 and _ES_SHAPE.search(w) and not _EN_SHAPE.search(w))
+    en = sum(1 for w in words if len(w) > 3 and _EN_SHAPE.search(w) and not _ES_SHAPE.search(w))
+    return es, en
+
+
 def detect_language(text: str, default: str = "es") -> str:
     """Return "es" or "en" for ``text`` by counting each language's grammar words.
 
@@ -211,4 +224,10 @@ def detect_language(text: str, default: str = "es") -> str:
         return "es" if es > en else "en"
     if _ONLY_ES_CHARS.search(text or ""):
         return "es"
+    # No grammar word decides ("need a new card", "he pagado 3 meses", "seguro migrantes"): the
+    # shape of the other words does, when it clearly leans one way (English "-ing", "th", "ee";
+    # Spanish "-ción", "-ado", "-rme"…).
+    es, en = _shape_votes(words)
+    if es != en:
+        return "es" if es > en else "en"
     return default

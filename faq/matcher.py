@@ -1019,15 +1019,16 @@ class Matcher:
         (:meth:`_spelling_agrees`), the best entry is answered too. At a score that answers on its
         own, the same agreement also overrules a rival topic or a lone shared word in a message of
         more than :attr:`Weights.third_gated_terms` terms (:meth:`_wording_lifts_doubt`; those
-        doubts stand in the answering branch of :meth:`match` as well). Two rankers that barely
-        agree plus a third that sees wording rather than meaning were right about seven times per
-        wrong one (session 9, every evaluation set: answered right +2.7 points on the sample sheet,
-        +1.6 on the other FAQs, +3.0 on the bundled FAQ, for +0.23, +0.13 and +0.31 points of wrong
-        answers; the overruled doubts alone were right 19 times in 20). On the four sets written
-        afterwards and measured once first: +1.2 to +6.7 points right and one wrong answer more in
-        six measurements. Using the wording the other way round, to withhold an answer whose
-        wording is closer to a runner-up, cost four to five right answers per wrong one avoided;
-        comparing only content words (no framing) made more wrong answers: neither kept.
+        doubts stand in the answering branch of :meth:`match` as well). Wording is fooled by shared
+        framing, so in a short message the best entry must also have the message's rarest word
+        (:meth:`_has_key_word`), and a message naming no institution is not settled between
+        entries of different institutions. Pooled over every evaluation set (session 9): answered
+        right +2.5 points on the sample sheet, +1.5 on the other FAQs, +2.8 on the bundled FAQ, for
+        +0.15 to +0.16 points of wrong answers; on the sets written afterwards and measured once,
+        +1.2 to +6.7 points right and three wrong answers more in nine measurements. Using the
+        wording the other way round, to withhold an answer whose wording is closer to a runner-up,
+        cost four to five right answers per wrong one avoided; comparing only content words (no
+        framing) made more wrong answers: neither kept.
 
         The window is measured from the answer threshold as configured when the FAQ's calibration
         lowered it (:meth:`_calibrate`): the two reductions do not add up. On the other FAQs (most
@@ -1062,9 +1063,34 @@ class Matcher:
         with the message, not just its framing ("cuánto tarda el trámite…" is not about "¿Cuánto
         tarda el diagnóstico?")."""
         best = top[0]
-        topical = terms & self._entry_terms[self._index[best.entry_id]] - self._weak - self._vague
+        own = self._entry_terms[self._index[best.entry_id]]
+        topical = terms & own - self._weak - self._vague
+        if len(terms) <= self.weights.unknown_terms and not self._has_key_word(terms, own):
+            return False
+        if len(top) > 1 and not self._institutions(plain.split()):
+            # "necesito cita" names no institution: wording cannot choose between the IMSS entry
+            # and the IGSS one, which differ only there.
+            rival = self._index[top[1].entry_id]
+            if self._entry_inst[self._index[best.entry_id]] != self._entry_inst[rival] \
+                    and best.score - top[1].score < self.thresholds.margin:
+                return False
         return (bool(self.weights.third_margin) and bool(topical) and self._bm25_agrees(best, leader, 0.0)
                 and self._spelling_agrees(plain, top))
+
+    def _has_key_word(self, terms: set[str], own: frozenset[str]) -> bool:
+        """Whether an entry with terms ``own`` has the message's most telling word (the rarest,
+        framing and question words aside; a word the FAQ never uses counts as rarest of all). In a
+        short message that word is the point: "how much does a passport cost" is worded like "How
+        much does the program cost?", but it asks about the passport, and "how much does the
+        medicine cost" about something the FAQ never mentions (session 9's review; on every
+        evaluation set, requiring it of short messages took 0.1 points of wrong answers off for
+        0.2 of right ones, and of longer ones cost nine right answers per wrong one: a story's
+        rarest word is often a name or a place)."""
+        keys = list(terms - self._weak - self._vague)
+        if not keys:
+            return True
+        top = max(self._idf.get(t, self._unknown_w) for t in keys)
+        return any(t in own for t in keys if self._idf.get(t, self._unknown_w) >= top)
 
     def _spelling_agrees(self, plain: str, top: tuple[Candidate, ...]) -> bool:
         """Whether the closest phrasing *as written* (normalised words, rapidfuzz ``ratio``) is the

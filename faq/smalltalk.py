@@ -115,26 +115,37 @@ open abrir back regresar volver go ir i want me give what are is there send
 LANGUAGE_NAMES: dict[str, str] = {"español": "es", "espanol": "es", "castellano": "es", "spanish": "es",
                                   "ingles": "en", "english": "en"}
 LANGUAGE_PAD: frozenset[str] = frozenset(_words("""
-en in habla hablas hable hablame hableme hablo hablar escribe escribeme escribame escribir
+en in habla hablas hable hablame hableme hablo hablar escribe escribeme escribame escribir escribo leo
 contesta contestame contesteme responde respondeme respondame puede puedes podria quiero
 prefiero solo nomas idioma language cambiar cambia cambie change switch to a al de la el
 speak talk write answer reply respond can could you do i want only me the entiendo se
-understand know lo
+understand know lo like read bien mucho muy very well much
 """))
-_NEGATION: frozenset[str] = frozenset(_words("no dont not cant nada"))
+_NEGATION: frozenset[str] = frozenset(_words("no dont not cant cannot"))
+#: "no hablo inglés", "I don't understand Spanish", "no quiero inglés": the language named is the
+#: one NOT wanted. A leading "no," ("no, en español por favor") or "no entiendo, en español" is a
+#: correction that names the language wanted.
+_NEGATED = re.compile(
+    r"\b(?:no|dont|cant|cannot|do not|not)\s+(?:hablo|entiendo|se|leo|escribo|quiero|speak|understand|know|"
+    r"read|write|want|like)\s+(?:(?:bien|mucho|muy|el|very|well|much|the)\s+)*"
+    r"(español|espanol|castellano|spanish|ingles|english)\b")
+#: What may surround a language request without making it a question: openers and politeness,
+#: not every greeting word ("¿está en inglés?" asks about a document).
+_LANGUAGE_AROUND: frozenset[str] = _OPENERS | FILLER | THANKS | THANKS_PAD
 
 
 def requested_language(text: str) -> str | None:
     """"es" or "en" when the whole message asks for a language ("en español por favor", "speak
     english?", "no hablo inglés" → "es"); None otherwise ("¿hay información en español?" is a
     question for the FAQ)."""
-    words = [w for w in clean(text).split() if (w not in GREETING and w not in FILLER) or w in LANGUAGE_NAMES]
+    joined = " ".join(clean(text).split())
+    words = [w for w in joined.split() if w not in _LANGUAGE_AROUND or w in LANGUAGE_NAMES]
     named = {LANGUAGE_NAMES[w] for w in words if w in LANGUAGE_NAMES}
     if len(named) != 1 or any(w not in LANGUAGE_NAMES and w not in LANGUAGE_PAD and w not in _NEGATION
                               for w in words):
         return None
     lang = named.pop()
-    if any(w in _NEGATION for w in words):  # "no hablo inglés", "i don't understand spanish"
+    if _NEGATED.search(joined):
         return "en" if lang == "es" else "es"
     return lang
 

@@ -37,6 +37,16 @@ def test_spanish_only_letters_break_ties() -> None:
     assert detect_language("pensión", default="en") == "es"
 
 
+@pytest.mark.parametrize(("text", "lang"), [
+    # No grammar word of either language ("a" and "he" are both): the spelling of the rest decides.
+    ("need a new card", "en"), ("he passed away", "en"), ("hospital billing", "en"),
+    ("he pagado 3 meses", "es"), ("inscribirme a migrantes", "es"), ("afiliacion vencida", "es"),
+])
+def test_spelling_decides_when_grammar_words_do_not(text: str, lang: str) -> None:
+    other = "es" if lang == "en" else "en"
+    assert detect_language(text, default=other) == lang
+
+
 def test_bad_default_is_spanish() -> None:
     assert detect_language("igss", default="fr") == "es"
 
