@@ -990,7 +990,7 @@ class Matcher:
         return self._bm25.leader(terms) if self.weights.second_opinion else None
 
     def _second_opinion(self, terms: set[str], top: tuple[Candidate, ...], leader: tuple[int, float] | None,
-                        plain: str = "") -> bool:
+                        plain: str) -> bool:
         """Whether an independent ranking confirms the best entry of a message that scored too
         low, or too close to the runner-up, to answer on its own score.
 
@@ -1063,19 +1063,20 @@ class Matcher:
         with the message, not just its framing ("cuánto tarda el trámite…" is not about "¿Cuánto
         tarda el diagnóstico?")."""
         best = top[0]
+        if not self.weights.third_margin or not self._bm25_agrees(best, leader, 0.0):
+            return False
         own = self._entry_terms[self._index[best.entry_id]]
-        topical = terms & own - self._weak - self._vague
+        if not terms & own - self._weak - self._vague:
+            return False  # only framing in common
         if len(terms) <= self.weights.unknown_terms and not self._has_key_word(terms, own):
             return False
-        if len(top) > 1 and not self._institutions(plain.split()):
+        if len(top) > 1 and best.score - top[1].score < self.thresholds.margin \
+                and self._entry_inst[self._index[best.entry_id]] != self._entry_inst[self._index[top[1].entry_id]] \
+                and not self._institutions(plain.split()):
             # "necesito cita" names no institution: wording cannot choose between the IMSS entry
             # and the IGSS one, which differ only there.
-            rival = self._index[top[1].entry_id]
-            if self._entry_inst[self._index[best.entry_id]] != self._entry_inst[rival] \
-                    and best.score - top[1].score < self.thresholds.margin:
-                return False
-        return (bool(self.weights.third_margin) and bool(topical) and self._bm25_agrees(best, leader, 0.0)
-                and self._spelling_agrees(plain, top))
+            return False
+        return self._spelling_agrees(plain, top)
 
     def _has_key_word(self, terms: set[str], own: frozenset[str]) -> bool:
         """Whether an entry with terms ``own`` has the message's most telling word (the rarest,

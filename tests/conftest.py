@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from config import BUNDLED_FAQ, BUNDLED_VOCABULARY
+from conversation.pipeline import Pipeline
+from faq.matcher import DEFAULT_THRESHOLDS
+from faq.service import FaqService
 from storage.store import Store
 from tests.fake_telegram import FakeTelegram
 
@@ -25,3 +29,11 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s.open()
     yield s
     s.close()
+
+
+@pytest.fixture
+def pipeline(store: Store) -> Pipeline:
+    """The member pipeline over the bundled FAQ, without a staff desk (escalations are only logged)."""
+    faqs = FaqService(BUNDLED_FAQ, BUNDLED_VOCABULARY, DEFAULT_THRESHOLDS)
+    faqs.load()
+    return Pipeline(store, faqs, default_language="es")

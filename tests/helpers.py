@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from config import Settings
+from storage.store import Store
 from tests.fake_telegram import FakeTelegram
 
 DB_NAME = "puente.db"
@@ -44,3 +45,8 @@ async def wait_until(condition: Callable[[], bool], *, timeout: float = 10.0, wh
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         await asyncio.sleep(0.05)
+
+
+def rows(store: Store, sql: str, params: tuple = ()) -> list[dict]:
+    """Query an open Store from a test (on its writer thread, like the code under test)."""
+    return store.call_sync(lambda db: [dict(r) for r in db.query(sql, params)])

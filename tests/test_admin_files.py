@@ -4,39 +4,21 @@ reproduced problem (independent review, session 9)."""
 
 from __future__ import annotations
 
-import io
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import bot
 from config import BUNDLED_FAQ, BUNDLED_VOCABULARY
 from faq.csvio import COLUMNS
 from faq.loader import check_faq, load_faq
 from faq.matcher import DEFAULT_THRESHOLDS
 from faq.service import FaqService
+from tests.test_cli import isolated_env, run  # noqa: F401 (isolated_env: the CLI tests' autouse fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CSV = ROOT / "tests" / "data" / "faq-sample.csv"
 HEADER = ",".join(COLUMNS)
-
-
-@pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in list(os.environ):
-        if name.startswith(("PUENTE_", "TELEGRAM_")):
-            monkeypatch.delenv(name)
-    db = tmp_path / "cli.db"
-    monkeypatch.setenv("PUENTE_DB", str(db))
-    return db
-
-
-def run(argv: list[str], stdin: str = "") -> tuple[int, str]:
-    out = io.StringIO()
-    code = bot.main(argv, stdin=io.StringIO(stdin), stdout=out)
-    return code, out.getvalue()
 
 
 def row(i: int, **cells: str) -> dict[str, str]:

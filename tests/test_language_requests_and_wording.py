@@ -13,10 +13,10 @@ import pytest
 from config import BUNDLED_FAQ, BUNDLED_VOCABULARY
 from conversation.pipeline import Member, Pipeline
 from faq.loader import load_faq
-from faq.matcher import DEFAULT_THRESHOLDS, DEFAULT_WEIGHTS, Matcher
-from faq.service import FaqService
+from faq.matcher import DEFAULT_WEIGHTS, Matcher
 from faq.vocabulary import load_vocabulary
 from storage.store import Store
+from tests.helpers import rows
 
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE = DATA / "faq-sample.csv"
@@ -24,17 +24,6 @@ SAMPLE = DATA / "faq-sample.csv"
 ANA = Member(id=101, chat_id=101, first_name="Ana", language_code="es")
 MARY = Member(id=202, chat_id=202, first_name="Mary", language_code="en")
 JOE = Member(id=303, chat_id=303, first_name="Joe", language_code=None)  # Telegram sent no language
-
-
-@pytest.fixture
-def pipeline(store: Store) -> Pipeline:
-    faqs = FaqService(BUNDLED_FAQ, BUNDLED_VOCABULARY, DEFAULT_THRESHOLDS)
-    faqs.load()
-    return Pipeline(store, faqs, default_language="es")
-
-
-def rows(store: Store, sql: str, params: tuple = ()) -> list[dict]:
-    return store.call_sync(lambda db: [dict(r) for r in db.query(sql, params)])
 
 
 def chosen(store: Store, member: Member) -> str | None:

@@ -11,25 +11,16 @@ from typing import Any
 
 import pytest
 
-from config import BUNDLED_FAQ, BUNDLED_VOCABULARY
 from conversation.callbacks import route_callback
 from conversation.pipeline import Member, Pipeline
-from faq.matcher import DEFAULT_THRESHOLDS
-from faq.service import FaqService
 from handlers.app import build_application
 from storage.store import Store
 from tests.fake_telegram import FakeTelegram, running_app
-from tests.helpers import db_rows
+from tests.helpers import db_rows, rows
 from tests.test_e2e_member import loose_limiter, settings_for
+from tests.test_pipeline import _desk_pipeline
 
 ANA = Member(id=101, chat_id=101, first_name="Ana", language_code="es")
-
-
-@pytest.fixture
-def pipeline(store: Store) -> Pipeline:
-    faqs = FaqService(BUNDLED_FAQ, BUNDLED_VOCABULARY, DEFAULT_THRESHOLDS)
-    faqs.load()
-    return Pipeline(store, faqs, default_language="es")
 
 
 @pytest.fixture
@@ -38,10 +29,6 @@ async def bot(fake_telegram: FakeTelegram, tmp_path: Path, caplog: pytest.LogCap
     with caplog.at_level(logging.ERROR):
         async with running_app(app, fake_telegram):
             yield app
-
-
-def rows(store: Store, sql: str, params: tuple = ()) -> list[dict]:
-    return store.call_sync(lambda db: [dict(r) for r in db.query(sql, params)])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -91,8 +78,6 @@ async def test_double_tap_on_thumbs_down_hands_the_question_to_staff_once(pipeli
     """On a slow phone both taps of 👎 arrive (handlers/member.py removes the buttons only while
     handling the first). record_feedback keeps one vote, but Pipeline.handle_feedback escalates
     again: Ana reads "Lamento que no le haya servido" twice and staff get her question twice."""
-    from tests.test_pipeline import _desk_pipeline
-
     pipeline, _desk, _sender, _transport = _desk_pipeline(store, pipeline.faqs)
     answer = (await pipeline.handle_text(ANA, "cuanto cuesta el programa de migrantes del igss"))[0]
     first = await route_callback(pipeline, ANA, f"fb:{answer.log_id}:-1")
@@ -112,8 +97,6 @@ async def test_typing_menu_is_not_sent_to_staff_as_an_unanswered_question(
     finds no entry and escalates: "Todavía no tengo respuesta para eso. Anoté su pregunta…", a
     ticket for staff and a line in /gaps, instead of the topics (Pipeline.handle_text; faq/smalltalk.py
     has no menu/navigation intent)."""
-    from tests.test_pipeline import _desk_pipeline
-
     pipeline, _desk, _sender, _transport = _desk_pipeline(store, pipeline.faqs)
     replies = await pipeline.handle_text(ANA, text)
     assert replies
@@ -139,8 +122,6 @@ async def test_asking_for_spanish_in_words_is_not_answered_with_the_mayan_langua
 async def test_double_tap_on_none_of_these_hands_the_question_to_staff_once(pipeline: Pipeline, store: Store) -> None:
     """"None of these" stays on the message (a member may still pick); a second tap must not add
     the question to the request again."""
-    from tests.test_pipeline import _desk_pipeline
-
     pipeline, _desk, _sender, _transport = _desk_pipeline(store, pipeline.faqs)
     suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
     none = next(b.data for row in suggest.buttons for b in row if b.data.startswith("none:"))

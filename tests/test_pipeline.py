@@ -20,21 +20,11 @@ from desk.sender import OutboxSender
 from faq.matcher import DEFAULT_THRESHOLDS, MAX_OFFERED
 from faq.service import FaqService
 from storage.store import Store
+from tests.helpers import rows
 from tests.test_desk import STAFF, FakeTransport, drain
 
 ANA = Member(id=101, chat_id=101, first_name="Ana", language_code="es")
 JOHN = Member(id=202, chat_id=202, first_name="John", language_code="en-US")
-
-
-@pytest.fixture
-def pipeline(store: Store) -> Pipeline:
-    faqs = FaqService(BUNDLED_FAQ, BUNDLED_VOCABULARY, DEFAULT_THRESHOLDS)
-    faqs.load()
-    return Pipeline(store, faqs, default_language="es")
-
-
-def rows(store: Store, sql: str, params: tuple = ()) -> list[dict]:
-    return store.call_sync(lambda db: [dict(r) for r in db.query(sql, params)])
 
 
 async def test_spanish_question_with_typos_gets_the_spanish_cost_answer(pipeline: Pipeline, store: Store) -> None:
