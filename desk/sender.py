@@ -198,6 +198,7 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False  # stop() asked: finish the current row, start no other
+        self._stop_asked = asyncio.Event()  # the same, for what waits (the rate limit)
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -214,6 +215,7 @@ class OutboxSender:
         if task is None:
             return
         self._stopping = True
+        self._stop_asked.set()
         self._wake.set()
         try:
             await asyncio.wait_for(asyncio.shield(task), grace)
@@ -223,6 +225,7 @@ class OutboxSender:
                 await task
         finally:
             self._stopping = False
+            self._stop_asked.clear()
 
     def wake(self) -> None:
         """Something was enqueued: look at the outbox now rather than at the next poll."""
@@ -286,8 +289,8 @@ class OutboxSender:
         if prepared is None:
             await self.store.call(outbox.mark_sent, item["id"], now=self.clock())
             return True
-        if chat_id in self.limited_chats:
-            await self.limiter.acquire()
+        if chat_id in self.limited_chats and not await self._acquire():
+            return False  # stop() was asked while waiting for the rate limit: the row stays pending
         try:
             message_id = await self.transport(prepared.method, prepared.params)
         except NotModified:
@@ -346,6 +349,21 @@ class OutboxSender:
         except Exception:  # a courtesy (telling admins an outage is over): never stops the sender
             log.exception("outbox #%s: after-send hook failed", item["id"])
         return True
+
+    async def _acquire(self) -> bool:
+        """Wait for the per-minute limit, unless stop() is asked meanwhile (False): a shutdown
+        must not wait out the limit only to start a send it would then have to cut off."""
+        if self._stopping:
+            return False
+        acquire = asyncio.ensure_future(self.limiter.acquire())
+        stopping = asyncio.ensure_future(self._stop_asked.wait())
+        await asyncio.wait({acquire, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (acquire, stopping):
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        return acquire.done() and not acquire.cancelled() and not self._stopping
 
     async def _staff_unreachable(self, item: dict[str, Any], exc: SendError) -> bool:
         wait = self.backoff(int(item["attempts"]))

@@ -209,11 +209,14 @@ def _shape_votes(words: list[str]) -> tuple[int, int]:
     return es, en
 
 
-def detect_language(text: str, default: str = "es") -> str:
+def detect_language(text: str, default: str = "es", *, by_spelling: bool = True) -> str:
     """Return "es" or "en" for ``text`` by counting each language's grammar words.
 
-    ``default`` (the bot's configured language) wins when there is no evidence either way, e.g.
-    for "IGSS" or an emoji.
+    ``default`` wins when there is no evidence either way, e.g. for "IGSS" or an emoji. With
+    ``by_spelling`` (the caller knows nothing better than a configured default), the spelling of
+    the other words is weighed before it: "need a new card" is English. A caller whose default
+    is the member's own language (their phone's, the conversation's) turns it off: a name such as
+    "WhatsApp", "Monterrey" or "Florida" is no reason to switch.
     """
     if default not in ("es", "en"):
         default = "es"
@@ -224,10 +227,10 @@ def detect_language(text: str, default: str = "es") -> str:
         return "es" if es > en else "en"
     if _ONLY_ES_CHARS.search(text or ""):
         return "es"
-    # No grammar word decides ("need a new card", "he pagado 3 meses", "seguro migrantes"): the
-    # shape of the other words does, when it clearly leans one way (English "-ing", "th", "ee";
-    # Spanish "-ción", "-ado", "-rme"…).
-    es, en = _shape_votes(words)
-    if es != en:
-        return "es" if es > en else "en"
+    # No grammar word decides ("need a new card", "he pagado 3 meses"): the shape of the other
+    # words does, when it leans one way (English "-ing", "th", "ee"; Spanish "-ción", "-ado"…).
+    if by_spelling:
+        es, en = _shape_votes(words)
+        if es != en:
+            return "es" if es > en else "en"
     return default

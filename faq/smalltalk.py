@@ -115,20 +115,21 @@ open abrir back regresar volver go ir i want me give what are is there send
 LANGUAGE_NAMES: dict[str, str] = {"español": "es", "espanol": "es", "castellano": "es", "spanish": "es",
                                   "ingles": "en", "english": "en"}
 LANGUAGE_PAD: frozenset[str] = frozenset(_words("""
-en in habla hablas hable hablame hableme hablo hablar escribe escribeme escribame escribir escribo leo
+en in habla hablas hable hablan hablamos hablame hableme hablo hablar escribe escribeme escribame escribir escribo leo
+yo we us prefer plis porfis entender leer nada de un poco any bit
 contesta contestame contesteme responde respondeme respondame puede puedes podria quiero
 prefiero solo nomas idioma language cambiar cambia cambie change switch to a al de la el
 speak talk write answer reply respond can could you do i want only me the entiendo se
 understand know lo like read bien mucho muy very well much
 """))
-_NEGATION: frozenset[str] = frozenset(_words("no dont not cant cannot"))
-#: "no hablo inglés", "I don't understand Spanish", "no quiero inglés": the language named is the
-#: one NOT wanted. A leading "no," ("no, en español por favor") or "no entiendo, en español" is a
-#: correction that names the language wanted.
+_NEGATION: frozenset[str] = frozenset(_words("no dont not cant cannot nada"))
+#: "no hablo inglés", "no english", "no sé hablar inglés", "I don't understand Spanish": the
+#: language named is the one NOT wanted. A leading "no," ("no, en español por favor") or "no
+#: entiendo, en español" is a correction that names the language wanted (the "en" breaks it).
 _NEGATED = re.compile(
-    r"\b(?:no|dont|cant|cannot|do not|not)\s+(?:hablo|entiendo|se|leo|escribo|quiero|speak|understand|know|"
-    r"read|write|want|like)\s+(?:(?:bien|mucho|muy|el|very|well|much|the)\s+)*"
-    r"(español|espanol|castellano|spanish|ingles|english)\b")
+    r"\b(?:no|dont|cant|cannot|do not|not)\s+(?:(?:hablo|entiendo|se|leo|escribo|quiero|hablar|entender|leer|"
+    r"speak|understand|know|read|write|want|like|le|al|el|la|bien|mucho|muy|nada|de|un|poco|very|well|much|"
+    r"the|any|a|bit)\s+)*(español|espanol|castellano|spanish|ingles|english)\b")
 #: What may surround a language request without making it a question: openers and politeness,
 #: not every greeting word ("¿está en inglés?" asks about a document).
 _LANGUAGE_AROUND: frozenset[str] = _OPENERS | FILLER | THANKS | THANKS_PAD

@@ -86,11 +86,12 @@ METHODS = {
 # An icon, not a word: "La #1 ya es el borrador 3" (a reply to a command) names no ticket to answer.
 _TICKET_HEAD = re.compile(r"^\s*[^\w\s]{1,4}\s+#(\d+)\b")
 _GONE = re.compile(r"message to (edit|copy|be replied|reply|forward) not found|message_id_invalid|message can't be")
-# The bot may no longer write in the chat: a group admin took its right to post, or closed the
-# forum topic. For the staff group that is an outage like a kick (retry, tell admins), not a
-# message Telegram will never accept.
-_NO_RIGHTS = re.compile(r"not enough rights|have no rights|chat_write_forbidden|topic_closed|"
-                        r"need administrator rights|chat_admin_required|chat_restricted")
+# The bot may no longer write in the chat at all: a group admin took its right to post, or closed
+# the forum topic. For the staff group that is an outage like a kick (retry, tell admins), not a
+# message Telegram will never accept. A group that only refuses photos or stickers ("not enough
+# rights to send photos") refuses that one message: it fails alone and the desk carries on.
+_NO_RIGHTS = re.compile(r"not enough rights to send text|have no rights to send a message|chat_write_forbidden|"
+                        r"topic_closed|need administrator rights|chat_admin_required|chat_restricted")
 
 
 # ---------------------------------------------------------------------------------------- transport
@@ -280,6 +281,10 @@ async def command_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     replied = message.reply_to_message
     if replied.from_user is None or replied.from_user.id != context.bot.id:
         return
+    command = (message.text or message.caption or "").split(maxsplit=1)[0]
+    addressee = command.partition("@")[2]
+    if addressee and addressee.lower() != (context.bot.username or "").lower():
+        return  # "/warn@GroupHelpBot": another bot's command, not an answer to the member
     ticket = await desk.ticket_for_reply(replied.message_id)
     if ticket is None:
         found = _TICKET_HEAD.match(replied.text or replied.caption or "")
@@ -287,7 +292,6 @@ async def command_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if ticket is None:
         return
     _ = Translator(desk.staff_language)
-    command = (message.text or message.caption or "").split(maxsplit=1)[0]
     await desk.say([_("Nothing was sent to the member: a message that starts with {command} is read as a "
                       "command, and the desk has no such command. To answer #{number}, reply to its card "
                       "again without the “/” at the start.", command=html.escape(command), number=ticket)],
