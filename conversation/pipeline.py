@@ -263,11 +263,7 @@ class Pipeline:
     def _reply_lang(self, member_row: dict[str, Any] | None, member: Member, text: str) -> str:
         if member_row and member_row.get("chosen_language") in LANGUAGES:
             return member_row["chosen_language"]
-        # The member's own language (the conversation's, their phone's) outranks the spelling of a
-        # name ("whatsapp igss"); only a member we know nothing about is read by spelling.
-        known = (member_row or {}).get("last_language") in LANGUAGES or \
-            language_from_code(member.language_code, "") in LANGUAGES
-        return detect_language(text, default=self._fallback_lang(member_row, member), by_spelling=not known)
+        return detect_language(text, default=self._fallback_lang(member_row, member))
 
     # ------------------------------------------------------------------ storage helpers
     async def _inbound(

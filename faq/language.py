@@ -201,22 +201,36 @@ _ES_SHAPE = re.compile(r"(?:cion|ciones|dad|dades|mente|rme|rse|rte|ado|ada|ados
 _EN_SHAPE = re.compile(r"th|wh|sh|ee|oo|ck|(?:ing|ed|ly|ness|ful|ght|ould|ay|ey|ow)$|^kn")
 
 
+#: Names members type in either language, whose spelling says nothing about it: apps and brands,
+#: and the US places where most of them live ("whatsapp igss", "consulate Orlando").
+NAMES: frozenset[str] = PLACE_NAMES | frozenset(_words("""
+whatsapp facebook messenger instagram tiktok youtube google gmail hotmail outlook zoom telegram
+walmart western union remitly xoom
+florida orlando miami tampa texas houston dallas austin antonio california angeles francisco
+diego oakland fresno sacramento chicago illinois atlanta georgia carolina charlotte raleigh
+virginia maryland washington seattle oregon portland nevada vegas arizona phoenix tucson denver
+colorado utah omaha nebraska iowa kansas oklahoma tennessee nashville alabama mississippi
+louisiana orleans jersey york brooklyn queens bronx boston massachusetts ohio michigan indiana
+minnesota wisconsin pennsylvania philadelphia delaware connecticut alaska hawaii
+"""))
+
+
 def _shape_votes(words: list[str]) -> tuple[int, int]:
-    """Words that look Spanish and words that look English, by their spelling alone (names of
-    places and institutions aside, which the caller leaves in: "igss" or "texas" look like neither)."""
-    es = sum(1 for w in words if len(w) > 3 and _ES_SHAPE.search(w) and not _EN_SHAPE.search(w))
-    en = sum(1 for w in words if len(w) > 3 and _EN_SHAPE.search(w) and not _ES_SHAPE.search(w))
+    """Words that look Spanish and words that look English, by their spelling alone; names
+    (:data:`NAMES`: "whatsapp", "Orlando") do not count."""
+    words = [w for w in words if len(w) > 3 and w not in NAMES]
+    es = sum(1 for w in words if _ES_SHAPE.search(w) and not _EN_SHAPE.search(w))
+    en = sum(1 for w in words if _EN_SHAPE.search(w) and not _ES_SHAPE.search(w))
     return es, en
 
 
-def detect_language(text: str, default: str = "es", *, by_spelling: bool = True) -> str:
-    """Return "es" or "en" for ``text`` by counting each language's grammar words.
+def detect_language(text: str, default: str = "es") -> str:
+    """Return "es" or "en" for ``text`` by counting each language's grammar words, then (when they
+    do not decide) by the spelling of the other words ("need a new card" is English, "he pagado
+    3 meses" Spanish; names such as "WhatsApp" or "Orlando" do not count).
 
-    ``default`` wins when there is no evidence either way, e.g. for "IGSS" or an emoji. With
-    ``by_spelling`` (the caller knows nothing better than a configured default), the spelling of
-    the other words is weighed before it: "need a new card" is English. A caller whose default
-    is the member's own language (their phone's, the conversation's) turns it off: a name such as
-    "WhatsApp", "Monterrey" or "Florida" is no reason to switch.
+    ``default`` (the member's language, else the bot's) wins when there is no evidence either
+    way, e.g. for "IGSS", "whatsapp igss" or an emoji.
     """
     if default not in ("es", "en"):
         default = "es"
@@ -229,8 +243,7 @@ def detect_language(text: str, default: str = "es", *, by_spelling: bool = True)
         return "es"
     # No grammar word decides ("need a new card", "he pagado 3 meses"): the shape of the other
     # words does, when it leans one way (English "-ing", "th", "ee"; Spanish "-ción", "-ado"…).
-    if by_spelling:
-        es, en = _shape_votes(words)
-        if es != en:
-            return "es" if es > en else "en"
+    es, en = _shape_votes(words)
+    if es != en:
+        return "es" if es > en else "en"
     return default

@@ -127,9 +127,16 @@ _NEGATION: frozenset[str] = frozenset(_words("no dont not cant cannot nada"))
 #: language named is the one NOT wanted. A leading "no," ("no, en español por favor") or "no
 #: entiendo, en español" is a correction that names the language wanted (the "en" breaks it).
 _NEGATED = re.compile(
-    r"\b(?:no|dont|cant|cannot|do not|not)\s+(?:(?:hablo|entiendo|se|leo|escribo|quiero|hablar|entender|leer|"
-    r"speak|understand|know|read|write|want|like|le|al|el|la|bien|mucho|muy|nada|de|un|poco|very|well|much|"
-    r"the|any|a|bit)\s+)*(español|espanol|castellano|spanish|ingles|english)\b")
+    r"\b(?:no|dont|cant|cannot|do not|not|nada)\s+(?:(?:hablo|hablamos|habla|hablan|entiendo|entendemos|se|sabemos|"
+    r"leo|escribo|quiero|queremos|hablar|entender|leer|speak|understand|know|read|write|want|like|le|al|el|la|"
+    r"bien|mucho|muy|nada|de|un|poco|very|well|much|the|any|a|bit)\s+)*"
+    r"(español|espanol|castellano|spanish|ingles|english)\b"
+    # "hablo poco inglés", "I speak a little English": the language named is not the one wanted.
+    r"|\b(?:poco|little)\s+(?:de\s+)?(español|espanol|castellano|spanish|ingles|english)\b")
+#: "él no habla inglés", "she doesn't speak Spanish": a statement about someone else.
+_SOMEONE_ELSE = re.compile(r"\b(?:él|ella|ellos|ellas|he|she|they|hes|shes)\b|\bel no\b", re.IGNORECASE)
+#: "No, English please": a leading "no" set off by punctuation corrects the bot; it negates nothing.
+_CORRECTION = re.compile(r"^\s*no\s*[,.;:!¡]+\s*", re.IGNORECASE)
 #: What may surround a language request without making it a question: openers and politeness,
 #: not every greeting word ("¿está en inglés?" asks about a document).
 _LANGUAGE_AROUND: frozenset[str] = _OPENERS | FILLER | THANKS | THANKS_PAD
@@ -139,7 +146,9 @@ def requested_language(text: str) -> str | None:
     """"es" or "en" when the whole message asks for a language ("en español por favor", "speak
     english?", "no hablo inglés" → "es"); None otherwise ("¿hay información en español?" is a
     question for the FAQ)."""
-    joined = " ".join(clean(text).split())
+    if _SOMEONE_ELSE.search(text or ""):
+        return None
+    joined = " ".join(clean(_CORRECTION.sub("", text or "")).split())
     words = [w for w in joined.split() if w not in _LANGUAGE_AROUND or w in LANGUAGE_NAMES]
     named = {LANGUAGE_NAMES[w] for w in words if w in LANGUAGE_NAMES}
     if len(named) != 1 or any(w not in LANGUAGE_NAMES and w not in LANGUAGE_PAD and w not in _NEGATION
@@ -192,7 +201,7 @@ def classify_smalltalk(text: str) -> str | None:
         return "help"
     if any(w in MENU for w in words) and all(w in MENU or w in MENU_PAD or w in small for w in words):
         return "menu"
-    lang = requested_language(joined)
+    lang = requested_language(text)
     if lang is not None:
         return f"language-{lang}"
     kinds = set()
