@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ from faq.matcher import DEFAULT_THRESHOLDS
 from faq.service import FaqService
 from storage.store import Store
 from tests.fake_telegram import FakeTelegram
+from tests.helpers import GROUP_ID
 
 
 @pytest.fixture
@@ -37,3 +39,16 @@ def pipeline(store: Store) -> Pipeline:
     faqs = FaqService(BUNDLED_FAQ, BUNDLED_VOCABULARY, DEFAULT_THRESHOLDS)
     faqs.load()
     return Pipeline(store, faqs, default_language="es")
+
+
+@pytest.fixture
+def world(fake_telegram: FakeTelegram) -> dict[str, Any]:
+    """The cast of the staff-desk end-to-end tests: the staff group, members Ana (es) and John (en),
+    and Luis, a staff member."""
+    fake = fake_telegram
+    return {
+        "group": fake.group(GROUP_ID, "Puente staff"),
+        "ana": fake.user(1001, "Ana", "es"),
+        "john": fake.user(1002, "John", "en"),
+        "luis": fake.user(2001, "Luis", "es"),
+    }

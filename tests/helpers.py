@@ -13,6 +13,7 @@ from storage.store import Store
 from tests.fake_telegram import FakeTelegram
 
 DB_NAME = "puente.db"
+GROUP_ID = -1001000000001  # the staff group of the end-to-end tests
 
 
 def bot_settings(fake: FakeTelegram, tmp_path: Path, **env: str) -> Settings:

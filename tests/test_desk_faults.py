@@ -30,18 +30,6 @@ from tests.test_staff_e2e import (
 ADMIN_ID = 3001
 
 
-@pytest.fixture
-def world(fake_telegram: FakeTelegram) -> dict[str, Any]:
-    """The cast of tests/test_staff_e2e.py: the staff group, members Ana and John, staff member Luis."""
-    fake = fake_telegram
-    return {
-        "group": fake.group(GROUP_ID, "Puente staff"),
-        "ana": fake.user(1001, "Ana", "es"),
-        "john": fake.user(1002, "John", "en"),
-        "luis": fake.user(2001, "Luis", "es"),
-    }
-
-
 def _sticker(fake: FakeTelegram) -> dict[str, Any]:
     file_id = fake.register_file(b"RIFF-fake-webp", kind="sticker")
     return {"file_id": file_id, "file_unique_id": f"U{file_id}", "type": "regular", "width": 512, "height": 512,

@@ -25,17 +25,6 @@ from tests.test_staff_e2e import GROUP_ID, TestClock, bot, card_for, to_member
 STAFF = -1001000000777
 
 
-@pytest.fixture
-def world(fake_telegram: FakeTelegram) -> dict[str, Any]:
-    fake = fake_telegram
-    return {
-        "group": fake.group(GROUP_ID, "Puente staff"),
-        "ana": fake.user(1001, "Ana", "es"),
-        "john": fake.user(1002, "John", "en"),
-        "luis": fake.user(2001, "Luis", "es"),
-    }
-
-
 # ---------------------------------------------------------------------------------------- staff rights
 async def test_a_photo_the_group_does_not_allow_does_not_hold_back_every_later_card(
         fake_telegram: FakeTelegram, world: dict[str, Any], tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

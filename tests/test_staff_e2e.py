@@ -25,9 +25,8 @@ from config import Settings
 from desk import cards
 from handlers.app import build_application
 from tests.fake_telegram import Call, FakeTelegram, running_app
-from tests.helpers import DB_NAME, bot_settings, db_rows, wait_until
+from tests.helpers import DB_NAME, GROUP_ID, bot_settings, db_rows, wait_until
 
-GROUP_ID = -1001000000001
 MONDAY_10_GT = datetime(2025, 3, 10, 16, 0, tzinfo=UTC)  # 10:00 in Guatemala
 SATURDAY_GT = datetime(2025, 3, 15, 16, 0, tzinfo=UTC)
 FAST = {"backoff_base": 0.05, "backoff_cap": 0.2, "idle_poll": 0.05}
@@ -72,17 +71,6 @@ async def bot(fake: FakeTelegram, tmp_path: Path, clock: TestClock, caplog: pyte
             yield app
     errors = [r.getMessage() for r in caplog.records if r.name == "handlers.errors"]
     assert not errors, errors
-
-
-@pytest.fixture
-def world(fake_telegram: FakeTelegram) -> dict[str, Any]:
-    fake = fake_telegram
-    return {
-        "group": fake.group(GROUP_ID, "Puente staff"),
-        "ana": fake.user(1001, "Ana", "es"),
-        "john": fake.user(1002, "John", "en"),
-        "luis": fake.user(2001, "Luis", "es"),  # staff member
-    }
 
 
 def datas(params: dict) -> list[str]:
