@@ -197,8 +197,9 @@ class OutboxSender:
         self._paused: dict[int, datetime] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._stopping = False  # stop() asked: finish the current row, start no other
-        self._stop_asked = asyncio.Event()  # the same, for what waits (the rate limit)
+        # stop() was asked: finish the current row, start no other (an Event, so that waiting for
+        # the rate limit can end on it too).
+        self._stop_asked = asyncio.Event()
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -214,7 +215,6 @@ class OutboxSender:
         task, self._task = self._task, None
         if task is None:
             return
-        self._stopping = True
         self._stop_asked.set()
         self._wake.set()
         try:
@@ -224,7 +224,6 @@ class OutboxSender:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         finally:
-            self._stopping = False
             self._stop_asked.clear()
 
     def wake(self) -> None:
@@ -233,7 +232,7 @@ class OutboxSender:
 
     async def _run(self) -> None:
         log.info("outbox sender started")
-        while not self._stopping:
+        while not self._stop_asked.is_set():
             try:
                 settled = await self.run_once()
             except asyncio.CancelledError:
@@ -241,7 +240,7 @@ class OutboxSender:
             except Exception:  # the loop must survive anything: a dead sender loses the desk
                 log.exception("outbox sender iteration failed; retrying")
                 settled = 0
-            if settled or self._stopping:
+            if settled or self._stop_asked.is_set():
                 continue
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
@@ -265,7 +264,7 @@ class OutboxSender:
         settled = 0
         held: set[int] = set()  # chats with a row retried in this batch: keep their order
         for item in items:
-            if self._stopping:
+            if self._stop_asked.is_set():
                 break
             chat_id = int(item["chat_id"])
             if chat_id in held or self._is_paused(chat_id, self.clock()):
@@ -353,7 +352,7 @@ class OutboxSender:
     async def _acquire(self) -> bool:
         """Wait for the per-minute limit, unless stop() is asked meanwhile (False): a shutdown
         must not wait out the limit only to start a send it would then have to cut off."""
-        if self._stopping:
+        if self._stop_asked.is_set():
             return False
         acquire = asyncio.ensure_future(self.limiter.acquire())
         stopping = asyncio.ensure_future(self._stop_asked.wait())
@@ -363,7 +362,7 @@ class OutboxSender:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-        return acquire.done() and not acquire.cancelled() and not self._stopping
+        return acquire.done() and not acquire.cancelled() and not self._stop_asked.is_set()
 
     async def _staff_unreachable(self, item: dict[str, Any], exc: SendError) -> bool:
         wait = self.backoff(int(item["attempts"]))

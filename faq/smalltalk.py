@@ -126,13 +126,14 @@ _NEGATION: frozenset[str] = frozenset(_words("no dont not cant cannot nada"))
 #: "no hablo inglés", "no english", "no sé hablar inglés", "I don't understand Spanish": the
 #: language named is the one NOT wanted. A leading "no," ("no, en español por favor") or "no
 #: entiendo, en español" is a correction that names the language wanted (the "en" breaks it).
+_NAMED = "|".join(LANGUAGE_NAMES)
 _NEGATED = re.compile(
     r"\b(?:no|dont|cant|cannot|do not|not|nada)\s+(?:(?:hablo|hablamos|habla|hablan|entiendo|entendemos|se|sabemos|"
     r"leo|escribo|quiero|queremos|hablar|entender|leer|speak|understand|know|read|write|want|like|le|al|el|la|"
     r"bien|mucho|muy|nada|de|un|poco|very|well|much|the|any|a|bit)\s+)*"
-    r"(español|espanol|castellano|spanish|ingles|english)\b"
+    rf"(?:{_NAMED})\b"
     # "hablo poco inglés", "I speak a little English": the language named is not the one wanted.
-    r"|\b(?:poco|little)\s+(?:de\s+)?(español|espanol|castellano|spanish|ingles|english)\b")
+    rf"|\b(?:poco|little)\s+(?:de\s+)?(?:{_NAMED})\b")
 #: "él no habla inglés", "she doesn't speak Spanish": a statement about someone else.
 _SOMEONE_ELSE = re.compile(r"\b(?:él|ella|ellos|ellas|he|she|they|hes|shes)\b|\bel no\b", re.IGNORECASE)
 #: "No, English please": a leading "no" set off by punctuation corrects the bot; it negates nothing.
