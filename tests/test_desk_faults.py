@@ -17,6 +17,7 @@ from tests.helpers import bot_settings, db_rows, wait_until
 from tests.test_staff_e2e import (
     GROUP_ID,
     TestClock,
+    ask_for_a_person,
     bot,
     build,
     card_for,
@@ -65,8 +66,7 @@ async def test_a_restart_while_an_answer_is_in_flight_does_not_send_it_twice(
     pending although Telegram delivered it, and the next start sends the answer again."""
     fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
     async with bot(fake, tmp_path, TestClock(), caplog):
-        fake.push_text(ana, "quiero hablar con una persona")
-        card = await card_for(fake, 1)
+        card = await ask_for_a_person(fake, ana)
         await fake.wait_idle(quiet=0.3)
         fake.delay("sendMessage", 3.0)  # Telegram stores the message at once, answers slowly
         mark = fake.mark()
@@ -124,8 +124,7 @@ async def test_a_spanish_desk_reply_to_a_promote_answer_is_not_sent_to_the_membe
     maria = fake.user(2002, "María", "es")
     settings = bot_settings(fake, tmp_path, PUENTE_STAFF_CHAT_ID=str(GROUP_ID), PUENTE_STAFF_LANGUAGE="es")
     async with running_app(build(settings, TestClock()), fake):
-        fake.push_text(ana, "quiero hablar con una persona")
-        card = await card_for(fake, 1)
+        card = await ask_for_a_person(fake, ana)
         mark = fake.mark()
         fake.push_text(luis, "Puede pagar en cualquier agencia de Banrural.", group, reply_to=card)
         await to_member(fake, ana["id"], "Banrural", since=mark)
@@ -154,8 +153,7 @@ async def test_a_staff_reply_that_starts_with_a_slash_is_not_silently_dropped(
     and Luis is not told, so he believes she has the answer."""
     fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
     async with bot(fake, tmp_path, TestClock(), caplog):
-        fake.push_text(ana, "quiero hablar con una persona")
-        card = await card_for(fake, 1)
+        card = await ask_for_a_person(fake, ana)
         await fake.wait_idle(quiet=0.3)
         mark = fake.mark()
         reply = fake.push_text(luis, "/menu le muestra los temas; el pago se hace en Banrural.", group,
@@ -179,8 +177,7 @@ async def test_a_blocked_member_is_reported_once_per_answer(
     reported: staff get the same ⚠️ "not delivered" note twice and the ticket records it twice."""
     fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
     async with bot(fake, tmp_path, TestClock(), caplog):
-        fake.push_text(ana, "quiero hablar con una persona")
-        card = await card_for(fake, 1)
+        card = await ask_for_a_person(fake, ana)
         await fake.wait_idle(quiet=0.3)
         fake.block_user(ana["id"])
         mark = fake.mark()

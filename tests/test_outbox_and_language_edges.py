@@ -20,7 +20,7 @@ from storage import outbox
 from storage.store import Store
 from tests.fake_telegram import FakeTelegram
 from tests.helpers import wait_until
-from tests.test_staff_e2e import GROUP_ID, TestClock, bot, card_for, to_member
+from tests.test_staff_e2e import GROUP_ID, TestClock, ask_for_a_person, bot, card_for, to_member
 
 STAFF = -1001000000777
 
@@ -157,8 +157,7 @@ async def test_a_command_for_another_bot_in_reply_to_a_card_is_not_answered_by_p
     was sent to the member… the desk has no such command… reply to its card again without the /"."""
     fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
     async with bot(fake, tmp_path, TestClock(), caplog):
-        fake.push_text(ana, "quiero hablar con una persona")
-        card = await card_for(fake, 1)
+        card = await ask_for_a_person(fake, ana)
         await fake.wait_idle(quiet=0.3)
         mark = fake.mark()
         fake.push_text(luis, "/warn@GroupHelpBot spam", group, reply_to=card)

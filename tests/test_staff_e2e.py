@@ -91,6 +91,14 @@ async def card_for(fake: FakeTelegram, number: int, since: int = 0) -> dict:
     return message
 
 
+async def ask_for_a_person(fake: FakeTelegram, member: dict[str, Any],
+                           text: str = "quiero hablar con una persona") -> dict:
+    """``member`` writes ``text`` (asking for a person) in their private chat; return the card of
+    request #1 once the staff group has it. Only for a desk with no request yet (the card is #1's)."""
+    fake.push_text(member, text)
+    return await card_for(fake, 1)
+
+
 async def to_member(fake: FakeTelegram, chat_id: int, text: str, since: int = 0, method: str = "sendMessage") -> Call:
     calls = await fake.wait_for(method, chat_id=chat_id, since=since,
                                 predicate=lambda c: c.ok and text in str(c.params.get("text") or
@@ -152,8 +160,7 @@ async def test_english_member_and_staff_photo_answer(
 ) -> None:
     fake, john, luis, group = fake_telegram, world["john"], world["luis"], world["group"]
     async with bot(fake, tmp_path, TestClock(), caplog):
-        fake.push_text(john, "I want to talk to a human")
-        card = await card_for(fake, 1)
+        card = await ask_for_a_person(fake, john, "I want to talk to a human")
         assert "🇺🇸" in card["text"]
         # Member media while the ticket is open: copied to the group as a reply to the card.
         fake.push_photo(john, caption=None)
@@ -174,8 +181,7 @@ async def test_staff_send_an_faq_answer_in_the_members_language(
     FAQ's English answer, headed like any staff answer. In a private chat /faq is the topics menu."""
     fake, john, luis, group = fake_telegram, world["john"], world["luis"], world["group"]
     async with bot(fake, tmp_path, TestClock(), caplog, env={"PUENTE_ADMIN_IDS": "2001"}):
-        fake.push_text(john, "I want to talk to a human")
-        card = await card_for(fake, 1)
+        card = await ask_for_a_person(fake, john, "I want to talk to a human")
         assert "/faq 1" not in card["text"]  # no FAQ entry came close: no numbered list to pick from
         mark = fake.mark()
         fake.push_text(luis, "/faq migrant-cost", group, reply_to=card)
@@ -212,8 +218,7 @@ async def test_fifty_more_lines_make_one_ticket_and_few_group_messages(
     fake, ana = fake_telegram, world["ana"]
     clock = TestClock()
     async with bot(fake, tmp_path, clock, caplog):
-        fake.push_text(ana, "quiero hablar con una persona")
-        await card_for(fake, 1)
+        await ask_for_a_person(fake, ana)
         for i in range(50):
             fake.push_text(ana, f"le explico mi caso, parte {i}")
         member_lines = "select count(*) from ticket_messages where author='member' and kind='text'"
@@ -237,8 +242,7 @@ async def test_reply_to_an_old_card_after_a_restart_still_arrives(
 ) -> None:
     fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
     async with bot(fake, tmp_path, TestClock(), caplog):
-        fake.push_text(ana, "quiero hablar con una persona")
-        card = await card_for(fake, 1)
+        card = await ask_for_a_person(fake, ana)
         fake.push_text(ana, "¿hay alguien?")
         joined = "select count(*) from ticket_messages where text = '¿hay alguien?'"
         await wait_until(lambda: db_rows(tmp_path, joined)[0][0] == 1, what="the follow-up to join the ticket")
@@ -274,8 +278,7 @@ async def test_member_who_blocked_the_bot_staff_are_told(
 ) -> None:
     fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
     async with bot(fake, tmp_path, TestClock(), caplog):
-        fake.push_text(ana, "quiero hablar con una persona")
-        card = await card_for(fake, 1)
+        card = await ask_for_a_person(fake, ana)
         await fake.wait_idle(quiet=0.2)
         fake.block_user(1001)
         fake.push_text(luis, "Hola Ana", group, reply_to=card)
@@ -290,8 +293,7 @@ async def test_non_staff_cannot_claim_or_close(
 ) -> None:
     fake, ana, john = fake_telegram, world["ana"], world["john"]
     async with bot(fake, tmp_path, TestClock(), caplog):
-        fake.push_text(ana, "quiero hablar con una persona")
-        await card_for(fake, 1)
+        await ask_for_a_person(fake, ana)
         mark = fake.mark()
         fake.push_command(john, "claim", "1")
         fake.push_command(john, "close", "1")
@@ -313,8 +315,7 @@ async def test_staff_commands_in_the_group(
 ) -> None:
     fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
     async with bot(fake, tmp_path, TestClock(), caplog):
-        fake.push_text(ana, "quiero hablar con una persona")
-        card = await card_for(fake, 1)
+        card = await ask_for_a_person(fake, ana)
         mark = fake.mark()
         fake.push_command(luis, "queue", chat=group)
         await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark,
@@ -365,8 +366,7 @@ async def test_follow_up_the_faq_answers_is_answered_and_joins_the_ticket(
 ) -> None:
     fake, ana = fake_telegram, world["ana"]
     async with bot(fake, tmp_path, TestClock(), caplog):
-        fake.push_text(ana, "quiero hablar con una persona")
-        await card_for(fake, 1)
+        await ask_for_a_person(fake, ana)
         mark = fake.mark()
         fake.push_text(ana, "cuanto cuesta el programa de migrantes del igss")
         answer = await to_member(fake, 1001, "Q1,000", since=mark)
@@ -471,8 +471,7 @@ async def test_staff_talk_is_never_relayed_and_unroutable_replies_are_explained(
     fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
     maria = fake.user(2002, "María", "es")
     async with bot(fake, tmp_path, TestClock(), caplog):
-        fake.push_text(ana, "quiero hablar con una persona")
-        card = await card_for(fake, 1)
+        card = await ask_for_a_person(fake, ana)
         note = fake.push_text(luis, "// ¿no es la señora del patrono que no paga?", group, reply_to=card, entities=[])
         await wait_until(lambda: db_rows(tmp_path, "select count(*) from ticket_messages where kind='internal'")[0][0]
                          == 1, what="the note on the ticket")
@@ -496,8 +495,7 @@ async def test_a_staff_edit_corrects_the_members_copy(
     """Luis fixes a wrong hour in his answer with Telegram's edit: Ana's message changes too."""
     fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
     async with bot(fake, tmp_path, TestClock(), caplog):
-        fake.push_text(ana, "quiero hablar con una persona")
-        card = await card_for(fake, 1)
+        card = await ask_for_a_person(fake, ana)
         mark = fake.mark()
         reply = fake.push_text(luis, "La oficina abre a las 9.", group, reply_to=card)
         answer = await to_member(fake, ana["id"], "abre a las 9", since=mark)
