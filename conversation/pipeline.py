@@ -29,6 +29,7 @@ from faq.language import detect_language
 from faq.matcher import Candidate, MatchResult
 from faq.render import render_answer
 from faq.service import FaqService
+from faq.smalltalk import menu_language
 from i18n import LANGUAGES, Translator
 from storage import conversations as conv
 from storage.store import Store, atomically
@@ -263,7 +264,8 @@ class Pipeline:
     def _reply_lang(self, member_row: dict[str, Any] | None, member: Member, text: str) -> str:
         if member_row and member_row.get("chosen_language") in LANGUAGES:
             return member_row["chosen_language"]
-        return detect_language(text, default=self._fallback_lang(member_row, member))
+        return detect_language(text, default=self._fallback_lang(member_row, member),
+                               words_of=self.faqs.snapshot.matcher.words_of)
 
     # ------------------------------------------------------------------ storage helpers
     async def _inbound(
@@ -409,6 +411,9 @@ class Pipeline:
             return self._help_reply(lang)
         if kind == "menu":  # "menu" typed rather than tapped
             return self._menu_reply(lang)
+        if kind == "language":  # "cambiar idioma" typed rather than /language
+            _ = Translator(lang)
+            return Reply(_("Choose your language:"), self._language_buttons())
         _ = Translator(lang)
         texts = {
             "greeting": _("Hello! What would you like to know? Write your question or tap /menu to see the topics."),
@@ -464,12 +469,19 @@ class Pipeline:
         lang = self._reply_lang(row, member, text)
         replies: list[Reply] = []
         decision = result.decision
+        # "en español por favor", "menu in english": the same as choosing the language with its
+        # button, also while a request waits for staff (who then see it: they type the answers).
+        asked = (result.smalltalk or "").removeprefix("language-") if (result.smalltalk or "").startswith(
+            "language-") else menu_language(text) if result.smalltalk == "menu" else None
+        if decision == "smalltalk" and asked in LANGUAGES:
+            lang = asked
+            await self.store.call(conv.set_member_language, member.id, lang)
 
         # A member who already has an open ticket: the message joins it instead of opening another
         # (small talk such as "gracias" is answered, not passed to staff; "¿hay alguien?", "no
         # entiendo" or "ayuda" while waiting are for the people handling the request).
         notice = None
-        if decision != "smalltalk" or result.smalltalk in ("unclear", "help", "who"):
+        if decision != "smalltalk" or result.smalltalk in ("unclear", "help", "who", "language-es", "language-en"):
             # Only what would otherwise go to staff reopens a request staff already answered
             # ("es 123456789"), and a bare number ("2", "la segunda" after staff asked "¿1 o 2?");
             # a thanks, an "ya entendí", a question the FAQ answers or a sticker does not.
@@ -483,6 +495,9 @@ class Pipeline:
                 answer = await self._send_answer(member, result.best_id, lang, in_reply_to=inbound_id, also=also)
                 if answer:
                     replies.append(answer)
+            elif result.smalltalk in ("language-es", "language-en"):
+                replies.append(await self._out(member, self._language_set_reply(lang), in_reply_to=inbound_id,
+                                               decision="ticket"))
             else:
                 decision = "ticket"
             if notice:
@@ -496,9 +511,6 @@ class Pipeline:
             replies.append(await self._out(member, reply, in_reply_to=inbound_id, decision=decision,
                                            choices=self._numbered(reply)))
         elif decision == "smalltalk" and (result.smalltalk or "").startswith("language-"):
-            # "en español por favor": the same as choosing the language with its button.
-            lang = (result.smalltalk or "").removeprefix("language-")
-            await self.store.call(conv.set_member_language, member.id, lang)
             replies.append(await self._out(member, self._language_set_reply(lang), in_reply_to=inbound_id,
                                            decision=decision))
         elif decision == "smalltalk":

@@ -14,6 +14,7 @@ language tell you nothing about the topic.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 
 from faq.normalize import clean
 
@@ -198,7 +199,9 @@ _BOTH: frozenset[str] = frozenset({"no", "a", "he"}) | (ES_WORDS & EN_WORDS)
 
 _ES_SHAPE = re.compile(r"(?:cion|ciones|dad|dades|mente|rme|rse|rte|ado|ada|ados|adas|ido|ida|idos|idas|amos|emos|"
                        r"imos|ando|iendo|aron|ieron|aba|aban|ijo|ija|ijos|ijas)$")
-_EN_SHAPE = re.compile(r"th|wh|sh|ee|oo|ck|(?:ing|ed|ly|ness|ful|ght|ould|ay|ey|ow)$|^kn")
+# "ee"/"oo" only near the end of a word and not before a final "r": "need", "fees", "school",
+# "book", but not Spanish "reembolso", "proveedor", "cooperativa", "leer", "creer".
+_EN_SHAPE = re.compile(r"th|wh|sh|ck|(?:ee|oo)(?:[a-qs-z][a-z]?)?$|(?:ing|ed|ly|ness|ful|ght|ould|ay|ey|ow)$|^kn")
 
 
 #: Names members type in either language, whose spelling says nothing about it: apps and brands,
@@ -224,10 +227,26 @@ def _shape_votes(words: list[str]) -> tuple[int, int]:
     return es, en
 
 
-def detect_language(text: str, default: str = "es") -> str:
+def words_by_language(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Words that belong to one language, from ``texts`` as (text, "es"|"en") pairs (an FAQ's
+    questions, alternates and answers in each language): a word of three letters or more that
+    only one language's texts use ("requisitos", "cita"; "insurance", "late"). A word both use
+    ("hospital", "IGSS", a programme's Spanish name in an English answer) and names are left out.
+    """
+    seen: dict[str, set[str]] = {}
+    for text, lang in texts:
+        for w in clean(text).split():
+            if len(w) >= 3 and not w.isdigit() and w not in NAMES:
+                seen.setdefault(w, set()).add(lang)
+    return {w: next(iter(langs)) for w, langs in seen.items() if len(langs) == 1}
+
+
+def detect_language(text: str, default: str = "es", words_of: Mapping[str, str] | None = None) -> str:
     """Return "es" or "en" for ``text`` by counting each language's grammar words, then (when they
-    do not decide) by the spelling of the other words ("need a new card" is English, "he pagado
-    3 meses" Spanish; names such as "WhatsApp" or "Orlando" do not count).
+    do not decide) by the other words: those ``words_of`` (see :func:`words_by_language`: the loaded FAQ's)
+    assigns to one language ("cita medica", "lost card"), then the spelling of the rest ("need a
+    new card" is English, "he pagado 3 meses" Spanish; names such as "WhatsApp" or "Orlando" do
+    not count).
 
     ``default`` (the member's language, else the bot's) wins when there is no evidence either
     way, e.g. for "IGSS", "whatsapp igss" or an emoji.
@@ -243,7 +262,10 @@ def detect_language(text: str, default: str = "es") -> str:
         return "es"
     # No grammar word decides ("need a new card", "he pagado 3 meses"): the shape of the other
     # words does, when it leans one way (English "-ing", "th", "ee"; Spanish "-ción", "-ado"…).
-    es, en = _shape_votes(words)
+    known = words_of or {}
+    es, en = _shape_votes([w for w in words if w not in known])
+    es += sum(1 for w in words if known.get(w) == "es")
+    en += sum(1 for w in words if known.get(w) == "en")
     if es != en:
         return "es" if es > en else "en"
     return default

@@ -95,6 +95,7 @@ from faq.language import (
     STOPWORDS,
     WEAK_WORDS,
     detect_language,
+    words_by_language,
 )
 from faq.model import Faq
 from faq.normalize import phonetic_key
@@ -292,6 +293,11 @@ class Matcher:
                  thresholds: Thresholds = DEFAULT_THRESHOLDS, weights: Weights = DEFAULT_WEIGHTS) -> None:
         self.faq = faq
         self.vocabulary = vocabulary or Vocabulary.empty()
+        #: The words only one language of this FAQ uses: what a reply's language is told from when
+        #: a message has no grammar word ("cita medica", "lost card"; see language.detect_language).
+        self.words_of = words_by_language((text, lang) for e in faq.entries for lang in ("es", "en")
+                                for text in (e.question.get(lang, ""), e.answer.get(lang, ""),
+                                             *e.alternates.get(lang, ())))
         self.thresholds = thresholds
         self.weights = weights
         self._an = Analyzer(self.vocabulary)
@@ -610,7 +616,7 @@ class Matcher:
         :meth:`_joined`); Spanish spelling by ear and glued words are only undone in a message that
         is not English ("hold" is not "old", "else" not "el se")."""
         if by_ear is None:
-            by_ear = detect_language(text) != "en"
+            by_ear = detect_language(text, words_of=self.words_of) != "en"
         out: list[str] = []
         raw = self._an.words(text)
         i = 0
@@ -633,7 +639,7 @@ class Matcher:
 
     def analyze(self, text: str) -> list[str]:
         """Index terms of a message, after typo correction (public for debugging and tests)."""
-        return self._an.terms(self._words(text), detect_language(text))
+        return self._an.terms(self._words(text), detect_language(text, words_of=self.words_of))
 
     def institutions(self, text: str) -> frozenset[str]:
         """Labels of the vocabulary's ``institutions`` named in ``text`` (after typo correction)."""
@@ -643,7 +649,7 @@ class Matcher:
     def scores(self, text: str) -> list[Candidate]:
         """Every entry with a non-zero score, best first (scores rounded to one decimal)."""
         words = self._words(text)
-        terms = set(self._an.terms(words, detect_language(text)))
+        terms = set(self._an.terms(words, detect_language(text, words_of=self.words_of)))
         return self._ranked(text, terms, self._institutions(words))
 
     def _ranked(self, text: str, terms: set[str], inst: frozenset[str], any_of: bool = False) -> list[Candidate]:
@@ -661,7 +667,7 @@ class Matcher:
         parts = [p for p in _CLAUSE_RE.split(text.casefold()) if p and p.strip()]
         if len(parts) < 2:
             return ranked
-        lang = detect_language(text)
+        lang = detect_language(text, words_of=self.words_of)
         by_ear = lang != "en"
         cap, top = self._clause_limits()
         whole = {c.entry_id: c.score for c in ranked}
@@ -847,7 +853,7 @@ class Matcher:
         query = text
         # "perdón, quise decir cuánto cuesta": the correction's lead-in is not part of the question.
         text = _CORRECTION_RE.sub("", text, count=1).strip() or text
-        lang = detect_language(text)
+        lang = detect_language(text, words_of=self.words_of)
         words = self._words(text)  # typo-corrected: also what the matching below works on
         # Small talk as typed, then with phone shorthand spelled out ("bn gracias", "ok grax"),
         # then spelled by ear ("kiero ablar con alguien").

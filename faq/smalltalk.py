@@ -115,50 +115,107 @@ open abrir back regresar volver go ir i want me give what are is there send
 LANGUAGE_NAMES: dict[str, str] = {"español": "es", "espanol": "es", "castellano": "es", "spanish": "es",
                                   "ingles": "en", "english": "en"}
 LANGUAGE_PAD: frozenset[str] = frozenset(_words("""
-en in habla hablas hable hablan hablamos hablame hableme hablo hablar escribe escribeme escribame escribir escribo leo
-yo we us prefer plis porfis entender leer nada de un poco any bit
-contesta contestame contesteme responde respondeme respondame puede puedes podria quiero
-prefiero solo nomas idioma language cambiar cambia cambie change switch to a al de la el
-speak talk write answer reply respond can could you do i want only me the entiendo se
-understand know lo like read bien mucho muy very well much
+en in habla hablas hable hablen hablan hablamos hablame hableme hablo hablar escribe escribeme escribame escribir
+escribo escriba escribes leo lee yo we us prefer plis porfis porfavor entender leer nada de un poco any bit
+contesta contestame contesteme conteste contestar contestes responde respondeme respondame responda responder
+respondas puede puedes podria podrias puedo quiero prefiero solo nomas mejor idioma language cambiar cambia cambie
+change switch to a al de la el speak talk write answer reply respond can could you do i want only me the entiendo
+entendi se understand know lo like read bien mucho muy very well much ayuda help necesito need atender atienda
+atiendame atiendan alguien someone anybody somebody anyone hay que is there who please pls little speaks
+speaking writes
 """))
-_NEGATION: frozenset[str] = frozenset(_words("no dont not cant cannot nada"))
-#: "no hablo inglés", "no english", "no sé hablar inglés", "I don't understand Spanish": the
-#: language named is the one NOT wanted. A leading "no," ("no, en español por favor") or "no
-#: entiendo, en español" is a correction that names the language wanted (the "en" breaks it).
-_NAMED = "|".join(LANGUAGE_NAMES)
-_NEGATED = re.compile(
-    r"\b(?:no|dont|cant|cannot|do not|not|nada)\s+(?:(?:hablo|hablamos|habla|hablan|entiendo|entendemos|se|sabemos|"
-    r"leo|escribo|quiero|queremos|hablar|entender|leer|speak|understand|know|read|write|want|like|le|al|el|la|"
-    r"bien|mucho|muy|nada|de|un|poco|very|well|much|the|any|a|bit)\s+)*"
-    rf"(?:{_NAMED})\b"
-    # "hablo poco inglés", "I speak a little English": the language named is not the one wanted.
-    rf"|\b(?:poco|little)\s+(?:de\s+)?(?:{_NAMED})\b")
+_NEGATION: frozenset[str] = frozenset(_words("no dont not cant cannot nada ni"))
+#: "¿no hablan español?", "¿no habla inglés?": asking whether the bot speaks it, i.e. asking for it
+#: (not "no hablo", "no me hable": the member's own language, or an order not to use it).
+_ASKING_VERBS: frozenset[str] = frozenset(_words("habla hablan hablas entiende entienden entiendes sabe saben"))
+#: "no entiendo, en español por favor" / "no entiendo en español por favor": not understanding,
+#: then the language wanted (with a "please" after it when no comma separates them).
+_NOT_UNDERSTOOD: frozenset[str] = frozenset(_words("entiendo entendi understand"))
+_POLITE: frozenset[str] = frozenset(_words("porfa porfavor plis porfis xfa please pls plz"))
+_POR_FAVOR = re.compile(r"\bpor favor\b")
+#: "cambiar idioma", "change language": the language buttons, as /language gives them.
+_LANGUAGE_WORDS: frozenset[str] = frozenset(_words("idioma idiomas language languages lenguaje"))
+_CHANGE_WORDS: frozenset[str] = frozenset(_words("cambiar cambia cambie cambio change switch elegir escoger choose"))
 #: "él no habla inglés", "she doesn't speak Spanish": a statement about someone else.
 _SOMEONE_ELSE = re.compile(r"\b(?:él|ella|ellos|ellas|he|she|they|hes|shes)\b|\bel no\b", re.IGNORECASE)
-#: "No, English please": a leading "no" set off by punctuation corrects the bot; it negates nothing.
-_CORRECTION = re.compile(r"^\s*no\s*[,.;:!¡]+\s*", re.IGNORECASE)
+#: Where a clause ends: "no, en español" and "no entiendo, en español" name the language wanted
+#: after a negation that belongs to the clause before.
+_CLAUSE_END = re.compile(r"[,.;:!?¡¿\n]+")
 #: What may surround a language request without making it a question: openers and politeness,
 #: not every greeting word ("¿está en inglés?" asks about a document).
 _LANGUAGE_AROUND: frozenset[str] = _OPENERS | FILLER | THANKS | THANKS_PAD
 
 
+def _refused(clause: list[str], at: int) -> bool:
+    """Whether the language named at ``clause[at]`` is one the member does not want: a negation
+    before it in its clause ("no hablo inglés", "don't answer in English", "I can't read in
+    Spanish", "no sé hablar en inglés"), right after it ("inglés no entiendo", "el inglés no lo
+    hablo"), or "poco"/"little" before it ("hablo poco inglés"). Not when the negation asks
+    whether the bot speaks it ("¿no hablan español?"), nor in "no entiendo en español por favor"
+    (a correction, then the language wanted)."""
+    after = clause[at + 1:]
+    # (A negation followed by another language's name is that one's: "english, not spanish".)
+    if any(w in _NEGATION and after[j + 1:j + 2] not in ([n] for n in LANGUAGE_NAMES)
+           for j, w in enumerate(after[:3])):
+        return True
+    before = clause[:at]
+    if any(w in ("poco", "little") for w in before[-3:]):
+        return True  # "hablo poco inglés", "I speak a little English": not the one wanted
+    neg = max((i for i, w in enumerate(before) if w in _NEGATION), default=None)
+    if neg is None:
+        return False
+    between = before[neg + 1:]
+    if between and between[-1] == "ni":
+        return True
+    verbs = [w for w in between if w not in ("me", "le", "lo", "la", "en", "in", "a", "de")]
+    if verbs and verbs[0] in _ASKING_VERBS:
+        return False
+    correction = bool(verbs) and verbs[0] in _NOT_UNDERSTOOD and before[-1:] in (["en"], ["in"]) \
+        and after[:1] == ["please"]
+    return not correction
+
+
 def requested_language(text: str) -> str | None:
     """"es" or "en" when the whole message asks for a language ("en español por favor", "speak
-    english?", "no hablo inglés" → "es"); None otherwise ("¿hay información en español?" is a
-    question for the FAQ)."""
+    english?", "no hablo inglés" → "es", "no inglés, español por favor" → "es"); None otherwise
+    ("¿hay información en español?" is a question for the FAQ)."""
     if _SOMEONE_ELSE.search(text or ""):
         return None
-    joined = " ".join(clean(_CORRECTION.sub("", text or "")).split())
-    words = [w for w in joined.split() if w not in _LANGUAGE_AROUND or w in LANGUAGE_NAMES]
-    named = {LANGUAGE_NAMES[w] for w in words if w in LANGUAGE_NAMES}
-    if len(named) != 1 or any(w not in LANGUAGE_NAMES and w not in LANGUAGE_PAD and w not in _NEGATION
-                              for w in words):
+    # Politeness stays (as "please"): after a language name it tells a request from a statement.
+    clauses = [[w for w in (("please" if w in _POLITE else w)
+                            for w in _POR_FAVOR.sub("please", clean(part)).split())
+                if w not in _LANGUAGE_AROUND or w in LANGUAGE_NAMES or w == "please"]
+               for part in _CLAUSE_END.split(text or "")]
+    words = [w for c in clauses for w in c]
+    if any(w not in LANGUAGE_NAMES and w not in LANGUAGE_PAD and w not in _NEGATION for w in words):
         return None
-    lang = named.pop()
-    if _NEGATED.search(joined):
-        return "en" if lang == "es" else "es"
-    return lang
+    wanted: set[str] = set()
+    refused: set[str] = set()
+    for clause in clauses:
+        for i, w in enumerate(clause):
+            if w in LANGUAGE_NAMES:
+                (refused if _refused(clause, i) else wanted).add(LANGUAGE_NAMES[w])
+    wanted -= refused
+    if len(wanted) == 1:
+        return wanted.pop()
+    if not wanted and len(refused) == 1:
+        return "en" if refused.pop() == "es" else "es"
+    return None
+
+
+def asks_to_change_language(text: str) -> bool:
+    """"cambiar idioma", "quiero cambiar el idioma", "change language": the /language buttons."""
+    words = clean(text).split()
+    return (any(w in _LANGUAGE_WORDS for w in words) and any(w in _CHANGE_WORDS for w in words)
+            and all(w in _LANGUAGE_WORDS or w in _CHANGE_WORDS or w in LANGUAGE_PAD or w in _LANGUAGE_AROUND
+                    or w in ("como", "how", "do", "puedo", "se", "el", "the", "my", "mi") for w in words))
+
+
+def menu_language(text: str) -> str | None:
+    """The language a typed "menu" asks for ("menu in english", "menú en español"), or None."""
+    words = clean(text).split()
+    named = {LANGUAGE_NAMES[w] for w in words if w in LANGUAGE_NAMES}
+    return named.pop() if len(named) == 1 else None
 
 
 def without_person_request(text: str) -> str:
@@ -169,7 +226,7 @@ def without_person_request(text: str) -> str:
 
 def classify_smalltalk(text: str) -> str | None:
     """Return "greeting", "thanks", "goodbye", "human", "help", "who", "unclear", "empty", "menu",
-    "language-es", "language-en" or ``None`` (a real question)."""
+    "language" (the choice of languages), "language-es", "language-en" or ``None`` (a real question)."""
     words = clean(text).split()
     if not words:
         raw = "".join((text or "").split())
@@ -200,8 +257,11 @@ def classify_smalltalk(text: str) -> str | None:
             return "unclear"
     if any(w in HELP for w in words) and all(w in HELP or w in HELP_PAD or w in small for w in words):
         return "help"
-    if any(w in MENU for w in words) and all(w in MENU or w in MENU_PAD or w in small for w in words):
-        return "menu"
+    if any(w in MENU for w in words) and all(w in MENU or w in MENU_PAD or w in small or w in LANGUAGE_NAMES
+                                              or w in ("en", "in") for w in words):
+        return "menu"  # "menu en español": the pipeline also takes the language (menu_language)
+    if asks_to_change_language(text):
+        return "language"
     lang = requested_language(text)
     if lang is not None:
         return f"language-{lang}"
