@@ -128,6 +128,14 @@ SETS = [
     ("blind 36 on the bundled FAQ", "faq.yaml", "blind36-queries.tsv"),
     ("alt FAQ 35 (IGSS maternity and child care for migrants' families, final round)", "faq-alt35.csv",
      "blind-alt35-queries.tsv"),
+    ("blind 37 (a Guatemalan radio programme's listeners, session 10)", "faq-sample.csv", "blind37-queries.tsv"),
+    ("blind 37 on the bundled FAQ", "faq.yaml", "blind37-queries.tsv"),
+    ("alt FAQ 37 (a consulate's IGSS desk: relatives' cover, 1-2 alternates, session 10)", "faq-alt37.csv",
+     "blind-alt37-queries.tsv"),
+    ("blind 38 (a workers' centre in Phoenix, held out, session 10)", "faq-sample.csv", "blind38-queries.tsv"),
+    ("blind 38 on the bundled FAQ", "faq.yaml", "blind38-queries.tsv"),
+    ("alt FAQ 36 (IMSS old-age pensions for Mexicans abroad, held out, session 10)", "faq-alt36.csv",
+     "blind-alt36-queries.tsv"),
 ]
 
 

@@ -129,6 +129,12 @@ ALT34_QUERIES = ROOT / "tests" / "data" / "blind-alt34-queries.tsv"
 BLIND36_QUERIES = ROOT / "tests" / "data" / "blind36-queries.tsv"  # session 9's final round, measured once
 ALT35_FAQ = ROOT / "tests" / "data" / "faq-alt35.csv"  # IGSS maternity and child care for migrants' families
 ALT35_QUERIES = ROOT / "tests" / "data" / "blind-alt35-queries.tsv"
+BLIND37_QUERIES = ROOT / "tests" / "data" / "blind37-queries.tsv"  # session 10, first measured, then looked at
+BLIND38_QUERIES = ROOT / "tests" / "data" / "blind38-queries.tsv"  # session 10, measured only (never looked at)
+ALT36_FAQ = ROOT / "tests" / "data" / "faq-alt36.csv"  # IMSS old-age pensions for Mexicans abroad (held out)
+ALT36_QUERIES = ROOT / "tests" / "data" / "blind-alt36-queries.tsv"
+ALT37_FAQ = ROOT / "tests" / "data" / "faq-alt37.csv"  # a consulate's IGSS desk: relatives' cover, 1-2 alternates
+ALT37_QUERIES = ROOT / "tests" / "data" / "blind-alt37-queries.tsv"
 VOCABULARY = ROOT / "faq" / "data" / "vocabulary.yaml"
 
 
@@ -360,6 +366,12 @@ def test_escalated(metrics: Metrics) -> None:
     (FAQ_CSV, BLIND36_QUERIES, (64.0, 88.0, 1.5, 96.5)),
     (BUNDLED_FAQ, BLIND36_QUERIES, (74.0, 91.5, 1.5, 93.0)),
     (ALT35_FAQ, ALT35_QUERIES, (51.0, 78.0, 6.0, 75.0)),
+    (FAQ_CSV, BLIND37_QUERIES, (63.0, 87.5, 2.0, 93.0)),
+    (BUNDLED_FAQ, BLIND37_QUERIES, (70.0, 92.5, 0.0, 93.0)),
+    (ALT37_FAQ, ALT37_QUERIES, (46.0, 77.5, 2.0, 70.0)),
+    (FAQ_CSV, BLIND38_QUERIES, (73.0, 94.0, 3.0, 96.5)),
+    (BUNDLED_FAQ, BLIND38_QUERIES, (78.0, 94.0, 3.0, 96.5)),
+    (ALT36_FAQ, ALT36_QUERIES, (51.0, 76.0, 3.5, 81.0)),
 ], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2", "blind2-held-out", "blind3-held-out",
         "alt3-held-out", "alt4-held-out", "blind4-held-out", "blind5-held-out", "blind6-held-out",
         "alt5-held-out", "blind7", "alt6", "blind8-held-out", "alt7-held-out", "blind8-bundled-faq",
@@ -379,7 +391,8 @@ def test_escalated(metrics: Metrics) -> None:
         "blind32-held-out", "blind32-bundled-faq", "blind33-held-out", "blind33-bundled-faq", "alt31-held-out",
         "alt32-few-alternates", "blind34-held-out", "blind34-bundled-faq", "blind35-held-out",
         "blind35-bundled-faq", "alt33-held-out", "alt34-few-alternates", "blind36-held-out",
-        "blind36-bundled-faq", "alt35-held-out"])
+        "blind36-bundled-faq", "alt35-held-out", "blind37", "blind37-bundled-faq", "alt37-few-alternates",
+        "blind38-held-out", "blind38-bundled-faq", "alt36-held-out"])
 def test_independent_sets(faq_path: Path, queries: Path, floors: tuple[float, float, float, float]) -> None:
     from faq.loader import load_faq
 
