@@ -315,10 +315,10 @@ def _print_matching_advice(settings: Settings, path: Path, faq: Faq) -> None:
     service = FaqService.from_settings(settings, faq_path=path)
     matcher = Matcher(faq, load_vocabulary(service.vocabulary_path), service.thresholds)
     th, default = matcher.thresholds, service.thresholds
-    answers = f"answers from {th.answer:g}" + (f" ({default.answer:g} fitted to this FAQ)"
+    answers = f"answers from {th.answer:g}" + (f" (the default {default.answer:g}, fitted to this FAQ)"
                                                if th.answer != default.answer else "")
     suggests = f"suggests from {th.suggest:g}" + (
-        f" ({default.suggest:g} lowered for an FAQ with few alternates)"
+        f" (the default {default.suggest:g}, lowered for an FAQ with few alternates)"
         if th.suggest != default.suggest else "")
     print(f"Matching: {answers}, {suggests}.")
     thin = faq.thin_entries(ADVISED_ALTERNATES)

@@ -116,7 +116,10 @@ _SPAN_BEFORE = frozenset(("mas", "menos", "despues", "hace", "cerca", "unos", "u
                           "alrededor", "than", "for", "after", "about", "ago"))
 _SPAN_AFTER = frozenset(("de", "en", "aqui", "aca", "alla", "here", "there", "in", "viviendo", "trabajando",
                          "pagando", "cotizando", "living", "working", "paying", "since", "desde", "que", "ago",
-                         "cotizados", "cotizadas", "trabajados", "pagados", "of", "con", "with"))
+                         "cotizados", "cotizadas", "trabajados", "pagados", "of", "con", "with", "sin", "without"))
+#: Units that make a number anything but an age ("tiene 10 días", "tengo 5 días de incapacidad").
+_OTHER_UNITS = frozenset(("dias", "dia", "días", "día", "semanas", "semana", "meses", "mes", "horas", "hora",
+                          "minutos", "days", "day", "weeks", "week", "months", "month", "hours", "hour", "minutes"))
 
 
 def age_positions(words: list[str]) -> set[int]:
@@ -145,7 +148,7 @@ def age_positions(words: list[str]) -> set[int]:
         # The number ends the message or a clause ("tiene 8 y…"), or is followed by years and no
         # word of a span ("tengo 19 años y vivo en Houston").
         ends = not nxt or (unit and after not in _SPAN_AFTER) or (
-            not unit and nxt in STOPWORDS and nxt not in _SPAN_AFTER)
+            not unit and nxt in STOPWORDS and nxt not in _SPAN_AFTER and nxt not in _OTHER_UNITS)
         if before in _AGE_LEADS and ends:
             found.add(i)
         elif before == "de" and unit and i >= 2 and words[i - 2] not in _SPAN_BEFORE \

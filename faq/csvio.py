@@ -64,8 +64,10 @@ def parse_csv(path: str | Path) -> ParsedFaq:
         return ParsedFaq(empty, "csv", [FaqProblem(file, f"cannot read file: {exc.strerror or exc}")])
 
     problems: list[FaqProblem] = []
+    lenient: list[FaqProblem] = []
     # io.StringIO, not str.splitlines: that also splits on U+2028, NEL, form feed… inside a cell.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, None)
         if header is None:
@@ -73,10 +75,14 @@ def parse_csv(path: str | Path) -> ParsedFaq:
         names = [h.strip().lower() for h in header]
         missing = [c for c in REQUIRED if c not in names]
         if missing:
-            problems.append(FaqProblem(
+            # Without ids no entry can be named, without any question nothing can be matched:
+            # unreadable. Any other missing column leaves the entries readable (empty in that
+            # field), which `ask` accepts in a draft.
+            unreadable = "id" in missing or all(f"question_{lang}" in missing for lang in LANGS)
+            (problems if unreadable else lenient).append(FaqProblem(
                 file, f"missing column(s): {', '.join(missing)}; the header row must have "
                       f"{', '.join(COLUMNS)}", line=1))
-            if "id" in missing:  # without ids no other problem could name its entry
+            if "id" in missing:
                 return ParsedFaq(empty, "csv", problems)
         dupes = sorted({n for n in names if n and names.count(n) > 1})
         if dupes:
@@ -89,7 +95,13 @@ def parse_csv(path: str | Path) -> ParsedFaq:
             start, prev_end = prev_end + 1, reader.line_num
             if not any(c.strip() for c in row):
                 continue  # blank rows (common at the end of exported sheets)
-            if len(row) > len(names) and any(c.strip() for c in row[len(names):]):
+            swallowed = _swallowed_row(row, delimiter, len(names))
+            if swallowed is not None:
+                problems.append(FaqProblem(
+                    file, f'a quote (") in this row is not closed where it should be: line {start + swallowed}, '
+                          "which looks like a row of its own, was read into one of its cells",
+                    entry=_clean(row[col["id"]]) or None, line=start))
+            elif len(row) > len(names) and any(c.strip() for c in row[len(names):]):
                 problems.append(FaqProblem(
                     file, f"row has {len(row)} cells but the header has {len(names)}; "
                           "check for an unquoted comma", entry=_clean(row[col["id"]]) or None, line=start))
@@ -110,14 +122,38 @@ def parse_csv(path: str | Path) -> ParsedFaq:
     except csv.Error as exc:
         problems.append(FaqProblem(file, f"CSV syntax error: {exc}", line=reader.line_num))
         return ParsedFaq(empty, "csv", problems)
-    unclosed = _unclosed_quote(text, sniff_delimiter(text))
+    unclosed = _unclosed_quote(text, delimiter)
     if unclosed is not None:
         problems.append(FaqProblem(
             file, 'a quoted cell is never closed (a " without its closing "): every row after it was '
                   "read as part of that cell", line=unclosed))
     # The missing columns are reported once, not again as an empty field of every entry.
     bad_fields = {(i, name) for i in range(len(entries)) for name in missing}
-    return ParsedFaq(Faq(entries=tuple(entries), path=file), "csv", problems, bad_fields=bad_fields)
+    return ParsedFaq(Faq(entries=tuple(entries), path=file), "csv", problems, bad_fields=bad_fields,
+                     lenient=lenient)
+
+
+_ID_LIKE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
+
+
+def _swallowed_row(row: list[str], delimiter: str, width: int) -> int | None:
+    """How many lines into ``row`` a line that looks like a row of its own starts, or None: a
+    cell holding a line break followed by ``width - 1`` delimiters or more, or by an id-like
+    slug ("migrant-cost", "q_17") and a delimiter.
+
+    A stray opening quote typed by hand pairs up with the next quote in the sheet, and the
+    reader takes everything between as one cell: the following rows disappear into it, and
+    what is left is reported as an unquoted comma or an empty field, never as the quote. Line
+    breaks inside an answer do not look like that."""
+    seen = 0
+    for cell in row:
+        lines = cell.split("\n")
+        for i, line in enumerate(lines[1:], start=1):
+            head = line.split(delimiter, 1)
+            if line.count(delimiter) >= width - 1 or (len(head) > 1 and _ID_LIKE.fullmatch(head[0])):
+                return seen + i
+        seen += len(lines) - 1
+    return None
 
 
 def _unclosed_quote(text: str, delimiter: str) -> int | None:
@@ -142,20 +178,22 @@ def read_csv(path: str | Path) -> Faq:
     Raises :class:`FaqLoadError` only when the file itself cannot be read as the FAQ layout.
     """
     parsed = parse_csv(path)
-    if parsed.problems:
-        raise FaqLoadError(parsed.problems)
+    if parsed.problems or parsed.lenient:
+        raise FaqLoadError(parsed.problems + parsed.lenient)
     return parsed.faq
 
 
 def write_csv(faq: Faq, path: str | Path, *, bom: bool = False) -> None:
-    """Write ``faq`` in the :data:`COLUMNS` layout (UTF-8, ``bom=True`` for old Excel versions).
+    """Write ``faq`` in the :data:`COLUMNS` layout (UTF-8, ``bom=True`` for old Excel versions;
+    tab-separated when ``path`` ends in ``.tsv``).
 
     Written to a temporary file then renamed, so a crash never leaves a truncated sheet behind.
     """
     target = prepare_target(path)
     tmp = target.with_name(target.name + ".tmp")
     with open(tmp, "w", newline="", encoding="utf-8-sig" if bom else "utf-8") as fh:
-        writer = csv.writer(fh)  # RFC 4180 CRLF rows, as spreadsheets write them
+        # RFC 4180 CRLF rows, as spreadsheets write them
+        writer = csv.writer(fh, delimiter="\t" if target.suffix.lower() == ".tsv" else ",")
         writer.writerow(COLUMNS)
         for e in faq.entries:
             writer.writerow([

@@ -227,11 +227,18 @@ def _shape_votes(words: list[str]) -> tuple[int, int]:
     return es, en
 
 
+#: Words members type that an FAQ's text rarely contains, each of one language ("ayuda porfa").
+PHONE_WORDS: dict[str, str] = {w: "es" for w in _words("""
+porfa porfis porfavor plis xfa ayuda ayudame ayudeme ayudenme gracias grax graciaz oiga oigan disculpe
+""")} | {w: "en" for w in _words("pls plz thanks thx thnx help")}
+
+
 def words_by_language(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Words that belong to one language, from ``texts`` as (text, "es"|"en") pairs (an FAQ's
-    questions, alternates and answers in each language): a word of three letters or more that
-    only one language's texts use ("requisitos", "cita"; "insurance", "late"). A word both use
-    ("hospital", "IGSS", a programme's Spanish name in an English answer) and names are left out.
+    questions and answers in each language; not the alternates, which quote members' Spanglish:
+    "¿me cubre el urgent care?"): a word of three letters or more that only one language's texts
+    use ("requisitos", "ayuda"; "insurance", "lost"). A word both use ("hospital", "IGSS", a
+    programme's Spanish name in an English answer) and names are left out.
     """
     seen: dict[str, set[str]] = {}
     for text, lang in texts:
@@ -263,9 +270,15 @@ def detect_language(text: str, default: str = "es", words_of: Mapping[str, str] 
     # No grammar word decides ("need a new card", "he pagado 3 meses"): the shape of the other
     # words does, when it leans one way (English "-ing", "th", "ee"; Spanish "-ción", "-ado"…).
     known = words_of or {}
-    es, en = _shape_votes([w for w in words if w not in known])
-    es += sum(1 for w in words if known.get(w) == "es")
-    en += sum(1 for w in words if known.get(w) == "en")
+    votes = [known.get(w) or PHONE_WORDS.get(w) for w in words]
+    es_known, en_known = votes.count("es"), votes.count("en")
+    # Members write English words inside Spanish ("cita online", "info igss") far more often than
+    # the reverse: one English word is no evidence, and words of both languages cancel out.
+    if (es_known and en_known) or en_known == 1:
+        es_known = en_known = 0
+    es, en = _shape_votes([w for w, v in zip(words, votes, strict=True) if v is None])
+    es += es_known
+    en += en_known
     if es != en:
         return "es" if es > en else "en"
     return default

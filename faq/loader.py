@@ -16,11 +16,11 @@ from faq.validate import ParsedFaq, validate
 from faq.yamlio import parse_yaml, write_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
-CSV_SUFFIXES = (".csv",)
+CSV_SUFFIXES = (".csv", ".tsv")  # a .tsv is what Google Sheets saves as "tab-separated values"
 
 
 def _unsupported(path: str | Path) -> FaqProblem:
-    return FaqProblem(str(path), "unsupported file type: use .yaml/.yml (bundled format) or .csv (spreadsheet)")
+    return FaqProblem(str(path), "unsupported file type: use .yaml/.yml (bundled format) or .csv/.tsv (spreadsheet)")
 
 
 def parse_faq(path: str | Path) -> ParsedFaq | None:

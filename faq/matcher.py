@@ -300,8 +300,7 @@ class Matcher:
         #: The words only one language of this FAQ uses: what a reply's language is told from when
         #: a message has no grammar word ("cita medica", "lost card"; see language.detect_language).
         self.words_of = words_by_language((text, lang) for e in faq.entries for lang in ("es", "en")
-                                for text in (e.question.get(lang, ""), e.answer.get(lang, ""),
-                                             *e.alternates.get(lang, ())))
+                                          for text in (e.question.get(lang, ""), e.answer.get(lang, "")))
         self.thresholds = thresholds
         self.weights = weights
         self._an = Analyzer(self.vocabulary)
@@ -453,7 +452,7 @@ class Matcher:
         self._by_stem_key = {k: tuple(v) for k, v in by_stem_key.items()}
         #: What the self-calibration measured (None when it did not run) and the thresholds in force.
         self.calibration: dict[str, float] | None = None
-        self.thresholds = self._calibrate(thresholds)
+        self.thresholds = _ordered(self._calibrate(thresholds))
         # The second opinion's floor starts from the threshold as configured, not as calibrated
         # down (see _second_opinion).
         self._agree_floor = max(self.thresholds.answer, thresholds.answer) - weights.agree_below
@@ -1227,6 +1226,19 @@ def thresholds_from_settings(answer: float | None, suggest: float | None, margin
         fixed_answer=answer is not None,
         fixed_suggest=suggest is not None,
     )
+
+
+def _ordered(th: Thresholds) -> Thresholds:
+    """``th`` with the suggest threshold not above the answer threshold, as the README promises:
+    scores between them would be neither answered nor offered. The one an operator set wins
+    (PUENTE_ANSWER_THRESHOLD=30 alone lowers the default suggest threshold to 30; a
+    PUENTE_SUGGEST_THRESHOLD above the answer threshold fitted to the FAQ raises that one); 101,
+    which switches a decision off, is left alone (config refuses the pair set the wrong way)."""
+    if th.suggest <= th.answer or th.suggest > 100.0 or th.answer > 100.0:
+        return th
+    if th.fixed_suggest and not th.fixed_answer:
+        return replace(th, answer=th.suggest)
+    return replace(th, suggest=th.answer)
 
 
 def top_ids(candidates: Iterable[Candidate]) -> list[str]:

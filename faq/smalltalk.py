@@ -122,20 +122,34 @@ respondas puede puedes podria podrias puedo quiero prefiero solo nomas mejor idi
 change switch to a al de la el speak talk write answer reply respond can could you do i want only me the entiendo
 entendi se understand know lo like read bien mucho muy very well much ayuda help necesito need atender atienda
 atiendame atiendan alguien someone anybody somebody anyone hay que is there who please pls little speaks
-speaking writes
+speaking writes quien ser be podemos hablemos entiende entienden entiendes sabe saben
 """))
 _NEGATION: frozenset[str] = frozenset(_words("no dont not cant cannot nada ni"))
 #: "¿no hablan español?", "¿no habla inglés?": asking whether the bot speaks it, i.e. asking for it
 #: (not "no hablo", "no me hable": the member's own language, or an order not to use it).
-_ASKING_VERBS: frozenset[str] = frozenset(_words("habla hablan hablas entiende entienden entiendes sabe saben"))
+_ASKING_VERBS: frozenset[str] = frozenset(_words("""
+habla hablan hablas entiende entienden entiendes sabe saben puede pueden puedes podria podrian podrias hay tienen
+tiene you
+"""))
 #: "no entiendo, en español por favor" / "no entiendo en español por favor": not understanding,
 #: then the language wanted (with a "please" after it when no comma separates them).
 _NOT_UNDERSTOOD: frozenset[str] = frozenset(_words("entiendo entendi understand"))
 _POLITE: frozenset[str] = frozenset(_words("porfa porfavor plis porfis xfa please pls plz"))
-_POR_FAVOR = re.compile(r"\bpor favor\b")
+_POR_FAVOR = re.compile(r"\bpor (?:favor|fa|fis)\b")
+#: "¿necesito hablar inglés?", "do I have to speak English?": a question about a requirement.
+_OBLIGATION = re.compile(r"\b(?:necesito|necesita|necesitan|need|needs|hay que|tengo que|tiene que|have to|has to|"
+                         r"must|debo|debe)\s+(?:saber\s+)?(?:hablar|speak|saber|know|leer|read|escribir|write|"
+                         r"entender|understand)\b")
+#: "no entiendo en inglés por favor", "I don't understand in Spanish, please": not understanding
+#: one language, said in the other, which is the one wanted (group 1: the verb).
+_NOT_UNDERSTOOD_PLEASE = re.compile(r"\b(?:no|dont|didnt)\s+(?:le\s+)?(entiendo|entendi|understand)\s+(?:en|in)\s+"
+                                    r"(?:" + "|".join(LANGUAGE_NAMES) + r")\s+please\b")
 #: "cambiar idioma", "change language": the language buttons, as /language gives them.
 _LANGUAGE_WORDS: frozenset[str] = frozenset(_words("idioma idiomas language languages lenguaje"))
-_CHANGE_WORDS: frozenset[str] = frozenset(_words("cambiar cambia cambie cambio change switch elegir escoger choose"))
+_CHANGE_WORDS: frozenset[str] = frozenset(_words("""
+cambiar cambia cambie cambio change switch elegir escoger choose options opciones settings setting configuracion
+ajustes preferences
+"""))
 #: "él no habla inglés", "she doesn't speak Spanish": a statement about someone else.
 _SOMEONE_ELSE = re.compile(r"\b(?:él|ella|ellos|ellas|he|she|they|hes|shes)\b|\bel no\b", re.IGNORECASE)
 #: Where a clause ends: "no, en español" and "no entiendo, en español" name the language wanted
@@ -154,9 +168,10 @@ def _refused(clause: list[str], at: int) -> bool:
     whether the bot speaks it ("¿no hablan español?"), nor in "no entiendo en español por favor"
     (a correction, then the language wanted)."""
     after = clause[at + 1:]
-    # (A negation followed by another language's name is that one's: "english, not spanish".)
+    # (A negation followed by another language's name is that one's: "english, not spanish"; one
+    # followed by "se puede", "hay" asks for it: "en español no se puede?".)
     if any(w in _NEGATION and after[j + 1:j + 2] not in ([n] for n in LANGUAGE_NAMES)
-           for j, w in enumerate(after[:3])):
+           and not _asking(after[j + 1:]) for j, w in enumerate(after[:3])):
         return True
     before = clause[:at]
     if any(w in ("poco", "little") for w in before[-3:]):
@@ -167,24 +182,35 @@ def _refused(clause: list[str], at: int) -> bool:
     between = before[neg + 1:]
     if between and between[-1] == "ni":
         return True
-    verbs = [w for w in between if w not in ("me", "le", "lo", "la", "en", "in", "a", "de")]
-    if verbs and verbs[0] in _ASKING_VERBS:
-        return False
-    correction = bool(verbs) and verbs[0] in _NOT_UNDERSTOOD and before[-1:] in (["en"], ["in"]) \
-        and after[:1] == ["please"]
-    return not correction
+    return not _asking(between)
+
+
+def _asking(words: list[str]) -> bool:
+    """Whether the words after a negation ask whether the bot does it: "¿no hablan…?", "¿no me
+    puede contestar…?", "¿no se puede…?", "¿no hay…?", "can't you…?" (not "no hablo", "no sé
+    hablar", "don't answer")."""
+    verbs = [w for w in words if w not in ("me", "le", "lo", "la", "nos", "en", "in", "a", "de")]
+    if verbs[:2] in (["se", "puede"], ["se", "pueden"], ["se", "podria"]):
+        return True
+    return bool(verbs) and verbs[0] in _ASKING_VERBS
 
 
 def requested_language(text: str) -> str | None:
     """"es" or "en" when the whole message asks for a language ("en español por favor", "speak
     english?", "no hablo inglés" → "es", "no inglés, español por favor" → "es"); None otherwise
     ("¿hay información en español?" is a question for the FAQ)."""
-    if _SOMEONE_ELSE.search(text or ""):
+    if _SOMEONE_ELSE.search(text or "") or _OBLIGATION.search(clean(text or "")):
         return None
+    polite = _POR_FAVOR.sub("please", clean(text or ""))
+    polite = " ".join("please" if w in _POLITE else w for w in polite.split())
+    understood = _NOT_UNDERSTOOD_PLEASE.search(polite)
+    if understood and all(w in LANGUAGE_NAMES or w in LANGUAGE_PAD or w in _NEGATION or w in _LANGUAGE_AROUND
+                          for w in polite.split()):
+        return "en" if understood.group(1) == "understand" else "es"
     # Politeness stays (as "please"): after a language name it tells a request from a statement.
     clauses = [[w for w in (("please" if w in _POLITE else w)
                             for w in _POR_FAVOR.sub("please", clean(part)).split())
-                if w not in _LANGUAGE_AROUND or w in LANGUAGE_NAMES or w == "please"]
+                if w not in _LANGUAGE_AROUND or w in LANGUAGE_NAMES or w == "please" or w in _ASKING_VERBS]
                for part in _CLAUSE_END.split(text or "")]
     words = [w for c in clauses for w in c]
     if any(w not in LANGUAGE_NAMES and w not in LANGUAGE_PAD and w not in _NEGATION for w in words):
@@ -213,9 +239,7 @@ def asks_to_change_language(text: str) -> bool:
 
 def menu_language(text: str) -> str | None:
     """The language a typed "menu" asks for ("menu in english", "menú en español"), or None."""
-    words = clean(text).split()
-    named = {LANGUAGE_NAMES[w] for w in words if w in LANGUAGE_NAMES}
-    return named.pop() if len(named) == 1 else None
+    return requested_language(" ".join(w for w in clean(text).split() if w not in MENU and w not in MENU_PAD))
 
 
 def without_person_request(text: str) -> str:
@@ -258,7 +282,7 @@ def classify_smalltalk(text: str) -> str | None:
     if any(w in HELP for w in words) and all(w in HELP or w in HELP_PAD or w in small for w in words):
         return "help"
     if any(w in MENU for w in words) and all(w in MENU or w in MENU_PAD or w in small or w in LANGUAGE_NAMES
-                                              or w in ("en", "in") for w in words):
+                                              or w in _POLITE or w in _NEGATION or w in ("en", "in") for w in words):
         return "menu"  # "menu en español": the pipeline also takes the language (menu_language)
     if asks_to_change_language(text):
         return "language"

@@ -48,7 +48,9 @@ class ParsedFaq:
     ``field_lines`` maps ``(entry index, field name)`` to the 1-based line of that value, so
     problems point at the exact line (YAML); entries fall back to ``FaqEntry.line``.
     ``bad_fields`` are fields the reader already reported (e.g. wrong type); validation does not
-    report them a second time as "missing".
+    report them a second time as "missing". ``lenient`` are problems of the file's shape that
+    still leave every entry readable (a sheet without an ``alternates_en`` column): the bot
+    refuses them like any content rule, ``ask`` only warns (it is where admins try drafts).
     """
 
     faq: Faq
@@ -56,6 +58,7 @@ class ParsedFaq:
     problems: list[FaqProblem] = field(default_factory=list)
     field_lines: dict[tuple[int, str], int] = field(default_factory=dict)
     bad_fields: set[tuple[int, str]] = field(default_factory=set)
+    lenient: list[FaqProblem] = field(default_factory=list)
 
 
 def style_for(path: str) -> Style:
@@ -88,7 +91,7 @@ def validate(source: Faq | ParsedFaq) -> list[FaqProblem]:
     if not parsed.faq.entries and not parsed.problems:
         # A header-only sheet (an empty tab exported by mistake) would send every question to staff.
         return [FaqProblem(parsed.faq.path, "the FAQ has no entries")]
-    return list(parsed.problems) + _Checker(parsed).run()
+    return list(parsed.problems) + list(parsed.lenient) + _Checker(parsed).run()
 
 
 class _Checker:

@@ -71,7 +71,7 @@ HEADER = """\
 #
 #   * BOTH languages are required: every entry needs es and en, each with a question and
 #     an answer. Alternates are optional, one "- ..." line each.
-#   * Put questions and alternates in double quotes; inside them write \" for a quote.
+#   * Put questions and alternates in double quotes; inside them write \\" for a quote.
 #   * Indent with spaces (never tabs), exactly as the entries below.
 #   * No two entries may share a question or alternate (ignoring case, accents and
 #     punctuation), and each answer must fit one Telegram message (4096 characters).

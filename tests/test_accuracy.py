@@ -335,7 +335,7 @@ def test_escalated(metrics: Metrics) -> None:
     (BUNDLED_FAQ, BLIND30_QUERIES, (74.5, 91.0, 3.5, 86.5)),
     (FAQ_CSV, BLIND31_QUERIES, (65.5, 89.0, 2.5, 86.5)),
     (BUNDLED_FAQ, BLIND31_QUERIES, (76.5, 90.5, 3.0, 83.0)),
-    (ALT29_FAQ, ALT29_QUERIES, (53.0, 69.0, 6.0, 74.5)),
+    (ALT29_FAQ, ALT29_QUERIES, (53.0, 69.0, 7.0, 74.5)),
     (ALT30_FAQ, ALT30_QUERIES, (39.5, 73.5, 2.0, 93.5)),
     # Final round, measured once with session 7's matcher and session 8's final one (blind32 58.3/82.5/
     # 2.7/80.0 -> 57.5/82.5/2.7/80.0, bundled 69.2/89.2/2.0/80.0 unchanged; blind33 76.7/90.0/2.7/90.0

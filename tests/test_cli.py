@@ -107,7 +107,7 @@ def test_faq_check_tells_the_thresholds_in_force_and_the_entries_short_of_altern
     and how the matcher will treat the FAQ; the sample sheet (four per language) gets no advice."""
     assert run(["faq", "check", str(ROOT / "tests" / "data" / "faq-alt22.csv")])[0] == 0
     out = capsys.readouterr().out
-    assert "suggests from 24 (32 lowered for an FAQ with few alternates)" in out
+    assert "suggests from 24 (the default 32, lowered for an FAQ with few alternates)" in out
     assert "Advice: 22 of 22 entries have fewer than 3 alternates" in out and "alt22-diabetes-program" in out
     assert run(["faq", "check", str(SAMPLE_CSV)])[0] == 0
     out = capsys.readouterr().out
@@ -521,7 +521,7 @@ def test_import_and_export_write_only_the_format_their_target_names(
     live = tmp_path / "faq.yaml"
     live.write_bytes(BUNDLED_FAQ.read_bytes())
     assert run(["faq", "export", str(live), "--csv", str(live)])[0] == 2
-    assert "--csv must name a .csv file; nothing was written" in capsys.readouterr().err
+    assert "--csv must name a .csv or .tsv file; nothing was written" in capsys.readouterr().err
     assert live.read_bytes() == BUNDLED_FAQ.read_bytes()
     assert run(["faq", "import", str(SAMPLE_CSV), "--out", str(tmp_path / "faq-new.csv")])[0] == 2
     assert "--out must name a .yaml or .yml file" in capsys.readouterr().err
