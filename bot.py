@@ -396,8 +396,12 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
         if args.tsv:
             labelled = [r for r in rows if r.get("staff_faq")]
             write_labelled_queries(args.tsv, [(r["text"], r["staff_faq"], r.get("lang") or "") for r in labelled])
-            print(f"Wrote {len(labelled)} labelled question(s) to {args.tsv}: measure the FAQ on them with "
-                  f"python bot.py faq eval {args.tsv}")
+            if labelled:
+                print(f"Wrote {len(labelled)} labelled question(s) to {args.tsv}: measure the FAQ on them with "
+                      f"python bot.py faq eval {args.tsv}")
+            else:
+                print(f"Wrote no labelled question to {args.tsv}: none of these was answered by staff with an "
+                      "FAQ entry (/faq in the staff group) yet, so there is nothing to measure.")
         return 0
     return 2
 
@@ -471,6 +475,17 @@ def cmd_forget_member(settings: Settings, args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------- main
+def _positive_int(text: str) -> int:
+    """An argparse type for counts: "0" or "-3" is refused with a message, not taken literally."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot.py", description="Puente: bilingual member-inquiry bot.")
     sub = parser.add_subparsers(dest="command")
@@ -494,7 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("path", type=Path)
     exp.add_argument("--csv", type=Path, required=True)
     gaps = fsub.add_parser("gaps", help="questions members asked that the FAQ did not answer")
-    gaps.add_argument("--limit", type=int, default=50)
+    gaps.add_argument("--limit", type=_positive_int, default=50, help="how many questions to list (default 50)")
     gaps.add_argument("--tsv", type=Path, help="also write the questions staff answered with an FAQ entry (/faq) "
                                                "as labelled queries for 'faq eval'")
 

@@ -153,3 +153,18 @@ def test_a_sheet_with_ids_but_no_question_column_stops_ask(tmp_path: Path) -> No
     bad.write_text("id,category,answer_es\nx,y,z\n", encoding="utf-8")
     code, _ = run(["ask", "--faq", str(bad), "--json", "hola"])
     assert code == 1
+
+
+def test_faq_gaps_refuses_a_limit_below_one(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        run(["faq", "gaps", "--limit", "0"])
+    assert exc.value.code == 2
+    assert "must be 1 or more" in capsys.readouterr().err
+
+
+def test_faq_gaps_tsv_without_labelled_questions_says_there_is_nothing_to_measure(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = run(["faq", "gaps", "--tsv", str(tmp_path / "gaps.tsv")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Wrote no labelled question" in out and "faq eval" not in out
