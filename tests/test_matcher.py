@@ -1121,3 +1121,15 @@ def test_a_short_message_with_an_unknown_word_is_offered_when_its_entry_leads_cl
     assert _without_second_opinion(sample).match(text).decision == "escalate"
     # A short message about something else the FAQ never names still goes to staff.
     assert sample.match("kiero renobar mi pasaporte guatemalteco ke nesesito").decision == "escalate"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("como chequeo mis cuotas del igss por internet", "payments-check-contributions"),  # "I check"
+    ("donde me hago un chequeo de cancer en el igss", "cancer-screening-igss"),          # a check-up
+])
+def test_chequeo_is_a_check_up_or_i_check_by_its_neighbours(text: str, expected: str) -> None:
+    from config import BUNDLED_FAQ
+    from faq.loader import load_faq
+
+    result = Matcher(load_faq(BUNDLED_FAQ), load_vocabulary(BUNDLED)).match(text)
+    assert (result.decision, result.best_id) == ("answer", expected), result
