@@ -315,11 +315,16 @@ def _print_matching_advice(settings: Settings, path: Path, faq: Faq) -> None:
     service = FaqService.from_settings(settings, faq_path=path)
     matcher = Matcher(faq, load_vocabulary(service.vocabulary_path), service.thresholds)
     th, default = matcher.thresholds, service.thresholds
-    answers = f"answers from {th.answer:g}" + (f" (the default {default.answer:g}, fitted to this FAQ)"
-                                               if th.answer != default.answer else "")
+    # Why a threshold differs from the one configured: fitted to the FAQ, or moved to the other
+    # one the operator set (the suggest threshold is never above the answer threshold).
+    answers = f"answers from {th.answer:g}" + (
+        "" if th.answer == default.answer
+        else " (raised to PUENTE_SUGGEST_THRESHOLD)" if default.fixed_suggest and th.answer == th.suggest
+        else f" (the default {default.answer:g}, fitted to this FAQ)")
     suggests = f"suggests from {th.suggest:g}" + (
-        f" (the default {default.suggest:g}, lowered for an FAQ with few alternates)"
-        if th.suggest != default.suggest else "")
+        "" if th.suggest == default.suggest
+        else " (lowered to PUENTE_ANSWER_THRESHOLD)" if default.fixed_answer and th.suggest == th.answer
+        else f" (the default {default.suggest:g}, lowered for an FAQ with few alternates)")
     print(f"Matching: {answers}, {suggests}.")
     thin = faq.thin_entries(ADVISED_ALTERNATES)
     if thin:

@@ -90,21 +90,13 @@ def parse_csv(path: str | Path) -> ParsedFaq:
         col = {n: names.index(n) for n in COLUMNS if n in names}
 
         entries: list[FaqEntry] = []
+        rows: list[tuple[list[str], int]] = []
         prev_end = reader.line_num
         for row in reader:
             start, prev_end = prev_end + 1, reader.line_num
             if not any(c.strip() for c in row):
                 continue  # blank rows (common at the end of exported sheets)
-            swallowed = _swallowed_row(row, delimiter, len(names))
-            if swallowed is not None:
-                problems.append(FaqProblem(
-                    file, f'a quote (") in this row is not closed where it should be: line {start + swallowed}, '
-                          "which looks like a row of its own, was read into one of its cells",
-                    entry=_clean(row[col["id"]]) or None, line=start))
-            elif len(row) > len(names) and any(c.strip() for c in row[len(names):]):
-                problems.append(FaqProblem(
-                    file, f"row has {len(row)} cells but the header has {len(names)}; "
-                          "check for an unquoted comma", entry=_clean(row[col["id"]]) or None, line=start))
+            rows.append((row, start))
 
             def cell(name: str, row: list[str] = row) -> str:
                 i = col.get(name)
@@ -122,6 +114,18 @@ def parse_csv(path: str | Path) -> ParsedFaq:
     except csv.Error as exc:
         problems.append(FaqProblem(file, f"CSV syntax error: {exc}", line=reader.line_num))
         return ParsedFaq(empty, "csv", problems)
+    categories = {e.category for e in entries if e.category}
+    for row, start in rows:
+        swallowed = _swallowed_row(row, delimiter, categories)
+        if swallowed is not None:
+            problems.append(FaqProblem(
+                file, f'a quote (") in this row is not closed where it should be: line {start + swallowed}, '
+                      "which looks like a row of its own, was read into one of its cells",
+                entry=_clean(row[col["id"]]) or None, line=start))
+        elif len(row) > len(names) and any(c.strip() for c in row[len(names):]):
+            problems.append(FaqProblem(
+                file, f"row has {len(row)} cells but the header has {len(names)}; "
+                      "check for an unquoted comma", entry=_clean(row[col["id"]]) or None, line=start))
     unclosed = _unclosed_quote(text, delimiter)
     if unclosed is not None:
         problems.append(FaqProblem(
@@ -133,24 +137,21 @@ def parse_csv(path: str | Path) -> ParsedFaq:
                      lenient=lenient)
 
 
-_ID_LIKE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
-
-
-def _swallowed_row(row: list[str], delimiter: str, width: int) -> int | None:
+def _swallowed_row(row: list[str], delimiter: str, categories: set[str]) -> int | None:
     """How many lines into ``row`` a line that looks like a row of its own starts, or None: a
-    cell holding a line break followed by ``width - 1`` delimiters or more, or by an id-like
-    slug ("migrant-cost", "q_17") and a delimiter.
+    cell holding a line break followed by "<one word>,<a category of this sheet>,".
 
     A stray opening quote typed by hand pairs up with the next quote in the sheet, and the
     reader takes everything between as one cell: the following rows disappear into it, and
     what is left is reported as an unquoted comma or an empty field, never as the quote. Line
-    breaks inside an answer do not look like that."""
+    breaks inside an answer ("1-800-123-4567, línea gratuita", "DPI, pasaporte, …") do not look
+    like that: their second field is no category."""
     seen = 0
     for cell in row:
         lines = cell.split("\n")
         for i, line in enumerate(lines[1:], start=1):
-            head = line.split(delimiter, 1)
-            if line.count(delimiter) >= width - 1 or (len(head) > 1 and _ID_LIKE.fullmatch(head[0])):
+            fields = line.split(delimiter)
+            if len(fields) > 2 and " " not in fields[0].strip() and fields[1].strip() in categories:
                 return seen + i
         seen += len(lines) - 1
     return None

@@ -299,8 +299,10 @@ class Matcher:
         self.vocabulary = vocabulary or Vocabulary.empty()
         #: The words only one language of this FAQ uses: what a reply's language is told from when
         #: a message has no grammar word ("cita medica", "lost card"; see language.detect_language).
-        self.words_of = words_by_language((text, lang) for e in faq.entries for lang in ("es", "en")
-                                          for text in (e.question.get(lang, ""), e.answer.get(lang, "")))
+        self.words_of = words_by_language(
+            ((text, lang) for e in faq.entries for lang in ("es", "en")
+             for text in (e.question.get(lang, ""), e.answer.get(lang, ""))),
+            quoted=((text, lang) for e in faq.entries for lang in ("es", "en") for text in e.alternates.get(lang, ())))
         self.thresholds = thresholds
         self.weights = weights
         self._an = Analyzer(self.vocabulary)

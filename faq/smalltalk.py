@@ -113,7 +113,7 @@ open abrir back regresar volver go ir i want me give what are is there send
 """))
 #: Asking for a language in words ("en español por favor", "english please", "no hablo inglés").
 LANGUAGE_NAMES: dict[str, str] = {"español": "es", "espanol": "es", "castellano": "es", "spanish": "es",
-                                  "ingles": "en", "english": "en"}
+                                  "espanish": "es", "ingles": "en", "english": "en", "inglish": "en", "englis": "en"}
 LANGUAGE_PAD: frozenset[str] = frozenset(_words("""
 en in habla hablas hable hablen hablan hablamos hablame hableme hablo hablar escribe escribeme escribame escribir
 escribo escriba escribes leo lee yo we us prefer plis porfis porfavor entender leer nada de un poco any bit
@@ -122,7 +122,7 @@ respondas puede puedes podria podrias puedo quiero prefiero solo nomas mejor idi
 change switch to a al de la el speak talk write answer reply respond can could you do i want only me the entiendo
 entendi se understand know lo like read bien mucho muy very well much ayuda help necesito need atender atienda
 atiendame atiendan alguien someone anybody somebody anyone hay que is there who please pls little speaks
-speaking writes quien ser be podemos hablemos entiende entienden entiendes sabe saben
+speaking writes quien ser be podemos hablemos entiende entienden entiendes sabe saben fine
 """))
 _NEGATION: frozenset[str] = frozenset(_words("no dont not cant cannot nada ni"))
 #: "¿no hablan español?", "¿no habla inglés?": asking whether the bot speaks it, i.e. asking for it
@@ -136,10 +136,12 @@ tiene you
 _NOT_UNDERSTOOD: frozenset[str] = frozenset(_words("entiendo entendi understand"))
 _POLITE: frozenset[str] = frozenset(_words("porfa porfavor plis porfis xfa please pls plz"))
 _POR_FAVOR = re.compile(r"\bpor (?:favor|fa|fis)\b")
+#: "inglés está bien" accepts a language; "¿está en inglés?" asks about a document (not a request).
+_IS_FINE = re.compile(r"\besta bien\b")
 #: "¿necesito hablar inglés?", "do I have to speak English?": a question about a requirement.
-_OBLIGATION = re.compile(r"\b(?:necesito|necesita|necesitan|need|needs|hay que|tengo que|tiene que|have to|has to|"
-                         r"must|debo|debe)\s+(?:saber\s+)?(?:hablar|speak|saber|know|leer|read|escribir|write|"
-                         r"entender|understand)\b")
+_OBLIGATION = re.compile(r"\b(?:necesito|necesita|necesitan|need(?: to)?|needs(?: to)?|hay que|tengo que|tiene que|"
+                         r"have to|has to|must|debo|debe)\s+(?:saber\s+)?(?:hablar|speak|saber|know|leer|read|"
+                         r"escribir|write|entender|understand)\s+(?:el\s+)?(?:" + "|".join(LANGUAGE_NAMES) + r")\b")
 #: "no entiendo en inglés por favor", "I don't understand in Spanish, please": not understanding
 #: one language, said in the other, which is the one wanted (group 1: the verb).
 _NOT_UNDERSTOOD_PLEASE = re.compile(r"\b(?:no|dont|didnt)\s+(?:le\s+)?(entiendo|entendi|understand)\s+(?:en|in)\s+"
@@ -182,6 +184,8 @@ def _refused(clause: list[str], at: int) -> bool:
     between = before[neg + 1:]
     if between and between[-1] == "ni":
         return True
+    if between[:1] == ["mejor"] or before[neg - 1:neg] in (["you"], ["there"]):
+        return False  # "no, mejor en español"; "you don't speak Spanish?", "is there no Spanish?"
     return not _asking(between)
 
 
@@ -201,20 +205,20 @@ def requested_language(text: str) -> str | None:
     ("¿hay información en español?" is a question for the FAQ)."""
     if _SOMEONE_ELSE.search(text or "") or _OBLIGATION.search(clean(text or "")):
         return None
-    polite = _POR_FAVOR.sub("please", clean(text or ""))
-    polite = " ".join("please" if w in _POLITE else w for w in polite.split())
-    understood = _NOT_UNDERSTOOD_PLEASE.search(polite)
-    if understood and all(w in LANGUAGE_NAMES or w in LANGUAGE_PAD or w in _NEGATION or w in _LANGUAGE_AROUND
-                          for w in polite.split()):
-        return "en" if understood.group(1) == "understand" else "es"
     # Politeness stays (as "please"): after a language name it tells a request from a statement.
-    clauses = [[w for w in (("please" if w in _POLITE else w)
-                            for w in _POR_FAVOR.sub("please", clean(part)).split())
-                if w not in _LANGUAGE_AROUND or w in LANGUAGE_NAMES or w == "please" or w in _ASKING_VERBS]
-               for part in _CLAUSE_END.split(text or "")]
+    raw = [["please" if w in _POLITE else w
+            for w in _IS_FINE.sub("fine", _POR_FAVOR.sub("please", clean(part))).split()]
+           for part in _CLAUSE_END.split(text or "")]
+    clauses = [[w for w in c if w not in _LANGUAGE_AROUND or w in LANGUAGE_NAMES or w == "please"
+                or w in _ASKING_VERBS] for c in raw]
     words = [w for c in clauses for w in c]
-    if any(w not in LANGUAGE_NAMES and w not in LANGUAGE_PAD and w not in _NEGATION for w in words):
+    if any(w not in LANGUAGE_NAMES and w not in LANGUAGE_PAD and w not in _NEGATION and w not in _ASKING_VERBS
+           for w in words):
         return None
+    for clause in raw:  # in one clause: "no entiendo en inglés por favor"
+        understood = _NOT_UNDERSTOOD_PLEASE.search(" ".join(clause))
+        if understood:
+            return "en" if understood.group(1) == "understand" else "es"
     wanted: set[str] = set()
     refused: set[str] = set()
     for clause in clauses:
@@ -239,7 +243,8 @@ def asks_to_change_language(text: str) -> bool:
 
 def menu_language(text: str) -> str | None:
     """The language a typed "menu" asks for ("menu in english", "menú en español"), or None."""
-    return requested_language(" ".join(w for w in clean(text).split() if w not in MENU and w not in MENU_PAD))
+    return requested_language(" ".join(w for w in clean(text).split()
+                                       if w not in MENU and (w not in MENU_PAD or w in _ASKING_VERBS)))
 
 
 def without_person_request(text: str) -> str:
