@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 #: Where the bundled abbreviations live (the vocabulary file admins edit).
@@ -101,10 +101,12 @@ def _strip_accents(text: str) -> str:
     return stripped.replace(_ENYE, "ñ")
 
 
+@lru_cache(maxsize=8192)
 def clean(text: str) -> str:
     """Case-fold, strip accents/HTML/emoji/punctuation/control chars and letter runs; no expansion.
 
     Used where shorthand must stay visible (language detection treats "q" and "u" as clues).
+    Cached: one message is cleaned by each of the small-talk, language and matching steps.
     """
     if not text:
         return ""

@@ -289,11 +289,12 @@ def classify_smalltalk(text: str) -> str | None:
     if any(w in MENU for w in words) and all(w in MENU or w in MENU_PAD or w in small or w in LANGUAGE_NAMES
                                               or w in _POLITE or w in _NEGATION or w in ("en", "in") for w in words):
         return "menu"  # "menu en español": the pipeline also takes the language (menu_language)
-    if asks_to_change_language(text):
-        return "language"
-    lang = requested_language(text)
-    if lang is not None:
-        return f"language-{lang}"
+    if any(w in LANGUAGE_NAMES or w in _LANGUAGE_WORDS for w in words):  # (the cheap test first)
+        if asks_to_change_language(text):
+            return "language"
+        lang = requested_language(text)
+        if lang is not None:
+            return f"language-{lang}"
     kinds = set()
     for w in words:
         if w in THANKS:
