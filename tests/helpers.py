@@ -1,4 +1,5 @@
-"""Helpers shared by the end-to-end tests: settings pointing at the fake Bot API, and the database."""
+"""Helpers shared by the tests: settings pointing at the fake Bot API, the database, and what a
+member's messages were recorded as."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from config import Settings
+from conversation.pipeline import Member
+from faq.analysis import age_positions
+from faq.normalize import clean
 from storage.store import Store
 from tests.fake_telegram import FakeTelegram
 
@@ -51,3 +55,22 @@ async def wait_until(condition: Callable[[], bool], *, timeout: float = 10.0, wh
 def rows(store: Store, sql: str, params: tuple = ()) -> list[dict]:
     """Query an open Store from a test (on its writer thread, like the code under test)."""
     return store.call_sync(lambda db: [dict(r) for r in db.query(sql, params)])
+
+
+def last_in(store: Store, member: Member) -> tuple[str, str, str | None]:
+    """(lang, decision, faq_id) recorded on the member's last message."""
+    [row] = rows(store, "select lang, decision, faq_id from messages where direction = 'in' and member_id = ? "
+                        "order by id desc limit 1", (member.id,))
+    return row["lang"], row["decision"], row["faq_id"]
+
+
+def chosen(store: Store, member: Member) -> str | None:
+    """The language the member chose (with a button or in words), or None."""
+    found = rows(store, "select chosen_language from members where id = ?", (member.id,))
+    return found[0]["chosen_language"] if found else None
+
+
+def ages(text: str) -> list[str]:
+    """The numbers of ``text`` read as someone's age (faq.analysis.age_positions)."""
+    words = clean(text).split()
+    return [words[i] for i in sorted(age_positions(words))]

@@ -6,20 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from faq.analysis import Analyzer, age_positions
+from faq.analysis import Analyzer
 from faq.loader import load_faq
 from faq.matcher import Matcher
 from faq.normalize import clean
 from faq.vocabulary import load_vocabulary
+from tests.helpers import ages
 
 ROOT = Path(__file__).resolve().parent.parent
 VOCABULARY = ROOT / "faq" / "data" / "vocabulary.yaml"
 SAMPLE = Path(__file__).parent / "data" / "faq-sample.csv"
-
-
-def ages(text: str) -> list[str]:
-    words = clean(text).split()
-    return [words[i] for i in sorted(age_positions(words))]
 
 
 @pytest.mark.parametrize(("text", "found"), [

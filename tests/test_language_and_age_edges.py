@@ -7,29 +7,11 @@ from __future__ import annotations
 import pytest
 
 from conversation.pipeline import Member, Pipeline
-from faq.analysis import age_positions
-from faq.normalize import clean
 from storage.store import Store
+from tests.helpers import ages, chosen, last_in
 
 ANA = Member(id=101, chat_id=101, first_name="Ana", language_code="es")      # Spanish app
 JOHN = Member(id=202, chat_id=202, first_name="John", language_code="en")    # English app, writes English
-
-
-def last_in(store: Store, member: Member) -> tuple[str, str, str | None]:
-    """(lang, decision, faq_id) recorded on the member's last message."""
-    return store.call_sync(lambda db: tuple(db.execute(
-        "select lang, decision, faq_id from messages where direction = 'in' and member_id = ? order by id desc",
-        [member.id]).fetchone()))
-
-
-def chosen(store: Store, member: Member) -> str | None:
-    return store.call_sync(lambda db: db.execute("select chosen_language from members where id = ?",
-                                                  [member.id]).fetchone()[0])
-
-
-def ages(text: str) -> list[str]:
-    words = clean(text).split()
-    return [words[i] for i in sorted(age_positions(words))]
 
 
 # ------------------------------------------------------------------ asking FOR Spanish, locked into English

@@ -13,21 +13,10 @@ from conversation.pipeline import Member, Pipeline
 from faq.matcher import Candidate
 from faq.smalltalk import classify_smalltalk
 from storage.store import Store
+from tests.helpers import chosen, last_in
 
 ANA = Member(id=101, chat_id=101, first_name="Ana", language_code="es")       # Spanish app
 LUPE = Member(id=303, chat_id=303, first_name="Lupe", language_code="en-US")  # a US phone, writes Spanish
-
-
-def last_in(store: Store, member: Member) -> tuple[str, str, str | None]:
-    """(lang, decision, faq_id) recorded on the member's last message."""
-    return store.call_sync(lambda db: tuple(db.execute(
-        "select lang, decision, faq_id from messages where direction = 'in' and member_id = ? order by id desc",
-        [member.id]).fetchone()))
-
-
-def chosen(store: Store, member: Member) -> str | None:
-    return store.call_sync(lambda db: db.execute("select chosen_language from members where id = ?",
-                                                  [member.id]).fetchone()[0])
 
 
 # ---------------------------------------------------------------------------------------- negation

@@ -16,7 +16,7 @@ from faq.loader import load_faq
 from faq.matcher import DEFAULT_WEIGHTS, Matcher
 from faq.vocabulary import load_vocabulary
 from storage.store import Store
-from tests.helpers import rows
+from tests.helpers import chosen, rows
 
 DATA = Path(__file__).resolve().parent / "data"
 SAMPLE = DATA / "faq-sample.csv"
@@ -24,11 +24,6 @@ SAMPLE = DATA / "faq-sample.csv"
 ANA = Member(id=101, chat_id=101, first_name="Ana", language_code="es")
 MARY = Member(id=202, chat_id=202, first_name="Mary", language_code="en")
 JOE = Member(id=303, chat_id=303, first_name="Joe", language_code=None)  # Telegram sent no language
-
-
-def chosen(store: Store, member: Member) -> str | None:
-    found = rows(store, "select chosen_language from members where id = ?", (member.id,))
-    return found[0]["chosen_language"] if found else None
 
 
 _MATCHERS: dict[tuple[str, float | None], Matcher] = {}

@@ -10,6 +10,7 @@ import pytest
 from conversation.pipeline import Member, Pipeline
 from faq.smalltalk import classify_smalltalk
 from storage.store import Store
+from tests.helpers import chosen
 
 ANA = Member(id=101, chat_id=101, first_name="Ana", language_code="es")       # Spanish app
 MARY = Member(id=202, chat_id=202, first_name="Mary", language_code="en")     # English app
@@ -19,11 +20,6 @@ LUPE = Member(id=303, chat_id=303, first_name="Lupe", language_code="en-US")  # 
 def logged_langs(store: Store, member: Member) -> list[str]:
     return store.call_sync(lambda db: [r[0] for r in db.execute(
         "select lang from messages where direction = 'in' and member_id = ? order by id", [member.id])])
-
-
-def chosen(store: Store, member: Member) -> str | None:
-    return store.call_sync(lambda db: db.execute("select chosen_language from members where id = ?",
-                                                  [member.id]).fetchone()[0])
 
 
 # ---------------------------------------------------------------------------------------- reply language
