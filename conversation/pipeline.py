@@ -25,7 +25,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
 from conversation.replies import Button, Reply, short_label
-from faq.language import detect_language
 from faq.matcher import Candidate, MatchResult
 from faq.render import render_answer
 from faq.service import FaqService
@@ -264,8 +263,7 @@ class Pipeline:
     def _reply_lang(self, member_row: dict[str, Any] | None, member: Member, text: str) -> str:
         if member_row and member_row.get("chosen_language") in LANGUAGES:
             return member_row["chosen_language"]
-        return detect_language(text, default=self._fallback_lang(member_row, member),
-                               words_of=self.faqs.snapshot.matcher.words_of)
+        return self.faqs.snapshot.matcher.language(text, default=self._fallback_lang(member_row, member))
 
     # ------------------------------------------------------------------ storage helpers
     async def _inbound(
@@ -411,10 +409,9 @@ class Pipeline:
             return self._help_reply(lang)
         if kind == "menu":  # "menu" typed rather than tapped
             return self._menu_reply(lang)
-        if kind == "language":  # "cambiar idioma" typed rather than /language
-            _ = Translator(lang)
-            return Reply(_("Choose your language:"), self._language_buttons())
         _ = Translator(lang)
+        if kind == "language":  # "cambiar idioma" typed rather than /language
+            return Reply(_("Choose your language:"), self._language_buttons())
         texts = {
             "greeting": _("Hello! What would you like to know? Write your question or tap /menu to see the topics."),
             "thanks": _("You're welcome! If you have another question, just write it here."),
@@ -471,8 +468,9 @@ class Pipeline:
         decision = result.decision
         # "en español por favor", "menu in english": the same as choosing the language with its
         # button, also while a request waits for staff (who then see it: they type the answers).
-        asked = (result.smalltalk or "").removeprefix("language-") if (result.smalltalk or "").startswith(
-            "language-") else menu_language(text) if result.smalltalk == "menu" else None
+        talk = result.smalltalk or ""
+        language_request = talk.startswith("language-")
+        asked = talk.removeprefix("language-") if language_request else menu_language(text) if talk == "menu" else None
         if decision == "smalltalk" and asked in LANGUAGES:
             lang = asked
             await self.store.call(conv.set_member_language, member.id, lang)
@@ -481,7 +479,7 @@ class Pipeline:
         # (small talk such as "gracias" is answered, not passed to staff; "¿hay alguien?", "no
         # entiendo" or "ayuda" while waiting are for the people handling the request).
         notice = None
-        if decision != "smalltalk" or result.smalltalk in ("unclear", "help", "who", "language-es", "language-en"):
+        if decision != "smalltalk" or talk in ("unclear", "help", "who") or language_request:
             # Only what would otherwise go to staff reopens a request staff already answered
             # ("es 123456789"), and a bare number ("2", "la segunda" after staff asked "¿1 o 2?");
             # a thanks, an "ya entendí", a question the FAQ answers or a sticker does not.
@@ -495,7 +493,7 @@ class Pipeline:
                 answer = await self._send_answer(member, result.best_id, lang, in_reply_to=inbound_id, also=also)
                 if answer:
                     replies.append(answer)
-            elif result.smalltalk in ("language-es", "language-en"):
+            elif language_request:
                 replies.append(await self._out(member, self._language_set_reply(lang), in_reply_to=inbound_id,
                                                decision="ticket"))
             else:
@@ -510,7 +508,7 @@ class Pipeline:
             reply = self._suggest_reply(result, lang, inbound_id, context)
             replies.append(await self._out(member, reply, in_reply_to=inbound_id, decision=decision,
                                            choices=self._numbered(reply)))
-        elif decision == "smalltalk" and (result.smalltalk or "").startswith("language-"):
+        elif decision == "smalltalk" and language_request:
             replies.append(await self._out(member, self._language_set_reply(lang), in_reply_to=inbound_id,
                                            decision=decision))
         elif decision == "smalltalk":

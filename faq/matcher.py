@@ -298,7 +298,7 @@ class Matcher:
         self.faq = faq
         self.vocabulary = vocabulary or Vocabulary.empty()
         #: The words only one language of this FAQ uses: what a reply's language is told from when
-        #: a message has no grammar word ("cita medica", "lost card"; see language.detect_language).
+        #: a message has no grammar word ("requisitos", "insurance cost"; see language.detect_language).
         self.words_of = words_by_language(
             ((text, lang) for e in faq.entries for lang in ("es", "en")
              for text in (e.question.get(lang, ""), e.answer.get(lang, ""))),
@@ -613,6 +613,11 @@ class Matcher:
         sounds = [w for w in self._by_key.get(phonetic_key(whole), ()) if w in self._own_words and len(w) == len(whole)]
         return sounds[0] if sounds else None
 
+    def language(self, text: str, default: str = "es") -> str:
+        """"es" or "en" for ``text`` (language.detect_language with this FAQ's one-language words;
+        ``default``, the member's language, when nothing in the text decides)."""
+        return detect_language(text, default, words_of=self.words_of)
+
     def _real(self, part: str) -> bool:
         return len(part) > 1 and part in self._lexicon and part not in EN_ONLY
 
@@ -621,7 +626,7 @@ class Matcher:
         :meth:`_joined`); Spanish spelling by ear and glued words are only undone in a message that
         is not English ("hold" is not "old", "else" not "el se")."""
         if by_ear is None:
-            by_ear = detect_language(text, words_of=self.words_of) != "en"
+            by_ear = self.language(text) != "en"
         out: list[str] = []
         raw = self._an.words(text)
         i = 0
@@ -644,7 +649,7 @@ class Matcher:
 
     def analyze(self, text: str) -> list[str]:
         """Index terms of a message, after typo correction (public for debugging and tests)."""
-        return self._an.terms(self._words(text), detect_language(text, words_of=self.words_of))
+        return self._an.terms(self._words(text), self.language(text))
 
     def institutions(self, text: str) -> frozenset[str]:
         """Labels of the vocabulary's ``institutions`` named in ``text`` (after typo correction)."""
@@ -654,7 +659,7 @@ class Matcher:
     def scores(self, text: str) -> list[Candidate]:
         """Every entry with a non-zero score, best first (scores rounded to one decimal)."""
         words = self._words(text)
-        terms = set(self._an.terms(words, detect_language(text, words_of=self.words_of)))
+        terms = set(self._an.terms(words, self.language(text)))
         return self._ranked(text, terms, self._institutions(words))
 
     def _ranked(self, text: str, terms: set[str], inst: frozenset[str], any_of: bool = False) -> list[Candidate]:
@@ -672,7 +677,7 @@ class Matcher:
         parts = [p for p in _CLAUSE_RE.split(text.casefold()) if p and p.strip()]
         if len(parts) < 2:
             return ranked
-        lang = detect_language(text, words_of=self.words_of)
+        lang = self.language(text)
         by_ear = lang != "en"
         cap, top = self._clause_limits()
         whole = {c.entry_id: c.score for c in ranked}
@@ -858,7 +863,7 @@ class Matcher:
         query = text
         # "perdón, quise decir cuánto cuesta": the correction's lead-in is not part of the question.
         text = _CORRECTION_RE.sub("", text, count=1).strip() or text
-        lang = detect_language(text, words_of=self.words_of)
+        lang = self.language(text)
         words = self._words(text)  # typo-corrected: also what the matching below works on
         # Small talk as typed, then with phone shorthand spelled out ("bn gracias", "ok grax"),
         # then spelled by ear ("kiero ablar con alguien").

@@ -131,9 +131,6 @@ _ASKING_VERBS: frozenset[str] = frozenset(_words("""
 habla hablan hablas entiende entienden entiendes sabe saben puede pueden puedes podria podrian podrias hay tienen
 tiene you
 """))
-#: "no entiendo, en español por favor" / "no entiendo en español por favor": not understanding,
-#: then the language wanted (with a "please" after it when no comma separates them).
-_NOT_UNDERSTOOD: frozenset[str] = frozenset(_words("entiendo entendi understand"))
 _POLITE: frozenset[str] = frozenset(_words("porfa porfavor plis porfis xfa please pls plz"))
 _POR_FAVOR = re.compile(r"\bpor (?:favor|fa|fis)\b")
 #: "inglés está bien" accepts a language; "¿está en inglés?" asks about a document (not a request).
@@ -167,8 +164,8 @@ def _refused(clause: list[str], at: int) -> bool:
     before it in its clause ("no hablo inglés", "don't answer in English", "I can't read in
     Spanish", "no sé hablar en inglés"), right after it ("inglés no entiendo", "el inglés no lo
     hablo"), or "poco"/"little" before it ("hablo poco inglés"). Not when the negation asks
-    whether the bot speaks it ("¿no hablan español?"), nor in "no entiendo en español por favor"
-    (a correction, then the language wanted)."""
+    whether the bot speaks it ("¿no hablan español?") or is taken back ("no, mejor en español").
+    ("no entiendo en inglés por favor" is read before: _NOT_UNDERSTOOD_PLEASE.)"""
     after = clause[at + 1:]
     # (A negation followed by another language's name is that one's: "english, not spanish"; one
     # followed by "se puede", "hay" asks for it: "en español no se puede?".)
