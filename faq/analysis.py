@@ -113,14 +113,14 @@ _YEAR_UNITS = frozenset(("años", "anos", "año", "ano", "añitos", "anitos", "y
 #: años", "después de 10 años"), or right after the number or its unit ("tengo 15 años de vivir
 #: aquí", "I'm 15 years in", "tengo 3 meses": a unit that is not years is never an age).
 _SPAN_BEFORE = frozenset(("mas", "menos", "despues", "hace", "cerca", "unos", "unas", "casi", "durante", "por",
-                          "alrededor", "than", "for", "after", "about", "ago"))
+                          "alrededor", "minimo", "maximo", "than", "for", "after", "about", "ago"))
 _SPAN_AFTER = frozenset(("de", "en", "aqui", "aca", "alla", "here", "there", "in", "viviendo", "trabajando",
                          "pagando", "cotizando", "living", "working", "paying", "since", "desde", "que", "ago",
                          "cotizados", "cotizadas", "trabajados", "pagados", "of", "con", "with", "sin", "without"))
 #: After "de N años" these describe the person ("mi hijo de 19 años sin seguro", "con
-#: discapacidad"); after "tengo N años" they make a span ("tengo 2 años sin pagar").
+#: discapacidad"); after "tengo N años" they make a span ("tengo 2 años sin pagar", "sin seguro":
+#: "tengo 65 años sin pensión" is read as a span too, the rarer meaning lost).
 _WITH = frozenset(("sin", "without", "con", "with"))
-_INFINITIVE = re.compile(r"(?:[aei]r(?:lo|la|los|las|le|les|me|te|se|nos)?|ing)$")
 #: Units that make a number anything but an age ("tiene 10 días", "tengo 5 días de incapacidad").
 _OTHER_UNITS = frozenset(("dias", "dia", "días", "día", "semanas", "semana", "meses", "mes", "horas", "hora",
                           "minutos", "days", "day", "weeks", "week", "months", "month", "hours", "hour", "minutes"))
@@ -151,10 +151,7 @@ def age_positions(words: list[str]) -> set[int]:
             continue
         # The number ends the message or a clause ("tiene 8 y…"), or is followed by years and no
         # word of a span ("tengo 19 años y vivo en Houston").
-        # "sin" + a verb is a span ("tengo 2 años sin pagar", "20 años sin ver a mi familia"),
-        # + a noun describes the person ("tengo 65 años sin pensión").
-        described = after in ("sin", "without") and i + 3 < n and not _INFINITIVE.search(words[i + 3])
-        ends = not nxt or (unit and (after not in _SPAN_AFTER or described)) or (
+        ends = not nxt or (unit and after not in _SPAN_AFTER) or (
             not unit and nxt in STOPWORDS and nxt not in _SPAN_AFTER and nxt not in _OTHER_UNITS)
         if before in _AGE_LEADS and ends:
             found.add(i)

@@ -137,21 +137,28 @@ def parse_csv(path: str | Path) -> ParsedFaq:
                      lenient=lenient)
 
 
+_SLUG = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+")  # "card-pay", "migrant_cost", "q-17"
+_ONE_WORD = re.compile(r"[\w-]+")
+
+
 def _swallowed_row(row: list[str], delimiter: str, categories: set[str]) -> int | None:
     """How many lines into ``row`` a line that looks like a row of its own starts, or None: a
-    cell holding a line break followed by "<one word>,<a category of this sheet>,".
+    cell holding a line break followed by an id and a category, "card-pay,vaccines,…" (an id
+    with a hyphen or underscore and one word) or "<one word>,<a category of this sheet>,…,…".
 
     A stray opening quote typed by hand pairs up with the next quote in the sheet, and the
     reader takes everything between as one cell: the following rows disappear into it, and
     what is left is reported as an unquoted comma or an empty field, never as the quote. Line
-    breaks inside an answer ("1-800-123-4567, línea gratuita", "DPI, pasaporte, …") do not look
-    like that: their second field is no category."""
+    breaks inside an answer ("1-800-123-4567, línea gratuita", "DPI, pasaporte, …",
+    "appointments,payments,certificates and more.") do not look like that."""
     seen = 0
     for cell in row:
         lines = cell.split("\n")
         for i, line in enumerate(lines[1:], start=1):
-            fields = line.split(delimiter)
-            if len(fields) > 2 and " " not in fields[0].strip() and fields[1].strip() in categories:
+            fields = [f.strip() for f in line.split(delimiter)]
+            if len(fields) > 2 and _ONE_WORD.fullmatch(fields[1]) and (
+                    _SLUG.fullmatch(fields[0]) or (len(fields) > 3 and _ONE_WORD.fullmatch(fields[0])
+                                                   and fields[1] in categories)):
                 return seen + i
         seen += len(lines) - 1
     return None

@@ -233,6 +233,11 @@ porfa porfis porfavor plis xfa ayuda ayudame ayudeme ayudenme gracias grax graci
 """)} | {w: "en" for w in _words("pls plz thanks thx thnx help")}
 
 
+#: How Spanish words end (a vowel, or n, s, r, l, d, z, y): "urgent" quoted in a Spanish alternate
+#: ("¿me cubre el urgent care?") is not one.
+_ES_ENDING = re.compile(r"[aeiouáéíóúnsrldzy]$")
+
+
 def words_by_language(texts: Iterable[tuple[str, str]], quoted: Iterable[tuple[str, str]] = ()) -> dict[str, str]:
     """Words that belong to one language, from ``texts`` as (text, "es"|"en") pairs (an FAQ's
     questions and answers in each language): a word of three letters or more that only one
@@ -258,7 +263,7 @@ def words_by_language(texts: Iterable[tuple[str, str]], quoted: Iterable[tuple[s
     main = words(texts)
     found = {w: lang for w, langs in main.items() if len(langs) == 1 for lang in langs}
     found.update({w: lang for w, langs in words(quoted).items() if w not in main and len(langs) == 1
-                  for lang in langs if not shape[lang].search(w)})
+                  for lang in langs if not shape[lang].search(w) and (lang == "en" or _ES_ENDING.search(w))})
     return found
 
 

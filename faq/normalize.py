@@ -101,7 +101,7 @@ def _strip_accents(text: str) -> str:
     return stripped.replace(_ENYE, "ñ")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=256)
 def clean(text: str) -> str:
     """Case-fold, strip accents/HTML/emoji/punctuation/control chars and letter runs; no expansion.
 

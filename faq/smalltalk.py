@@ -122,7 +122,8 @@ respondas puede puedes podria podrias puedo quiero prefiero solo nomas mejor idi
 change switch to a al de la el speak talk write answer reply respond can could you do i want only me the entiendo
 entendi se understand know lo like read bien mucho muy very well much ayuda help necesito need atender atienda
 atiendame atiendan alguien someone anybody somebody anyone hay que is there who please pls little speaks
-speaking writes quien ser be podemos hablemos entiende entienden entiendes sabe saben fine
+speaking writes quien ser be podemos hablemos entiende entienden entiendes sabe saben fine hablarme hablenme
+quisiera ocupo responderme contestarme contestas respondes poquito lets let have
 """))
 _NEGATION: frozenset[str] = frozenset(_words("no dont not cant cannot nada ni"))
 #: "¿no hablan español?", "¿no habla inglés?": asking whether the bot speaks it, i.e. asking for it
@@ -143,6 +144,7 @@ _OBLIGATION = re.compile(r"\b(?:necesito|necesita|necesitan|need(?: to)?|needs(?
 #: one language, said in the other, which is the one wanted (group 1: the verb).
 _NOT_UNDERSTOOD_PLEASE = re.compile(r"\b(?:no|dont|didnt)\s+(?:le\s+)?(entiendo|entendi|understand)\s+(?:en|in)\s+"
                                     r"(?:" + "|".join(LANGUAGE_NAMES) + r")\s+please\b")
+_NOT_WELL = re.compile(r"\b(?:no|dont|cant)\s+(?:\w+\s+){0,2}(?:bien|well|mucho|much)\b")
 #: "cambiar idioma", "change language": the language buttons, as /language gives them.
 _LANGUAGE_WORDS: frozenset[str] = frozenset(_words("idioma idiomas language languages lenguaje"))
 _CHANGE_WORDS: frozenset[str] = frozenset(_words("""
@@ -159,7 +161,7 @@ _CLAUSE_END = re.compile(r"[,.;:!?¡¿\n]+")
 _LANGUAGE_AROUND: frozenset[str] = _OPENERS | FILLER | THANKS | THANKS_PAD
 
 
-def _refused(clause: list[str], at: int) -> bool:
+def _refused(clause: list[str], at: int, question: bool = False) -> bool:
     """Whether the language named at ``clause[at]`` is one the member does not want: a negation
     before it in its clause ("no hablo inglés", "don't answer in English", "I can't read in
     Spanish", "no sé hablar en inglés"), right after it ("inglés no entiendo", "el inglés no lo
@@ -173,7 +175,7 @@ def _refused(clause: list[str], at: int) -> bool:
            and not _asking(after[j + 1:]) for j, w in enumerate(after[:3])):
         return True
     before = clause[:at]
-    if any(w in ("poco", "little") for w in before[-3:]):
+    if any(w in ("poco", "poquito", "little") for w in before[-3:]):
         return True  # "hablo poco inglés", "I speak a little English": not the one wanted
     neg = max((i for i, w in enumerate(before) if w in _NEGATION), default=None)
     if neg is None:
@@ -181,8 +183,11 @@ def _refused(clause: list[str], at: int) -> bool:
     between = before[neg + 1:]
     if between and between[-1] == "ni":
         return True
-    if between[:1] == ["mejor"] or before[neg - 1:neg] in (["you"], ["there"]):
-        return False  # "no, mejor en español"; "you don't speak Spanish?", "is there no Spanish?"
+    if between[:1] == ["mejor"]:
+        return False  # "no, mejor en español"
+    if question and (before[neg - 1:neg] == ["there"] or (
+            before[neg - 1:neg] == ["you"] and between[:1] in (["speak"], ["understand"], ["know"], ["have"]))):
+        return False  # "you don't speak Spanish?", "is there no Spanish?" (not "thank you, don't write in Spanish")
     return not _asking(between)
 
 
@@ -216,12 +221,17 @@ def requested_language(text: str) -> str | None:
         understood = _NOT_UNDERSTOOD_PLEASE.search(" ".join(clause))
         if understood:
             return "en" if understood.group(1) == "understand" else "es"
+    if any(_NOT_WELL.search(" ".join(c)) and any(LANGUAGE_NAMES.get(w) == "es" for w in c) for c in raw):
+        # "no hablo bien el español", written in Spanish: often a Mayan-language speaker's, and no
+        # request for English ("no hablo bien inglés" still asks for Spanish).
+        return None
+    question = "?" in (text or "")
     wanted: set[str] = set()
     refused: set[str] = set()
     for clause in clauses:
         for i, w in enumerate(clause):
             if w in LANGUAGE_NAMES:
-                (refused if _refused(clause, i) else wanted).add(LANGUAGE_NAMES[w])
+                (refused if _refused(clause, i, question) else wanted).add(LANGUAGE_NAMES[w])
     wanted -= refused
     if len(wanted) == 1:
         return wanted.pop()
