@@ -136,6 +136,14 @@ SETS = [
     ("blind 38 on the bundled FAQ", "faq.yaml", "blind38-queries.tsv"),
     ("alt FAQ 36 (IMSS old-age pensions for Mexicans abroad, held out, session 10)", "faq-alt36.csv",
      "blind-alt36-queries.tsv"),
+    ("blind 39 (a Chicago free clinic's patients, session 11)", "faq-sample.csv", "blind39-queries.tsv"),
+    ("blind 39 on the bundled FAQ", "faq.yaml", "blind39-queries.tsv"),
+    ("alt FAQ 38 (IMSS and consular help for Mexicans returning home, session 11)", "faq-alt38.csv",
+     "blind-alt38-queries.tsv"),
+    ("blind 40 (meatpacking co-workers in Omaha, held out, session 11)", "faq-sample.csv", "blind40-queries.tsv"),
+    ("blind 40 on the bundled FAQ", "faq.yaml", "blind40-queries.tsv"),
+    ("alt FAQ 39 (IGSS workers' rights towards employers, 1-2 alternates, held out, session 11)",
+     "faq-alt39.csv", "blind-alt39-queries.tsv"),
 ]
 
 

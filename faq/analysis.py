@@ -116,7 +116,16 @@ _SPAN_BEFORE = frozenset(("mas", "menos", "despues", "hace", "cerca", "unos", "u
                           "alrededor", "minimo", "maximo", "than", "for", "after", "about", "ago"))
 _SPAN_AFTER = frozenset(("de", "en", "aqui", "aca", "alla", "here", "there", "in", "viviendo", "trabajando",
                          "pagando", "cotizando", "living", "working", "paying", "since", "desde", "que", "ago",
-                         "cotizados", "cotizadas", "trabajados", "pagados", "of", "con", "with", "sin", "without"))
+                         "cotizados", "cotizadas", "trabajados", "pagados", "of", "con", "with", "sin", "without",
+                         # "tengo 5 años asegurado/afiliado", "tengo 10 años laborando", "2 years late"
+                         "asegurado", "asegurada", "afiliado", "afiliada", "inscrito", "inscrita", "laborando",
+                         "chambeando", "cotizado", "pagado", "trabajado", "casado", "casada", "casados",
+                         "atrasado", "atrasada", "atrasados", "late", "behind", "insured", "enrolled", "married"))
+#: Words that make a number an amount or a rule, not someone's age, within three words before it
+#: ("my monthly payment is 50", "el mínimo es de 15 años", "the minimum is 15 years").
+_AMOUNT_BEFORE = frozenset(("payment", "payments", "pago", "pagos", "cuota", "cuotas", "fee", "fees", "cost",
+                            "costo", "cuesta", "price", "precio", "monthly", "mensual", "amount", "monto", "total",
+                            "minimo", "maximo", "minimum", "maximum", "salario", "salary", "sueldo", "pension"))
 #: After "de N años" these describe the person ("mi hijo de 19 años sin seguro", "con
 #: discapacidad"); after "tengo N años" they make a span ("tengo 2 años sin pagar", "sin seguro":
 #: "tengo 65 años sin pensión" is read as a span too, the rarer meaning lost).
@@ -143,9 +152,14 @@ def age_positions(words: list[str]) -> set[int]:
         if not w.isdigit() or not 0 < int(w) <= 110:
             continue
         before = words[i - 1] if i else ""
+        if _AMOUNT_BEFORE.intersection(words[max(0, i - 3):i]):
+            continue
         nxt = words[i + 1] if i + 1 < n else ""
         after = words[i + 2] if i + 2 < n else ""
         unit = nxt in _YEAR_UNITS
+        if unit and after == "y" and words[i + 3:i + 4] == ["medio"] and words[i + 4:i + 5] \
+                and words[i + 4] in _SPAN_AFTER:
+            continue  # "tengo 10 años y medio aquí" (not "tiene 2 años y medio")
         if unit and (after == "old" or (after == "de" and i + 3 < n and words[i + 3] == "edad")):
             found.add(i)  # "9 years old", "60 años de edad"
             continue

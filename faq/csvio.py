@@ -137,28 +137,31 @@ def parse_csv(path: str | Path) -> ParsedFaq:
                      lenient=lenient)
 
 
-_SLUG = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+")  # "card-pay", "migrant_cost", "q-17"
-_ONE_WORD = re.compile(r"[\w-]+")
+_ID = re.compile(r"[\w-]+")  # "card-pay", "migrant_cost", "61", "PAY-01"
+_CATEGORY = re.compile(r"[\w-]+(?: [\w-]+){0,3}")  # "payments", "Salud preventiva"
+_QUESTION = re.compile(r"\S+\s.*\?$")  # "¿Dónde me vacuno?", "Where do I get vaccinated?"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # (Excel for Mac writes bare CRs)
 
 
 def _swallowed_row(row: list[str], delimiter: str, categories: set[str]) -> int | None:
     """How many lines into ``row`` a line that looks like a row of its own starts, or None: a
-    cell holding a line break followed by an id and a category, "card-pay,vaccines,…" (an id
-    with a hyphen or underscore and one word) or "<one word>,<a category of this sheet>,…,…".
+    cell holding a line break followed by an id and a category, then a question in either
+    question column ("vaccines-where,Salud preventiva,¿Dónde me vacuno?,…"), or by one word and
+    a category of this sheet ("61,payments,…,…").
 
     A stray opening quote typed by hand pairs up with the next quote in the sheet, and the
     reader takes everything between as one cell: the following rows disappear into it, and
     what is left is reported as an unquoted comma or an empty field, never as the quote. Line
-    breaks inside an answer ("1-800-123-4567, línea gratuita", "DPI, pasaporte, …",
-    "appointments,payments,certificates and more.") do not look like that."""
+    breaks inside an answer ("1-800-123-4567, línea gratuita", "DPI, pasaporte, …", "x-ray,
+    labs, prescriptions", "appointments,payments,certificates and more.") do not look like that."""
     seen = 0
     for cell in row:
-        lines = cell.split("\n")
+        lines = _LINE_BREAK.split(cell)
         for i, line in enumerate(lines[1:], start=1):
             fields = [f.strip() for f in line.split(delimiter)]
-            if len(fields) > 2 and _ONE_WORD.fullmatch(fields[1]) and (
-                    _SLUG.fullmatch(fields[0]) or (len(fields) > 3 and _ONE_WORD.fullmatch(fields[0])
-                                                   and fields[1] in categories)):
+            if len(fields) > 3 and _ID.fullmatch(fields[0]) and (
+                    (_CATEGORY.fullmatch(fields[1]) and any(_QUESTION.match(f) for f in fields[2:4]))
+                    or fields[1] in categories):
                 return seen + i
         seen += len(lines) - 1
     return None

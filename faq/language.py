@@ -4,7 +4,7 @@ A member writing "mi mom puede ser beneficiary del igss" is writing Spanish with
 and wants the Spanish answer. So detection counts *grammar* (function) words — articles,
 prepositions, pronouns, auxiliaries, question words — which carry the sentence's language, and
 ignores nouns, which migrants borrow freely. Shorthand counts too ("q", "pa", "xq" are Spanish;
-"u", "ur", "pls" are English). Ties fall back to Spanish-only letters (ñ, ¿, ¡, accents), then
+"u", "ur" are English; "pls" is both). Ties fall back to Spanish-only letters (ñ, ¿, ¡, accents), then
 to ``default``.
 
 The same word lists are the matcher's stop words (:data:`STOPWORDS`): words that tell you the
@@ -194,7 +194,8 @@ honduras salvador nicaragua costa rica panama belize belice colombia venezuela c
 #: and "no me sirvió" are Spanish, and must not be answered in English because of "no".
 #: "a" (Spanish "to", English "a") and "he" (Spanish "I have", English "he") likewise: "inscribirme
 #: a migrantes" and "he pagado 3 meses" are Spanish.
-_BOTH: frozenset[str] = frozenset({"no", "a", "he"}) | (ES_WORDS & EN_WORDS)
+#: ... and "pls"/"plz", which Spanish speakers type as often ("requisitos pls").
+_BOTH: frozenset[str] = frozenset({"no", "a", "he", "pls", "plz"}) | (ES_WORDS & EN_WORDS)
 
 
 _ES_SHAPE = re.compile(r"(?:cion|ciones|dad|dades|mente|rme|rse|rte|ado|ada|ados|adas|ido|ida|idos|idas|amos|emos|"
@@ -230,12 +231,12 @@ def _shape_votes(words: list[str]) -> tuple[int, int]:
 #: Words members type that an FAQ's text rarely contains, each of one language ("ayuda porfa").
 PHONE_WORDS: dict[str, str] = {w: "es" for w in _words("""
 porfa porfis porfavor plis xfa ayuda ayudame ayudeme ayudenme gracias grax graciaz oiga oigan disculpe
-""")} | {w: "en" for w in _words("pls plz thanks thx thnx help")}
+""")} | {w: "en" for w in _words("thanks thx thnx help")}
 
 
 #: How Spanish words end (a vowel, or n, s, r, l, d, z, y): "urgent" quoted in a Spanish alternate
 #: ("¿me cubre el urgent care?") is not one.
-_ES_ENDING = re.compile(r"[aeiouáéíóúnsrldzy]$")
+_ES_ENDING = re.compile(r"(?:[aeiouáéíóúnsrldzy]|et)$")  # (and "carnet", "internet")
 
 
 def words_by_language(texts: Iterable[tuple[str, str]], quoted: Iterable[tuple[str, str]] = ()) -> dict[str, str]:
@@ -262,8 +263,20 @@ def words_by_language(texts: Iterable[tuple[str, str]], quoted: Iterable[tuple[s
     shape = {"es": _EN_SHAPE, "en": _ES_SHAPE}
     main = words(texts)
     found = {w: lang for w, langs in main.items() if len(langs) == 1 for lang in langs}
-    found.update({w: lang for w, langs in words(quoted).items() if w not in main and len(langs) == 1
-                  for lang in langs if not shape[lang].search(w) and (lang == "en" or _ES_ENDING.search(w))})
+
+    def spelt(w: str, lang: str) -> bool:
+        return not shape[lang].search(w) and (lang == "en" or bool(_ES_ENDING.search(w)))
+
+    def kept(pairs: Iterable[tuple[str, str]]) -> Iterable[tuple[str, str]]:
+        # A word next to one spelt like the other language is part of a quoted phrase of it:
+        # "care" in "¿me cubre el urgent care?" is as English as "urgent".
+        for text, lang in pairs:
+            ws = clean(text).split()
+            odd = {i for i, w in enumerate(ws) if w not in main and not spelt(w, lang)}
+            yield " ".join(w for i, w in enumerate(ws) if not odd & {i - 1, i, i + 1}), lang
+
+    found.update({w: lang for w, langs in words(kept(quoted)).items() if w not in main and len(langs) == 1
+                  for lang in langs if spelt(w, lang)})
     return found
 
 

@@ -206,6 +206,9 @@ class Weights:
     calib_ref: float = 84.0
     calib_low: float = 0.94
     calib_high: float = 1.1
+    # A factor within calib_dead of 1 keeps the default: the statistic moves by a few tenths of a
+    # point whenever the vocabulary changes, and the FAQ the defaults were tuned on should keep them.
+    calib_dead: float = 0.01
     # An FAQ with fewer than sparse_phrasings phrasings per entry (questions and alternates, both
     # languages; the sample sheet has 10) gets a suggest threshold scaled down in proportion, to at
     # least sparse_low of it (see Matcher._calibrate): with one or two alternates per language the
@@ -515,6 +518,8 @@ class Matcher:
                 wrong = sorted(x for _, x in probes)
                 high = wrong[min(len(wrong) - 1, int(w.calib_pct * len(wrong)))]
                 factor = min(w.calib_high, max(w.calib_low, 0.5 + 0.5 * high / w.calib_ref))
+                if abs(factor - 1.0) <= w.calib_dead:
+                    factor = 1.0
                 right = sorted(x for x, _ in probes)
                 info = {"probes": float(len(probes)), "wrong_high": high,
                         "right_median": right[len(right) // 2], "factor": factor}
@@ -867,8 +872,10 @@ class Matcher:
         words = self._words(text)  # typo-corrected: also what the matching below works on
         # Small talk as typed, then with phone shorthand spelled out ("bn gracias", "ok grax"),
         # then spelled by ear ("kiero ablar con alguien").
-        kind = (classify_smalltalk(text) or classify_smalltalk(" ".join(self._an.words(text)))
-                or classify_smalltalk(" ".join(words)))
+        # (A question stays one: "u dont speak spanish?" asks for Spanish.)
+        mark = " ?" if "?" in text else ""
+        kind = (classify_smalltalk(text) or classify_smalltalk(" ".join(self._an.words(text)) + mark)
+                or classify_smalltalk(" ".join(words) + mark))
         # "¿hay un número o un chat para hablar con alguien del IMSS?" asks how to reach a person,
         # which the FAQ's contact entry answers; any other request for a person, or one the matcher
         # is not sure of, goes to staff as asked (see the end).

@@ -113,7 +113,7 @@ open abrir back regresar volver go ir i want me give what are is there send
 """))
 #: Asking for a language in words ("en español por favor", "english please", "no hablo inglés").
 LANGUAGE_NAMES: dict[str, str] = {"español": "es", "espanol": "es", "castellano": "es", "spanish": "es",
-                                  "espanish": "es", "ingles": "en", "english": "en", "inglish": "en", "englis": "en"}
+                                  "espanish": "es", "espaniol": "es", "espanyol": "es", "ingles": "en", "english": "en", "inglish": "en", "englis": "en"}
 LANGUAGE_PAD: frozenset[str] = frozenset(_words("""
 en in habla hablas hable hablen hablan hablamos hablame hableme hablo hablar escribe escribeme escribame escribir
 escribo escriba escribes leo lee yo we us prefer plis porfis porfavor entender leer nada de un poco any bit
@@ -123,9 +123,11 @@ change switch to a al de la el speak talk write answer reply respond can could y
 entendi se understand know lo like read bien mucho muy very well much ayuda help necesito need atender atienda
 atiendame atiendan alguien someone anybody somebody anyone hay que is there who please pls little speaks
 speaking writes quien ser be podemos hablemos entiende entienden entiendes sabe saben fine hablarme hablenme
-quisiera ocupo responderme contestarme contestas respondes poquito lets let have
+quisiera ocupo responderme contestarme contestas respondes poquito lets let have hables escribas
+ablame ableme ablo ablar q ya lo siento stop writing using use quit porque xq pq porq because
 """))
-_NEGATION: frozenset[str] = frozenset(_words("no dont not cant cannot nada ni"))
+_BECAUSE: frozenset[str] = frozenset(_words("q que k porque xq pq porq because cause cuz since"))
+_NEGATION: frozenset[str] = frozenset(_words("no dont not cant cannot nada ni stop quit"))
 #: "¿no hablan español?", "¿no habla inglés?": asking whether the bot speaks it, i.e. asking for it
 #: (not "no hablo", "no me hable": the member's own language, or an order not to use it).
 _ASKING_VERBS: frozenset[str] = frozenset(_words("""
@@ -137,14 +139,22 @@ _POR_FAVOR = re.compile(r"\bpor (?:favor|fa|fis)\b")
 #: "inglés está bien" accepts a language; "¿está en inglés?" asks about a document (not a request).
 _IS_FINE = re.compile(r"\besta bien\b")
 #: "¿necesito hablar inglés?", "do I have to speak English?": a question about a requirement.
-_OBLIGATION = re.compile(r"\b(?:necesito|necesita|necesitan|need(?: to)?|needs(?: to)?|hay que|tengo que|tiene que|"
-                         r"have to|has to|must|debo|debe)\s+(?:saber\s+)?(?:hablar|speak|saber|know|leer|read|"
-                         r"escribir|write|entender|understand)\s+(?:el\s+)?(?:" + "|".join(LANGUAGE_NAMES) + r")\b")
+_OBLIGATION = re.compile(r"\b(?:necesito|necesita|necesitan|ocupo|ocupa|ocupan|need(?: to)?|needs(?: to)?|hay que|"
+                         r"tengo que|tiene que|have to|has to|must|debo|debe)\s+(?:saber\s+)?(?:hablar|speak|saber|"
+                         r"know|leer|read|escribir|write|entender|understand)\s+(?:el\s+)?(?:"
+                         + "|".join(LANGUAGE_NAMES) + r")\b")
+#: "¿ocupo inglés?", "¿necesito inglés?": asking whether it is needed (without "?" it asks for it).
+_NEED_QUESTION = re.compile(r"\b(?:necesito|ocupo|need)\s+(?:el\s+)?(?:" + "|".join(LANGUAGE_NAMES) + r")\b.*\?")
 #: "no entiendo en inglés por favor", "I don't understand in Spanish, please": not understanding
 #: one language, said in the other, which is the one wanted (group 1: the verb).
 _NOT_UNDERSTOOD_PLEASE = re.compile(r"\b(?:no|dont|didnt)\s+(?:le\s+)?(entiendo|entendi|understand)\s+(?:en|in)\s+"
                                     r"(?:" + "|".join(LANGUAGE_NAMES) + r")\s+please\b")
-_NOT_WELL = re.compile(r"\b(?:no|dont|cant)\s+(?:\w+\s+){0,2}(?:bien|well|mucho|much)\b")
+#: "no hablo bien (el) español", "no leo mucho español", "hablo poquito español": Spanish about
+#: one's own Spanish (see requested_language).
+_SPANISH_NOT_WELL = re.compile(r"\bno\s+(?:\w+\s+){0,2}(?:bien|mucho)\b.*\b(?:español|espanol|castellano)\b"
+                               r"|\b(?:poco|poquito)\s+(?:de\s+|el\s+)?(?:español|espanol|castellano)\b")
+#: "is it only in Spanish?", "¿está en inglés?": asking about something (a form, the site), not for a language.
+_IS_IT = re.compile(r"\b(?:is it|it is|its|esta|es)\b")
 #: "cambiar idioma", "change language": the language buttons, as /language gives them.
 _LANGUAGE_WORDS: frozenset[str] = frozenset(_words("idioma idiomas language languages lenguaje"))
 _CHANGE_WORDS: frozenset[str] = frozenset(_words("""
@@ -169,9 +179,11 @@ def _refused(clause: list[str], at: int, question: bool = False) -> bool:
     whether the bot speaks it ("¿no hablan español?") or is taken back ("no, mejor en español").
     ("no entiendo en inglés por favor" is read before: _NOT_UNDERSTOOD_PLEASE.)"""
     after = clause[at + 1:]
+    # "háblame en inglés q no leo bien español": a reason after "que/porque" is another clause.
+    after = after[:next((j for j, w in enumerate(after) if w in _BECAUSE), len(after))]
     # (A negation followed by another language's name is that one's: "english, not spanish"; one
     # followed by "se puede", "hay" asks for it: "en español no se puede?".)
-    if any(w in _NEGATION and after[j + 1:j + 2] not in ([n] for n in LANGUAGE_NAMES)
+    if any(w in _NEGATION and not _names_one(after[j + 1:j + 3])
            and not _asking(after[j + 1:]) for j, w in enumerate(after[:3])):
         return True
     before = clause[:at]
@@ -185,10 +197,18 @@ def _refused(clause: list[str], at: int, question: bool = False) -> bool:
         return True
     if between[:1] == ["mejor"]:
         return False  # "no, mejor en español"
-    if question and (before[neg - 1:neg] == ["there"] or (
-            before[neg - 1:neg] == ["you"] and between[:1] in (["speak"], ["understand"], ["know"], ["have"]))):
-        return False  # "you don't speak Spanish?", "is there no Spanish?" (not "thank you, don't write in Spanish")
+    lead = before[max(0, neg - 2):neg]  # "you can't…", "you do not…", "there is no…"
+    if question and ("there" in lead or ("you" in lead and "thank" not in before[max(0, neg - 3):neg])):
+        return False  # "you can't answer in Spanish?", "there is no Spanish?" (not "thank you, don't…")
     return not _asking(between)
+
+
+def _names_one(words: list[str]) -> bool:
+    """Whether ``words`` start with a language's name, after "en"/"in" or not: the negation
+    before them is that language's ("english, not spanish", "en español, no en inglés")."""
+    if words[:1] in (["en"], ["in"]):
+        words = words[1:]
+    return bool(words) and words[0] in LANGUAGE_NAMES
 
 
 def _asking(words: list[str]) -> bool:
@@ -205,7 +225,10 @@ def requested_language(text: str) -> str | None:
     """"es" or "en" when the whole message asks for a language ("en español por favor", "speak
     english?", "no hablo inglés" → "es", "no inglés, español por favor" → "es"); None otherwise
     ("¿hay información en español?" is a question for the FAQ)."""
-    if _SOMEONE_ELSE.search(text or "") or _OBLIGATION.search(clean(text or "")):
+    plain = clean(text or "")
+    question = "?" in (text or "")
+    if _SOMEONE_ELSE.search(text or "") or _OBLIGATION.search(plain) \
+            or _NEED_QUESTION.search(plain + ("?" if question else "")) or (question and _IS_IT.search(plain)):
         return None
     # Politeness stays (as "please"): after a language name it tells a request from a statement.
     raw = [["please" if w in _POLITE else w
@@ -221,16 +244,18 @@ def requested_language(text: str) -> str | None:
         understood = _NOT_UNDERSTOOD_PLEASE.search(" ".join(clause))
         if understood:
             return "en" if understood.group(1) == "understand" else "es"
-    if any(_NOT_WELL.search(" ".join(c)) and any(LANGUAGE_NAMES.get(w) == "es" for w in c) for c in raw):
-        # "no hablo bien el español", written in Spanish: often a Mayan-language speaker's, and no
-        # request for English ("no hablo bien inglés" still asks for Spanish).
-        return None
-    question = "?" in (text or "")
     wanted: set[str] = set()
     refused: set[str] = set()
-    for clause in clauses:
+    for clause, whole in zip(clauses, raw, strict=True):
+        # "no hablo bien el español", "hablo poquito español", written in Spanish: often a
+        # Mayan-language speaker's, who reads English even less: no request for English, though
+        # another clause may still make one ("háblame en inglés q no leo bien español"). Said in
+        # English ("I don't speak Spanish well") or of English ("hablo poco inglés") it is one.
+        weak = bool(_SPANISH_NOT_WELL.search(" ".join(whole)))
         for i, w in enumerate(clause):
             if w in LANGUAGE_NAMES:
+                if weak and LANGUAGE_NAMES[w] == "es":
+                    continue
                 (refused if _refused(clause, i, question) else wanted).add(LANGUAGE_NAMES[w])
     wanted -= refused
     if len(wanted) == 1:
