@@ -112,8 +112,9 @@ manda mandame mandeme quiero que cuales son hay tienen tiene show see the list l
 open abrir back regresar volver go ir i want me give what are is there send
 """))
 #: Asking for a language in words ("en español por favor", "english please", "no hablo inglés").
-LANGUAGE_NAMES: dict[str, str] = {"español": "es", "espanol": "es", "castellano": "es", "spanish": "es",
-                                  "espanish": "es", "espaniol": "es", "espanyol": "es", "ingles": "en", "english": "en", "inglish": "en", "englis": "en"}
+LANGUAGE_NAMES: dict[str, str] = {
+    "español": "es", "espanol": "es", "castellano": "es", "spanish": "es", "espanish": "es", "espaniol": "es",
+    "espanyol": "es", "ingles": "en", "english": "en", "inglish": "en", "englis": "en"}
 LANGUAGE_PAD: frozenset[str] = frozenset(_words("""
 en in habla hablas hable hablen hablan hablamos hablame hableme hablo hablar escribe escribeme escribame escribir
 escribo escriba escribes leo lee yo we us prefer plis porfis porfavor entender leer nada de un poco any bit
