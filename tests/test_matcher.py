@@ -663,8 +663,10 @@ def test_answer_text_reorders_candidates_but_never_answers() -> None:
     from dataclasses import replace
 
     vocab = load_vocabulary(BUNDLED)
-    bare = Matcher(ANSWERS, vocab, weights=replace(DEFAULT_WEIGHTS, answer_cover=0.0))
-    m = Matcher(ANSWERS, vocab)
+    # (As in an FAQ with alternates: this one has one phrasing per entry, see the next test.)
+    stocked = replace(DEFAULT_WEIGHTS, sparse_phrasings=1.0)
+    bare = Matcher(ANSWERS, vocab, weights=replace(stocked, answer_cover=0.0))
+    m = Matcher(ANSWERS, vocab, weights=stocked)
     text = "cuota del programa en quetzales"  # "quetzales" is only in fee-amount's answer
     before, after = bare.match(text), m.match(text)
     assert before.best_id == "fee-where"
@@ -678,6 +680,21 @@ def test_answer_text_reorders_candidates_but_never_answers() -> None:
     assert set(alone.suggestions(alone.match(text))) >= {"fee-amount", "fee-where"}
     # Answer words open no candidates on their own: a message of them only is escalated.
     assert m.match("quetzales").decision == "escalate"
+
+
+def test_in_an_faq_with_few_alternates_answer_text_may_answer() -> None:
+    """Its answers hold most of what members will say: the lift is not capped below the answer
+    threshold (Matcher._answer_lift), even without the second opinion."""
+    from dataclasses import replace
+
+    vocab = load_vocabulary(BUNDLED)
+    text = "cuota del programa en quetzales"  # "quetzales" is only in fee-amount's answer
+    sparse = _without_second_opinion(Matcher(ANSWERS, vocab))
+    stocked = _without_second_opinion(Matcher(ANSWERS, vocab, weights=replace(DEFAULT_WEIGHTS, sparse_phrasings=1.0)))
+    assert stocked.match(text).decision == "suggest"
+    result = sparse.match(text)
+    assert (result.decision, result.best_id) == ("answer", "fee-amount"), result
+    assert sparse.match("quetzales").decision == "escalate"  # still: answer words open no candidates
 
 
 def test_answer_text_never_lifts_a_weak_message_into_a_suggestion() -> None:
@@ -1134,3 +1151,14 @@ def test_chequeo_is_a_check_up_or_i_check_by_its_neighbours(text: str, expected:
 
     result = Matcher(load_faq(BUNDLED_FAQ), load_vocabulary(BUNDLED)).match(text)
     assert (result.decision, result.best_id) == ("answer", expected), result
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("igss pago cada 3 meses", "migrant-payment-frequency"),
+    ("si pago el igss de migrante y a mi esposa le da cancer alla, la tratan?", "cancer-migrant-family"),
+])
+def test_the_faqs_own_institution_is_no_rival_topic(sample: Matcher, text: str, entry: str) -> None:
+    """The runner-up writes "IGSS" and the best entry does not: that is no topic the best entry
+    misses (nearly every entry is about the IGSS), so the question is answered, not offered."""
+    result = sample.match(text)
+    assert (result.decision, result.best_id) == ("answer", entry), result
