@@ -110,6 +110,12 @@ class NoDesk:
                 "I've noted it so our team can improve that answer. You can write your question in other "
                 "words, or tap /menu to browse the topics."
             )
+        if reason == "own-case":  # an NSS or a file number: only the institution can look it up
+            return _(
+                "That is about your own case, which only the institution can look up, and no one from our "
+                "team reads this chat yet: please contact the institution (phone numbers and offices are "
+                "under /menu)."
+            )
         if reason == "human":  # promising "our team" would be untrue: nobody reads this chat
             return _(
                 "No one from our team answers in this chat yet, so I can't pass you to a person. "
@@ -518,7 +524,7 @@ class Pipeline:
                 )
             )
         else:
-            reason = "human" if result.smalltalk == "human" else "no-match"
+            reason = {"human": "human", "case": "own-case"}.get(result.smalltalk or "", "no-match")
             notice = await self.desk.escalate(
                 member,
                 lang=lang,

@@ -39,7 +39,7 @@ STATE_ICONS = {"open": "🟢", "claimed": "🟡", "answered": "✅", "closed": "
 
 #: Ticket-message kinds with a special meaning (everything else is what a person sent).
 KIND_CONTEXT = "context"  # a message from before the ticket was opened, copied for context
-KIND_REASON = "reason"  # why the ticket was opened: no-match, human, none-of-these, thumbs-down
+KIND_REASON = "reason"  # why the ticket was opened: no-match, human, own-case, none-of-these, thumbs-down
 KIND_NOTE = "note"  # something the desk records for staff (blocked bot, 👎, reopened…)
 
 FaqTitle = Callable[[str, str], str | None]
@@ -126,6 +126,7 @@ def reason_label(reason: str | None, lang: str) -> str:
     labels = {
         "no-match": _("No FAQ answer matched"),
         "human": _("Asked to talk to a person"),
+        "own-case": _("Gave a case number (NSS, file or folio): their own case"),
         "none-of-these": _("None of the suggested questions fit"),
         "thumbs-down": _("Said an FAQ answer did not help"),
         "media": _("Sent a photo, voice note or file"),

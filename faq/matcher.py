@@ -133,7 +133,8 @@ class MatchResult:
     score: float
     candidates: tuple[Candidate, ...]  # the closest entries, best first, at most MAX_OFFERED
     # "greeting" | "thanks" | "goodbye" | "help" | "who" | "unclear" | "empty" | "human" | None (see
-    # faq.smalltalk). "human" comes with decision "escalate", the others with "smalltalk".
+    # faq.smalltalk), or "case" (the message carries the member's own case number). "human" and
+    # "case" come with decision "escalate", the others with "smalltalk".
     smalltalk: str | None = None
     # The entry the second opinion (BM25, see Matcher._second_opinion) puts first, with its score
     # in this match, for an "answer" or "suggest" (it decides the buttons' order); None otherwise.
@@ -921,7 +922,8 @@ class Matcher:
         # personal case (needs_staff) the entry does not talk about: offer choices or hand over. A
         # message only about institutions the FAQ never names is another office's business: staff.
         elsewhere = not inherited and bool(inst) and not inst & self._named
-        staff = elsewhere or bool(_CASE_NUMBER.search(text)) or not self._staff(words) <= self._entry_staff[b]
+        case = bool(_CASE_NUMBER.search(text))
+        staff = elsewhere or case or not self._staff(words) <= self._entry_staff[b]
         sure = self._fits(inst, b, inherited)
         leader: tuple[int, float] | None = None  # the second opinion (see _second_opinion)
         if staff:
@@ -962,6 +964,9 @@ class Matcher:
             choice = next((c for c in ranked if c.entry_id == pick), Candidate(pick, 0.0))
         if person and (decision != "answer" or not self._channels & self._entry_terms[b]):
             return to_staff
+        if case:  # the member's own file: staff look it up (see _CASE_NUMBER)
+            return MatchResult(query, "escalate", lang, best.entry_id, best.score, tuple(ranked[:MAX_OFFERED]),
+                               smalltalk="case")
         # Decisions look at the closest three; up to MAX_OFFERED are reported and may be offered.
         closest = tuple(ranked[:MAX_OFFERED])
         return MatchResult(query, decision, lang, best.entry_id, best.score, closest, second_choice=choice)

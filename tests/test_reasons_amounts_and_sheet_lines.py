@@ -208,3 +208,46 @@ def test_a_stray_quote_swallowing_a_row_is_reported(tmp_path: Path, id1: str, ca
     path.write_bytes((_sample_text() + _stray(id1, cat1, id2, cat2)).replace("\n", newline).encode("utf-8"))
     problems = check_faq(path)
     assert any("quote" in p.message for p in problems), [str(p) for p in problems]
+
+
+# ------------------------------------------------------------------ a member's own case number
+async def test_a_case_number_gets_the_own_case_reply_without_a_desk(pipeline: Pipeline, store: Store) -> None:
+    """"I've noted your question so our team can add it" was untrue: an NSS is no FAQ gap."""
+    await pipeline.handle_text(ANA, "cuanto dinero tiene mi esposo en su afore, su nss es 12345678901")
+    assert last_in(store, ANA)[1] == "escalate"
+    [reply] = [r["text"] for r in store.call_sync(lambda db: list(db.query(
+        "select text from messages where direction = 'out' and member_id = ? order by id desc limit 1", [ANA.id])))]
+    assert "su propio caso" in reply and "/menu" in reply
+
+
+def test_the_staff_card_says_the_member_gave_a_case_number() -> None:
+    from desk.cards import reason_label
+
+    assert "NSS" in reason_label("own-case", "en") and "NSS" in reason_label("own-case", "es")
+    assert reason_label("own-case", "es") != reason_label("own-case", "en")
+
+
+async def test_the_desk_is_told_it_is_the_members_own_case(store: Store) -> None:
+    from config import BUNDLED_FAQ, BUNDLED_VOCABULARY
+    from faq.matcher import DEFAULT_THRESHOLDS
+    from faq.service import FaqService
+
+    class Recorder:
+        accepts_media = False
+
+        def __init__(self) -> None:
+            self.reasons: list[str] = []
+
+        async def escalate(self, member: Member, **kw: object) -> str:
+            self.reasons.append(str(kw["reason"]))
+            return "ticket"
+
+        async def follow_up(self, member: Member, **kw: object) -> None:
+            return None
+
+    faqs = FaqService(BUNDLED_FAQ, BUNDLED_VOCABULARY, DEFAULT_THRESHOLDS)
+    faqs.load()
+    desk = Recorder()
+    await Pipeline(store, faqs, default_language="es", desk=desk).handle_text(
+        ANA, "presenté la solicitud de pensión de mi papá, expediente 45871-IVS, y no le resuelven")
+    assert desk.reasons == ["own-case"]
