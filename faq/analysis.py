@@ -108,6 +108,10 @@ _AGE_LEADS = frozenset(("tengo", "tiene", "tienes", "tienen", "tenia", "tenemos"
                         "cumplen", "cumplir", "cumpla", "cumplira", "cumplo", "cumpliendo", "im", "am", "is", "hes",
                         "shes", "turned", "turns", "turning", "turn", "aged", "age", "edad", "mayor", "mayores",
                         "menor", "menores", "over", "under"))
+#: The leads that give an age whatever else the message says ("tengo 60", "a los 60", "I'm 62").
+_AGE_OF = frozenset(("tengo", "tiene", "tienes", "tienen", "tenia", "tenemos", "cumpli", "cumplio", "cumple",
+                     "cumplen", "cumplir", "cumpla", "cumplira", "cumplo", "cumpliendo", "im", "hes", "shes",
+                     "turned", "turns", "turning", "turn", "aged", "los"))
 _YEAR_UNITS = frozenset(("años", "anos", "año", "ano", "añitos", "anitos", "years", "year", "yrs", "yr", "yo"))
 #: Words that make "N años" a span of time rather than an age: before "de N años" ("más de 20
 #: años", "después de 10 años"), or right after the number or its unit ("tengo 15 años de vivir
@@ -116,13 +120,15 @@ _SPAN_BEFORE = frozenset(("mas", "menos", "despues", "hace", "cerca", "unos", "u
                           "alrededor", "minimo", "maximo", "than", "for", "after", "about", "ago"))
 _SPAN_AFTER = frozenset(("de", "en", "aqui", "aca", "alla", "here", "there", "in", "viviendo", "trabajando",
                          "pagando", "cotizando", "living", "working", "paying", "since", "desde", "que", "ago",
-                         "cotizados", "cotizadas", "trabajados", "pagados", "of", "con", "with", "sin", "without",
-                         # "tengo 5 años asegurado/afiliado", "tengo 10 años laborando", "2 years late"
-                         "asegurado", "asegurada", "afiliado", "afiliada", "inscrito", "inscrita", "laborando",
-                         "chambeando", "cotizado", "pagado", "trabajado", "casado", "casada", "casados",
-                         "atrasado", "atrasada", "atrasados", "late", "behind", "insured", "enrolled", "married"))
+                         "cotizados", "cotizadas", "trabajados", "pagados", "of", "con", "with", "sin", "without"))
+#: ... and, after "tengo N años" (not "mi hija de 6 años inscrita…"), how long one has been
+#: something: "tengo 5 años asegurado/afiliado", "tengo 10 años laborando", "I'm 2 years late".
+_STATE_AFTER = frozenset(("asegurado", "asegurada", "afiliado", "afiliada", "inscrito", "inscrita", "laborando",
+                          "chambeando", "cotizado", "pagado", "trabajado", "casado", "casada", "casados",
+                          "atrasado", "atrasada", "atrasados", "late", "behind", "insured", "enrolled", "married"))
 #: Words that make a number an amount or a rule, not someone's age, within three words before it
-#: ("my monthly payment is 50", "el mínimo es de 15 años", "the minimum is 15 years").
+#: ("my monthly payment is 50", "el mínimo es de 15 años", "the minimum is 15 years"), unless the
+#: number follows a word that gives an age (_AGE_OF: "¿me dan pensión si tengo 60?").
 _AMOUNT_BEFORE = frozenset(("payment", "payments", "pago", "pagos", "cuota", "cuotas", "fee", "fees", "cost",
                             "costo", "cuesta", "price", "precio", "monthly", "mensual", "amount", "monto", "total",
                             "minimo", "maximo", "minimum", "maximum", "salario", "salary", "sueldo", "pension"))
@@ -152,7 +158,7 @@ def age_positions(words: list[str]) -> set[int]:
         if not w.isdigit() or not 0 < int(w) <= 110:
             continue
         before = words[i - 1] if i else ""
-        if _AMOUNT_BEFORE.intersection(words[max(0, i - 3):i]):
+        if before not in _AGE_OF and _AMOUNT_BEFORE.intersection(words[max(0, i - 3):i]):
             continue
         nxt = words[i + 1] if i + 1 < n else ""
         after = words[i + 2] if i + 2 < n else ""
@@ -167,7 +173,7 @@ def age_positions(words: list[str]) -> set[int]:
         # word of a span ("tengo 19 años y vivo en Houston").
         ends = not nxt or (unit and after not in _SPAN_AFTER) or (
             not unit and nxt in STOPWORDS and nxt not in _SPAN_AFTER and nxt not in _OTHER_UNITS)
-        if before in _AGE_LEADS and ends:
+        if before in _AGE_LEADS and ends and not (unit and after in _STATE_AFTER):
             found.add(i)
         elif before == "de" and unit and i >= 2 and words[i - 2] not in _SPAN_BEFORE \
                 and (after not in _SPAN_AFTER or after in _WITH):

@@ -4,8 +4,8 @@ A member writing "mi mom puede ser beneficiary del igss" is writing Spanish with
 and wants the Spanish answer. So detection counts *grammar* (function) words — articles,
 prepositions, pronouns, auxiliaries, question words — which carry the sentence's language, and
 ignores nouns, which migrants borrow freely. Shorthand counts too ("q", "pa", "xq" are Spanish;
-"u", "ur" are English; "pls" is both). Ties fall back to Spanish-only letters (ñ, ¿, ¡, accents), then
-to ``default``.
+"u", "ur" are English; "pls" only leans English: Spanish speakers type it too). Ties fall back
+to Spanish-only letters (ñ, ¿, ¡, accents), then to ``default``.
 
 The same word lists are the matcher's stop words (:data:`STOPWORDS`): words that tell you the
 language tell you nothing about the topic.
@@ -44,7 +44,7 @@ i you he she we they it me him her us them my your his our their its u ur
 is are was were be been being am do does did have has had will would can could should must may
 what whats when where who whom which why how hows whos wheres
 this that these those there here some any all every no not dont doesnt didnt cant cannot wont
-im ive id youre theyre isnt arent wasnt please pls plz thanks thx hi hello hey
+im ive id youre theyre isnt arent wasnt please thanks thx hi hello hey
 just also too very really still yet get got my
 """))
 
@@ -59,7 +59,7 @@ QUESTION_WORDS: frozenset[str] = frozenset(_words(
 ))
 STOPWORDS: frozenset[str] = (ES_WORDS | EN_WORDS | frozenset(_words(
     "estando siendo sido habia hubo haya tenia tuve tengan pueda puedan podemos quisiera hacerlo "
-    "been having getting gotten while thats theres"
+    "been having getting gotten while thats theres pls plz"
 ))) - QUESTION_WORDS
 
 #: Words that frame a question without saying what it is about: generic verbs ("get", "sacar",
@@ -194,8 +194,7 @@ honduras salvador nicaragua costa rica panama belize belice colombia venezuela c
 #: and "no me sirvió" are Spanish, and must not be answered in English because of "no".
 #: "a" (Spanish "to", English "a") and "he" (Spanish "I have", English "he") likewise: "inscribirme
 #: a migrantes" and "he pagado 3 meses" are Spanish.
-#: ... and "pls"/"plz", which Spanish speakers type as often ("requisitos pls").
-_BOTH: frozenset[str] = frozenset({"no", "a", "he", "pls", "plz"}) | (ES_WORDS & EN_WORDS)
+_BOTH: frozenset[str] = frozenset({"no", "a", "he"}) | (ES_WORDS & EN_WORDS)
 
 
 _ES_SHAPE = re.compile(r"(?:cion|ciones|dad|dades|mente|rme|rse|rte|ado|ada|ados|adas|ido|ida|idos|idas|amos|emos|"
@@ -231,7 +230,7 @@ def _shape_votes(words: list[str]) -> tuple[int, int]:
 #: Words members type that an FAQ's text rarely contains, each of one language ("ayuda porfa").
 PHONE_WORDS: dict[str, str] = {w: "es" for w in _words("""
 porfa porfis porfavor plis xfa ayuda ayudame ayudeme ayudenme gracias grax graciaz oiga oigan disculpe
-""")} | {w: "en" for w in _words("thanks thx thnx help")}
+""")} | {w: "en" for w in _words("pls plz thanks thx thnx help")}
 
 
 #: How Spanish words end (a vowel, or n, s, r, l, d, z, y): "urgent" quoted in a Spanish alternate

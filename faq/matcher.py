@@ -227,6 +227,12 @@ class Weights:
     # candidates: answer words alone never turn a weak message into a suggestion.
     answer_cover: float = 0.7
     answer_df: float = 0.08
+    # ... and in an FAQ with few alternates a lift may add this many points to an entry's phrasing
+    # score, past the answer threshold (see Matcher._answer_lift). Session 11, on the ten such
+    # evaluation FAQs: unbounded, answered right +1.0 point (mean) for one fewer wrong answer, but a
+    # review found off-topic questions answered ("¿cómo saco mi pensión de vejez?" with chronic care
+    # for pensioners); 10 points kept +0.5 of it and answered one of those five.
+    sparse_lift: float = 10.0
     # A follow-up of at most this many terms that names no institution inherits the previous
     # answer's (see Matcher.match's ``context``).
     context_terms: int = 3
@@ -823,18 +829,24 @@ class Matcher:
         A lift never takes an entry to the answer threshold: the answer says "a cambio puede
         obtener una pensión", so "qué me dan a cambio" points at it, but an answer mentions many
         things in passing ("no cubre guardería"). Except in an FAQ with few alternates
-        (Weights.sparse_phrasings), whose answers hold most of what members will say: there a lift
-        may answer (session 11, on the ten such evaluation FAQs: answered right +1 to +4 points on
-        eight, wrong answers one fewer, one off-topic question offered). When no entry reaches the
-        suggest threshold on its phrasings, a lift reaches at most the best phrasing score: a weak
-        message stays weak.
+        (Weights.sparse_phrasings), whose answers hold most of what members will say: there an
+        entry its phrasings already make a suggestion may be lifted up to Weights.sparse_lift points
+        over its phrasing score, and so answer. When no entry reaches the suggest threshold on its
+        phrasings, a lift reaches at most the best phrasing score: a weak message stays weak.
         """
         th = self.thresholds
-        cap = (th.answer - 0.5) / 100.0 if self._per_entry >= self.weights.sparse_phrasings else 1.0
+        below = (th.answer - 0.5) / 100.0
+        sparse = self._per_entry < self.weights.sparse_phrasings
         head = max(t for _, t, _ in scored)
-        if head < th.suggest / 100.0:
-            cap = min(cap, head)
-        return [(e, t, max(t, min(lf, cap))) for e, t, lf in scored]
+        out = []
+        for e, t, lf in scored:
+            cap = below
+            if sparse and t >= th.suggest / 100.0:  # (an entry its phrasings already suggest)
+                cap = max(below, t + self.weights.sparse_lift / 100.0)
+            if head < th.suggest / 100.0:
+                cap = min(cap, head)
+            out.append((e, t, max(t, min(lf, cap))))
+        return out
 
     def _blend(self, s: float, cover: float, fz: float) -> float:
         """An entry's score (0..1) from its best phrasing's score ``s``, the message coverage of

@@ -127,6 +127,11 @@ speaking writes quien ser be podemos hablemos entiende entienden entiendes sabe 
 quisiera ocupo responderme contestarme contestas respondes poquito lets let have hables escribas
 ablame ableme ablo ablar q ya lo siento stop writing using use quit porque xq pq porq because
 """))
+#: Orders to use a language ("háblame en español"): what follows its name is no refusal of it.
+_ORDERS: frozenset[str] = frozenset(_words("""
+hablame hableme hablenme ablame escribeme escribame escribanme contestame contesteme contestenme respondeme
+respondame respondanme speak write answer reply talk respond
+"""))
 _BECAUSE: frozenset[str] = frozenset(_words("q que k porque xq pq porq because cause cuz since"))
 _NEGATION: frozenset[str] = frozenset(_words("no dont not cant cannot nada ni stop quit"))
 #: "¿no hablan español?", "¿no habla inglés?": asking whether the bot speaks it, i.e. asking for it
@@ -145,7 +150,7 @@ _OBLIGATION = re.compile(r"\b(?:necesito|necesita|necesitan|ocupo|ocupa|ocupan|n
                          r"know|leer|read|escribir|write|entender|understand)\s+(?:el\s+)?(?:"
                          + "|".join(LANGUAGE_NAMES) + r")\b")
 #: "¿ocupo inglés?", "¿necesito inglés?": asking whether it is needed (without "?" it asks for it).
-_NEED_QUESTION = re.compile(r"\b(?:necesito|ocupo|need)\s+(?:el\s+)?(?:" + "|".join(LANGUAGE_NAMES) + r")\b.*\?")
+_NEED_QUESTION = re.compile(r"\b(?:necesito|ocupo|need)\s+(?:el\s+)?(?:" + "|".join(LANGUAGE_NAMES) + r")\b")
 #: "no entiendo en inglés por favor", "I don't understand in Spanish, please": not understanding
 #: one language, said in the other, which is the one wanted (group 1: the verb).
 _NOT_UNDERSTOOD_PLEASE = re.compile(r"\b(?:no|dont|didnt)\s+(?:le\s+)?(entiendo|entendi|understand)\s+(?:en|in)\s+"
@@ -180,8 +185,12 @@ def _refused(clause: list[str], at: int, question: bool = False) -> bool:
     whether the bot speaks it ("¿no hablan español?") or is taken back ("no, mejor en español").
     ("no entiendo en inglés por favor" is read before: _NOT_UNDERSTOOD_PLEASE.)"""
     after = clause[at + 1:]
-    # "háblame en inglés q no leo bien español": a reason after "que/porque" is another clause.
-    after = after[:next((j for j, w in enumerate(after) if w in _BECAUSE), len(after))]
+    # "háblame en inglés q no leo bien español", "en español porfa no entiendo": a reason after
+    # "que/porque" or "please" is another clause; so is one after an order to use the language
+    # ("escríbeme en español no le entiendo").
+    after = after[:next((j for j, w in enumerate(after) if w in _BECAUSE or w == "please"), len(after))]
+    if any(w in _ORDERS for w in clause[:at]) and not any(w in _NEGATION for w in clause[:at]):
+        after = []
     # (A negation followed by another language's name is that one's: "english, not spanish"; one
     # followed by "se puede", "hay" asks for it: "en español no se puede?".)
     if any(w in _NEGATION and not _names_one(after[j + 1:j + 3])
@@ -228,8 +237,9 @@ def requested_language(text: str) -> str | None:
     ("¿hay información en español?" is a question for the FAQ)."""
     plain = clean(text or "")
     question = "?" in (text or "")
+    asked = [clean(part) for part in re.findall(r"[^?.!,;]*\?", text or "")]  # the clauses ending in "?"
     if _SOMEONE_ELSE.search(text or "") or _OBLIGATION.search(plain) \
-            or _NEED_QUESTION.search(plain + ("?" if question else "")) or (question and _IS_IT.search(plain)):
+            or any(_NEED_QUESTION.search(part) or _IS_IT.search(_IS_FINE.sub("fine", part)) for part in asked):
         return None
     # Politeness stays (as "please"): after a language name it tells a request from a statement.
     raw = [["please" if w in _POLITE else w
