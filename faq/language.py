@@ -279,7 +279,64 @@ def words_by_language(texts: Iterable[tuple[str, str]], quoted: Iterable[tuple[s
     return found
 
 
-def detect_language(text: str, default: str = "es", words_of: Mapping[str, str] | None = None) -> str:
+def names_in_both(texts: Iterable[tuple[str, str]], longest: int = 6) -> frozenset[tuple[str, ...]]:
+    """Phrases both languages' texts of an FAQ use: the names one language quotes in the other
+    ("the IMSS Family Health Insurance (Seguro de Salud para la Familia)", "su green card", "the
+    cuota mortuoria"). Two to ``longest`` words, at least one of them no grammar word (two-word
+    ones: neither); a member's "seguro de salud para la familia cost?" is English with a name in
+    it, not Spanish because the name has "de", "para" and "la" (see :func:`detect_language`).
+    ``texts``: the questions and alternates (the answers would cost much more and add little)."""
+    by_lang: dict[str, set[tuple[str, ...]]] = {"es": set(), "en": set()}
+    for text, lang in texts:
+        by_lang.setdefault(lang, set()).add(tuple(clean(text).split()))
+    # A phrase of both languages is made of words both use: only runs of those are looked at
+    # (which keeps a 10,000-entry FAQ cheap: most of its words belong to one language).
+    es_words = {w for t in by_lang["es"] for w in t}
+    en_words = {w for t in by_lang["en"] for w in t}
+    both = es_words & en_words
+    if len(both) > 0.5 * min(len(es_words), len(en_words)):
+        # (A real FAQ's languages share about a tenth of their words; when most are shared, as in
+        # the synthetic FAQ of the benchmark, the languages are not kept apart and no name can be.)
+        return frozenset()
+    grammar = ES_WORDS | EN_WORDS
+    seen: dict[str, set[tuple[str, ...]]] = {"es": set(), "en": set()}
+    for lang in ("es", "en"):
+        for words in by_lang[lang]:
+            run: list[str] = []
+            for w in (*words, ""):
+                if w in both:
+                    run.append(w)
+                    continue
+                if len(run) > 1:
+                    mark = [x not in grammar and not x.isdigit() for x in run]
+                    for i in range(len(run) - 1):
+                        for n in range(2, min(longest, len(run) - i) + 1):
+                            content = mark[i:i + n]
+                            if all(content) or (n > 2 and any(content)):
+                                seen[lang].add(tuple(run[i:i + n]))
+                run = []
+    return frozenset(seen["es"] & seen["en"])
+
+
+def _without_names(words: list[str], names: frozenset[tuple[str, ...]]) -> list[str]:
+    """``words`` without the phrases of ``names`` (longest first, left to right)."""
+    if not names:
+        return words
+    longest = max(map(len, names))
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        size = next((n for n in range(min(longest, len(words) - i), 1, -1) if tuple(words[i:i + n]) in names), 0)
+        if size:
+            i += size
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def detect_language(text: str, default: str = "es", words_of: Mapping[str, str] | None = None,
+                    names: frozenset[tuple[str, ...]] = frozenset()) -> str:
     """Return "es" or "en" for ``text`` by counting each language's grammar words, then (when they
     do not decide) by the other words: those ``words_of`` (see :func:`words_by_language`: the loaded FAQ's)
     assigns to one language ("cita medica", "lost card"), then the spelling of the rest ("need a
@@ -287,11 +344,27 @@ def detect_language(text: str, default: str = "es", words_of: Mapping[str, str] 
     not count).
 
     ``default`` (the member's language, else the bot's) wins when there is no evidence either
-    way, e.g. for "IGSS", "whatsapp igss" or an emoji.
+    way, e.g. for "IGSS", "whatsapp igss" or an emoji. ``names`` (:func:`names_in_both`) are
+    left out first: a programme's name says nothing about the language around it ("seguro de
+    salud para la familia cost?"), unless nothing else decides ("certificado de trabajo igss").
     """
     if default not in ("es", "en"):
         default = "es"
     words = [w for w in clean(text).split() if w not in _BOTH]
+    bare = _without_names(words, names)
+    found = _evidence(bare, text, words_of)
+    if found or bare == words:
+        return found or default
+    # Only a name and a word or two: one word of the member's language is enough to keep it
+    # ("seguro de salud para la familia cost?" on an English phone); else the name decides.
+    votes = {(words_of or {}).get(w) or PHONE_WORDS.get(w) for w in bare} - {None}
+    if votes == {default}:
+        return default
+    return _evidence(words, text, words_of) or default
+
+
+def _evidence(words: list[str], text: str, words_of: Mapping[str, str] | None) -> str | None:
+    """The language ``words`` (of ``text``) show, or None when nothing decides (see detect_language)."""
     es = sum(1 for w in words if w in ES_WORDS)
     en = sum(1 for w in words if w in EN_WORDS)
     if es != en:
@@ -319,4 +392,4 @@ def detect_language(text: str, default: str = "es", words_of: Mapping[str, str] 
     en += en_known
     if es != en:
         return "es" if es > en else "en"
-    return default
+    return None

@@ -96,6 +96,7 @@ from faq.language import (
     STOPWORDS,
     WEAK_WORDS,
     detect_language,
+    names_in_both,
     words_by_language,
 )
 from faq.model import Faq
@@ -320,6 +321,9 @@ class Matcher:
             ((text, lang) for e in faq.entries for lang in ("es", "en")
              for text in (e.question.get(lang, ""), e.answer.get(lang, ""))),
             quoted=((text, lang) for e in faq.entries for lang in ("es", "en") for text in e.alternates.get(lang, ())))
+        #: Names quoted in both languages ("Seguro de Salud para la Familia" in an English answer).
+        self.names = names_in_both((text, lang) for e in faq.entries for lang in ("es", "en")
+                                   for text in (e.question.get(lang, ""), *e.alternates.get(lang, ())))
         self.thresholds = thresholds
         self.weights = weights
         self._an = Analyzer(self.vocabulary)
@@ -637,7 +641,7 @@ class Matcher:
     def language(self, text: str, default: str = "es") -> str:
         """"es" or "en" for ``text`` (language.detect_language with this FAQ's one-language words;
         ``default``, the member's language, when nothing in the text decides)."""
-        return detect_language(text, default, words_of=self.words_of)
+        return detect_language(text, default, words_of=self.words_of, names=self.names)
 
     def _real(self, part: str) -> bool:
         return len(part) > 1 and part in self._lexicon and part not in EN_ONLY

@@ -251,3 +251,23 @@ async def test_the_desk_is_told_it_is_the_members_own_case(store: Store) -> None
     await Pipeline(store, faqs, default_language="es", desk=desk).handle_text(
         ANA, "presenté la solicitud de pensión de mi papá, expediente 45871-IVS, y no le resuelven")
     assert desk.reasons == ["own-case"]
+
+
+# ------------------------------------------------------------------ names quoted in both languages
+@pytest.mark.parametrize(("text", "member_language", "wanted"), [
+    ("seguro de salud para la familia cost?", "en", "en"),          # was Spanish: "de", "para", "la"
+    ("how much is the seguro de salud para la familia", "es", "en"),
+    ("cuanto cuesta el seguro de salud para la familia", "en", "es"),
+    ("certificado de trabajo igss", "en", "es"),                     # only the name: it decides
+    ("green card renewal fee", "es", "en"),
+])
+def test_a_programme_name_quoted_in_both_languages_does_not_decide_the_language(
+        text: str, member_language: str, wanted: str) -> None:
+    from config import BUNDLED_FAQ, BUNDLED_VOCABULARY
+    from faq.loader import load_faq
+    from faq.matcher import Matcher
+    from faq.vocabulary import load_vocabulary
+
+    m = Matcher(load_faq(BUNDLED_FAQ), load_vocabulary(BUNDLED_VOCABULARY))
+    assert ("seguro", "de", "salud", "para", "la", "familia") in m.names
+    assert m.language(text, member_language) == wanted
