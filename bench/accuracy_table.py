@@ -144,6 +144,11 @@ SETS = [
     ("blind 40 on the bundled FAQ", "faq.yaml", "blind40-queries.tsv"),
     ("alt FAQ 39 (IGSS workers' rights towards employers, 1-2 alternates, held out, session 11)",
      "faq-alt39.csv", "blind-alt39-queries.tsv"),
+    ("blind 41 (a hometown association's help line, held out, session 11)", "faq-sample.csv",
+     "blind41-queries.tsv"),
+    ("blind 41 on the bundled FAQ", "faq.yaml", "blind41-queries.tsv"),
+    ("alt FAQ 40 (a consulate's health desk and IMSS desk, held out, session 11)", "faq-alt40.csv",
+     "blind-alt40-queries.tsv"),
 ]
 
 
