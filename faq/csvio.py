@@ -138,11 +138,11 @@ def parse_csv(path: str | Path) -> ParsedFaq:
 
 
 _ID = re.compile(r"[\w-]+")  # "card-pay", "migrant_cost", "61", "PAY-01"
-_CATEGORY = re.compile(r"[\w-]+(?: [\w-]+){0,3}")  # "payments", "Salud preventiva"
+_CATEGORY = re.compile(r"[\w-]+(?: (?:[\w-]+|[/&]))*")  # "payments", "Salud preventiva", "Pagos / Payments"
 # "¿Dónde me vacuno?", "Where do I get vaccinated?": one sentence of two words or more, ending in "?"
 # (not "or birth certificate. Not sure which one?", the end of a list in an answer).
 _QUESTION = re.compile(r"[^.!?]*[^\s.!?]\s+[^.!?]*\?")
-_SLUG = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+")  # "card-pay", "migrant_cost", "q-17"
+_SLUG = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+", re.IGNORECASE)  # "card-pay", "PAY-01", "q-17"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # (Excel for Mac writes bare CRs)
 
 
@@ -150,8 +150,8 @@ def _swallowed_row(row: list[str], delimiter: str, categories: set[str]) -> int 
     """How many lines into ``row`` a line that looks like a row of its own starts, or None: a
     cell holding a line break followed by an id and a category, then a question in either
     question column ("vaccines-where,Salud preventiva,¿Dónde me vacuno?,…"); or by one word and
-    a category of this sheet ("61,payments,…,…"); or by an id with a hyphen and at least four
-    more cells ("hours-office,horarios,Horario de oficinas,…").
+    a category of this sheet ("61,payments,…,…"); or by an id with a hyphen and nearly a whole
+    row of cells ("hours-office,horarios,Horario de oficinas,…": eight or more).
 
     A stray opening quote typed by hand pairs up with the next quote in the sheet, and the
     reader takes everything between as one cell: the following rows disappear into it, and
@@ -165,7 +165,7 @@ def _swallowed_row(row: list[str], delimiter: str, categories: set[str]) -> int 
             fields = [f.strip() for f in line.split(delimiter)]
             if len(fields) > 3 and _ID.fullmatch(fields[0]) and _CATEGORY.fullmatch(fields[1]) and (
                     any(_QUESTION.fullmatch(f) for f in fields[2:4]) or fields[1] in categories
-                    or (_SLUG.fullmatch(fields[0]) and len(fields) > 4)):
+                    or (_SLUG.fullmatch(fields[0]) and len(fields) >= 8)):
                 return seen + i
         seen += len(lines) - 1
     return None

@@ -315,7 +315,10 @@ def names_in_both(texts: Iterable[tuple[str, str]], longest: int = 6) -> frozens
                             if all(content) or (n > 2 and any(content)):
                                 seen[lang].add(tuple(run[i:i + n]))
                 run = []
-    return frozenset(seen["es"] & seen["en"])
+    shared = seen["es"] & seen["en"]
+    # Only whole names: "para la familia" alone is Spanish ("info para la familia").
+    longer = {g[i:j] for g in shared for i in range(len(g)) for j in range(i + 2, len(g) + 1) if j - i < len(g)}
+    return frozenset(shared - longer)
 
 
 def _without_names(words: list[str], names: frozenset[tuple[str, ...]]) -> list[str]:

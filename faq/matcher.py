@@ -294,11 +294,16 @@ _CORRECTION_RE = re.compile(
     r"i\s+meant(?:\s+to\s+ask)?|i\s+mean|what\s+i\s+meant\s+(?:was|is)|i\s+wanted\s+to\s+ask)\b\W*",
     re.IGNORECASE,
 )
-#: A member's own case number: an NSS, DPI or affiliation number, a folio (7 digits or more), or
-#: a file number mixing digits and letters ("expediente 45871-IVS", "2024-IVS-10397"). Over every
-#: evaluation set, 79 questions carried one and all 79 were for staff; the bot answered or
-#: offered an FAQ entry to 10 of them ("¿cuánto tiene mi esposo en su afore? su nss es …").
-_CASE_NUMBER = re.compile(r"\d{7,}|\b(?=[a-z0-9-]*[a-z])(?=[a-z0-9-]*\d{4})[a-z0-9]+(?:-[a-z0-9]+)+\b", re.IGNORECASE)
+#: A member's own case number: an NSS, DPI, CUI, CURP or affiliation number, a folio, a file or
+#: claim number, named as such and followed (within three words) by five digits or more, grouped
+#: as printed or not ("mi nss es 12 34 56 7890 1", "expediente 45871-IVS", "folio 2405118"). Over
+#: every evaluation set, the 79 questions that carried a long number or a file number were all for
+#: staff, and the bot had answered or offered an FAQ entry to 10 of them. Named, because a long
+#: number alone may be a phone number, an amount or a date ("mi teléfono es 2135550199").
+_CASE_NUMBER = re.compile(
+    r"\b(?:nss|dpi|cui|curp|folio|expediente|mi caso|my case|case number|numero de caso|claim|reclamo|"
+    r"afiliacion|affiliation|ssn|social security number|numero de seguro social|ref|referencia|ticket)\b"
+    r"(?:\W+\w+){0,3}?\W+[a-z]*(?=(?:[\s-]*\d){5})\d[\d\s-]*", re.IGNORECASE)
 _QUESTION_RE = re.compile(r"\s*(?:y\s+|and\s+|¿\s*)?" + _ASKING + r"\b", re.IGNORECASE)
 
 
@@ -910,6 +915,8 @@ class Matcher:
         # which the FAQ's contact entry answers; any other request for a person, or one the matcher
         # is not sure of, goes to staff as asked (see the end).
         person = kind == "human"
+        if kind != "human" and _CASE_NUMBER.search(text):  # "gracias, mi folio es 2024-IVS-10397"
+            return MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="case")
         to_staff = MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="human")
         if person and not self._channels.intersection(self._an.terms(self._words(without_person_request(text)), lang)):
             return to_staff

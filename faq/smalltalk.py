@@ -126,6 +126,7 @@ atiendame atiendan alguien someone anybody somebody anyone hay que is there who 
 speaking writes quien ser be podemos hablemos entiende entienden entiendes sabe saben fine hablarme hablenme
 quisiera ocupo responderme contestarme contestas respondes poquito lets let have hables escribas
 ablame ableme ablo ablar q ya lo siento stop writing using use quit porque xq pq porq because
+my mi good bad poor malo mala mal
 """))
 #: Orders to use a language ("háblame en español"): what follows its name is no refusal of it.
 _ORDERS: frozenset[str] = frozenset(_words("""
@@ -133,7 +134,7 @@ hablame hableme hablenme ablame escribeme escribame escribanme contestame contes
 respondame respondanme speak write answer reply talk respond
 """))
 _BECAUSE: frozenset[str] = frozenset(_words("q que k porque xq pq porq because cause cuz since"))
-_NEGATION: frozenset[str] = frozenset(_words("no dont not cant cannot nada ni stop quit"))
+_NEGATION: frozenset[str] = frozenset(_words("no dont not cant cannot nada ni stop quit bad poor malo mala mal"))
 #: "¿no hablan español?", "¿no habla inglés?": asking whether the bot speaks it, i.e. asking for it
 #: (not "no hablo", "no me hable": the member's own language, or an order not to use it).
 _ASKING_VERBS: frozenset[str] = frozenset(_words("""
@@ -158,7 +159,7 @@ _NOT_UNDERSTOOD_PLEASE = re.compile(r"\b(?:no|dont|didnt)\s+(?:le\s+)?(entiendo|
 #: "no hablo bien (el) español", "no leo mucho español", "hablo poquito español": Spanish about
 #: one's own Spanish (see requested_language).
 _SPANISH_NOT_WELL = re.compile(r"\bno\s+(?:\w+\s+){0,2}(?:bien|mucho)\b.*\b(?:español|espanol|castellano)\b"
-                               r"|\b(?:poco|poquito)\s+(?:de\s+|el\s+)?(?:español|espanol|castellano)\b")
+                               r"|\b(?:poco|poquito|mal)\s+(?:de\s+|el\s+)?(?:español|espanol|castellano)\b")
 #: "is it only in Spanish?", "¿está en inglés?": asking about something (a form, the site), not for a language.
 _IS_IT = re.compile(r"\b(?:is it|it is|its|esta|es)\b")
 #: "cambiar idioma", "change language": the language buttons, as /language gives them.
@@ -189,8 +190,10 @@ def _refused(clause: list[str], at: int, question: bool = False) -> bool:
     # "que/porque" or "please" is another clause; so is one after an order to use the language
     # ("escríbeme en español no le entiendo").
     after = after[:next((j for j, w in enumerate(after) if w in _BECAUSE or w == "please"), len(after))]
-    if any(w in _ORDERS for w in clause[:at]) and not any(w in _NEGATION for w in clause[:at]):
-        after = []
+    order = max((i for i, w in enumerate(clause[:at]) if w in _ORDERS), default=None)
+    if order is not None and not any(w in _NEGATION or w in LANGUAGE_NAMES for w in clause[order + 1:at]) \
+            and not any(w in _NEGATION for w in clause[:order]):
+        after = []  # (the order's own language only: "speak english please, my spanish is not good")
     # (A negation followed by another language's name is that one's: "english, not spanish"; one
     # followed by "se puede", "hay" asks for it: "en español no se puede?".)
     if any(w in _NEGATION and not _names_one(after[j + 1:j + 3])

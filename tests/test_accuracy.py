@@ -375,7 +375,7 @@ def test_escalated(metrics: Metrics) -> None:
     (FAQ_CSV, BLIND36_QUERIES, (64.0, 88.0, 1.5, 96.5)),
     (BUNDLED_FAQ, BLIND36_QUERIES, (74.0, 91.5, 1.5, 93.0)),
     (ALT35_FAQ, ALT35_QUERIES, (51.0, 78.0, 6.0, 75.0)),
-    (FAQ_CSV, BLIND37_QUERIES, (63.0, 87.5, 2.0, 93.0)),
+    (FAQ_CSV, BLIND37_QUERIES, (62.5, 87.5, 2.0, 93.0)),
     (BUNDLED_FAQ, BLIND37_QUERIES, (70.0, 92.5, 0.0, 93.0)),
     (ALT37_FAQ, ALT37_QUERIES, (45.0, 77.5, 2.0, 70.0)),
     (FAQ_CSV, BLIND38_QUERIES, (73.0, 94.0, 3.0, 96.5)),
@@ -385,7 +385,7 @@ def test_escalated(metrics: Metrics) -> None:
     # 77.5/92.5/3.3/90.0 (bundled FAQ 84.2/94.2/3.3/90.0) and alt38 70.0/87.5/0.0/100 were then
     # looked at; blind40 76.7/91.7/3.3/83.3 (bundled 85.8/95.8/1.3/83.3) and alt39 (1-2 alternates)
     # 35.0/76.2/1.8/76.7 were only measured (at the end: 76.7/91.7/3.3/83.3, bundled
-    # 84.2/95.8/1.3/83.3; 37.5/76.2/1.8/76.7).
+    # 84.2/95.8/1.3/83.3; 37.5/76.2/1.8/80.0).
     (FAQ_CSV, BLIND39_QUERIES, (80.0, 94.0, 3.0, 90.0)),
     (BUNDLED_FAQ, BLIND39_QUERIES, (86.5, 95.5, 3.0, 90.0)),
     (ALT38_FAQ, ALT38_QUERIES, (70.0, 88.5, 0.0, 100.0)),
