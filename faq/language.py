@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from faq.normalize import clean
 
@@ -321,15 +322,24 @@ def names_in_both(texts: Iterable[tuple[str, str]], longest: int = 6) -> frozens
     return frozenset(shared - longer)
 
 
+@lru_cache(maxsize=8)
+def _heads(names: frozenset[tuple[str, ...]]) -> tuple[frozenset[str], int]:
+    """The first words of ``names`` and the longest name's length (one FAQ's names, cached)."""
+    return frozenset(n[0] for n in names), max(map(len, names), default=0)
+
+
 def _without_names(words: list[str], names: frozenset[tuple[str, ...]]) -> list[str]:
     """``words`` without the phrases of ``names`` (longest first, left to right)."""
     if not names:
         return words
-    longest = max(map(len, names))
+    heads, longest = _heads(names)
+    if heads.isdisjoint(words):
+        return words
     out: list[str] = []
     i = 0
     while i < len(words):
-        size = next((n for n in range(min(longest, len(words) - i), 1, -1) if tuple(words[i:i + n]) in names), 0)
+        size = 0 if words[i] not in heads else next(
+            (n for n in range(min(longest, len(words) - i), 1, -1) if tuple(words[i:i + n]) in names), 0)
         if size:
             i += size
         else:
