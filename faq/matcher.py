@@ -915,7 +915,9 @@ class Matcher:
         # which the FAQ's contact entry answers; any other request for a person, or one the matcher
         # is not sure of, goes to staff as asked (see the end).
         person = kind == "human"
-        if kind != "human" and _CASE_NUMBER.search(text):  # "gracias, mi folio es 2024-IVS-10397"
+        if kind != "human" and _CASE_NUMBER.search(text):
+            # The member's own file, with a question or only thanks around it ("gracias, mi folio es
+            # 2024-IVS-10397"): staff look it up (see _CASE_NUMBER).
             return MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="case")
         to_staff = MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="human")
         if person and not self._channels.intersection(self._an.terms(self._words(without_person_request(text)), lang)):
@@ -945,8 +947,7 @@ class Matcher:
         # personal case (needs_staff) the entry does not talk about: offer choices or hand over. A
         # message only about institutions the FAQ never names is another office's business: staff.
         elsewhere = not inherited and bool(inst) and not inst & self._named
-        case = bool(_CASE_NUMBER.search(text))
-        staff = elsewhere or case or not self._staff(words) <= self._entry_staff[b]
+        staff = elsewhere or not self._staff(words) <= self._entry_staff[b]
         sure = self._fits(inst, b, inherited)
         leader: tuple[int, float] | None = None  # the second opinion (see _second_opinion)
         if staff:
@@ -987,9 +988,6 @@ class Matcher:
             choice = next((c for c in ranked if c.entry_id == pick), Candidate(pick, 0.0))
         if person and (decision != "answer" or not self._channels & self._entry_terms[b]):
             return to_staff
-        if case:  # the member's own file: staff look it up (see _CASE_NUMBER)
-            return MatchResult(query, "escalate", lang, best.entry_id, best.score, tuple(ranked[:MAX_OFFERED]),
-                               smalltalk="case")
         # Decisions look at the closest three; up to MAX_OFFERED are reported and may be offered.
         closest = tuple(ranked[:MAX_OFFERED])
         return MatchResult(query, decision, lang, best.entry_id, best.score, closest, second_choice=choice)

@@ -4,6 +4,8 @@ member's messages were recorded as."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import sqlite3
 import time
 from collections.abc import Callable
@@ -74,3 +76,12 @@ def ages(text: str) -> list[str]:
     """The numbers of ``text`` read as someone's age (faq.analysis.age_positions)."""
     words = clean(text).split()
     return [words[i] for i in sorted(age_positions(words))]
+
+
+def sample_sheet_text() -> str:
+    """The sample sheet re-written as CSV text with bare newlines, for tests that append rows."""
+    with open(Path(__file__).resolve().parent / "data" / "faq-sample.csv", newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()

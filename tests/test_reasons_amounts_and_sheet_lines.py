@@ -5,7 +5,6 @@ guards of what must keep working ("no hablo bien el español", "¿está en ingl�
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from faq.language import detect_language, words_by_language
 from faq.loader import check_faq
 from faq.smalltalk import classify_smalltalk, requested_language
 from storage.store import Store
-from tests.helpers import ages, chosen, last_in
+from tests.helpers import ages, chosen, last_in, sample_sheet_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CSV = ROOT / "tests" / "data" / "faq-sample.csv"
@@ -177,14 +176,6 @@ def test_a_correct_answer_with_a_line_starting_with_a_dashed_word_is_accepted(tm
     assert problems == [], [str(p) for p in problems]
 
 
-def _sample_text() -> str:
-    with open(SAMPLE_CSV, newline="", encoding="utf-8-sig") as fh:
-        rows = list(csv.reader(fh))
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    return buf.getvalue()
-
-
 def _stray(id1: str, cat1: str, id2: str, cat2: str) -> str:
     return (f'{id1},{cat1},¿Puedo pagar con tarjeta?,Can I pay by card?,"tarjeta | con tarjeta,'
             "card | credit card,Sí; con tarjeta de débito o crédito.,Yes; with a debit or credit card.,"
@@ -205,7 +196,7 @@ def test_a_stray_quote_swallowing_a_row_is_reported(tmp_path: Path, id1: str, ca
                                                      newline: str) -> None:
     """The sheet loaded with the row missing, and `faq check` said OK."""
     path = tmp_path / "faq.csv"
-    path.write_bytes((_sample_text() + _stray(id1, cat1, id2, cat2)).replace("\n", newline).encode("utf-8"))
+    path.write_bytes((sample_sheet_text() + _stray(id1, cat1, id2, cat2)).replace("\n", newline).encode("utf-8"))
     problems = check_faq(path)
     assert any("quote" in p.message for p in problems), [str(p) for p in problems]
 

@@ -5,7 +5,6 @@ language requests. Each test failed when written."""
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from conversation.pipeline import Member, Pipeline
 from faq.loader import check_faq
 from storage.store import Store
-from tests.helpers import ages, chosen, last_in
+from tests.helpers import ages, chosen, last_in, sample_sheet_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CSV = ROOT / "tests" / "data" / "faq-sample.csv"
@@ -100,20 +99,12 @@ async def test_two_years_without_insurance_is_still_answered(pipeline: Pipeline,
 
 
 # ------------------------------------------------------------------ sheets (f0b3acf _swallowed_row)
-def _sample_text() -> str:
-    with open(SAMPLE_CSV, newline="", encoding="utf-8-sig") as fh:
-        rows = list(csv.reader(fh))
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    return buf.getvalue()
-
-
 def test_a_stray_quote_swallowing_a_row_of_a_new_category_is_reported(tmp_path: Path) -> None:
     """An admin adds a row with a new category after a row whose alternates cell starts with a
     stray quote: the new row disappears into that cell and `faq check` says "OK, 61 entries"
     (62 rows); `faq import` writes the row as an alternate of 'card-pay'. Before f0b3acf (8
     commas on the swallowed line) it was reported."""
-    text = _sample_text() + (
+    text = sample_sheet_text() + (
         'card-pay,payments,¿Puedo pagar con tarjeta?,Can I pay by card?,"tarjeta | con tarjeta,'
         "card | credit card,Sí; con tarjeta de débito o crédito.,Yes; with a debit or credit card.,"
         "https://www.igss.gob.gt\n"
