@@ -100,7 +100,7 @@ from faq.language import (
     words_by_language,
 )
 from faq.model import Faq
-from faq.normalize import phonetic_key
+from faq.normalize import clean, phonetic_key
 from faq.smalltalk import THANKS, classify_smalltalk, without_person_request
 from faq.vocabulary import Vocabulary
 
@@ -295,15 +295,29 @@ _CORRECTION_RE = re.compile(
     re.IGNORECASE,
 )
 #: A member's own case number: an NSS, DPI, CUI, CURP or affiliation number, a folio, a file or
-#: claim number, named as such and followed (within three words) by five digits or more, grouped
-#: as printed or not ("mi nss es 12 34 56 7890 1", "expediente 45871-IVS", "folio 2405118"). Over
+#: claim number, named as such and followed (after "es", "is", "number"…) by five digits or more, grouped
+#: as printed or not ("mi nss es 12 34 56 7890 1", "expediente 45871-IVS", "folio 2405118"; not
+#: "mi caso es que tengo 60000 pesos", "el DPI cuesta 150000", "reclamo de 15000 pesos"). Over
 #: every evaluation set, the 79 questions that carried a long number or a file number were all for
 #: staff, and the bot had answered or offered an FAQ entry to 10 of them. Named, because a long
 #: number alone may be a phone number, an amount or a date ("mi teléfono es 2135550199").
 _CASE_NUMBER = re.compile(
-    r"\b(?:nss|dpi|cui|curp|folio|expediente|mi caso|my case|case number|numero de caso|claim|reclamo|"
-    r"afiliacion|affiliation|ssn|social security number|numero de seguro social|ref|referencia|ticket)\b"
-    r"(?:\W+\w+){0,3}?\W+[a-z]*(?=(?:[\s-]*\d){5})\d[\d\s-]*", re.IGNORECASE)
+    r"\b(?:nss|dpi|cui|curp|folio|expediente|case number|numero de caso|claim number|claim no|reclamo|"
+    r"afiliacion|affiliation|ssn|social security number|numero de seguro social|ref|referencia)"
+    r"(?:\s+(?:es|is|was|number|numero|num|no|nro|de|del|mi|my|su|his|her|of|the|el|la))*\s+"
+    # the number: groups of digits and letters ("2024 ivs 10397", "gode561231hdfrrn09"), and the word after it
+    r"([a-z]*\d[a-z\d]*(?:[\s-]+(?:[a-z]*\d[a-z\d]*|[a-z]{1,4}(?=[\s-]+\d)))*)(?:\s+(\w+))?")
+#: Words after a number that make it an amount ("mi reclamo es de 15000 pesos").
+_AMOUNT_AFTER = frozenset(("pesos", "dollars", "dolares", "quetzales", "usd", "mxn", "al", "mensuales", "a"))
+
+
+def has_case_number(text: str) -> bool:
+    """Whether ``text`` names a case number of the member's own (see _CASE_NUMBER): five digits
+    or more, not an amount."""
+    return any(sum(ch.isdigit() for ch in m.group(1)) >= 5 and (m.group(2) or "") not in _AMOUNT_AFTER
+               for m in _CASE_NUMBER.finditer(clean(text)))
+
+
 _QUESTION_RE = re.compile(r"\s*(?:y\s+|and\s+|¿\s*)?" + _ASKING + r"\b", re.IGNORECASE)
 
 
@@ -915,7 +929,7 @@ class Matcher:
         # which the FAQ's contact entry answers; any other request for a person, or one the matcher
         # is not sure of, goes to staff as asked (see the end).
         person = kind == "human"
-        if kind != "human" and _CASE_NUMBER.search(text):
+        if kind != "human" and has_case_number(text):
             # The member's own file, with a question or only thanks around it ("gracias, mi folio es
             # 2024-IVS-10397"): staff look it up (see _CASE_NUMBER).
             return MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="case")

@@ -126,7 +126,7 @@ atiendame atiendan alguien someone anybody somebody anyone hay que is there who 
 speaking writes quien ser be podemos hablemos entiende entienden entiendes sabe saben fine hablarme hablenme
 quisiera ocupo responderme contestarme contestas respondes poquito lets let have hables escribas
 ablame ableme ablo ablar q ya lo siento stop writing using use quit porque xq pq porq because
-my mi good bad poor malo mala mal
+my mi good bad poor malo mala mal es bueno buena
 """))
 #: Orders to use a language ("háblame en español"): what follows its name is no refusal of it.
 _ORDERS: frozenset[str] = frozenset(_words("""
@@ -190,7 +190,9 @@ def _refused(clause: list[str], at: int, question: bool = False) -> bool:
     # "que/porque" or "please" is another clause; so is one after an order to use the language
     # ("escríbeme en español no le entiendo").
     after = after[:next((j for j, w in enumerate(after) if w in _BECAUSE or w == "please"), len(after))]
-    order = max((i for i, w in enumerate(clause[:at]) if w in _ORDERS), default=None)
+    # ("I speak English bad" is no order: a subject before the verb.)
+    order = max((i for i, w in enumerate(clause[:at])
+                 if w in _ORDERS and clause[i - 1:i] not in (["i"], ["yo"], ["we"])), default=None)
     if order is not None and not any(w in _NEGATION or w in LANGUAGE_NAMES for w in clause[order + 1:at]) \
             and not any(w in _NEGATION for w in clause[:order]):
         after = []  # (the order's own language only: "speak english please, my spanish is not good")

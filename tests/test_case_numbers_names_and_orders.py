@@ -108,3 +108,60 @@ def test_swallowed_row_uppercase_dashed_id(tmp_path):
                  + 'HRS-02,horarios,Horario de oficinas,Office hours,horario,hours,De 7 a 15,From 7 to 15,x\n'
                  + 'CARD-03,tarjeta,Tarjeta perdida,Lost card,tarjeta,card,Vaya.,Go.",x\n', encoding="utf-8")
     assert any("not closed" in pr.message for pr in parse_csv(p).problems)
+
+
+@pytest.mark.parametrize("q", ["mi caso es que tengo 60000 pesos en la afore, que hago",
+                               "cuanto cuesta un ticket de avion de 15000 pesos",
+                               "how do I claim my 15000 pesos from the afore"])
+def test_everyday_words_before_an_amount_are_no_case_number(matcher, q):
+    """"mi caso es que…" is "my situation is…"; a plane ticket or claiming money has a price."""
+    assert matcher.match(q).smalltalk != "case"
+
+
+# ---- fourth review: amounts, accents, and asking for Spanish because one's English is bad
+
+# 1. Amounts, prices and ZIP codes near a named word are taken for the member's own case number:
+#    the member is told "that is about your own case ... contact the institution" instead of an answer.
+@pytest.mark.parametrize("q", [
+    "mi caso es que tengo 60000 pesos en la afore",
+    "I bought a plane ticket for 15000 pesos, can I still pay igss from abroad",
+    "tengo un ticket de avion de 12000 pesos puedo pagar la cuota",
+    "the ticket price was 12345 dollars can igss reimburse",
+    "cuanto tarda el reclamo si gano 15000 al mes",
+    "can I claim 15000 pesos of my afore",
+    "el DPI cuesta 1500000? no creo",
+    "cuanto cuesta sacar el dpi si vivo en 90210",
+])
+def test_amount_price_zip_is_not_a_case_number_r4(matcher, q):
+    assert matcher.match(q).smalltalk != "case"
+
+
+# 2. Accented names are never matched (the regex runs on raw text and lists only unaccented
+#    spellings): real case numbers miss, and one is even answered from the FAQ.
+@pytest.mark.parametrize("q", [
+    "mi afiliación es 123456789",
+    "número de afiliación 12345678901",
+    "mi número de caso es 45871",
+    "mi número de seguro social es 12345678901",
+])
+def test_accented_case_number_goes_to_staff(matcher, q):
+    assert matcher.match(q).smalltalk == "case"
+
+
+def test_accented_affiliation_number_not_answered(matcher):
+    assert matcher.match("número de afiliación 12345678901").decision != "answer"
+
+
+# 3. The Spanish mirror of "english please my spanish is bad" is not a request for Spanish.
+@pytest.mark.parametrize("q", [
+    "mi ingles es malo, español por favor",
+    "español por favor, mi ingles es malo",
+    "mi inglés no es bueno, español por favor",
+    "I speak english bad, spanish please",
+])
+def test_spanish_request_with_bad_english(q):
+    assert requested_language(q) == "es"
+
+
+def test_english_request_with_spanish_reason_in_spanish():
+    assert requested_language("english please, mi español es malo") == "en"
