@@ -108,10 +108,10 @@ _AGE_LEADS = frozenset(("tengo", "tiene", "tienes", "tienen", "tenia", "tenemos"
                         "cumplen", "cumplir", "cumpla", "cumplira", "cumplo", "cumpliendo", "im", "am", "is", "hes",
                         "shes", "turned", "turns", "turning", "turn", "aged", "age", "edad", "mayor", "mayores",
                         "menor", "menores", "over", "under"))
-#: The leads that give an age whatever else the message says ("tengo 60", "a los 60", "I'm 62").
-_AGE_OF = frozenset(("tengo", "tiene", "tienes", "tienen", "tenia", "tenemos", "cumpli", "cumplio", "cumple",
-                     "cumplen", "cumplir", "cumpla", "cumplira", "cumplo", "cumpliendo", "im", "hes", "shes",
-                     "turned", "turns", "turning", "turn", "aged", "los"))
+#: The leads that give an age whatever else the message says ("tengo 60", "a los 60", "I'm 62"):
+#: not "is", "mayor de", "over" and the like, which also lead amounts ("the fee is 50").
+_AGE_OF = (_AGE_LEADS - frozenset(("am", "is", "age", "edad", "mayor", "mayores", "menor", "menores", "over",
+                                   "under"))) | {"los"}
 _YEAR_UNITS = frozenset(("años", "anos", "año", "ano", "añitos", "anitos", "years", "year", "yrs", "yr", "yo"))
 #: Words that make "N años" a span of time rather than an age: before "de N años" ("más de 20
 #: años", "después de 10 años"), or right after the number or its unit ("tengo 15 años de vivir

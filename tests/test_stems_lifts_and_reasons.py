@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from faq.analysis import Analyzer, age_positions
+from faq.analysis import Analyzer
 from faq.csvio import parse_csv
 from faq.loader import load_faq
 from faq.matcher import Matcher
-from faq.normalize import bundled_abbreviations, clean, expand
 from faq.smalltalk import requested_language
 from faq.vocabulary import load_vocabulary
+from tests.helpers import ages
 
 ROOT = Path(__file__).resolve().parent.parent
 VOCAB = ROOT / "faq" / "data" / "vocabulary.yaml"
@@ -37,11 +37,6 @@ def matcher(path: str = "faq/data/faq.yaml") -> Matcher:
 def terms(text: str) -> list[str]:
     an = Analyzer(_vocab())
     return an.terms(an.words(text))
-
-
-def ages(text: str) -> list[str]:
-    words = expand(clean(text).split(), bundled_abbreviations())
-    return sorted(words[i] for i in age_positions(words))
 
 
 HEADER = "id,category,question_es,question_en,alternates_es,alternates_en,answer_es,answer_en,source\n"
