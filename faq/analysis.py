@@ -49,6 +49,11 @@ def stem(word: str) -> str:
 #: "vejes", "nino"): a substitution inside one group is a likely typo, any other is a new word.
 _SOUND_ALIKE = ("scz", "sx", "bv", "gj", "yi", "ll", "mnñ", "kcq", "aá")
 _CONFUSABLE = frozenset((a, b) for g in _SOUND_ALIKE for a in g for b in g if a != b)
+#: Keys next to each other on a phone's QWERTY keyboard, in a row: a thumb that lands one key off
+#: ("internrt", "pemsion", "cuota" as "cuots") is the commonest slip after a missing letter.
+_ROWS = ("qwertyuiop", "asdfghjklñ", "zxcvbnm")
+_NEIGHBOURS = frozenset((r[i], r[i + 1]) for r in _ROWS for i in range(len(r) - 1)) | frozenset(
+    (r[i + 1], r[i]) for r in _ROWS for i in range(len(r) - 1))
 
 #: Grammar words phone Spanish glues to the next word ("delseguro", "entodo", "pami") or, behind,
 #: to the previous one ("cuantoes"); see Matcher._split.
@@ -61,6 +66,9 @@ EN_ONLY = EN_WORDS - ES_WORDS
 
 #: Where a long message splits into clauses (see Matcher._ranked): punctuation, and connectors
 #: that start a new thought ("pero", "but", "so", "entonces", "porque").
+
+
+NEIGHBOUR_MIN = 5
 
 
 def plausible_typo(word: str, cand: str) -> bool:
@@ -77,6 +85,8 @@ def plausible_typo(word: str, cand: str) -> bool:
         diff = [i for i in range(lw) if word[i] != cand[i]]
         if len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == cand[diff[1]] \
                 and word[diff[1]] == cand[diff[0]]:
+            return True
+        if len(diff) == 1 and lw >= NEIGHBOUR_MIN and (word[diff[0]], cand[diff[0]]) in _NEIGHBOURS:
             return True
         return bool(diff) and len(diff) <= max(1, lw // 4) and all(
             (word[i], cand[i]) in _CONFUSABLE for i in diff)

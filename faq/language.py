@@ -60,7 +60,12 @@ QUESTION_WORDS: frozenset[str] = frozenset(_words(
 ))
 STOPWORDS: frozenset[str] = (ES_WORDS | EN_WORDS | frozenset(_words(
     "estando siendo sido habia hubo haya tenia tuve tengan pueda puedan podemos quisiera hacerlo "
-    "been having getting gotten while thats theres pls plz"
+    # conjunctions and the subjunctive of "tener"/"ser"/"estar"/"poder" (not "fuera": "outside"):
+    # "aunque no tenga green
+    # card" is not about the entry whose alternate says "aunque no tenga síntomas" (session 12)
+    "aunque mientras sino ni tenga tengas tengamos tenias tuviera tuvieran fueran estuviera "
+    "estuvieran hubiera hubieran pudiera pudieran sean seas estaba estaban "
+    "been having getting gotten while thats theres pls plz although though whether"
 ))) - QUESTION_WORDS
 
 #: Words that frame a question without saying what it is about: generic verbs ("get", "sacar",

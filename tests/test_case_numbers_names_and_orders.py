@@ -43,6 +43,8 @@ def matcher():
     "can I claim 15000 pesos of my afore",
     "el DPI cuesta 1500000? no creo",
     "cuanto cuesta sacar el dpi si vivo en 90210",
+    "mi reclamo del mes pasado es de 15000 pesos",
+    "the claim is 50000 dollars, is that normal",
 ])
 def test_not_a_case_number(matcher, q):
     assert matcher.match(q).smalltalk != "case"
@@ -64,7 +66,11 @@ def test_spaced_or_dashed_nss_is_a_case(matcher, q):
 
 
 # 3. A case number alone (or after thanks) gets the old 'no-match' reply, not 'own case'.
-@pytest.mark.parametrize("q", ["expediente 45871-IVS", "gracias, mi folio es 2024-IVS-10397"])
+@pytest.mark.parametrize("q", ["expediente 45871-IVS", "gracias, mi folio es 2024-IVS-10397",
+                               # a few words naming the file before "es" (session 12)
+                               "mi folio del tramite del seguro familiar es 23-000451, ya quedo?",
+                               "el folio que me dieron en la clinica es 2024-IVS-10397",
+                               "my claim from last year is 99887766, any news?"])
 def test_bare_case_number_is_own_case(matcher, q):
     assert matcher.match(q).smalltalk == "case"
 
