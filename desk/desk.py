@@ -220,7 +220,9 @@ class StaffDesk:
             for msg in self._context(db, member.id, question):
                 tk.add_ticket_message(  # with its own time: /ticket N shows when it was really said
                     db, ticket["id"], author="member" if msg["direction"] == "in" else "system", kind=KIND_CONTEXT,
-                    text=msg.get("text") or "", relayed=True,
+                    # the bot's replies are logged as sent (Telegram HTML); the card escapes text
+                    text=(msg.get("text") or "") if msg["direction"] == "in" else plain(msg.get("text") or ""),
+                    relayed=True,
                     now=parse_iso(msg["created_at"]) if msg.get("created_at") else now,
                 )
             tm = tk.add_ticket_message(

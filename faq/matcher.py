@@ -80,7 +80,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -101,7 +101,7 @@ from faq.language import (
 )
 from faq.model import Faq
 from faq.normalize import clean, phonetic_key
-from faq.smalltalk import THANKS, classify_smalltalk, without_person_request
+from faq.smalltalk import THANKS, classify_smalltalk, without_courtesy, without_person_request
 from faq.vocabulary import Vocabulary
 
 Decision = Literal["answer", "suggest", "escalate", "smalltalk"]
@@ -459,6 +459,9 @@ class Matcher:
         self._vague = frozenset(t for w in GENERAL_WORDS | WEAK_WORDS | QUESTION_WORDS for t in self._an.terms([w])
                                 if not t.startswith("="))
         self._unknown_w = math.log(1.0 + 2.0 * n) * weights.unknown
+        # Framing and question words: what relates a button to a message is anything else (see _related).
+        self._framing = frozenset(t for w in WEAK_WORDS | QUESTION_WORDS for t in self._an.terms([w])
+                                  if not t.startswith("="))
         self._common = {t for t, d in df.items() if d > weights.common_df * n and d > 1}
 
         postings: dict[str, list[int]] = {}
@@ -941,7 +944,7 @@ class Matcher:
         mark = " ?" if "?" in text else ""
         kind = (classify_smalltalk(text) or classify_smalltalk(" ".join(self._an.words(text)) + mark)
                 or classify_smalltalk(" ".join(words) + mark))
-        # "¿hay un número o un chat para hablar con alguien del IMSS?" asks how to reach a person,
+        # "¿a qué número le hablo para hablar con alguien del IMSS?" asks how to reach a person,
         # which the FAQ's contact entry answers; any other request for a person, or one the matcher
         # is not sure of, goes to staff as asked (see the end).
         person = kind == "human"
@@ -954,13 +957,14 @@ class Matcher:
             return to_staff
         if kind is not None and not person:
             return MatchResult(query, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
+        typed, words = words, without_courtesy(words)  # "x fa", "Dios le bendiga": never the topic
         inst = self._institutions(words)
         terms = set(self._an.terms(words, lang))
         if len(terms) == 1 and not inst and (terms <= self._vague or len(next(iter(terms))) <= 2):
             # "why?", "hora?", "bien": one everyday word says nothing about what is asked, yet an
             # alternate containing it scored 80+. Ask for the question instead of answering it
             # (unless it comes with thanks: "ya entendí, gracias").
-            kind = "thanks" if any(w in THANKS for w in words) else "unclear"
+            kind = "thanks" if any(w in THANKS for w in typed) else "unclear"
             return MatchResult(query, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
         inherited = False
         if not inst and context and len(terms) <= self.weights.context_terms:
@@ -1019,11 +1023,26 @@ class Matcher:
                 # imss jala desde usa?"), but worded like one of the best entry's phrasings and
                 # clearly unlike the runners-up': offered (see Weights.spelling_below).
                 decision = "suggest"
+        if decision == "suggest":
+            # Buttons are entries sharing a topic word with the message (see _related): when none
+            # of the closest does ("how long does it take to sign up" and the cancer entry's "How
+            # long does…"), there is nothing to offer.
+            related = self._related(text, lang)
+            if not any(related(c.entry_id) for c in ranked[:MAX_OFFERED]
+                       if c.score >= best.score - self.weights.suggest_window):
+                decision = "escalate"
         choice = None
         if leader and decision != "escalate":
             pick = self._entry_ids[leader[0]]
             choice = next((c for c in ranked if c.entry_id == pick), Candidate(pick, 0.0))
         if person and (decision != "answer" or not self._channels & self._entry_terms[b]):
+            # "¿a qué número le hablo para hablar con alguien del IGSS?": the request around the
+            # question may only dilute it; without it, a contact entry answered is the answer.
+            asked = without_person_request(text)
+            retry = self._match(asked, context, veto) if asked.split() != self._an.words(text) else None
+            if retry is not None and retry.decision == "answer" and retry.best_id \
+                    and self._channels & self._entry_terms[self._index[retry.best_id]]:
+                return replace(retry, query=query)
             return to_staff
         # Decisions look at the closest three; up to MAX_OFFERED are reported and may be offered.
         closest = tuple(ranked[:MAX_OFFERED])
@@ -1042,6 +1061,12 @@ class Matcher:
         """
         if result.decision != "answer" or not result.best_id:
             return None
+        # The second question follows the first one's answer, not the conversation before it:
+        # "¿cuánto cuesta el seguro de migrantes y cómo pago desde USA?" after an IMSS answer is
+        # about the IGSS programme just answered (session 12's review). ``context`` counts only
+        # when the answer names several institutions and the previous answer one of them.
+        chosen = self.entry_institutions(result.best_id)
+        context = (chosen & context) or chosen
         other = self._other_part(result.query, {result.best_id}, context)
         return other.entry_id if other else None
 
@@ -1275,6 +1300,22 @@ class Matcher:
         floor = min(w.lead_floor, self.thresholds.suggest)
         return best >= floor and best - runner_up >= w.lead_margin * best
 
+    def _related(self, query: str, lang: str) -> Callable[[str], bool]:
+        """Whether an entry (by id) shares a topic word with the message ``query``: any of its terms
+        but framing and question words (language.WEAK_WORDS, QUESTION_WORDS), in the entry's
+        phrasings or its rare answer words; not an institution's name. A message of framing words
+        and institutions only relates to every entry."""
+        text = _CORRECTION_RE.sub("", query, count=1).strip() or query
+        # (an institution alone relates nothing either: every IMSS entry names the IMSS)
+        topic = set(self._an.terms(without_courtesy(self._words(text)), lang)) - self._framing - self._named
+        if not topic:
+            return lambda entry_id: True
+
+        def related(entry_id: str) -> bool:
+            i = self._index[entry_id]
+            return bool(topic & (self._entry_terms[i] | self._entry_answer[i]))
+        return related
+
     def suggestions(self, result: MatchResult, context: frozenset[str] = frozenset()) -> list[str]:
         """Entry ids to offer as "did you mean" buttons for a "suggest" result, likeliest first
         (``context`` as for :meth:`match`: it carries over to a second question in the message).
@@ -1293,11 +1334,15 @@ class Matcher:
             return []
         best = result.candidates[0].score
         offered = [c for c in result.candidates if c.score >= best - self.weights.suggest_window]
+        # A button must share a topic word with the message: "how long does it take to sign up"
+        # matched the cancer entry's "How long does…" on framing and question words alone.
+        related = self._related(result.query, result.lang)
+        offered = [c for c in offered if related(c.entry_id)] or offered[:1]
         # The second opinion's first choice (see _second_opinion). Listed first: where the rankers
         # disagree on the order it was the right entry more often (the first button was right for
         # 59% of the unseen sets' suggestions instead of 48%), unless it is further than
         # pick_window behind the best.
-        pick = result.second_choice
+        pick = result.second_choice if result.second_choice and related(result.second_choice.entry_id) else None
         if pick is not None and pick.score >= best - self.weights.pick_window:
             at = next((i for i, c in enumerate(offered) if c.entry_id == pick.entry_id), None)
             if at is not None:

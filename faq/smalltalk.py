@@ -54,6 +54,44 @@ le la lo te the all for very much senor senora senorita seño joven amigo amiga 
 jaja jajaja jajajaja jeje jejeje haha hahaha lol xd mmm mm eh pues pero but well oh ah
 por favor porfa xfa please pls plz disculpe perdon sorry bro compa wey guey man dude
 """))
+#: Courtesy inside a question ("que documentos necesito x fa", "hola amigo, ...", "Dios le
+#: bendiga", "god bless", "gracias de antemano"): how this audience writes, never what it asks
+#: about. Dropped before matching (see without_courtesy): a one-topic question lost half its
+#: score or more to one such word the FAQ never uses, and went to staff (session 12's review).
+COURTESY_WORDS: frozenset[str] = frozenset(_words("""
+porfa porfas porfis porfi porfavor plis pliss plss plz pls please xfa xfis xfavor bendiga bendigan
+bendiciones bendicion antemano saludos saludes buddy bro dude disculpe disculpa disculpen disculpeme
+oiga oye hey hi hello hola holi buenas gracias grax thanks thank thx
+"""))
+COURTESY_PHRASES: frozenset[tuple[str, ...]] = frozenset(tuple(p.split()) for p in (
+    "por favor", "por fa", "por fis", "buen dia", "buenos dias", "buenas tardes", "buenas noches",
+    "good morning", "good afternoon", "good evening", "dios le bendiga", "dios te bendiga",
+    "dios los bendiga", "dios la bendiga", "dios lo bendiga", "dios me lo bendiga", "que dios",
+    "god bless", "god bless you", "gracias a dios", "si dios quiere", "de antemano", "muchas gracias",
+    "mil gracias", "thank you", "thanks in advance", "hola amigo", "hola amiga", "hola compa",
+    "hey buddy", "hi buddy", "hey bro", "una pregunta", "tengo una pregunta", "i have a question",
+    "quick question", "a question", "disculpe la molestia", "perdon la molestia", "la molestia",
+    "sorry to bother", "sorry to bother you"))
+_COURTESY_LONGEST = max(len(p) for p in COURTESY_PHRASES)
+
+
+def without_courtesy(words: list[str]) -> list[str]:
+    """``words`` (normalised) without courtesy (COURTESY_WORDS, COURTESY_PHRASES); all of them
+    when nothing else is left (a message of courtesy alone is small talk, not this function's)."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(_COURTESY_LONGEST, len(words) - i), 1, -1):
+            if tuple(words[i:i + n]) in COURTESY_PHRASES:
+                i += n
+                break
+        else:
+            if words[i] not in COURTESY_WORDS:
+                out.append(words[i])
+            i += 1
+    return out or words
+
+
 #: A bare request for help, without saying what with ("necesito ayuda", "can you help me?").
 HELP: frozenset[str] = frozenset(_words("ayuda ayudar ayudame ayudeme ayudarme ayudenme help assistance auxilio"))
 HELP_PAD: frozenset[str] = frozenset(_words("""

@@ -129,6 +129,17 @@ async def ask(store: Store, desk: StaffDesk, member: Member, text: str, *, reaso
 
 
 # ---------------------------------------------------------------------------------------- escalation
+async def test_the_bots_earlier_replies_reach_the_card_as_text_not_markup(store: Store, desk: StaffDesk) -> None:
+    """Session 12's review: the card and /ticket showed "&lt;b&gt;How much…&lt;/b&gt;" to staff:
+    the logged reply is Telegram HTML, and the card escapes what it copies."""
+    await store.call(conv.log_inbound, member_id=ANA.id, chat_id=ANA.chat_id, text="<b>hola</b> & adios")
+    await store.call(conv.log_outbound, member_id=ANA.id, chat_id=ANA.chat_id,
+                     text="<b>¿Cuánto cuesta?</b> Q1,000 &amp; más")
+    await ask(store, desk, ANA, "quiero hablar con una persona", reason="human")
+    context = [r["text"] for r in q(store, "select text from ticket_messages where kind = 'context' order by id")]
+    assert context == ["<b>hola</b> & adios", "¿Cuánto cuesta? Q1,000 & más"]  # the member's text as typed
+
+
 async def test_escalation_opens_one_ticket_and_queues_its_card(store: Store, desk: StaffDesk) -> None:
     await store.call(conv.log_inbound, member_id=ANA.id, chat_id=ANA.chat_id, text="hola")
     notice = await ask(store, desk, ANA, "mi patrono no me paga el IGSS")

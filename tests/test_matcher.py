@@ -23,6 +23,7 @@ from faq.model import Faq, FaqEntry
 from faq.vocabulary import Vocabulary, load_vocabulary, parse_vocabulary
 
 BUNDLED = Path(__file__).resolve().parent.parent / "faq" / "data" / "vocabulary.yaml"
+ROOT_FAQ = Path(__file__).resolve().parent.parent / "faq" / "data" / "faq.yaml"
 
 
 def _entry(entry_id: str, es: str, en: str, alts_es: tuple[str, ...] = (), alts_en: tuple[str, ...] = ()) -> FaqEntry:
@@ -1249,3 +1250,76 @@ def test_worded_like_one_entry_just_under_the_threshold_is_offered(sample: Match
     result = sample.match(text)
     assert result.decision == "suggest" and expected in sample.suggestions(result), result
     assert result.score < sample.thresholds.suggest
+
+
+@pytest.mark.parametrize("padding", [
+    "{} x fa", "{} plis", "{} porfis", "{} por favor", "{}, Dios le bendiga", "{}, muchas gracias de antemano",
+    "hola amigo {}", "buen dia disculpe {}", "oiga una pregunta, {}"])
+def test_courtesy_does_not_sink_a_clear_question(padding: str) -> None:
+    """Session 12's review: "que documentos necesito" was answered, but with "x fa", "plis" or
+    "Dios le bendiga" (words the FAQ never uses) it scored 23-28 and went to staff."""
+    from faq.loader import load_faq
+
+    bundled = Matcher(load_faq(ROOT_FAQ), load_vocabulary(BUNDLED))
+    plain = bundled.match("que documentos necesito")
+    padded = bundled.match(padding.format("que documentos necesito"))
+    assert (padded.decision, padded.best_id, padded.score) == (plain.decision, plain.best_id, plain.score)
+
+
+def test_courtesy_alone_is_still_small_talk_and_a_friend_still_counts(sample: Matcher) -> None:
+    from faq.smalltalk import without_courtesy
+
+    assert sample.match("muchas gracias, Dios le bendiga").decision == "smalltalk"
+    assert without_courtesy(["mi", "amigo", "puede", "pagar"]) == ["mi", "amigo", "puede", "pagar"]
+    assert without_courtesy(["hola", "amigo", "cuanto", "cuesta"]) == ["cuanto", "cuesta"]
+    assert without_courtesy(["por", "favor"]) == ["por", "favor"]  # nothing else left: kept
+
+
+@pytest.mark.parametrize("text", ["how long does it take to sign up", "donde pago el imss",
+                                  "cuanto tiempo tarda la inscripcion", "cuanto tarda en llegar mi carnet"])
+def test_a_button_shares_a_topic_word_with_the_message(text: str) -> None:
+    """Session 12's review: the cancer entry's "¿Cuánto tarda el diagnóstico…" / "How long
+    does…" made it the first (or only) button for enrolment and card questions, on framing and
+    question words alone, or on the institution every IMSS entry names."""
+    from faq.loader import load_faq
+
+    bundled = Matcher(load_faq(ROOT_FAQ), load_vocabulary(BUNDLED))
+    result = bundled.match(text)
+    assert "imss-cancer-treatment" not in bundled.suggestions(result), result
+    assert result.decision != "answer"
+
+
+def test_nothing_related_to_offer_goes_to_staff() -> None:
+    from faq.loader import load_faq
+
+    bundled = Matcher(load_faq(ROOT_FAQ), load_vocabulary(BUNDLED))
+    result = bundled.match("how long does it take to sign up")
+    assert result.best_id == "imss-cancer-treatment" and result.decision == "escalate"
+    # Framing words alone relate to every entry: "¿cuánto tarda?" is still matched as before.
+    assert bundled._related("cuanto tarda?", "es")("imss-cancer-treatment")
+
+
+def test_a_second_question_follows_the_first_ones_answer_not_the_previous_one(sample: Matcher) -> None:
+    """Session 12's review: after an IMSS answer, the README's own example offered IMSS enrolment
+    as the ➕ under the IGSS cost answer."""
+    result = sample.match("cuanto cuesta el seguro de migrantes y como pago desde USA?", frozenset({"imss"}))
+    assert (result.decision, result.best_id) == ("answer", "migrant-cost")
+    assert sample.other_question(result, frozenset({"imss"})) == "migrant-pay-from-us"
+    assert sample.other_question(result) == "migrant-pay-from-us"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("¿a qué número le hablo para hablar con alguien del IGSS?", "contact-igss-phone"),
+    ("a que numero llamo para hablar con una persona del imss", "contact-imss-phone"),
+    ("what number do i call to talk to someone at igss", "contact-igss-phone"),
+])
+def test_a_number_asked_inside_a_request_for_a_person_gets_the_contact_entry(text: str, expected: str) -> None:
+    """The README's example (session 12's review): the request for a person around the question
+    diluted it. ("¿hay un número…?" stays a request for staff: "hay un número" as a phone number
+    took "number" from an FAQ's own "¿Hay un número de emergencia…?".)"""
+    from faq.loader import load_faq
+
+    bundled = Matcher(load_faq(ROOT_FAQ), load_vocabulary(BUNDLED))
+    result = bundled.match(text)
+    assert (result.decision, result.best_id) == ("answer", expected), result
+    assert bundled.match("necesito hablar con alguien sobre mi pension").decision == "escalate"
