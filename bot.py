@@ -24,15 +24,14 @@ import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO, TypeVar
 
 from config import BUNDLED_FAQ, ConfigError, Settings
 from faq.csvio import write_csv
 from faq.errors import FaqLoadError
-from faq.loader import CSV_SUFFIXES, YAML_SUFFIXES, check_faq, load_faq, parse_faq
+from faq.loader import CSV_SUFFIXES, YAML_SUFFIXES, check_faq, load_faq, parse_faq, with_category_labels
 from faq.matcher import Matcher, MatchResult
 from faq.model import ADVISED_ALTERNATES, Faq
 from faq.service import FaqService, Snapshot
@@ -267,22 +266,6 @@ def _print_problems(problems: Sequence[object]) -> None:
     print(f"{len(problems)} problem(s) found.", file=sys.stderr)
 
 
-def _with_known_category_labels(faq: Faq, sources: Sequence[Path]) -> Faq:
-    """The spreadsheet has no column for category labels: keep those the YAML files already have."""
-    labels: dict[str, Mapping[str, str]] = {}
-    for source in sources:
-        try:
-            known = load_faq(source).categories if Path(source).exists() else {}
-        except FaqLoadError:
-            continue
-        for slug, names in known.items():
-            labels.setdefault(slug, names)
-    # A category new in the sheet gets its slug made readable as a label (the YAML needs one per
-    # language; an admin can change it): every slug an entry uses must be listed (faq/validate.py).
-    return replace(faq, categories={s: labels.get(s) or {lang: faq.category_label(s, lang) for lang in ("es", "en")}
-                                    for s in faq.category_slugs()})
-
-
 def _is_vocabulary(path: Path) -> bool:
     """A YAML file whose top level names a vocabulary section (``synonyms:``…) and no ``entries:``."""
     from faq.vocabulary import SECTIONS
@@ -363,7 +346,7 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
             _print_problems(exc.problems)
             return 1
         if args.faq_command == "import":
-            faq = _with_known_category_labels(faq, [args.out, BUNDLED_FAQ])
+            faq = with_category_labels(faq, [args.out, BUNDLED_FAQ])
             write_yaml(faq, args.out)
             print(f"Imported {len(faq)} entries from {args.path} into {args.out}.")
         else:

@@ -7,6 +7,8 @@ never replace a working FAQ: either a complete, valid :class:`Faq` comes back or
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from faq.csvio import parse_csv, write_csv
@@ -15,6 +17,8 @@ from faq.model import Faq
 from faq.validate import ParsedFaq, validate
 from faq.yamlio import parse_yaml, write_yaml
 
+#: The bundled FAQ: its category labels name a sheet's categories (see with_category_labels).
+BUNDLED_FAQ = Path(__file__).resolve().parent / "data" / "faq.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 CSV_SUFFIXES = (".csv", ".tsv")  # a .tsv is what Google Sheets saves as "tab-separated values"
 
@@ -56,7 +60,27 @@ def load_faq(path: str | Path) -> Faq:
     problems = validate(parsed)
     if problems:
         raise FaqLoadError(problems)
+    if Path(path).suffix.lower() in CSV_SUFFIXES:
+        # A sheet served as is shows its categories in /menu like the imported YAML would:
+        # "Migrantes" / "Migrants", not the slug "Migrants" to a Spanish speaker (session 12's review).
+        return with_category_labels(parsed.faq, [BUNDLED_FAQ])
     return parsed.faq
+
+
+def with_category_labels(faq: Faq, sources: Sequence[str | Path]) -> Faq:
+    """``faq`` with the category labels the YAML files ``sources`` have for its categories, the
+    first source first: the spreadsheet has no column for them. A category none of them knows
+    gets its slug made readable (the YAML needs a label per language; an admin can change it)."""
+    labels: dict[str, Mapping[str, str]] = {}
+    for source in sources:
+        try:
+            known = load_faq(source).categories if Path(source).exists() else {}
+        except FaqLoadError:
+            continue
+        for slug, names in known.items():
+            labels.setdefault(slug, names)
+    return replace(faq, categories={s: labels.get(s) or {lang: faq.category_label(s, lang) for lang in ("es", "en")}
+                                    for s in faq.category_slugs()})
 
 
 def save_faq(faq: Faq, path: str | Path) -> None:

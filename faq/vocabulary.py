@@ -112,7 +112,10 @@ def _describe(node: yaml.Node) -> str:
         return "a list"
     if node.tag == _NULL:
         return "empty"
-    return f"{node.value!r} (a {node.tag.rsplit(':', 1)[-1]}; put it in quotes to make it text)"
+    kind = node.tag.rsplit(":", 1)[-1]
+    if kind == "str":  # already text: quoting it would not help ("must be a list", got 'bar')
+        return f"the text {node.value!r}"
+    return f"{node.value!r} (a {kind}; put it in quotes to make it text)"
 
 
 def _pairs(node: yaml.MappingNode, out: _Collector, fld: str) -> list[tuple[yaml.Node, str, yaml.Node]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -155,6 +156,8 @@ class Store:
                     db.conn.rollback()
                 # Folds the WAL back into the main file so a copied .db is complete; harmless if it fails.
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.DatabaseError as exc:  # a file that is no database: the caller says so
+                log.debug("checkpoint on close failed: %s", exc)
             except Exception:  # pragma: no cover
                 log.exception("checkpoint on close failed")
             finally:

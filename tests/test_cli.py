@@ -440,6 +440,18 @@ def test_chat_on_a_database_from_a_newer_version_explains(
         assert code == 1 and "newer version of Puente" in capsys.readouterr().err
 
 
+def test_a_file_that_is_no_database_is_named_without_a_traceback(tmp_path: Path) -> None:
+    """Session 12's review: PUENTE_DB pointing at a text file printed a traceback (from closing
+    the half-opened store) before the clear message."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "bot.py"), "chat"], input="hola\n", capture_output=True,
+                          text=True, env={**os.environ, "PUENTE_DB": str(notes), "TELEGRAM_BOT_TOKEN": ""}, timeout=120)
+    assert done.returncode == 1
+    assert "Puente cannot open its database" in done.stderr and "Traceback" not in done.stderr
+    assert notes.read_text(encoding="utf-8") == "not a database\n"
+
+
 def test_ask_stdin_survives_bad_bytes_crlf_and_a_bom(tmp_path: Path) -> None:
     """A tool's file may come from Windows (CRLF, BOM) or carry a byte that is not UTF-8: every
     line still gets exactly one JSON object, with the query as written, and valid UTF-8 out."""

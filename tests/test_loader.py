@@ -240,3 +240,19 @@ def test_csv_saved_with_semicolons_or_tabs_loads(tmp_path: Path, delimiter: str)
     faq = load_faq(out)
     assert len(faq) == len(rows)
     assert faq.get("migrant-cost").answer["es"] == rows[19]["answer_es"].strip()  # type: ignore[union-attr]
+
+
+def test_a_sheet_served_as_is_has_the_bundled_category_labels(tmp_path: Path) -> None:
+    """Session 12's review: PUENTE_FAQ=faq-sample.csv showed Spanish members the slugs
+    ("Migrants", "Imss") in /menu; the sheet has no label column, so the bundled FAQ's labels
+    name its categories, and a category of its own gets its slug made readable."""
+    from faq.loader import load_faq
+    from tests.helpers import sample_sheet_text
+
+    sheet = tmp_path / "faq.csv"
+    sheet.write_text(sample_sheet_text() + 'own-1,tramites-locales,¿Dónde queda la oficina?,Where is the office?,,,'
+                     'En la zona 1.,In zone 1.,https://example.org\n', encoding="utf-8")
+    faq = load_faq(sheet)
+    assert faq.category_label("migrants", "es") == "Migrantes"
+    assert faq.category_label("imss", "es") == "IMSS (México)"
+    assert faq.category_label("tramites-locales", "es") == "Tramites locales"

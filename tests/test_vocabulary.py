@@ -186,3 +186,14 @@ def test_tagging_section_problems_name_file_line_term_and_field(tmp_path: Path) 
 def test_needs_staff_duplicate_label(tmp_path: Path) -> None:
     (problem,) = _problems(tmp_path, "needs_staff:\n  complaint: [queja]\n  Complaint: [complain]\n")
     assert (problem.entry, problem.field, problem.line) == ("Complaint", "needs_staff", 3)
+
+
+def test_a_synonym_written_as_text_is_not_told_to_quote_it(tmp_path: Path) -> None:
+    """Session 12's review: "zzz: bar" was told "(a str; put it in quotes to make it text)"."""
+    path = tmp_path / "v.yaml"
+    path.write_text("synonyms:\n  zzz: bar\n  yyy: 14\n", encoding="utf-8")
+    with pytest.raises(FaqLoadError) as err:
+        load_vocabulary(path)
+    text = [p.message for p in err.value.problems]
+    assert any("got the text 'bar'" in m and "quotes" not in m for m in text), text
+    assert any("'14' (a int; put it in quotes" in m for m in text), text
