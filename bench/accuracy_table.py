@@ -149,6 +149,14 @@ SETS = [
     ("blind 41 on the bundled FAQ", "faq.yaml", "blind41-queries.tsv"),
     ("alt FAQ 40 (a consulate's health desk and IMSS desk, held out, session 11)", "faq-alt40.csv",
      "blind-alt40-queries.tsv"),
+    ("blind 42 (a parish migrant desk in Atlanta, session 12)", "faq-sample.csv", "blind42-queries.tsv"),
+    ("blind 42 on the bundled FAQ", "faq.yaml", "blind42-queries.tsv"),
+    ("alt FAQ 41 (IGSS disability, old-age and survivors' pensions, session 12)", "faq-alt41.csv",
+     "blind-alt41-queries.tsv"),
+    ("blind 43 (seasonal H-2A/H-2B workers, held out, session 12)", "faq-sample.csv", "blind43-queries.tsv"),
+    ("blind 43 on the bundled FAQ", "faq.yaml", "blind43-queries.tsv"),
+    ("alt FAQ 42 (IMSS for domestic and independent workers, 0-1 alternates, held out, session 12)",
+     "faq-alt42.csv", "blind-alt42-queries.tsv"),
 ]
 
 

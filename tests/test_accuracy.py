@@ -144,6 +144,12 @@ ALT39_QUERIES = ROOT / "tests" / "data" / "blind-alt39-queries.tsv"  # measured 
 BLIND41_QUERIES = ROOT / "tests" / "data" / "blind41-queries.tsv"  # session 11's second round, measured only
 ALT40_FAQ = ROOT / "tests" / "data" / "faq-alt40.csv"  # a consulate's health desk and IMSS desk (measured only)
 ALT40_QUERIES = ROOT / "tests" / "data" / "blind-alt40-queries.tsv"
+BLIND42_QUERIES = ROOT / "tests" / "data" / "blind42-queries.tsv"  # session 12: a parish migrant desk (looked at)
+BLIND43_QUERIES = ROOT / "tests" / "data" / "blind43-queries.tsv"  # session 12: seasonal H-2A/H-2B workers (held out)
+ALT41_FAQ = ROOT / "tests" / "data" / "faq-alt41.csv"  # IGSS disability, old-age, survivors (looked at)
+ALT41_QUERIES = ROOT / "tests" / "data" / "blind-alt41-queries.tsv"
+ALT42_FAQ = ROOT / "tests" / "data" / "faq-alt42.csv"  # IMSS domestic/independent workers (held out)
+ALT42_QUERIES = ROOT / "tests" / "data" / "blind-alt42-queries.tsv"
 VOCABULARY = ROOT / "faq" / "data" / "vocabulary.yaml"
 
 
@@ -399,6 +405,17 @@ def test_escalated(metrics: Metrics) -> None:
     (FAQ_CSV, BLIND41_QUERIES, (72.5, 93.0, 1.5, 86.5)),
     (BUNDLED_FAQ, BLIND41_QUERIES, (80.5, 93.0, 1.5, 86.5)),
     (ALT40_FAQ, ALT40_QUERIES, (54.0, 73.0, 6.0, 86.5)),
+    # Session 12: four sets written blind at the start, each measured with session 11's matcher
+    # first. blind42 and alt41 (IVS pensions, 3 alternates) were then looked at; blind43 and
+    # alt42 (0-1 alternates) were only measured, at the start and at the end: blind43
+    # 64.2/87.5/1.3/93.3 -> 64.2/88.3/1.3/93.3 (bundled FAQ 71.7/90.0/0.7/90.0 ->
+    # 71.7/93.3/0.7/86.7); alt42 36.7/76.7/9.2/83.3 -> 36.7/76.7/8.3/83.3.
+    (FAQ_CSV, BLIND42_QUERIES, (70.0, 95.5, 3.0, 93.0)),
+    (BUNDLED_FAQ, BLIND42_QUERIES, (76.5, 98.0, 2.0, 93.0)),
+    (ALT41_FAQ, ALT41_QUERIES, (45.5, 77.5, 5.0, 76.5)),
+    (FAQ_CSV, BLIND43_QUERIES, (64.0, 88.0, 1.5, 93.0)),
+    (BUNDLED_FAQ, BLIND43_QUERIES, (71.5, 93.0, 1.0, 86.5)),
+    (ALT42_FAQ, ALT42_QUERIES, (36.5, 76.5, 8.5, 83.0)),
 ], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2", "blind2-held-out", "blind3-held-out",
         "alt3-held-out", "alt4-held-out", "blind4-held-out", "blind5-held-out", "blind6-held-out",
         "alt5-held-out", "blind7", "alt6", "blind8-held-out", "alt7-held-out", "blind8-bundled-faq",
@@ -421,7 +438,8 @@ def test_escalated(metrics: Metrics) -> None:
         "blind36-bundled-faq", "alt35-held-out", "blind37", "blind37-bundled-faq", "alt37-few-alternates",
         "blind38-held-out", "blind38-bundled-faq", "alt36-held-out", "blind39", "blind39-bundled-faq", "alt38",
         "blind40-held-out", "blind40-bundled-faq", "alt39-few-alternates-held-out", "blind41-held-out",
-        "blind41-bundled-faq", "alt40-held-out"])
+        "blind41-bundled-faq", "alt40-held-out", "blind42", "blind42-bundled-faq", "alt41", "blind43-held-out",
+        "blind43-bundled-faq", "alt42-no-alternates-held-out"])
 def test_independent_sets(faq_path: Path, queries: Path, floors: tuple[float, float, float, float]) -> None:
     from faq.loader import load_faq
 
