@@ -456,12 +456,12 @@ class Matcher:
         self._everyday = frozenset(t for w in GENERAL_WORDS for t in self._an.terms([w])) - self._idf.keys()
         # Words that alone never make a question (see match): everyday, framing and question words
         # (not those the vocabulary maps to a topic: "agendar" is "=cita", an appointment).
-        self._vague = frozenset(t for w in GENERAL_WORDS | WEAK_WORDS | QUESTION_WORDS for t in self._an.terms([w])
-                                if not t.startswith("="))
-        self._unknown_w = math.log(1.0 + 2.0 * n) * weights.unknown
         # Framing and question words: what relates a button to a message is anything else (see _related).
         self._framing = frozenset(t for w in WEAK_WORDS | QUESTION_WORDS for t in self._an.terms([w])
                                   if not t.startswith("="))
+        self._vague = self._framing | frozenset(t for w in GENERAL_WORDS for t in self._an.terms([w])
+                                                if not t.startswith("="))
+        self._unknown_w = math.log(1.0 + 2.0 * n) * weights.unknown
         self._common = {t for t, d in df.items() if d > weights.common_df * n and d > 1}
 
         postings: dict[str, list[int]] = {}
@@ -1027,7 +1027,7 @@ class Matcher:
             # Buttons are entries sharing a topic word with the message (see _related): when none
             # of the closest does ("how long does it take to sign up" and the cancer entry's "How
             # long does…"), there is nothing to offer.
-            related = self._related(text, lang)
+            related = self._related(terms)
             if not any(related(c.entry_id) for c in ranked[:MAX_OFFERED]
                        if c.score >= best.score - self.weights.suggest_window):
                 decision = "escalate"
@@ -1300,14 +1300,13 @@ class Matcher:
         floor = min(w.lead_floor, self.thresholds.suggest)
         return best >= floor and best - runner_up >= w.lead_margin * best
 
-    def _related(self, query: str, lang: str) -> Callable[[str], bool]:
-        """Whether an entry (by id) shares a topic word with the message ``query``: any of its terms
+    def _related(self, terms: set[str]) -> Callable[[str], bool]:
+        """Whether an entry (by id) shares a topic word with a message of ``terms``: any of them
         but framing and question words (language.WEAK_WORDS, QUESTION_WORDS), in the entry's
         phrasings or its rare answer words; not an institution's name. A message of framing words
         and institutions only relates to every entry."""
-        text = _CORRECTION_RE.sub("", query, count=1).strip() or query
         # (an institution alone relates nothing either: every IMSS entry names the IMSS)
-        topic = set(self._an.terms(without_courtesy(self._words(text)), lang)) - self._framing - self._named
+        topic = terms - self._framing - self._named
         if not topic:
             return lambda entry_id: True
 
@@ -1336,7 +1335,9 @@ class Matcher:
         offered = [c for c in result.candidates if c.score >= best - self.weights.suggest_window]
         # A button must share a topic word with the message: "how long does it take to sign up"
         # matched the cancer entry's "How long does…" on framing and question words alone.
-        related = self._related(result.query, result.lang)
+        # (the message's terms as _match read them: without a correction's lead-in or courtesy)
+        text = _CORRECTION_RE.sub("", result.query, count=1).strip() or result.query
+        related = self._related(set(self._an.terms(without_courtesy(self._words(text)), result.lang)))
         offered = [c for c in offered if related(c.entry_id)] or offered[:1]
         # The second opinion's first choice (see _second_opinion). Listed first: where the rankers
         # disagree on the order it was the right entry more often (the first button was right for

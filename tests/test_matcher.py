@@ -1296,7 +1296,7 @@ def test_nothing_related_to_offer_goes_to_staff() -> None:
     result = bundled.match("how long does it take to sign up")
     assert result.best_id == "imss-cancer-treatment" and result.decision == "escalate"
     # Framing words alone relate to every entry: "¿cuánto tarda?" is still matched as before.
-    assert bundled._related("cuanto tarda?", "es")("imss-cancer-treatment")
+    assert bundled._related(set(bundled.analyze("cuanto tarda?")))("imss-cancer-treatment")
 
 
 def test_a_second_question_follows_the_first_ones_answer_not_the_previous_one(sample: Matcher) -> None:
