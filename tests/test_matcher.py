@@ -188,6 +188,13 @@ def sample() -> Matcher:
     return Matcher(load_faq(SAMPLE), load_vocabulary(BUNDLED))
 
 
+@pytest.fixture(scope="module")
+def bundled() -> Matcher:
+    from faq.loader import load_faq
+
+    return Matcher(load_faq(ROOT_FAQ), load_vocabulary(BUNDLED))
+
+
 @pytest.mark.parametrize("word", ["carro", "medicaid", "case", "manejar", "password", "enfermera",
                                   # a letter that is no neighbour of the one it replaces, or a short word
                                   "pengion", "paho"])
@@ -1255,12 +1262,9 @@ def test_worded_like_one_entry_just_under_the_threshold_is_offered(sample: Match
 @pytest.mark.parametrize("padding", [
     "{} x fa", "{} plis", "{} porfis", "{} por favor", "{}, Dios le bendiga", "{}, muchas gracias de antemano",
     "hola amigo {}", "buen dia disculpe {}", "oiga una pregunta, {}"])
-def test_courtesy_does_not_sink_a_clear_question(padding: str) -> None:
+def test_courtesy_does_not_sink_a_clear_question(bundled: Matcher, padding: str) -> None:
     """Session 12's review: "que documentos necesito" was answered, but with "x fa", "plis" or
     "Dios le bendiga" (words the FAQ never uses) it scored 23-28 and went to staff."""
-    from faq.loader import load_faq
-
-    bundled = Matcher(load_faq(ROOT_FAQ), load_vocabulary(BUNDLED))
     plain = bundled.match("que documentos necesito")
     padded = bundled.match(padding.format("que documentos necesito"))
     assert (padded.decision, padded.best_id, padded.score) == (plain.decision, plain.best_id, plain.score)
@@ -1277,22 +1281,16 @@ def test_courtesy_alone_is_still_small_talk_and_a_friend_still_counts(sample: Ma
 
 @pytest.mark.parametrize("text", ["how long does it take to sign up", "donde pago el imss",
                                   "cuanto tiempo tarda la inscripcion", "cuanto tarda en llegar mi carnet"])
-def test_a_button_shares_a_topic_word_with_the_message(text: str) -> None:
+def test_a_button_shares_a_topic_word_with_the_message(bundled: Matcher, text: str) -> None:
     """Session 12's review: the cancer entry's "¿Cuánto tarda el diagnóstico…" / "How long
     does…" made it the first (or only) button for enrolment and card questions, on framing and
     question words alone, or on the institution every IMSS entry names."""
-    from faq.loader import load_faq
-
-    bundled = Matcher(load_faq(ROOT_FAQ), load_vocabulary(BUNDLED))
     result = bundled.match(text)
     assert "imss-cancer-treatment" not in bundled.suggestions(result), result
     assert result.decision != "answer"
 
 
-def test_nothing_related_to_offer_goes_to_staff() -> None:
-    from faq.loader import load_faq
-
-    bundled = Matcher(load_faq(ROOT_FAQ), load_vocabulary(BUNDLED))
+def test_nothing_related_to_offer_goes_to_staff(bundled: Matcher) -> None:
     result = bundled.match("how long does it take to sign up")
     assert result.best_id == "imss-cancer-treatment" and result.decision == "escalate"
     # Framing words alone relate to every entry: "¿cuánto tarda?" is still matched as before.
@@ -1313,13 +1311,11 @@ def test_a_second_question_follows_the_first_ones_answer_not_the_previous_one(sa
     ("a que numero llamo para hablar con una persona del imss", "contact-imss-phone"),
     ("what number do i call to talk to someone at igss", "contact-igss-phone"),
 ])
-def test_a_number_asked_inside_a_request_for_a_person_gets_the_contact_entry(text: str, expected: str) -> None:
+def test_a_number_asked_inside_a_request_for_a_person_gets_the_contact_entry(bundled: Matcher, text: str,
+                                                                               expected: str) -> None:
     """The README's example (session 12's review): the request for a person around the question
     diluted it. ("¿hay un número…?" stays a request for staff: "hay un número" as a phone number
     took "number" from an FAQ's own "¿Hay un número de emergencia…?".)"""
-    from faq.loader import load_faq
-
-    bundled = Matcher(load_faq(ROOT_FAQ), load_vocabulary(BUNDLED))
     result = bundled.match(text)
     assert (result.decision, result.best_id) == ("answer", expected), result
     assert bundled.match("necesito hablar con alguien sobre mi pension").decision == "escalate"
