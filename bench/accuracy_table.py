@@ -157,6 +157,14 @@ SETS = [
     ("blind 43 on the bundled FAQ", "faq.yaml", "blind43-queries.tsv"),
     ("alt FAQ 42 (IMSS for domestic and independent workers, 0-1 alternates, held out, session 12)",
      "faq-alt42.csv", "blind-alt42-queries.tsv"),
+    ("blind 44 (a Guatemalan church network in Houston and New Orleans, session 13)", "faq-sample.csv",
+     "blind44-queries.tsv"),
+    ("blind 44 on the bundled FAQ", "faq.yaml", "blind44-queries.tsv"),
+    ("alt FAQ 43 (IMSS work-risk insurance, 2 alternates, session 13)", "faq-alt43.csv", "blind-alt43-queries.tsv"),
+    ("blind 45 (an immigrant YouTuber's followers, held out, session 13)", "faq-sample.csv", "blind45-queries.tsv"),
+    ("blind 45 on the bundled FAQ", "faq.yaml", "blind45-queries.tsv"),
+    ("alt FAQ 44 (a Guatemalan consulate's IGSS and documents desk, 0-1 alternates, held out, session 13)",
+     "faq-alt44.csv", "blind-alt44-queries.tsv"),
 ]
 
 

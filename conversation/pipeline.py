@@ -240,8 +240,9 @@ class Pipeline:
         self.default_language = default_language
         self.desk: Desk = desk or NoDesk()
         self.channel = channel
-        # The institutions of each member's last answer, for short follow-ups ("¿y cuánto cuesta?").
-        self._topics: RecentPerMember[frozenset[str]] = RecentPerMember(TOPIC_TTL_SECONDS)
+        # Each member's last answer: its institutions carry over to short follow-ups ("¿y cuánto
+        # cuesta?" after an IMSS answer), and it is not repeated to one (Matcher.match).
+        self._last_answer: RecentPerMember[str] = RecentPerMember(TOPIC_TTL_SECONDS)
 
     # ------------------------------------------------------------------ language
     def _fallback_lang(self, member_row: dict[str, Any] | None, member: Member) -> str:
@@ -360,7 +361,7 @@ class Pipeline:
         reply = self._answer_reply(faq_id, lang)
         if reply is None:
             return None
-        self._topics.set(member.id, self.faqs.snapshot.matcher.entry_institutions(faq_id))
+        self._last_answer.set(member.id, faq_id)
         await self._out(member, reply, in_reply_to=in_reply_to, decision=decision, faq_id=faq_id)
         reply = self._with_feedback(reply, lang)
         other = self.faqs.snapshot.faq.get(also) if also and also != faq_id else None
@@ -466,8 +467,9 @@ class Pipeline:
                                       score=100.0, latency_ms=round((time.perf_counter() - started) * 1000, 3))
                 return [answer]
         snap = self.faqs.snapshot
-        context = self._topics.get(member.id) or frozenset()
-        result = snap.matcher.match(text, context)
+        last = self._last_answer.get(member.id)
+        context = snap.matcher.entry_institutions(last) if last else frozenset()
+        result = snap.matcher.match(text, context, last)
         also = snap.matcher.other_question(result, context)  # "¿cuánto cuesta y cómo pago?"
         lang = self._reply_lang(row, member, text)
         replies: list[Reply] = []

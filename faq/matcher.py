@@ -290,7 +290,11 @@ class Weights:
 
 DEFAULT_WEIGHTS = Weights()
 
-_CLAUSE_RE = re.compile(r"[.?!,;:\n¿¡()]+|\b(?:pero|but|so|entonces|because|porque|porq|xq)\b")
+# ... and where the question of an unpunctuated story starts ("…llevo rato aquí mi pregunta es si la
+# puedo meter al programa…", "…quería saber cuáles de ellos entran").
+_CLAUSE_RE = re.compile(r"[.?!,;:\n¿¡()]+|\b(?:pero|but|so|entonces|because|porque|porq|xq"
+                        r"|(?:mi|la|my|the) pregunta es|(?:my|the) question is|quisiera saber|quer[ií]a saber"
+                        r"|queremos saber|quiero saber|i want(?:ed)? to know|i would like to know|i'?d like to know)\b")
 # How a question starts, accents optional and phone spellings too ("y cómo pago", "and can my mom",
 # "y q documentos", "komo pago").
 _ASKING = (r"(?:c[oó]mo|komo|cu[aá]nt[oa]s?|kuant[oa]s?|qu[eé]|q|k[eé]|d[oó]nde|dnd|cu[aá]ndo|kuando|"
@@ -664,8 +668,10 @@ class Matcher:
         Only when one of the two is not a word of the FAQ (two of its words stay as typed: "para
         que" is not "paraque"), neither is a one- or two-letter word ("a way" is not "away") and,
         together, they are a word of its phrasings or answers, as typed or spelt by ear ("afore
-        mobil")."""
-        if (min(len(left), len(right)) < 3 or left.isdigit() or right.isdigit()
+        mobil"). A two-letter first half is allowed when the second is a long word nobody uses
+        (dictation and thumbs split "mi grantes", "pa saporte"; "mi grupo" stays two words)."""
+        short = len(left) == 2 and len(right) >= 5 and right not in self._lexicon
+        if (min(len(left), len(right)) < (2 if short else 3) or left.isdigit() or right.isdigit()
                 or (left in self._own_words and right in self._own_words)
                 or f"{left} {right}" in self._an.lookup or (left, right) in self._institutions.table):
             return None  # ("medi cal" is Medi-Cal, a name in the vocabulary)
@@ -921,14 +927,29 @@ class Matcher:
         index = self._index.get(entry_id)
         return self._entry_inst[index] if index is not None else frozenset()
 
-    def match(self, text: str, context: frozenset[str] = frozenset()) -> MatchResult:
+    def match(self, text: str, context: frozenset[str] = frozenset(), last: str | None = None) -> MatchResult:
         """Classify ``text`` and decide: smalltalk, answer, suggest or escalate (see module doc).
 
         ``context``: the institutions of the entry the member was just answered about. A short
         follow-up that names none ("¿y cuánto cuesta?" after an IMSS answer) is read as naming
         them, so a Mexican member is not told the Guatemalan fee in quetzales.
+
+        ``last``: that entry's id. A follow-up the inherited institutions lead straight back to it
+        ("¿y cómo pago desde USA?" after the IMSS enrolment answer, in an FAQ with no IMSS payment
+        entry) asks for something the member has not read yet: repeating the same answer would
+        look like the bot did not listen. It is matched as if it had no context, and what that
+        would answer is offered as a choice (the institution is in doubt), never answered. A
+        question that leads to ``last`` on its own words (asked again) is answered again.
         """
-        return self._match(text, context)
+        result = self._match(text, context)
+        if last is None or not context or result.decision != "answer" or result.best_id != last:
+            return result
+        fresh = self._match(text, frozenset())
+        if fresh.best_id == last:
+            return result
+        if fresh.decision == "answer":
+            return replace(fresh, decision="escalate" if self._suggestions_off() else "suggest")
+        return fresh
 
     def _match(self, text: str, context: frozenset[str], veto: bool = True) -> MatchResult:
         """:meth:`match`; without ``veto``, a second opinion preferring a runner-up does not stop an

@@ -160,7 +160,7 @@ async def test_stale_or_forged_buttons_are_handled(pipeline: Pipeline, data: str
 
 
 async def test_inbound_is_logged_even_if_matching_crashes(pipeline: Pipeline, store: Store, monkeypatch) -> None:
-    def boom(text: str, context: object = None) -> None:
+    def boom(text: str, context: object = None, last: object = None) -> None:
         raise RuntimeError("matcher exploded")
 
     monkeypatch.setattr(pipeline.faqs.snapshot.matcher, "match", boom)
@@ -477,6 +477,43 @@ async def test_a_short_follow_up_stays_with_the_institution_just_answered(pipeli
     igss = (await pipeline.handle_text(JOHN, "and how much per year?"))[0]
     assert "IMSS" not in igss.text
     assert faq.get("migrant-cost") is not None
+
+
+async def test_a_follow_up_is_not_answered_with_the_answer_just_given(pipeline: Pipeline, store: Store) -> None:
+    """"¿Y cómo pago desde USA?" after the IMSS enrolment answer: the sample FAQ has no IMSS payment
+    entry, and the inherited IMSS led straight back to the enrolment answer the member had just
+    read. The member is offered what the question matches on its own words instead (the IGSS
+    payment entry, as a choice: whether it applies is the member's call), and asking the first
+    question again still answers it again."""
+    faq = pipeline.faqs.snapshot.faq
+    pti = faq.get("imss-pti-abroad")
+    assert pti is not None
+    first = (await pipeline.handle_text(ANA, "como me afilio al imss desde usa"))[0]
+    assert pti.answer["es"][:40] in first.text
+    [follow] = await pipeline.handle_text(ANA, "como pago desde usa")
+    assert pti.answer["es"][:40] not in follow.text
+    picks = [b.data for row in follow.buttons for b in row if b.data.startswith("pick:")]
+    assert "pick:migrant-pay-from-us" in picks
+    last = rows(store, "select decision, faq_id from messages where direction = 'in' order by id desc limit 1")[0]
+    assert last["decision"] == "suggest"
+    again = (await pipeline.handle_text(ANA, "como me afilio al imss desde usa"))[0]
+    assert pti.answer["es"][:40] in again.text
+
+
+def test_the_matcher_only_changes_a_follow_up_that_returns_to_the_last_answer(pipeline: Pipeline) -> None:
+    """Matcher.match(last=…): the inherited institution leading back to ``last`` is what turns the
+    answer into a choice; without ``last``, or with another entry last, the follow-up is answered."""
+    sample_matcher = pipeline.faqs.snapshot.matcher
+    context = sample_matcher.entry_institutions("imss-pti-abroad")
+    plain = sample_matcher.match("como pago desde usa", context)
+    assert (plain.decision, plain.best_id) == ("answer", "imss-pti-abroad")
+    other = sample_matcher.match("como pago desde usa", context, last="imss-nss")
+    assert (other.decision, other.best_id) == ("answer", "imss-pti-abroad")
+    fresh = sample_matcher.match("como pago desde usa", context, last="imss-pti-abroad")
+    assert fresh.decision == "suggest" and fresh.best_id == "migrant-pay-from-us"
+    assert "migrant-pay-from-us" in sample_matcher.suggestions(fresh, context)
+    named = sample_matcher.match("como pago el imss desde usa", context, last="imss-pti-abroad")
+    assert (named.decision, named.best_id) == ("answer", "imss-pti-abroad")
 
 
 async def test_a_second_question_is_offered_under_the_answer(pipeline: Pipeline) -> None:
