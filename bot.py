@@ -182,7 +182,11 @@ def _result_json(result: MatchResult, lang_opt: str, matcher: Matcher) -> dict:
     """One line of the stable ``ask`` interface (README: "Command line").
 
     For a "suggest" decision, ``candidates`` are exactly the questions the bot offers as buttons;
-    for the other decisions they are the closest entries, for information.
+    for the other decisions they are the closest entries, for information. ``also`` is the ➕
+    button the bot adds under an answer for a second question in the message (the pipeline's
+    ``Matcher.other_question``, without a conversation before it): an admin testing "¿cuánto
+    cuesta y cómo pago?" must see that the second question is not dropped. Keys are only ever
+    added, never changed: outside tools read this.
     """
     candidates = matcher.offered(result) if result.decision == "suggest" else list(result.candidates)
     return {
@@ -192,6 +196,7 @@ def _result_json(result: MatchResult, lang_opt: str, matcher: Matcher) -> dict:
         "score": result.score,
         "candidates": [{"id": c.entry_id, "score": c.score} for c in candidates],
         "lang": result.lang if lang_opt == "auto" else lang_opt,
+        "also": matcher.other_question(result),
     }
 
 
@@ -247,6 +252,10 @@ def cmd_ask(settings: Settings, args: argparse.Namespace, stdin: TextIO, stdout:
         for c in data["candidates"]:
             e = snap.faq.get(c["id"])
             stdout.write(f"  {c['score']:>6}  {c['id']}  {e.question_in(lang) if e else ''}\n")
+        also = snap.faq.get(data["also"]) if data["also"] else None
+        if also:
+            stdout.write(f"also:     {also.id} — {also.question_in(lang)}\n"
+                         "          a second question in the message: offered as a ➕ button under the answer\n")
         if entry and data["decision"] == "answer":
             stdout.write("\n" + entry.answer_in(lang) + "\n")
         return 0
@@ -402,6 +411,7 @@ def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
     warning); a label that names no entry of the FAQ is an error, not a miss of the matcher.
     """
     from faq.evaluation import (
+        empty_queries,
         format_report,
         format_self_test,
         outcomes,
@@ -424,19 +434,22 @@ def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
         detail = "file not found" if isinstance(exc, FileNotFoundError) else getattr(exc, "strerror", None) or exc
         _print_problems(exc.problems if isinstance(exc, FaqLoadError) else [f"{args.queries}: {detail}"])
         return 1
-    # A label naming no entry (a typo, an entry renamed since) is reported and left out, not
-    # counted as a miss of the matcher; the exit status still says something needs fixing.
-    problems = unknown_ids(rows, {e.id for e in snap.faq.entries}, str(args.queries))
+    # A label naming no entry (a typo, an entry renamed since) or a labelled row without its
+    # question is reported and left out, not counted as a miss of the matcher; the exit status
+    # still says something needs fixing.
+    file = str(args.queries)
+    problems = sorted(empty_queries(rows, file) + unknown_ids(rows, {e.id for e in snap.faq.entries}, file),
+                      key=lambda p: p.line or 0)
+    bad = {p.line for p in problems}
     if problems:
         _print_problems(problems)
-        bad = {p.line for p in problems}
         rows = [r for r in rows if r.line not in bad]
     if not rows:
         print(f"{args.queries}: no questions to measure.", file=sys.stderr)
         return 1
     results = outcomes(snap.matcher, rows)
     print(f"FAQ: {len(snap.faq)} entries. Questions: {args.queries}"
-          + (f" ({len(problems)} left out: their label names no entry)" if problems else ""))
+          + (f" ({len(bad)} left out: see the problems above)" if bad else ""))
     print(format_report(summarize(results), results))
     return 1 if problems else 0
 

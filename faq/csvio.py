@@ -2,8 +2,10 @@
 
 One row per entry, columns :data:`COLUMNS`; alternates share a cell, separated by ``" | "``.
 Reading keeps the CSV line where each record starts (a quoted cell may span several lines) so
-problems point at the right row. ``write_csv`` produces exactly the same layout, so an FAQ can go
-CSV → YAML → CSV without loss (category labels excepted: the CSV has no place for them).
+problems point at the right row, and a quote typed by hand that the csv module would silently
+misread (one never closed, or text after a closing one) is named at its cell. ``write_csv``
+produces exactly the same layout, so an FAQ can go CSV → YAML → CSV without loss (category
+labels excepted: the CSV has no place for them).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from faq.errors import FaqLoadError, FaqProblem, prepare_target
@@ -66,8 +69,11 @@ def parse_csv(path: str | Path) -> ParsedFaq:
     problems: list[FaqProblem] = []
     lenient: list[FaqProblem] = []
     # io.StringIO, not str.splitlines: that also splits on U+2028, NEL, form feed… inside a cell.
+    # These are the lines the csv reader counts in ``line_num``, so a record can be read again
+    # from any of them.
+    lines = list(io.StringIO(text, newline=""))
     delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(iter(lines), delimiter=delimiter)
     try:
         header = next(reader, None)
         if header is None:
@@ -88,53 +94,210 @@ def parse_csv(path: str | Path) -> ParsedFaq:
         if dupes:
             problems.append(FaqProblem(file, f"column(s) appear twice: {', '.join(dupes)}", line=1))
         col = {n: names.index(n) for n in COLUMNS if n in names}
-
-        entries: list[FaqEntry] = []
-        rows: list[tuple[list[str], int]] = []
-        prev_end = reader.line_num
-        for row in reader:
-            start, prev_end = prev_end + 1, reader.line_num
-            if not any(c.strip() for c in row):
-                continue  # blank rows (common at the end of exported sheets)
-            rows.append((row, start))
-
-            def cell(name: str, row: list[str] = row) -> str:
-                i = col.get(name)
-                return _clean(row[i]) if i is not None and i < len(row) else ""
-
-            entries.append(FaqEntry(
-                id=cell("id"),
-                category=cell("category"),
-                question={lang: cell(f"question_{lang}") for lang in LANGS},
-                answer={lang: cell(f"answer_{lang}") for lang in LANGS},
-                alternates={lang: _split(cell(f"alternates_{lang}")) for lang in LANGS},
-                source=cell("source"),
-                line=start,
-            ))
-    except csv.Error as exc:
-        problems.append(FaqProblem(file, f"CSV syntax error: {exc}", line=reader.line_num))
+        records, strays = _read_rows(lines, reader.line_num, delimiter, col.get("category"))
+    except _SyntaxError as exc:
+        problems.append(FaqProblem(file, f"CSV syntax error: {exc.message}", line=exc.line))
         return ParsedFaq(empty, "csv", problems)
-    categories = {e.category for e in entries if e.category}
-    for row, start in rows:
-        swallowed = _swallowed_row(row, delimiter, categories)
-        if swallowed is not None:
-            problems.append(FaqProblem(
-                file, f'a quote (") in this row is not closed where it should be: line {start + swallowed}, '
-                      "which looks like a row of its own, was read into one of its cells",
-                entry=_clean(row[col["id"]]) or None, line=start))
+
+    # A quote that is never closed runs to the end of the file: only the last row can hold one.
+    if records and len(records) - 1 not in strays:
+        last = records[-1]
+        cells = _cells("".join(lines[last.start - 1:last.end]), delimiter)
+        if cells and cells[-1].quoted and not cells[-1].closed:
+            strays[len(records) - 1] = _Stray(cells[-1].column, last.start + cells[-1].line, None)
+
+    entries: list[FaqEntry] = []
+    bad_fields: set[tuple[int, str]] = set()
+    for index, record in enumerate(records):
+        row, stray = record.cells, strays.get(index)
+        # A stray quote: its cell and every cell after it hold other rows' text, not this row's.
+        # They are left empty, and not reported again as empty: the one problem is the quote.
+        lost = {n for n, i in col.items() if stray is not None and i >= stray.column}
+        bad_fields |= {(len(entries), n) for n in lost}
+
+        def cell(name: str, row: list[str] = row, lost: set[str] = lost) -> str:
+            i = col.get(name)
+            return _clean(row[i]) if i is not None and i < len(row) and name not in lost else ""
+
+        entry_id = cell("id") or None
+        if stray is not None:
+            problems.append(_stray_problem(file, stray, entry_id, names))
         elif len(row) > len(names) and any(c.strip() for c in row[len(names):]):
             problems.append(FaqProblem(
                 file, f"row has {len(row)} cells but the header has {len(names)}; "
-                      "check for an unquoted comma", entry=_clean(row[col["id"]]) or None, line=start))
-    unclosed = _unclosed_quote(text, delimiter)
-    if unclosed is not None:
-        problems.append(FaqProblem(
-            file, 'a quoted cell is never closed (a " without its closing "): every row after it was '
-                  "read as part of that cell", line=unclosed))
+                      "check for an unquoted comma", entry=entry_id, line=record.start))
+        if stray is None:
+            lenient += _dropped_quotes(file, record, "".join(lines[record.start - 1:record.end]), delimiter,
+                                       names, entry_id)
+        entries.append(FaqEntry(
+            id=cell("id"),
+            category=cell("category"),
+            question={lang: cell(f"question_{lang}") for lang in LANGS},
+            answer={lang: cell(f"answer_{lang}") for lang in LANGS},
+            alternates={lang: _split(cell(f"alternates_{lang}")) for lang in LANGS},
+            source=cell("source"),
+            line=record.start,
+        ))
     # The missing columns are reported once, not again as an empty field of every entry.
-    bad_fields = {(i, name) for i in range(len(entries)) for name in missing}
+    bad_fields |= {(i, name) for i in range(len(entries)) for name in missing}
     return ParsedFaq(Faq(entries=tuple(entries), path=file), "csv", problems, bad_fields=bad_fields,
                      lenient=lenient)
+
+
+_QUOTE_FIX = ("Close the quote at the end of the cell, or, if the quote belongs to the text, put the whole "
+              'cell in quotes and write each quote inside it twice ("")')
+
+
+@dataclass(frozen=True)
+class _Record:
+    """One row as the csv reader returned it, with the lines of the file it spans (1-based)."""
+
+    cells: list[str]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Stray:
+    """A quote that opens a cell and is not closed where it should be."""
+
+    column: int  # the cell it opens (0-based)
+    line: int  # the line where that cell starts
+    swallowed: int | None  # the first line read into the cell that looks like a row; None: to the end of the file
+
+
+class _SyntaxError(Exception):
+    """The csv module gave up on a line (a cell over its size limit)."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def _records_from(lines: list[str], first: int, delimiter: str) -> list[_Record]:
+    """The non-blank rows of ``lines`` from the 0-based index ``first`` on, numbered as in the file."""
+    reader = csv.reader(iter(lines[first:]), delimiter=delimiter)
+    records: list[_Record] = []
+    prev_end = 0
+    try:
+        for row in reader:
+            start, prev_end = prev_end + 1, reader.line_num
+            if any(c.strip() for c in row):  # blank rows are common at the end of exported sheets
+                records.append(_Record(row, first + start, first + prev_end))
+    except csv.Error as exc:
+        raise _SyntaxError(first + reader.line_num, str(exc)) from None
+    return records
+
+
+def _read_rows(lines: list[str], first: int, delimiter: str,
+               category: int | None) -> tuple[list[_Record], dict[int, _Stray]]:
+    """Every row after the header, and the rows where a stray quote swallowed others (by index).
+
+    The rows a stray quote swallowed are read again from the first of them, so they are loaded
+    and checked like the others: one problem names the quote, not a row gone missing or the
+    empty fields it leaves behind. (The swallowing row's cells from the quote on are lost.)
+    """
+    records = _records_from(lines, first, delimiter)
+
+    def categories(rows: list[_Record]) -> set[str]:
+        return {_clean(r.cells[category]) for r in rows if category is not None and category < len(r.cells)} - {""}
+
+    known = categories(records)
+    strays: dict[int, _Stray] = {}
+    index = 0
+    while index < len(records):
+        record = records[index]
+        hit = _swallowed_row(record.cells, delimiter, known)
+        if hit is not None:
+            column, into = hit
+            cells = _cells("".join(lines[record.start - 1:record.end]), delimiter)
+            where = record.start + (cells[column].line if column < len(cells) else 0)
+            strays[index] = _Stray(column, where, record.start + into)
+            records[index + 1:] = again = _records_from(lines, record.start + into - 1, delimiter)
+            known |= categories(again)
+        index += 1
+    return records, strays
+
+
+def _column_name(names: list[str], column: int) -> str:
+    return names[column] if column < len(names) and names[column] else f"column {column + 1}"
+
+
+def _stray_problem(file: str, stray: _Stray, entry_id: str | None, names: list[str]) -> FaqProblem:
+    if stray.swallowed is None:
+        what = ('the quote (") that opens this cell is never closed: the rest of the file was read into '
+                "this cell")
+    else:
+        what = (f'the quote (") that opens this cell is not closed where it should be: the rest of the row and '
+                f"line {stray.swallowed}, which looks like a row of its own, were read into this cell")
+    return FaqProblem(file, f"{what}. {_QUOTE_FIX}", entry=entry_id, field=_column_name(names, stray.column),
+                      line=stray.line)
+
+
+def _dropped_quotes(file: str, record: _Record, raw: str, delimiter: str, names: list[str],
+                    entry_id: str | None) -> list[FaqProblem]:
+    """A cell that starts with a quote and goes on after the closing one (``"IGSS" al día``): the
+    reader drops the quotes (``IGSS al día``) and says nothing. A spreadsheet program never
+    writes that, so it is a hand edit whose quotes were meant to be seen."""
+    found = []
+    for c in _cells(raw, delimiter):
+        if c.quoted and c.closed and c.after.strip() and c.column < len(record.cells):
+            fixed = '"' + c.raw.replace('"', '""') + '"'
+            found.append(FaqProblem(
+                file, f"this cell starts with a quote (\") and goes on after the closing one, so the quotes are "
+                      f"dropped: it reads {_short(_clean(record.cells[c.column]))!r}. If they are meant to be "
+                      f"seen, put the whole cell in quotes and write each quote inside it twice: {_short(fixed)}",
+                entry=entry_id, field=_column_name(names, c.column), line=record.start + c.line))
+    return found
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """Where one cell of a record sits in the file and how it was quoted (see :func:`_cells`)."""
+
+    column: int
+    line: int  # lines into the record where the cell starts (0: its first line)
+    quoted: bool  # the cell opens with a quote
+    closed: bool  # that quote is closed (True for a cell without one)
+    after: str  # what follows the closing quote, up to the next separator (the reader keeps it, without quotes)
+    raw: str  # the cell as written in the file
+
+
+def _cells(record: str, delimiter: str) -> list[_Cell]:
+    """The cells of one record's text, split exactly as the csv module's lenient reader splits
+    them (``""`` is a quote inside a quoted cell; after the closing quote, text runs to the next
+    separator). The reader returns only the values: what it dropped is only visible here."""
+    cells: list[_Cell] = []
+    i, n, line = 0, len(record), 0
+    while True:
+        start, start_line = i, line
+        quoted = record.startswith('"', i)
+        closed, after_at = not quoted, i
+        if quoted:
+            i += 1
+            while i < n:
+                if record.startswith('""', i):
+                    i += 2
+                    continue
+                if record[i] == '"':
+                    closed, i = True, i + 1
+                    break
+                if record[i] == "\n" or (record[i] == "\r" and not record.startswith("\r\n", i)):
+                    line += 1
+                i += 1
+            after_at = i
+        while i < n and record[i] not in (delimiter, "\r", "\n"):
+            i += 1
+        after = record[after_at:i] if quoted and closed else ""
+        cells.append(_Cell(len(cells), start_line, quoted, closed, after, record[start:i]))
+        if i < n and record[i] == delimiter:
+            i += 1
+            continue
+        return cells
 
 
 _ID = re.compile(r"[\w-]+")  # "card-pay", "migrant_cost", "61", "PAY-01"
@@ -146,12 +309,13 @@ _SLUG = re.compile(r"[a-z0-9]*[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+", re.IGNORECASE) 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # (Excel for Mac writes bare CRs)
 
 
-def _swallowed_row(row: list[str], delimiter: str, categories: set[str]) -> int | None:
-    """How many lines into ``row`` a line that looks like a row of its own starts, or None: a
-    cell holding a line break followed by an id and a category, then a question in either
-    question column ("vaccines-where,Salud preventiva,¿Dónde me vacuno?,…"); or by one word and
-    a category of this sheet ("61,payments,…,…"); or by an id with a hyphen and nearly a whole
-    row of cells ("hours-office,horarios,Horario de oficinas,…": eight or more).
+def _swallowed_row(row: list[str], delimiter: str, categories: set[str]) -> tuple[int, int] | None:
+    """The column of the cell of ``row`` holding a line that looks like a row of its own, and
+    how many lines into ``row`` that line starts; or None. Such a line follows a line break in a
+    cell and starts with an id and a category, then a question in either question column
+    ("vaccines-where,Salud preventiva,¿Dónde me vacuno?,…"); or with one word and a category of
+    this sheet ("61,payments,…,…"); or with an id with a hyphen and nearly a whole row of cells
+    ("hours-office,horarios,Horario de oficinas,…": eight or more).
 
     A stray opening quote typed by hand pairs up with the next quote in the sheet, and the
     reader takes everything between as one cell: the following rows disappear into it, and
@@ -159,32 +323,17 @@ def _swallowed_row(row: list[str], delimiter: str, categories: set[str]) -> int 
     breaks inside an answer ("1-800-123-4567, línea gratuita", "DPI, pasaporte, …", "x-ray,
     labs, prescriptions", "appointments,payments,certificates and more.") do not look like that."""
     seen = 0
-    for cell in row:
+    for column, cell in enumerate(row):
         lines = _LINE_BREAK.split(cell)
         for i, line in enumerate(lines[1:], start=1):
             fields = [f.strip() for f in line.split(delimiter)]
             if len(fields) > 3 and _ID.fullmatch(fields[0]) and _CATEGORY.fullmatch(fields[1]) and (
                     any(_QUESTION.fullmatch(f) for f in fields[2:4]) or fields[1] in categories
                     or (_SLUG.fullmatch(fields[0]) and len(fields) >= 8)):
-                return seen + i
+                return column, seen + i
         seen += len(lines) - 1
     return None
 
-
-def _unclosed_quote(text: str, delimiter: str) -> int | None:
-    """The line of the record in which a quoted cell runs to the end of the file, or None.
-
-    The lenient reader above takes such a cell as the text of everything after it, so a sheet
-    could silently lose its last rows. Other strict-mode complaints (text after a closing quote)
-    are tolerated as before: the lenient reading of those is what a person would expect."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    end = 0
-    try:
-        for _ in reader:
-            end = reader.line_num
-    except csv.Error as exc:
-        return end + 1 if "unexpected end of data" in str(exc) else None
-    return None
 
 
 def read_csv(path: str | Path) -> Faq:

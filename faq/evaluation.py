@@ -94,7 +94,10 @@ def read_queries(path: str | Path) -> list[LabelledQuery]:
     """Labelled queries from a ``.tsv`` (or ``.csv``, separated by commas or semicolons) file with a header.
 
     Raises :class:`FaqLoadError` naming the file when the ``query`` or ``expected`` column is
-    missing; rows with an empty query are skipped (a blank line in a spreadsheet).
+    missing. A row with neither a query nor a label is skipped (a blank line in a spreadsheet); a
+    labelled row whose query is empty is kept, for :func:`empty_queries` to report: it is the
+    admin's slip (a question pasted into the wrong column, or lost), and dropping it silently
+    would measure fewer questions than the file has without saying so.
     """
     path = Path(path)
     with open(path, encoding="utf-8-sig", newline="") as fh:
@@ -110,7 +113,7 @@ def read_queries(path: str | Path) -> list[LabelledQuery]:
     q, e = names.index("query"), names.index("expected")
     rows = [LabelledQuery((r[q] if q < len(r) else "").strip(), (r[e] if e < len(r) else "").strip(), reader.line_num)
             for r in reader]
-    return [r for r in rows if r.query]
+    return [r for r in rows if r.query or r.expected]
 
 
 def write_labelled_queries(path: str | Path, rows: Iterable[tuple[str, str, str]]) -> None:
@@ -128,6 +131,14 @@ def unknown_ids(rows: Iterable[LabelledQuery], known: set[str], file: str) -> li
     label would otherwise count as a miss of the matcher)."""
     return [FaqProblem(file, f"expected {r.expected!r} is not an id of this FAQ (or {ESCALATE})", line=r.line)
             for r in rows if r.expected != ESCALATE and r.expected not in known]
+
+
+def empty_queries(rows: Iterable[LabelledQuery], file: str) -> list[FaqProblem]:
+    """One problem per labelled row whose query is empty: like a label naming no entry, it is a
+    mistake in the file to fix, not a question the matcher missed."""
+    return [FaqProblem(file, f"the query is empty but 'expected' says {r.expected!r}; write the member's "
+                             "question in the 'query' column, or delete the row", line=r.line)
+            for r in rows if not r.query]
 
 
 def outcomes(matcher: Matcher, rows: Iterable[LabelledQuery]) -> list[Outcome]:

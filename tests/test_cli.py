@@ -17,7 +17,7 @@ from config import BUNDLED_FAQ
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CSV = ROOT / "tests" / "data" / "faq-sample.csv"
-ASK_KEYS = {"query", "decision", "id", "score", "candidates", "lang"}
+ASK_KEYS = {"query", "decision", "id", "score", "candidates", "lang", "also"}
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +60,63 @@ def test_ask_stdin_lines_with_csv_faq_give_one_json_object_per_line_in_order() -
     assert lines[3]["decision"] == "escalate"
 
 
+TWO_QUESTIONS = "cuanto cuesta el seguro de migrantes y como pago desde usa"
+
+
+def test_ask_json_names_the_second_question_the_bot_offers_under_the_answer() -> None:
+    """The bot answers the cost and offers the payment question as a ➕ button; the test panel
+    said nothing of it. ``also`` is added, every other key keeps its meaning."""
+    code, out = run(["ask", "--json", TWO_QUESTIONS])
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == ASK_KEYS
+    assert (data["decision"], data["id"], data["also"]) == ("answer", "migrant-cost", "migrant-pay-from-us")
+    assert data["query"] == TWO_QUESTIONS and data["lang"] == "es"
+    assert "migrant-pay-from-us" not in [c["id"] for c in data["candidates"]]  # the closest entries, as before
+
+
+def test_ask_also_is_null_for_one_question_and_for_a_suggestion() -> None:
+    """One question: nothing more to offer. A "suggest" already lists the second question's entry
+    among ``candidates`` (the bot's buttons), so it is not named twice."""
+    queries = ["cuanto cuesta el programa de migrantes del igss", "hola",
+               "que documentos necesito para inscribirme y como pago desde usa?"]
+    code, out = run(["ask", "--json"], stdin="\n".join(queries) + "\n")
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [x["also"] for x in lines] == [None, None, None]
+    assert lines[2]["decision"] == "suggest" and lines[2]["candidates"][-1]["id"] == "migrant-pay-from-us"
+
+
+def test_ask_stdin_names_the_second_question_too() -> None:
+    _, out = run(["ask", "--json"], stdin=TWO_QUESTIONS + "\n")
+    assert json.loads(out)["also"] == "migrant-pay-from-us"
+
+
+def test_ask_human_readable_names_the_second_question_in_the_reply_language() -> None:
+    from faq.loader import load_faq
+
+    entry = load_faq(BUNDLED_FAQ).get("migrant-pay-from-us")
+    assert entry is not None
+    code, out = run(["ask", TWO_QUESTIONS])
+    assert code == 0
+    assert f"also:     migrant-pay-from-us — {entry.question['es']}\n" in out and "➕" in out
+    _, out = run(["ask", "--lang", "en", TWO_QUESTIONS])
+    assert f"also:     migrant-pay-from-us — {entry.question['en']}\n" in out
+    _, out = run(["ask", "cuanto cuesta el programa de migrantes del igss"])
+    assert "also:" not in out and "➕" not in out
+
+
+def test_ask_also_is_the_button_the_chat_offers() -> None:
+    """The panel and the bot agree: the chat's ➕ button under the answer is ``also``'s question."""
+    from faq.loader import load_faq
+
+    _, out = run(["ask", "--json", TWO_QUESTIONS])
+    also = load_faq(BUNDLED_FAQ).get(json.loads(out)["also"])
+    assert also is not None
+    _, chat = run(["chat"], stdin=TWO_QUESTIONS + "\n/quit\n")
+    assert f"➕ {also.question['es']}"[:30] in chat
+
+
 def test_ask_lang_option_forces_the_language() -> None:
     _, out = run(["ask", "--json", "--lang", "en", "cuanto cuesta el programa de migrantes"])
     assert json.loads(out)["lang"] == "en"
@@ -99,6 +156,34 @@ def test_faq_check_ok_and_broken(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert run(["faq", "check", str(bad)])[0] == 1
     err = capsys.readouterr().err
     assert "broken.csv" in err and rows[3]["id"] in err and "answer_en" in err
+
+
+SHEET_HEADER = "id,category,question_es,question_en,alternates_es,alternates_en,answer_es,answer_en,source\n"
+
+
+def test_faq_check_names_a_stray_quote_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Five problems were printed for one quote (two about the quote, three empty fields it caused)."""
+    bad = tmp_path / "stray.csv"
+    bad.write_text(SHEET_HEADER + 'a,c,"El ""IGSS"" y yo,Q one,,,resp,ans,s\n'
+                   "b,c,Pregunta dos,Q two,,,resp dos,ans two,s\n", encoding="utf-8")
+    assert run(["faq", "check", str(bad)])[0] == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == "1 problem(s) found.", err
+    assert err[0].startswith(f"{bad}:2, entry 'a', field 'question_es': ") and "Close the quote" in err[0]
+
+
+def test_dropped_quotes_fail_the_check_and_are_a_warning_for_ask(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sheet = tmp_path / "draft.csv"
+    sheet.write_text(SHEET_HEADER + 'a,c,"Comillas" al inicio de la pregunta,Q,,,r,a,s\n'
+                     "b,c,¿Cuánto cuesta el seguro?,How much is it?,,,Mil.,A thousand.,s\n", encoding="utf-8")
+    assert run(["faq", "check", str(sheet)])[0] == 1
+    err = capsys.readouterr().err
+    assert f"{sheet}:2, entry 'a', field 'question_es': this cell starts with a quote" in err
+    assert "1 problem(s) found." in err
+    code, out = run(["ask", "--faq", str(sheet), "--json", "cuanto cuesta el seguro"])
+    assert code == 0 and json.loads(out)["id"] == "b"
+    assert "warning: " in capsys.readouterr().err
 
 
 def test_faq_check_tells_the_thresholds_in_force_and_the_entries_short_of_alternates(
@@ -394,6 +479,28 @@ def test_faq_eval_reports_labels_that_name_no_entry_and_measures_the_rest(
     assert f"{queries}:2" in err and "no-such-entry" in err
     assert "1 questions: 1 answerable" in out and "answered right 100.0%" in out  # not counted as a miss
     assert "1 left out" in out
+
+
+def test_faq_eval_reports_a_labelled_row_without_its_query_and_measures_the_rest(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Reported like a label naming no entry (file and line, exit 1, left out of the figures); a
+    blank line between questions is still skipped without a word."""
+    queries = tmp_path / "labelled.tsv"
+    queries.write_text("query\texpected\n"
+                       "cuanto cuesta el programa de migrantes del igss\tmigrant-cost\n"
+                       "\n"
+                       "\tmigrant-pay-from-us\n", encoding="utf-8")
+    code, _ = run(["faq", "eval", str(queries)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert f"{queries}:4: the query is empty but 'expected' says 'migrant-pay-from-us'" in captured.err
+    assert f"{queries}:3" not in captured.err and "1 problem(s) found." in captured.err
+    assert "1 questions: 1 answerable" in captured.out and "1 left out" in captured.out
+    queries.write_text("query\texpected\n"
+                       "cuanto cuesta el programa de migrantes del igss\tmigrant-cost\n\n\t\n", encoding="utf-8")
+    code, _ = run(["faq", "eval", str(queries)])
+    captured = capsys.readouterr()
+    assert code == 0 and captured.err == "" and "left out" not in captured.out
 
 
 def test_faq_eval_without_queries_self_tests_the_faq_phrasings(

@@ -11,6 +11,7 @@ from faq.evaluation import (
     ESCALATE,
     Metrics,
     Outcome,
+    empty_queries,
     format_report,
     meets,
     read_queries,
@@ -102,3 +103,24 @@ def test_unknown_expected_ids_are_reported_with_their_line(tmp_path: Path) -> No
     problems = unknown_ids(read_queries(f), {"migrant-cost"}, str(f))
     assert len(problems) == 1
     assert problems[0].line == 3 and "migrant-cots" in str(problems[0])
+
+
+def test_a_labelled_row_without_its_query_is_reported_and_a_blank_line_is_not(tmp_path: Path) -> None:
+    """A label with no question (pasted into the wrong column, or lost) was dropped like a blank
+    line: the file measured fewer questions than it has, and nothing said so."""
+    f = tmp_path / "q.tsv"
+    f.write_text("query\texpected\tlang\n"
+                 "a\tmigrant-cost\tes\n"
+                 "\tmigrant-pay-from-us\tes\n"   # line 3: the admin's slip
+                 "\t\t\n"                        # line 4: a blank row, skipped silently
+                 "\t\ten\n"                      # line 5: only a language: still nothing to measure
+                 "   \tESCALATE\ten\n", encoding="utf-8")  # line 6: a query of blanks is empty too
+    rows = read_queries(f)
+    assert [(r.query, r.expected, r.line) for r in rows] == [
+        ("a", "migrant-cost", 2), ("", "migrant-pay-from-us", 3), ("", ESCALATE, 6)]
+    problems = empty_queries(rows, str(f))
+    assert [p.line for p in problems] == [3, 6]
+    assert str(problems[0]) == (f"{f}:3: the query is empty but 'expected' says 'migrant-pay-from-us'; write "
+                                "the member's question in the 'query' column, or delete the row")
+    assert "ESCALATE" in str(problems[1])
+    assert empty_queries([r for r in rows if r.query], str(f)) == []

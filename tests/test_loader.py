@@ -256,3 +256,107 @@ def test_a_sheet_served_as_is_has_the_bundled_category_labels(tmp_path: Path) ->
     assert faq.category_label("migrants", "es") == "Migrantes"
     assert faq.category_label("imss", "es") == "IMSS (México)"
     assert faq.category_label("tramites-locales", "es") == "Tramites locales"
+
+
+# ------------------------------------------------------------------ quotes typed by hand in a sheet
+SHEET_HEADER = "id,category,question_es,question_en,alternates_es,alternates_en,answer_es,answer_en,source\n"
+
+
+def sheet(tmp_path: Path, rows: str) -> Path:
+    path = tmp_path / "faq.csv"
+    path.write_text(SHEET_HEADER + rows, encoding="utf-8")
+    return path
+
+
+def test_a_stray_quote_is_one_problem_naming_its_cell(tmp_path: Path) -> None:
+    """The quote opening 'El ""IGSS"" y yo' is never closed: five problems were listed (the quote
+    twice, then three empty fields of 'a' that the quote emptied) and none named the cell."""
+    path = sheet(tmp_path, 'a,c,"El ""IGSS"" y yo,Q one,,,resp,ans,s\n'
+                           "b,c,Pregunta dos,Q two,,,resp dos,ans two,s\n")
+    problems = check_faq(path)
+    assert len(problems) == 1, [str(p) for p in problems]
+    [p] = problems
+    assert (p.file, p.line, p.entry, p.field) == (str(path), 2, "a", "question_es")
+    assert "not closed" in p.message and "line 3" in p.message
+    assert "Close the quote" in p.message and '("")' in p.message
+    assert str(p).startswith(f"{path}:2, entry 'a', field 'question_es': ")
+
+
+def test_the_rows_a_stray_quote_swallowed_are_still_read_and_checked(tmp_path: Path) -> None:
+    """The swallowed row is read again from its own line: it is loaded, and a genuine problem in
+    it (or in any other row) is still listed; the swallowing row's cells before the quote too."""
+    path = sheet(tmp_path, "z,c,¿Otra?,,,,r,a,s\n"                                  # line 2: no English question
+                           'a,c,¿Una?,"El IGSS y yo,,,resp,ans,s\n'                  # line 3: the stray quote
+                           "b,c,Pregunta dos,Q two,,,,ans two,s\n"                   # line 4: no Spanish answer
+                           "c2,c,Pregunta tres,Q three,,,resp tres,ans three,s\n")
+    problems = check_faq(path)
+    where = sorted((p.line, p.entry, p.field) for p in problems)
+    assert where == [(2, "z", "question_en"), (3, "a", "question_en"), (4, "b", "answer_es")], \
+        [str(p) for p in problems]
+    from faq.csvio import parse_csv
+
+    parsed = parse_csv(path)
+    assert [e.id for e in parsed.faq.entries] == ["z", "a", "b", "c2"]
+    assert parsed.faq.entries[1].question["es"] == "¿Una?"  # before the quote: read as written
+
+
+def test_a_quote_never_closed_to_the_end_of_the_file_names_its_cell(tmp_path: Path) -> None:
+    """Nothing after the quote looks like a row: still one problem, at the cell the quote opens."""
+    path = sheet(tmp_path, 'a,c,¿Una?,One?,,,"resp,ans,s\nmás texto\ny más\n')
+    problems = check_faq(path)
+    assert len(problems) == 1, [str(p) for p in problems]
+    assert (problems[0].line, problems[0].entry, problems[0].field) == (2, "a", "answer_es")
+    assert "never closed" in problems[0].message and "Close the quote" in problems[0].message
+
+
+def test_a_stray_quote_pairing_with_a_later_quote_is_one_problem(tmp_path: Path) -> None:
+    """The stray quote of 'card-pay' closes at the next row's first quote: one problem at the
+    alternates cell, and the swallowed 'vaccines-where' is loaded as written."""
+    from faq.csvio import parse_csv
+    from tests.helpers import sample_sheet_text
+
+    text = sample_sheet_text()
+    path = tmp_path / "faq.csv"
+    path.write_text(text + (
+        'card-pay,payments,¿Puedo pagar con tarjeta?,Can I pay by card?,"tarjeta | con tarjeta,'
+        "card | credit card,Sí; con tarjeta.,Yes; with a card.,https://www.igss.gob.gt\n"
+        "vaccines-where,vaccines,¿Dónde me vacuno?,Where do I get vaccinated?,vacunas | vacuna,"
+        'vaccines | vaccine,"En cualquier unidad del IGSS, sin cita.","At any IGSS unit, no appointment '
+        'needed.",https://www.igss.gob.gt\n'), encoding="utf-8")
+    line = text.count("\n") + 1
+    problems = check_faq(path)
+    assert [(p.line, p.entry, p.field) for p in problems] == [(line, "card-pay", "alternates_es")], \
+        [str(p) for p in problems]
+    vaccines = parse_csv(path).faq.get("vaccines-where")
+    assert vaccines is not None and vaccines.answer["es"] == "En cualquier unidad del IGSS, sin cita."
+
+
+def test_quotes_dropped_by_the_reader_are_named_at_their_cell(tmp_path: Path) -> None:
+    """'"Comillas" al inicio' was read as 'Comillas al inicio' without a word: a spreadsheet
+    never writes a cell like that, so it is a hand edit whose quotes were meant to be seen. It is
+    a problem of the file's shape that leaves the entry readable: the bot refuses the sheet,
+    `ask` only warns (ParsedFaq.lenient)."""
+    from faq.csvio import parse_csv
+
+    path = sheet(tmp_path, 'a,c,"Comillas" al inicio de la pregunta,Q,,,r,a,s\n'
+                           'b,c,¿Dos?,Two?,,,"Línea uno\nlínea dos","Line one" and two,s\n')
+    problems = check_faq(path)
+    assert [(p.line, p.entry, p.field) for p in problems] == [(2, "a", "question_es"), (4, "b", "answer_en")], \
+        [str(p) for p in problems]
+    assert "'Comillas al inicio de la pregunta'" in problems[0].message
+    assert '"""Comillas"" al inicio de la pregunta"' in problems[0].message
+    parsed = parse_csv(path)
+    assert parsed.problems == [] and len(parsed.lenient) == 2
+    with pytest.raises(FaqLoadError):
+        load_faq(path)
+
+
+def test_quotes_written_as_a_spreadsheet_writes_them_are_kept_without_a_problem(tmp_path: Path) -> None:
+    """The fix the problem suggests loads, with its quotes; a blank after a closing quote is
+    harmless (cells are stripped), and a quote inside an unquoted cell is text."""
+    path = sheet(tmp_path, 'a,c,"""Comillas"" al inicio de la pregunta","Q" ,,,r,5\'10" tall,s\n')
+    assert check_faq(path) == []
+    entry = load_faq(path).get("a")
+    assert entry is not None
+    assert entry.question == {"es": '"Comillas" al inicio de la pregunta', "en": "Q"}
+    assert entry.answer["en"] == '5\'10" tall'
