@@ -368,6 +368,8 @@ class Matcher:
         self._an = Analyzer(self.vocabulary)
         self._institutions = Tagger(self.vocabulary.institutions, self.vocabulary.abbreviations)
         self._staff = Tagger(self.vocabulary.needs_staff, self.vocabulary.abbreviations)
+        self._countries = Tagger(self.vocabulary.countries, self.vocabulary.abbreviations)
+        self._country_labels = frozenset(self.vocabulary.countries)
 
         entry_ids: list[str] = []
         entry_answer: list[frozenset[str]] = []
@@ -922,6 +924,19 @@ class Matcher:
             return bool(main & self._entry_inst[entry])
         return inst <= self._entry_inst[entry]
 
+    def _country_hint(self, words: list[str]) -> frozenset[str]:
+        """The institutions a message may be about, given the countries it names, or nothing.
+
+        Only when the FAQ names the institution of a country the message names AND another
+        country's: then every institution the FAQ names except the other countries' (an entry
+        about the consulate or no institution still fits; one only about the IMSS does not, for a
+        Guatemalan). An FAQ about one country's matters is left alone: "renew my Mexican
+        passport" in a consulate's FAQ that mentions the IMSS once is not about the IMSS.
+        """
+        home = self._countries(words) & self._named
+        other = (self._country_labels & self._named) - home
+        return self._named - other if home and other else frozenset()
+
     def entry_institutions(self, entry_id: str) -> frozenset[str]:
         """The institutions an entry is about (the FAQ's own when it names none)."""
         index = self._index.get(entry_id)
@@ -988,7 +1003,14 @@ class Matcher:
             kind = "thanks" if any(w in THANKS for w in typed) else "unclear"
             return MatchResult(query, "smalltalk", lang, None, 0.0, (), smalltalk=kind)
         inherited = False
-        if not inst and context and len(terms) <= self.weights.context_terms:
+        # Where the member is from or the family lives, when no institution is named, in an FAQ
+        # that also covers another country's ("soy guatemalteco, ¿cuánto cuesta para mi familia?"
+        # next to the IMSS family insurance): entries only about the other country's institution
+        # are not for this member (see the vocabulary's countries and _country_hint).
+        hint = frozenset() if inst else self._country_hint(words)
+        if hint:
+            inst, inherited = hint, True
+        elif not inst and context and len(terms) <= self.weights.context_terms:
             inst, inherited = context, True
         ranked = self._ranked(text, terms, inst, any_of=inherited)
         top = tuple(ranked[:3])
@@ -1053,7 +1075,8 @@ class Matcher:
                        if c.score >= best.score - self.weights.suggest_window):
                 decision = "escalate"
         choice = None
-        if leader and decision != "escalate":
+        # (BM25 does not weigh institutions: its choice about another one is not listed first.)
+        if leader and decision != "escalate" and (not inst or self._fits(inst, leader[0], inherited)):
             pick = self._entry_ids[leader[0]]
             choice = next((c for c in ranked if c.entry_id == pick), Candidate(pick, 0.0))
         if person and (decision != "answer" or not self._channels & self._entry_terms[b]):

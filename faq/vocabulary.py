@@ -9,7 +9,7 @@ problem with file, line, term and field, because an admin fixing the file wants 
 one go. YAML line numbers come from the composed node tree (``yaml.compose``), which also lets us
 catch duplicate keys that ``yaml.safe_load`` would silently overwrite.
 
-Besides ``abbreviations`` and ``synonyms`` the file has two *tagging* sections, same
+Besides ``abbreviations`` and ``synonyms`` the file has three *tagging* sections, same
 ``label: [terms]`` format, that do not change how words are compared but what the matcher dares
 to do with a match:
 
@@ -19,6 +19,11 @@ to do with a match:
 * ``needs_staff``: phrases that show the message is the member's own case, a complaint or a
   refusal ("rechazaron", "my claim number", "no me pagan", "queja"). Such a message is not
   answered from the FAQ unless the best entry itself talks about it.
+* ``countries``: an institution label and the words for its country ("igss": "guatemala",
+  "guatemalteco", "huehuetenango"). A message that names no institution but says where the
+  member is from or where the family lives ("soy guatemalteco, ¿cuánto cuesta para mi familia?")
+  is read as naming that country's institution, when the FAQ names it: an FAQ covering IGSS and
+  IMSS must not give a Guatemalan the Mexican programme's prices.
 
 A term may appear once per section (a word can be both a synonym and an institution).
 """
@@ -35,7 +40,7 @@ import yaml
 from faq.errors import FaqLoadError, FaqProblem
 from faq.normalize import clean
 
-SECTIONS = ("abbreviations", "synonyms", "institutions", "needs_staff")
+SECTIONS = ("abbreviations", "synonyms", "institutions", "needs_staff", "countries")
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 
@@ -60,10 +65,12 @@ class Vocabulary:
     institutions: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _frozen({}))
     #: signal label -> phrases meaning "my own case / a complaint" ("denied": ("rechazaron", ...)).
     needs_staff: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _frozen({}))
+    #: institution label -> words of its country ("igss": ("guatemala", "guatemalteco", ...)).
+    countries: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _frozen({}))
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "abbreviations", _frozen(self.abbreviations))
-        for name in ("synonyms", "institutions", "needs_staff"):
+        for name in ("synonyms", "institutions", "needs_staff", "countries"):
             groups = getattr(self, name)
             object.__setattr__(self, name, _frozen({k: tuple(v) for k, v in groups.items()}))
         lookup = {}
@@ -159,7 +166,7 @@ def _abbreviations(node: yaml.Node, out: _Collector) -> dict[str, str]:
 
 
 def _groups(node: yaml.Node, out: _Collector, fld: str) -> dict[str, tuple[str, ...]]:
-    """A ``label: [terms]`` section (synonyms, institutions, needs_staff); a term has one label."""
+    """A ``label: [terms]`` section (synonyms, institutions, needs_staff, countries); a term has one label."""
     label = "canonical" if fld == "synonyms" else "label"
     if not isinstance(node, yaml.MappingNode):
         if node.tag != _NULL:
@@ -220,18 +227,26 @@ def parse_vocabulary(text: str, file: str = "<vocabulary>") -> Vocabulary:
         raise FaqLoadError([FaqProblem(file, f"top level must be a mapping, got {_describe(root)}", line=1)])
     abbreviations: dict[str, str] = {}
     groups: dict[str, dict[str, tuple[str, ...]]] = {}
+    countries: yaml.Node | None = None
     for key_node, key, value_node in _pairs(root, out, "top level"):
         if key == "abbreviations":
             abbreviations = _abbreviations(value_node, out)
         elif key in SECTIONS:
             groups[key] = _groups(value_node, out, key)
+            countries = value_node if key == "countries" else countries
         else:
             out.add(key_node, f"unknown section {key!r}; expected one of {', '.join(SECTIONS)}", fld=key)
+    if isinstance(countries, yaml.MappingNode):  # a country points at an institution the file knows
+        for label_node, _value in countries.value:
+            label = _text(label_node)
+            if label is not None and clean(label) and clean(label) not in groups.get("institutions", {}):
+                out.add(label_node, f"{label!r} is not a label of the institutions section; a country "
+                                    "must point at an institution", entry=label, fld="countries")
     if out.problems:
         raise FaqLoadError(out.problems)
     return Vocabulary(abbreviations=abbreviations, synonyms=groups.get("synonyms", {}),
                       institutions=groups.get("institutions", {}), needs_staff=groups.get("needs_staff", {}),
-                      path=file)
+                      countries=groups.get("countries", {}), path=file)
 
 
 def load_vocabulary(path: str | Path) -> Vocabulary:

@@ -94,3 +94,47 @@ def test_the_question_inside_an_unpunctuated_story_is_found(sample: Matcher, tex
     assert result.decision in ("answer", "suggest")
     shown = [result.best_id] if result.decision == "answer" else sample.suggestions(result)
     assert entry in shown, (result.decision, shown)
+
+
+@pytest.mark.parametrize("text", [
+    "soy guatemalteco, cuanto cuesta el seguro para mi familia",
+    "I'm Guatemalan, how much is the insurance for my family",
+    "my mom lives in guatemala can i insure her",
+    "cuanto cuesta asegurar a mi familia en guatemala",
+])
+@pytest.mark.parametrize("faq", ["sample", "bundled"])
+def test_a_guatemalan_is_not_answered_with_the_imss_prices(request: pytest.FixtureRequest, faq: str, text: str) -> None:
+    """The IMSS family insurance (prices in pesos) was answered to each: "familia", "seguro" and
+    "cuesta" are its words, and nothing told the matcher the member is Guatemalan. The country
+    (vocabulary: countries) now keeps entries only about the IMSS from being answered, and an
+    IGSS entry is answered or offered. (The IMSS entry may still be among the buttons, scored
+    down: "cuánto cuesta asegurar a mi familia en Guatemala" still lists it first on the sample
+    sheet, whose IGSS entries do not say "asegurar".)"""
+    matcher: Matcher = request.getfixturevalue(faq)
+    result = matcher.match(text)
+    assert not (result.decision == "answer" and result.best_id.startswith("imss")), result
+    shown = [result.best_id] if result.decision == "answer" else matcher.suggestions(result)
+    assert any(not e.startswith("imss") for e in shown), (result.decision, shown)
+
+
+def test_a_mexican_is_not_answered_with_the_igss_fee(bundled: Matcher) -> None:
+    result = bundled.match("soy mexicano cuanto cuesta el seguro para migrantes")
+    assert result.decision != "answer" or not result.best_id.startswith("migrant"), result
+
+
+def test_a_country_does_not_steer_an_faq_about_one_country() -> None:
+    """A consulate's FAQ that mentions the IMSS once is not about the IMSS for "renew my
+    Mexican passport": the hint only chooses between two countries' institutions."""
+    matcher = Matcher(load_faq(SAMPLE.parent / "faq-alt.csv"), load_vocabulary(BUNDLED_VOCABULARY))
+    result = matcher.match("cuanto cuesta renovar pasaporte mexicano")
+    assert (result.decision, result.best_id) == ("answer", "passport-requirements")
+
+
+def test_the_second_opinion_does_not_list_another_institutions_entry_first(bundled: Matcher) -> None:
+    """BM25 does not weigh institutions: its first choice for "cuánto cuesta asegurar a mi familia
+    en Guatemala" is the IMSS family insurance, and it used to be moved to the first button. An
+    entry that does not fit the message's institutions (here: by its country) keeps its place."""
+    result = bundled.match("cuanto cuesta asegurar a mi familia en guatemala")
+    assert result.decision == "suggest"
+    assert result.second_choice is None or not result.second_choice.entry_id.startswith("imss")
+    assert not bundled.suggestions(result)[0].startswith("imss")

@@ -197,3 +197,22 @@ def test_a_synonym_written_as_text_is_not_told_to_quote_it(tmp_path: Path) -> No
     text = [p.message for p in err.value.problems]
     assert any("got the text 'bar'" in m and "quotes" not in m for m in text), text
     assert any("'14' (a int; put it in quotes" in m for m in text), text
+
+
+def test_countries_point_at_institutions(tmp_path: Path) -> None:
+    """The countries section maps an institution label to its country's words, normalised."""
+    vocab = _load(tmp_path, "institutions:\n  igss: []\ncountries:\n  igss: [Guatemala, Chapín]\n")
+    assert vocab.countries["igss"] == ("guatemala", "chapin")
+
+
+def test_a_country_of_an_unknown_institution_is_named_with_its_line(tmp_path: Path) -> None:
+    """A typo in the label would silently do nothing: it must name a label of institutions."""
+    problems = _problems(tmp_path, "institutions:\n  igss: []\ncountries:\n  igss: [guatemala]\n  imms: [mexico]\n")
+    assert [(p.line, p.entry, p.field) for p in problems] == [(5, "imms", "countries")]
+    assert "institutions" in problems[0].message
+
+
+def test_bundled_countries() -> None:
+    vocab = load_vocabulary(BUNDLED)
+    assert {"guatemala", "chapin", "huehuetenango"} <= set(vocab.countries["igss"])
+    assert {"mexicano", "oaxaca", "jalisco"} <= set(vocab.countries["imss"])
