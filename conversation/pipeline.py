@@ -26,6 +26,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from conversation.replies import Button, Reply, short_label
 from faq.matcher import Candidate, MatchResult
+from faq.normalize import clean
 from faq.render import render_answer
 from faq.service import FaqService
 from faq.smalltalk import menu_language
@@ -122,10 +123,19 @@ class NoDesk:
                 "To talk to someone, use the institution's official contact channels (phone numbers "
                 "and offices are under /menu). I can still answer questions about the topics in /menu."
             )
+        if reason == "none-of-these":  # a question on the FAQ's topics that it does not answer yet
+            return _(
+                "Then I don't have the answer to your question yet; it is saved for the team that writes "
+                "these answers. No one from our team reads this chat yet: for your own case, please contact "
+                "the institution (phone numbers and offices are under /menu)."
+            )
+        # Anything from "mi patrono no me paga el IGSS" to the weather: no promise that it will be
+        # added to the FAQ, and no "I only help with IGSS topics" to a question about the IGSS.
         return _(
-            "I don't have an answer to that yet. I've noted your question so our team can add it. "
-            "I can only help with IGSS and IMSS topics (see /menu); for immigration, US benefits or "
-            "other matters, your consulate can tell you where to go."
+            "I don't have an answer to that. For a question about your own case, please contact the "
+            "institution (phone numbers and offices are under /menu). I answer questions about IGSS and "
+            "IMSS topics (see /menu); for immigration, US benefits or other matters, your consulate can "
+            "tell you where to go."
         )
 
     async def follow_up(
@@ -197,6 +207,21 @@ def typed_number(text: str) -> int | None:
         return None
     number = found.group(1)
     return int(number) if number.isdigit() else _ORDINALS[number]
+
+
+#: "None of these" typed under a list of choices, in either language ("ninguna de esas opciones",
+#: "no es ninguna", "none of the above"), compared after normalize.clean (no accents or punctuation).
+_TYPED_NONE = re.compile(
+    r"^(?:no(?: es)? )?(?:ninguna|ninguno|ni una|none|neither)(?: (?:de|of) (?:esas|estas|esos|estos|ellas|ellos|"
+    r"las anteriores|los anteriores|these|those|them|the above|the options))?(?: (?:opciones|opcion|preguntas|"
+    r"pregunta|options|questions))?(?: (?:me sirve|me sirven|sirve|es|son|es lo que busco|is it|fits|works))?$"
+    r"|^(?:nada de eso|ninguna opcion|not any of (?:these|those|them)|no one of those|nothing like that)$")
+
+
+def typed_none(text: str) -> bool:
+    """Whether a message says that none of the listed questions is the member's ("ninguna de
+    esas", "none of these"): typed, not tapped, it must do what the "None of these" button does."""
+    return bool(_TYPED_NONE.match(clean(text)))
 
 
 #: Room for the listed questions of a /menu topic (Telegram allows 4096 characters).
@@ -459,6 +484,13 @@ class Pipeline:
             member, text, kind, telegram_message_id=telegram_message_id, edited=edited
         )
         picked = None if edited or kind != "text" else await self._typed_choice(member.id, text, inbound_id)
+        if picked is None and not edited and kind == "text" and typed_none(text):
+            # "ninguna de esas" under a list: the listed question goes to staff, as with the button.
+            since = datetime.now(UTC) - timedelta(seconds=CHOICE_TTL_SECONDS)
+            listed = await self.store.call(conv.listed_for, member.id, since=since, before=inbound_id)
+            asked = await self.store.call(conv.get_message, listed) if listed is not None else None
+            if asked and asked.get("kind") == "text":  # (a /menu topic's list answers no question)
+                return await self._none_fit(member, asked["id"], inbound_id, self._fallback_lang(row, member))
         if picked is not None:
             lang = self._fallback_lang(row, member)
             answer = await self._send_answer(member, picked, lang, in_reply_to=inbound_id, decision="answer")
@@ -567,11 +599,17 @@ class Pipeline:
         """None of the suggestions fit: the original question goes to staff."""
         row, inbound_id = await self._inbound(member, f"none:{question_id}", "callback", telegram_message_id=None)
         lang = self._fallback_lang(row, member)
+        if await self.store.call(conv.tapped_before, member.id, f"none:{question_id}", before=inbound_id):
+            return []  # a double tap: the question went to staff with the first, whose reply is above
+        return await self._none_fit(member, question_id, inbound_id, lang)
+
+    async def _none_fit(self, member: Member, question_id: int, inbound_id: int, lang: str) -> list[Reply]:
+        """Hand the member's question ``question_id`` to staff: none of the choices offered for it
+        fit (the button, or the same typed). ``lang`` is the conversation's, not the words': a
+        Spanish speaker typing "none of these" still gets Spanish, and so does their request."""
         original = await self.store.call(conv.get_message, question_id)
         if not original or original.get("member_id") != member.id:
             return [await self._out(member, self._stale(lang), in_reply_to=inbound_id)]
-        if await self.store.call(conv.tapped_before, member.id, f"none:{question_id}", before=inbound_id):
-            return []  # a double tap: the question went to staff with the first, whose reply is above
         question = original.get("text") or ""
         candidates = self.faqs.snapshot.matcher.match(question).candidates
         notice = await self.desk.escalate(

@@ -227,19 +227,36 @@ def last_choices(db: Database, member_id: int, *, since: datetime, before: int) 
 
     Only the message right before counts: after a new question, a tap, a message that joined a
     request or a staff answer, a typed "2" no longer refers to an older list."""
-    # Edits are not messages in between: a live location "edits" itself every few seconds.
-    row = _row(db.execute(
-        "SELECT direction, choices, created_at FROM messages WHERE member_id = ? AND id < ? AND edited = 0 "
-        "ORDER BY id DESC LIMIT 1",
-        [member_id, before],
-    ))
-    if not row or row["direction"] != "out" or not row["choices"] or row["created_at"] < iso_utc(since):
+    row = _list_before(db, member_id, since=since, before=before)
+    if row is None:
         return None
     try:
         picks = json.loads(row["choices"])
     except ValueError:
         return None
     return [str(p) for p in picks] if isinstance(picks, list) else None
+
+
+def listed_for(db: Database, member_id: int, *, since: datetime, before: int) -> int | None:
+    """The id of the member's question that the list of choices right before ``before`` was
+    offered for (as :func:`last_choices`), or None: a typed "ninguna de esas" under the list
+    hands that question to staff, like the "None of these" button."""
+    row = _list_before(db, member_id, since=since, before=before)
+    return row["in_reply_to"] if row else None
+
+
+def _list_before(db: Database, member_id: int, *, since: datetime, before: int) -> dict[str, Any] | None:
+    """The member's message just before ``before`` if it is a reply of the bot listing choices,
+    logged at or after ``since``."""
+    # Edits are not messages in between: a live location "edits" itself every few seconds.
+    row = _row(db.execute(
+        "SELECT direction, choices, created_at, in_reply_to FROM messages WHERE member_id = ? AND id < ? "
+        "AND edited = 0 ORDER BY id DESC LIMIT 1",
+        [member_id, before],
+    ))
+    if not row or row["direction"] != "out" or not row["choices"] or row["created_at"] < iso_utc(since):
+        return None
+    return row
 
 
 def tapped_before(db: Database, member_id: int, data: str, *, before: int) -> bool:

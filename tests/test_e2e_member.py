@@ -120,7 +120,7 @@ async def test_unknown_question_gets_escalation_message(bot: Any, fake_telegram:
     u = fake_telegram.user(1006, "Mario", "es")
     fake_telegram.push_text(u, "quien gano el partido de futbol anoche")
     [call] = await fake_telegram.wait_for("sendMessage", chat_id=1006)
-    assert "equipo" in call.params["text"]
+    assert "No tengo respuesta para eso" in call.params["text"] and "/menu" in call.params["text"]
     await fake_telegram.wait_idle()
     assert db_rows(tmp_path, "select decision from messages where direction='in'")[0][0] == "escalate"
 

@@ -122,7 +122,9 @@ async def test_smalltalk_and_human_request(pipeline: Pipeline, store: Store) -> 
     human = await pipeline.handle_text(JOHN, "I want to talk to a human")
     assert "can't pass you to a person" in human[0].text
     unknown = await pipeline.handle_text(JOHN, "what's the weather tomorrow in Xela")
-    assert "noted your question" in unknown[0].text
+    # No promise that the weather will be added to the FAQ, and the way to the institution.
+    assert "I don't have an answer to that." in unknown[0].text and "noted" not in unknown[0].text
+    assert "contact the institution" in unknown[0].text
 
 
 @pytest.mark.parametrize(
@@ -526,3 +528,37 @@ async def test_a_second_question_is_offered_under_the_answer(pipeline: Pipeline)
     assert reply.buttons[-1][0].label.startswith("➕ ") and "Estados Unidos" in reply.buttons[-1][0].label
     [then] = await pipeline.handle_pick(ANA, "migrant-pay-from-us")
     assert pay.answer["es"][:40] in then.text
+
+
+@pytest.mark.parametrize("typed", ["ninguna de esas opciones", "Ninguna.", "no es ninguna de esas", "ninguna me sirve",
+                                   "none of these", "None of the above"])
+async def test_none_of_these_typed_under_the_list_hands_the_question_to_staff(
+        pipeline: Pipeline, store: Store, typed: str) -> None:
+    """Typed under a list of choices, "ninguna de esas opciones" was matched as a new question
+    (the IGSS cancer-screening answer: its alternate says "ningún chequeo") and "ninguna" got
+    "let's try again". It now does what the "Ninguna de estas" button does: the listed question
+    goes to staff, in the conversation's language (a Spanish speaker typing "none of these" is
+    not switched to English)."""
+    [listing] = await pipeline.handle_text(ANA, "costo")
+    assert listing.buttons[-1][0].data.startswith("none:")
+    [reply] = await pipeline.handle_text(ANA, typed)
+    assert reply.text.startswith("Entonces todavía no tengo la respuesta"), reply.text
+    last_in = rows(store, "select decision from messages where direction = 'in' order by id desc limit 1")[0]
+    assert last_in["decision"] == "escalate"
+
+
+async def test_none_typed_without_a_list_is_not_a_choice(pipeline: Pipeline) -> None:
+    """Without a list right before it, "ninguna" is an ordinary (unclear) message, not a hand-over."""
+    [reply] = await pipeline.handle_text(ANA, "ninguna")
+    assert not reply.text.startswith("Entonces")
+
+
+async def test_none_typed_under_a_menu_topic_hands_nothing_over(pipeline: Pipeline) -> None:
+    """A /menu topic's numbered questions answer no question of the member's: "ninguna" there has
+    nothing to hand to staff."""
+    await pipeline.handle_menu(ANA)
+    faq = pipeline.faqs.snapshot.faq
+    from conversation.pipeline import category_key
+    await pipeline.handle_category(ANA, category_key(faq.category_slugs()[0]))
+    [reply] = await pipeline.handle_text(ANA, "ninguna")
+    assert not reply.text.startswith("Entonces")
