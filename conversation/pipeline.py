@@ -442,6 +442,8 @@ class Pipeline:
         if kind == "menu":  # "menu" typed rather than tapped
             return self._menu_reply(lang)
         _ = Translator(lang)
+        if kind == "forget":  # "borrar mis datos" typed rather than /forget
+            return self._forget_reply(lang)
         if kind == "language":  # "cambiar idioma" typed rather than /language
             return Reply(_("Choose your language:"), self._language_buttons())
         texts = {
@@ -816,15 +818,17 @@ class Pipeline:
         deletes.
         """
 
-        def build(lang: str) -> Reply:
-            _ = Translator(lang)
-            text = _(
-                "This deletes everything Puente has stored about you: your messages, votes and requests to "
-                "our team. Messages already in this chat stay on your phone. Delete your data?"
-            )
-            return Reply(text, [[Button(_("🗑 Yes, delete my data"), "forget:yes"), Button(_("Cancel"), "forget:no")]])
+        return await self._respond(member, "/forget", "command", self._forget_reply)
 
-        return await self._respond(member, "/forget", "command", build)
+    @staticmethod
+    def _forget_reply(lang: str) -> Reply:
+        """The confirmation of /forget (or "borrar mis datos" typed)."""
+        _ = Translator(lang)
+        text = _(
+            "This deletes everything Puente has stored about you: your messages, votes and requests to "
+            "our team. Messages already in this chat stay on your phone. Delete your data?"
+        )
+        return Reply(text, [[Button(_("🗑 Yes, delete my data"), "forget:yes"), Button(_("Cancel"), "forget:no")]])
 
     async def handle_forget(self, member: Member, confirmed: bool) -> list[Reply]:
         if not confirmed:

@@ -37,6 +37,28 @@ agradecido agradecida agradezco bendiga bendiciones
 """))
 #: Words that only pad a thanks ("muchas gracias", "thank you so much", "Dios le bendiga").
 THANKS_PAD: frozenset[str] = frozenset(_words("mil muchas muchisimas you so much it dios le"))
+#: What members add to a thanks that is no question ("gracias, me sirvió" — the 👍 button's own
+#: words —, "gracias por la información", "gracias hermano", "thanks, very helpful"): with a
+#: thanks word, or on its own for the first two kinds, the whole message is thanks.
+_THANKS_EXTRA_RE = re.compile(
+    r"\b(?:(?:ya )?me (?:sirvio|sirve|ayudo|ayudaste|ayudaron|ayudo mucho)|(?:muy|so|very|really|super) helpful|helpful"
+    r"|(?:that|it|this) helped|(?:por|for) (?:la|su|tu|the|your|all the) (?:informacion|info|information|ayuda|help"
+    r"|respuesta|answer|tiempo|time)|por todo|for everything|a lot|ya entendi"
+    r"|muy clar[ao](?: la (?:respuesta|informacion))?"
+    r"|(?:excelente|buena|buenisima|muy buena|great|good) (?:informacion|info|information|respuesta|answer)"
+    r"|hermanos?|hermanas?)\b")
+#: Phrases that are thanks even without a thanks word ("me sirvió", "very helpful").
+_THANKS_ALONE_RE = re.compile(r"^(?:(?:ya )?me (?:sirvio|ayudo)|(?:muy|so|very|really|super) helpful|that helped)"
+                              r"(?: mucho| a lot)?$")
+#: A typed request to delete one's data ("borrar mis datos", "delete my data", "forget me"): the
+#: same confirmation as /forget, never a question logged for staff or for the FAQ's gaps.
+_FORGET_RE = re.compile(
+    r"^(?:(?:por favor|porfa|please|pls) )?(?:(?:quiero|quisiera|i want to|i d like to|can you|pueden|puede) )?"
+    r"(?:borr(?:ar|a|en|e)|elimin(?:ar|a|en|e)|delete|erase|remove)"
+    r"(?: (?:todos |toda |all |todo )?(?:mis|mi|my|todo|everything))?"
+    r"(?: (?:datos|informacion|info|data|information|historial|history|conversacion|mensajes|messages|cuenta|account))?"
+    r"(?: (?:por favor|porfa|please|pls))?$"
+    r"|^(?:forget me|olvidame|olvideme|no quiero que guarden mis datos|dont keep my data)(?: (?:por favor|please))?$")
 GOODBYE: frozenset[str] = frozenset(_words("""
 adios bye bai byebye chao chau ciao hasta luego pronto manana mañana vemos nos see ya later cuidese
 cuidate goodnight night take care
@@ -341,7 +363,8 @@ def without_person_request(text: str) -> str:
 
 def classify_smalltalk(text: str) -> str | None:
     """Return "greeting", "thanks", "goodbye", "human", "help", "who", "unclear", "empty", "menu",
-    "language" (the choice of languages), "language-es", "language-en" or ``None`` (a real question)."""
+    "language" (the choice of languages), "language-es", "language-en", "forget" (delete my data)
+    or ``None`` (a real question)."""
     words = clean(text).split()
     if not words:
         raw = "".join((text or "").split())
@@ -355,6 +378,8 @@ def classify_smalltalk(text: str) -> str | None:
         core.pop()
     if _WHO_RE.match(" ".join(core)):
         return "who"
+    if _FORGET_RE.match(joined):
+        return "forget"
     if _HUMAN_RE.search(joined):
         return "human"
     small = THANKS | THANKS_PAD | GOODBYE | GREETING | FILLER
@@ -370,6 +395,12 @@ def classify_smalltalk(text: str) -> str | None:
         rest = _UNCLEAR_RE.sub(" ", joined).split()
         if all(w in small or w in _UNCLEAR_PAD for w in rest):
             return "unclear"
+    if _THANKS_ALONE_RE.match(joined):
+        return "thanks"
+    if any(w in THANKS for w in words) and _THANKS_EXTRA_RE.search(joined):
+        rest = _THANKS_EXTRA_RE.sub(" ", joined).split()
+        if all(w in small for w in rest):
+            return "thanks"
     if any(w in HELP for w in words) and all(w in HELP or w in HELP_PAD or w in small for w in words):
         return "help"
     if any(w in MENU for w in words) and all(w in MENU or w in MENU_PAD or w in small or w in LANGUAGE_NAMES

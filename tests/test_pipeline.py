@@ -562,3 +562,37 @@ async def test_none_typed_under_a_menu_topic_hands_nothing_over(pipeline: Pipeli
     await pipeline.handle_category(ANA, category_key(faq.category_slugs()[0]))
     [reply] = await pipeline.handle_text(ANA, "ninguna")
     assert not reply.text.startswith("Entonces")
+
+
+@pytest.mark.parametrize("text", ["gracias, me sirvió", "me sirvio", "gracias hermano", "gracias por la informacion",
+                                  "thank you so much, very helpful", "gracias me ayudo mucho",
+                                  "excelente informacion gracias"])
+async def test_thanks_with_what_helped_is_thanks(pipeline: Pipeline, store: Store, text: str) -> None:
+    """"Gracias, me sirvió" (the 👍 button's own words) went to staff as an unanswered question;
+    "gracias hermano" got the enrol-your-parents answer (its answer says "hermanos")."""
+    await pipeline.handle_text(ANA, "cuanto cuesta el programa de migrantes del igss")
+    [reply] = await pipeline.handle_text(ANA, text)
+    assert reply.text.startswith(("¡Con mucho gusto!", "You're welcome!")), reply.text
+    last = rows(store, "select decision from messages where direction = 'in' order by id desc limit 1")[0]
+    assert last["decision"] == "smalltalk"
+
+
+async def test_thanks_with_a_question_is_still_a_question(pipeline: Pipeline) -> None:
+    [reply] = await pipeline.handle_text(ANA, "gracias por la informacion, y como pago desde usa?")
+    assert not reply.text.startswith("¡Con mucho gusto!")
+
+
+@pytest.mark.parametrize("text", ["borrar mis datos", "delete my data", "borren mis datos por favor", "forget me"])
+async def test_deleting_ones_data_typed_in_words_asks_for_the_confirmation(
+        pipeline: Pipeline, store: Store, text: str) -> None:
+    """"Borrar mis datos" typed was logged as a question ("Anoté su pregunta…") and, with a staff
+    group, posted to it: a member careful with their data got the opposite. It now gets /forget's
+    confirmation, and nothing is escalated."""
+    [reply] = await pipeline.handle_text(ANA, text)
+    assert [b.data for b in reply.buttons[0]] == ["forget:yes", "forget:no"]
+    assert rows(store, "select count(*) as n from messages where decision = 'escalate'")[0]["n"] == 0
+
+
+async def test_removing_a_relative_is_not_deleting_ones_data(pipeline: Pipeline) -> None:
+    [reply] = await pipeline.handle_text(ANA, "quiero eliminar a mi hijo como beneficiario")
+    assert not any(b.data == "forget:yes" for row in reply.buttons for b in row)
