@@ -29,7 +29,7 @@ from faq.matcher import Candidate, MatchResult
 from faq.normalize import clean
 from faq.render import render_answer
 from faq.service import FaqService
-from faq.smalltalk import menu_language
+from faq.smalltalk import language_asked_aside, menu_language
 from i18n import LANGUAGES, Translator
 from storage import conversations as conv
 from storage.store import Store, atomically
@@ -515,6 +515,10 @@ class Pipeline:
         asked = talk.removeprefix("language-") if language_request else menu_language(text) if talk == "menu" else None
         if decision == "smalltalk" and asked in LANGUAGES:
             lang = asked
+            await self.store.call(conv.set_member_language, member.id, lang)
+        elif decision != "smalltalk" and (aside := language_asked_aside(text)) and aside != lang:
+            # "¿cuánto cuesta el programa? no hablo inglés" after a link preselected English.
+            lang = aside
             await self.store.call(conv.set_member_language, member.id, lang)
 
         # A member who already has an open ticket: the message joins it instead of opening another

@@ -296,6 +296,20 @@ def _asking(words: list[str]) -> bool:
     return bool(verbs) and verbs[0] in _ASKING_VERBS
 
 
+def language_asked_aside(text: str) -> str | None:
+    """"es" or "en" when one clause of a longer message asks for a language ("¿cuánto cuesta el
+    programa? no hablo inglés", "how do I sign up, in english please"), and no other clause asks
+    for the other; None otherwise (and for a message that is only the request: requested_language).
+
+    A member whose language was preselected by a link or a mistaken tap says so in passing, with
+    the question: that is a choice, like the language buttons."""
+    clauses = [c for c in _CLAUSE_END.split(text or "") if c.strip()]
+    if len(clauses) < 2:
+        return None
+    asked = {lang for lang in map(requested_language, clauses) if lang}
+    return next(iter(asked)) if len(asked) == 1 else None
+
+
 def requested_language(text: str) -> str | None:
     """"es" or "en" when the whole message asks for a language ("en español por favor", "speak
     english?", "no hablo inglés" → "es", "no inglés, español por favor" → "es"); None otherwise

@@ -596,3 +596,23 @@ async def test_deleting_ones_data_typed_in_words_asks_for_the_confirmation(
 async def test_removing_a_relative_is_not_deleting_ones_data(pipeline: Pipeline) -> None:
     [reply] = await pipeline.handle_text(ANA, "quiero eliminar a mi hijo como beneficiario")
     assert not any(b.data == "forget:yes" for row in reply.buttons for b in row)
+
+
+async def test_a_language_asked_for_beside_the_question_overrides_a_preselected_one(
+        pipeline: Pipeline, store: Store) -> None:
+    """A link (?start=en) or a mistaken tap chose English; "¿cuánto cuesta…? no hablo inglés" was
+    still answered in English, for good. A clause asking for a language is a choice, like the
+    buttons: the question is answered in Spanish and the choice kept."""
+    await pipeline.handle_start(ANA, "en")
+    [reply] = await pipeline.handle_text(ANA, "cuanto cuesta el programa de migrantes del igss? no hablo ingles")
+    cost = pipeline.faqs.snapshot.faq.get("migrant-cost")
+    assert cost is not None and cost.answer["es"][:40] in reply.text
+    assert rows(store, "select chosen_language from members where id = ?", (ANA.id,))[0]["chosen_language"] == "es"
+    [then] = await pipeline.handle_text(ANA, "como pago desde usa")
+    assert "Estados Unidos" in then.text or "EE. UU." in then.text
+
+
+async def test_a_relative_who_speaks_no_english_is_not_a_language_choice(pipeline: Pipeline, store: Store) -> None:
+    await pipeline.handle_start(JOHN, "en")
+    await pipeline.handle_text(JOHN, "my mom doesnt speak english, how does she sign up for igss")
+    assert rows(store, "select chosen_language from members where id = ?", (JOHN.id,))[0]["chosen_language"] == "en"
