@@ -244,6 +244,7 @@ class Weights:
     # A follow-up of at most this many terms that names no institution inherits the previous
     # answer's (see Matcher.match's ``context``).
     context_terms: int = 3
+    follow_up_terms: int = 5  # an "and…" follow-up of at most this many terms may be read with the last question
     # A second question in the same message is offered only when its part alone scores this much
     # (see Matcher.other_question): a part of a story ("y cuando voy a Guate…") scores lower.
     second_question: float = 70.0
@@ -305,6 +306,8 @@ _ASKING = (r"(?:c[oó]mo|komo|cu[aá]nt[oa]s?|kuant[oa]s?|qu[eé]|q|k[eé]|d[oó
 # ("… y si regreso a Guatemala, ¿pierdo lo pagado?"); "and do not have papers" is no question.
 _SECOND_RE = re.compile(r"(?<=\?)\s*(?=[^\s?])|[,;]?\s*\b(?:y|e|and|also|tambi[eé]n|adem[aá]s)\s+(?=(?:"
                         + _ASKING + r"|si|if)\b(?!\s+not\b|n't))", re.IGNORECASE)
+# An elliptical follow-up to the answer just given: "¿y si tengo 3 hijos?", "and for my wife?".
+_FOLLOW_UP_RE = re.compile(r"^\W*(?:y|e|and|also|tambi[eé]n|what about|how about)\s+\w", re.IGNORECASE)
 # A member correcting themselves: "perdón, quise decir…", "no, me refería a…", "sorry, I meant…".
 _CORRECTION_RE = re.compile(
     r"^\W*(?:no\b\W*)?(?:(?:perd[oó]n|disculp[ae]|sorry|oops|ups)\b\W*)?(?:no\b\W*)?"
@@ -924,6 +927,25 @@ class Matcher:
             return bool(main & self._entry_inst[entry])
         return inst <= self._entry_inst[entry]
 
+    def _with_last_question(self, text: str, context: frozenset[str], last: str) -> MatchResult | None:
+        """A short "and…" follow-up that finds nothing on its own ("¿y si tengo 3 hijos?" right
+        after the cost answer) read together with the question just answered: the entries that
+        then come closest, the answered one left out, offered as choices (never answered: the
+        reading is a guess). None when it is no such follow-up or nothing comes close enough."""
+        entry = self.faq.get(last)
+        lang = self.language(text)
+        terms = set(self._an.terms(without_courtesy(self._words(text)), lang))
+        if entry is None or not _FOLLOW_UP_RE.match(text) or len(terms) > self.weights.follow_up_terms:
+            return None
+        joined = self._match(f"{entry.question_in(lang)} {text}", context)
+        # Only entries about what the follow-up adds ("hijos"): "¿y qué tal el clima?" adds nothing
+        # the FAQ knows, and the question before it must not pull in entries on its own.
+        related = self._related(terms)
+        rest = tuple(c for c in joined.candidates if c.entry_id != last and related(c.entry_id))
+        if not rest or rest[0].score < self.thresholds.suggest or self._suggestions_off():
+            return None
+        return MatchResult(text, "suggest", lang, rest[0].entry_id, rest[0].score, rest)
+
     def _country_hint(self, words: list[str]) -> frozenset[str]:
         """The institutions a message may be about, given the countries it names, or nothing.
 
@@ -957,6 +979,8 @@ class Matcher:
         question that leads to ``last`` on its own words (asked again) is answered again.
         """
         result = self._match(text, context)
+        if last is not None and result.decision == "escalate" and result.smalltalk is None:
+            return self._with_last_question(text, context, last) or result
         if last is None or not context or result.decision != "answer" or result.best_id != last:
             return result
         fresh = self._match(text, frozenset())

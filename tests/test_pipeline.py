@@ -616,3 +616,27 @@ async def test_a_relative_who_speaks_no_english_is_not_a_language_choice(pipelin
     await pipeline.handle_start(JOHN, "en")
     await pipeline.handle_text(JOHN, "my mom doesnt speak english, how does she sign up for igss")
     assert rows(store, "select chosen_language from members where id = ?", (JOHN.id,))[0]["chosen_language"] == "en"
+
+
+@pytest.mark.parametrize(("member", "first", "follow"), [
+    (ANA, "cuanto cuesta el programa de migrantes del igss", "y si tengo 3 hijos?"),
+    (JOHN, "how much does the igss migrant program cost", "and if i have 3 kids?"),
+])
+async def test_an_and_follow_up_that_finds_nothing_alone_is_read_with_the_last_question(
+        pipeline: Pipeline, member: Member, first: str, follow: str) -> None:
+    """"¿Y si tengo 3 hijos?" right after the cost answer got "I can only help with IGSS and IMSS
+    topics": on its own it matches nothing. Read with the question just answered, the per-family
+    cost entry is offered (as a choice: the reading is a guess)."""
+    await pipeline.handle_text(member, first)
+    [reply] = await pipeline.handle_text(member, follow)
+    picks = [b.data for row in reply.buttons for b in row if b.data.startswith("pick:")]
+    assert "pick:migrant-cost-family" in picks and "pick:migrant-cost" not in picks
+
+
+async def test_an_and_follow_up_about_something_else_still_goes_to_staff(pipeline: Pipeline, store: Store) -> None:
+    """What the follow-up adds must be a topic of the entries offered: "¿y qué tal el clima?" after
+    the cost answer is not offered the family entries the cost question pulls in."""
+    await pipeline.handle_text(ANA, "cuanto cuesta el programa de migrantes del igss")
+    await pipeline.handle_text(ANA, "y que tal el clima alla?")
+    last = rows(store, "select decision from messages where direction = 'in' order by id desc limit 1")[0]
+    assert last["decision"] == "escalate"
