@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -98,6 +99,27 @@ def _hours(env: Mapping[str, str], name: str, default: str) -> tuple[time, time]
     return start, end
 
 
+_DURATION = re.compile(r"(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?", re.IGNORECASE)
+#: The longest expected wait Puente will promise: a day. Anything past closing time is answered
+#: with the reopening time anyway (desk.hours.availability_notice).
+MAX_EXPECTED_WAIT = timedelta(hours=24)
+
+
+def _wait(env: Mapping[str, str], name: str, default: str) -> timedelta:
+    """A duration with its unit: ``2h``, ``90m`` or ``1h30m``, from 1 minute to 24 hours.
+
+    A bare number is refused: "2" could mean hours or minutes, and members are promised it."""
+    raw = (env.get(name) or "").strip() or default
+    match = _DURATION.fullmatch(raw)
+    if match is None or not any(match.groups()):
+        raise ConfigError(f"{name}={raw!r}: use hours and/or minutes with their unit, e.g. '2h', '90m' or '1h30m'")
+    hours, minutes = (int(g or 0) for g in match.groups())
+    wait = timedelta(hours=hours, minutes=minutes)
+    if not timedelta(minutes=1) <= wait <= MAX_EXPECTED_WAIT:
+        raise ConfigError(f"{name}={raw!r} must be between 1 minute ('1m') and 24 hours ('24h')")
+    return wait
+
+
 @dataclass(frozen=True)
 class Settings:
     """Puente's configuration. Build it with :meth:`from_env`; never read ``os.environ`` elsewhere."""
@@ -119,6 +141,8 @@ class Settings:
     timezone: str = "America/Guatemala"
     office_days: frozenset[int] = frozenset(range(5))
     office_hours: tuple[time, time] = (time(8, 0), time(16, 0))
+    #: How soon members are told a person usually answers, inside office hours.
+    expected_wait: timedelta = timedelta(hours=2)
     log_level: str = "INFO"
 
     @classmethod
@@ -174,6 +198,7 @@ class Settings:
             timezone=tz,
             office_days=_days(env, "PUENTE_OFFICE_DAYS", "mon-fri"),
             office_hours=_hours(env, "PUENTE_OFFICE_HOURS", "08:00-16:00"),
+            expected_wait=_wait(env, "PUENTE_EXPECTED_WAIT", "2h"),
             log_level=level,
         )
 

@@ -156,6 +156,7 @@ class StaffDesk:
     ) -> StaffDesk:
         if settings.staff_chat_id is None:
             raise ValueError("PUENTE_STAFF_CHAT_ID is not set: there is no staff group to escalate to")
+        kw.setdefault("expected_wait", settings.expected_wait)  # PUENTE_EXPECTED_WAIT
         return cls(
             store,
             staff_chat_id=settings.staff_chat_id,

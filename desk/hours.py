@@ -8,6 +8,7 @@ office zone *with the zone named*, because we do not know where each migrant liv
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -91,26 +92,38 @@ def format_when(when: datetime, now: datetime, lang: str) -> str:
     words are ours (translated). Exact babel output is CLDR's business, so tests never pin it.
     """
     _ = Translator(lang)
-    locale = _.locale
     when = aware(when)
     today = aware(now).astimezone(when.tzinfo).date()
-    hour = format_time(when, "short", tzinfo=when.tzinfo, locale=locale)
-    # "hora de Guatemala", not CLDR's generic zone name: es_GT calls it "hora de verano" though
-    # Guatemala has no summer time, and "Central Standard Time" reads as US time to a migrant.
-    city = get_timezone_location(when.tzinfo, locale=locale, return_city=True)
-    zone = _("{city} time", city=city)
+    hour, zone = _time_and_zone(when, _)
     if when.date() == today:
         return _("today at {time} ({zone})", time=hour, zone=zone)
     if when.date() == today + timedelta(days=1):
         return _("tomorrow at {time} ({zone})", time=hour, zone=zone)
-    day = format_date(when.date(), "full", locale=locale)
+    day = format_date(when.date(), "full", locale=_.locale)
     return _("on {day} at {time} ({zone})", day=day, time=hour, zone=zone)
 
 
+def _time_and_zone(when: datetime, _: Translator) -> tuple[str, str]:
+    """("4:00 p. m.", "hora de Guatemala"): the time of day by babel in the member's locale, and the zone named."""
+    hour = format_time(when, "short", tzinfo=when.tzinfo, locale=_.locale)
+    # "hora de Guatemala", not CLDR's generic zone name: es_GT calls it "hora de verano" though
+    # Guatemala has no summer time, and "Central Standard Time" reads as US time to a migrant.
+    city = get_timezone_location(when.tzinfo, locale=_.locale, return_city=True)
+    return hour, _("{city} time", city=city)
+
+
 def format_wait(wait: timedelta, lang: str) -> str:
-    """A rough, human duration ("2 hours" / "2 horas") in the member's locale."""
+    """A human duration ("2 hours" / "2 horas", "90 minutes") in the member's locale.
+
+    Never shorter than ``wait``: babel rounds to the nearest unit, so 80 minutes would be
+    promised as "1 hour". Whole hours are said in hours, anything else in (whole) minutes.
+    """
     _ = Translator(lang)
-    return format_timedelta(wait, threshold=1.1, locale=_.locale)
+    minutes = max(1, math.ceil(wait / timedelta(minutes=1)))
+    if minutes % 60:
+        return format_timedelta(timedelta(minutes=minutes), granularity="minute", threshold=math.inf,
+                                locale=_.locale)
+    return format_timedelta(timedelta(minutes=minutes), threshold=1, locale=_.locale)
 
 
 def availability_notice(
@@ -118,11 +131,15 @@ def availability_notice(
 ) -> str:
     """What a member is told when their question goes to a person, in their language.
 
-    Inside office hours: the expected wait. Outside: when staff are back, so nobody stares at
-    a silent chat over a weekend wondering whether they were heard.
+    Inside office hours, with at least ``expected_wait`` left before closing: the expected wait.
+    Inside office hours but closer to closing than that (a Friday at 15:55): when the office
+    closes today and, if nobody answers before then, when staff are back — "within 2 hours"
+    would be a promise nobody can keep over a weekend. Outside office hours: when staff are
+    back, so nobody stares at a silent chat over a weekend wondering whether they were heard.
     """
     _ = Translator(lang)
-    if hours.is_open(now):
+    closes = hours.closes_at(now)
+    if closes is not None and aware(now) + expected_wait <= closes:
         return _(
             "I've passed your question to our team (request #{number}). A person will answer you here, "
             "usually within {wait}. You can keep writing: everything you send is added to your request.",
@@ -130,12 +147,24 @@ def availability_notice(
             wait=format_wait(expected_wait, lang),
         )
     try:
-        back = format_when(hours.next_opening(now), now, lang)
+        # After today's closing when open now (closing time itself is closed: the next opening).
+        back = format_when(hours.next_opening(closes or now), now, lang)
     except ValueError:
         return _(
             "I've passed your question to our team (request #{number}). A person will answer you here "
             "as soon as possible.",
             number=ticket_id,
+        )
+    if closes is not None:
+        closing, zone = _time_and_zone(closes, _)
+        return _(
+            "I've passed your question to our team (request #{number}). Our office closes today at {time} "
+            "({zone}); if nobody can answer you before then, a person will answer you here when we're back, "
+            "{when}. You can keep writing: everything you send is added to your request.",
+            number=ticket_id,
+            time=closing,
+            zone=zone,
+            when=back,
         )
     return _(
         "I've passed your question to our team (request #{number}). Our office is closed right now; "
