@@ -31,7 +31,16 @@ from typing import TextIO, TypeVar
 from config import BUNDLED_FAQ, ConfigError, Settings
 from faq.csvio import write_csv
 from faq.errors import FaqLoadError
-from faq.loader import CSV_SUFFIXES, YAML_SUFFIXES, check_faq, load_faq, parse_faq, with_category_labels
+from faq.evaluation import printable
+from faq.loader import (
+    CSV_SUFFIXES,
+    YAML_SUFFIXES,
+    advice_for,
+    check_faq,
+    load_faq,
+    parse_faq,
+    with_category_labels,
+)
 from faq.matcher import Matcher, MatchResult
 from faq.model import ADVISED_ALTERNATES, Faq
 from faq.service import FaqService, Snapshot
@@ -215,6 +224,8 @@ def _ask_snapshot(settings: Settings, faq_path: Path | None) -> Snapshot | None:
         return None
     for problem in validate(parsed):
         print(f"warning: {problem}", file=sys.stderr)
+    for advice in advice_for(parsed):
+        print(f"advice: {advice}", file=sys.stderr)
     try:
         vocabulary = load_vocabulary(service.vocabulary_path)
     except FaqLoadError as exc:
@@ -247,17 +258,18 @@ def cmd_ask(settings: Settings, args: argparse.Namespace, stdin: TextIO, stdout:
             # A clear lead or the second opinion (faq/matcher.py, _clear_lead, Weights.offer_below).
             stdout.write(f"          below the suggest threshold {floor}: offered because it is clearly ahead "
                          "of the others or the second opinion puts it first\n")
+        # The FAQ may be someone else's sheet: its text is escaped like members' (see printable).
         if entry:
-            stdout.write(f"best:     {entry.id} — {entry.question_in(lang)}\n")
+            stdout.write(printable(f"best:     {entry.id} — {entry.question_in(lang)}") + "\n")
         for c in data["candidates"]:
             e = snap.faq.get(c["id"])
-            stdout.write(f"  {c['score']:>6}  {c['id']}  {e.question_in(lang) if e else ''}\n")
+            stdout.write(printable(f"  {c['score']:>6}  {c['id']}  {e.question_in(lang) if e else ''}") + "\n")
         also = snap.faq.get(data["also"]) if data["also"] else None
         if also:
-            stdout.write(f"also:     {also.id} — {also.question_in(lang)}\n"
+            stdout.write(printable(f"also:     {also.id} — {also.question_in(lang)}") + "\n"
                          "          a second question in the message: offered as a ➕ button under the answer\n")
         if entry and data["decision"] == "answer":
-            stdout.write("\n" + entry.answer_in(lang) + "\n")
+            stdout.write("\n" + printable(entry.answer_in(lang), keep_newlines=True) + "\n")
         return 0
     for line in stdin:
         # A tool matches results to its lines by "query": no line ending, no byte-order mark.
@@ -301,6 +313,13 @@ def _check_vocabulary(path: Path) -> int:
     return 0
 
 
+def _print_advice(advice: Sequence[object]) -> None:
+    """Non-blocking advice (a ';' in a sheet's alternates, a category that looks like a typo): the
+    file loads all the same, so it goes to stdout after the verdict, like the matching advice."""
+    for item in advice:
+        print(f"Advice: {item}")
+
+
 def _print_matching_advice(settings: Settings, path: Path, faq: Faq) -> None:
     """How the matcher will treat this FAQ (the thresholds fitted to it) and which entries have
     too few alternates: the numbers behind "give every entry three or four alternates"."""
@@ -331,11 +350,15 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
         if _is_vocabulary(args.path):  # the synonyms file is validated like the FAQ, with the same command
             return _check_vocabulary(args.path)
         problems = check_faq(args.path)
+        parsed = parse_faq(args.path)
+        advice = advice_for(parsed) if parsed is not None else []
         if problems:
             _print_problems(problems)
+            _print_advice(advice)
             return 1
         faq = load_faq(args.path)
         print(f"{args.path}: OK, {len(faq)} entries.")
+        _print_advice(advice)
         # The bot needs the vocabulary too: a broken one stops it from starting.
         code = _check_vocabulary(settings.vocabulary_path)
         if code == 0:
@@ -349,18 +372,25 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
             print(f"{target}: {'--out' if args.faq_command == 'import' else '--csv'} must name a "
                   f"{' or '.join(wanted)} file; nothing was written.", file=sys.stderr)
             return 2
+        parsed = parse_faq(args.path)
+        advice = advice_for(parsed, [args.out, BUNDLED_FAQ]) \
+            if parsed is not None and args.faq_command == "import" else []
         try:
             faq = load_faq(args.path)
         except FaqLoadError as exc:
             _print_problems(exc.problems)
+            _print_advice(advice)
             return 1
         if args.faq_command == "import":
             faq = with_category_labels(faq, [args.out, BUNDLED_FAQ])
             write_yaml(faq, args.out)
             print(f"Imported {len(faq)} entries from {args.path} into {args.out}.")
+            _print_advice(advice)
         else:
             write_csv(faq, args.csv, bom=True)  # like the other sheets: Excel then shows the accents
             print(f"Exported {len(faq)} entries from {args.path} to {args.csv}.")
+            print("In the sheet, alternates share a cell: separate them with ' | ' or put each on a line of its "
+                  "own in the cell (Alt+Enter).")
         return 0
     if args.faq_command == "eval":
         return cmd_faq_eval(settings, args)
@@ -375,7 +405,8 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
             n = export_drafts_csv(drafts, args.csv)
             print(f"Exported {n} draft(s) to {args.csv} (spreadsheet layout: fill the other language, then import).")
         else:
-            print(format_drafts(drafts) if drafts else "No FAQ drafts yet (staff create them with /promote N).")
+            listing = format_drafts(drafts) if drafts else "No FAQ drafts yet (staff create them with /promote N)."
+            print("\n".join(printable(line) for line in listing.split("\n")))  # members' and staff's words
         return 0
     if args.faq_command == "gaps":
         from faq.evaluation import write_labelled_queries
@@ -389,7 +420,8 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
         for r in rows:
             # Staff answered it with an FAQ entry (/faq): those words belong in its alternates.
             label = f"   -> staff sent FAQ {r['staff_faq']}: add as an alternate" if r.get("staff_faq") else ""
-            print(f"{r['count']:>4}  {r.get('decision') or '':<9} {r['text']}{label}")
+            # A member's text can hold terminal escape sequences: shown escaped, never sent to the terminal.
+            print(printable(f"{r['count']:>4}  {r.get('decision') or '':<9} {r['text']}{label}"))
         if args.tsv:
             labelled = [r for r in rows if r.get("staff_faq")]
             write_labelled_queries(args.tsv, [(r["text"], r["staff_faq"], r.get("lang") or "") for r in labelled])

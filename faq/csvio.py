@@ -1,6 +1,9 @@
 """The spreadsheet (CSV) layout admins edit in Excel, LibreOffice or Google Sheets.
 
-One row per entry, columns :data:`COLUMNS`; alternates share a cell, separated by ``" | "``.
+One row per entry, columns :data:`COLUMNS`; alternates share a cell, separated by ``" | "`` or
+by a line break inside the cell (Alt+Enter in Excel: nobody means a line break inside one
+phrasing). ``";"``, ``","`` or a bare ``"|"`` inside an alternate is only advice (``ParsedFaq.advice``):
+commas belong to real questions, and the bot must not refuse a sheet for them.
 Reading keeps the CSV line where each record starts (a quoted cell may span several lines) so
 problems point at the right row, and a quote typed by hand that the csv module would silently
 misread (one never closed, or text after a closing one) is named at its cell. ``write_csv``
@@ -18,7 +21,7 @@ from pathlib import Path
 
 from faq.errors import FaqLoadError, FaqProblem, prepare_target
 from faq.model import LANGS, Faq, FaqEntry
-from faq.validate import ALT_SEP, ALT_SEP_RE, ParsedFaq
+from faq.validate import ALT_SEP, ALT_SEP_RE, ParsedFaq, field_name
 
 COLUMNS = ("id", "category", "question_es", "question_en", "alternates_es", "alternates_en",
            "answer_es", "answer_en", "source")
@@ -30,9 +33,58 @@ def _clean(cell: str) -> str:
     return cell.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _split(cell: str) -> tuple[str, ...]:
-    """Alternates cell → tuple; empty pieces (``"a |  | b"``, trailing ``" | "``) are ignored."""
-    return tuple(p.strip() for p in ALT_SEP_RE.split(cell or "") if p.strip())
+def _alternates(cell: str, first_line: int) -> list[tuple[str, int]]:
+    """Alternates cell → ``(alternate, line in the file)`` pairs, in order.
+
+    A line break separates alternates like ``" | "``: admins put each phrasing on a line of its
+    own with Alt+Enter, and before, the whole cell silently became one long alternate. Empty
+    pieces (``"a |  | b"``, a trailing ``" | "``, a blank line) are ignored.
+    """
+    pairs: list[tuple[str, int]] = []
+    for offset, line in enumerate(_LINE_BREAK.split(cell or "")):
+        pairs += [(piece.strip(), first_line + offset) for piece in ALT_SEP_RE.split(line) if piece.strip()]
+    return pairs
+
+
+#: What admins type between phrasings instead of " | ": a semicolon, or a comma that is not the
+#: thousands separator of "Q1,000".
+_LIST_SEPARATOR = {";": re.compile(";"), ",": re.compile(r",(?!\d)")}
+
+
+def _reads_like_a_list(text: str, separator: str) -> bool:
+    """``text`` looks like several phrasings typed with ``separator`` ("pago, desde usa, remesa",
+    "¿cuánto cuesta?; ¿cuánto pago?"), not one phrasing with a comma or semicolon in it ("Vivo en
+    Canadá, ¿me puedo inscribir?", "I lost my NSS; how do I look it up?", "¿Los Q1,000 incluyen…?"):
+    either no piece asks anything, or every piece is a question of its own."""
+    parts = [p.strip() for p in _LIST_SEPARATOR[separator].split(text)]
+    if len(parts) < 2 or not all(parts):
+        return False
+    asks = ["?" in p or "¿" in p for p in parts]
+    return not any(asks) or all(p.endswith("?") for p in parts)
+
+
+def _separator_advice(file: str, entry_id: str | None, fname: str,
+                      alternates: list[tuple[str, int]]) -> list[FaqProblem]:
+    """Advice for an alternates cell that seems to hold several phrasings under another separator.
+
+    Only advice, never a problem: the bot still loads the sheet, since a comma or a semicolon can
+    be part of a real question. A comma is only named when the cell uses no separator at all.
+    """
+    found: list[FaqProblem] = []
+    for text, line in alternates:
+        if "|" in text:  # " | " already split the cell: this bar has no space on one side
+            mark = "'|' without a space on each side"
+        elif _reads_like_a_list(text, ";"):
+            mark = "';'"
+        elif len(alternates) == 1 and _reads_like_a_list(text, ","):
+            mark = "','"
+        else:
+            continue
+        found.append(FaqProblem(
+            file, f"{_short(text)!r} contains {mark}, so it is read as one alternate; if it is several phrasings, "
+                  f"separate them with ' | ' or put each on a line of its own in the cell (Alt+Enter)",
+            entry=entry_id, field=fname, line=line))
+    return found
 
 
 def sniff_delimiter(text: str) -> str:
@@ -108,6 +160,8 @@ def parse_csv(path: str | Path) -> ParsedFaq:
 
     entries: list[FaqEntry] = []
     bad_fields: set[tuple[int, str]] = set()
+    item_lines: dict[tuple[int, str, str], int] = {}
+    advice: list[FaqProblem] = []
     for index, record in enumerate(records):
         row, stray = record.cells, strays.get(index)
         # A stray quote: its cell and every cell after it hold other rows' text, not this row's.
@@ -126,22 +180,32 @@ def parse_csv(path: str | Path) -> ParsedFaq:
             problems.append(FaqProblem(
                 file, f"row has {len(row)} cells but the header has {len(names)}; "
                       "check for an unquoted comma", entry=entry_id, line=record.start))
+        raw = "".join(lines[record.start - 1:record.end])
         if stray is None:
-            lenient += _dropped_quotes(file, record, "".join(lines[record.start - 1:record.end]), delimiter,
-                                       names, entry_id)
+            lenient += _dropped_quotes(file, record, raw, delimiter, names, entry_id)
+        starts = [record.start + c.line for c in _cells(raw, delimiter)]
+        alternates: dict[str, tuple[str, ...]] = {}
+        for lang in LANGS:
+            fname, i = field_name("csv", "alternates", lang), col.get(f"alternates_{lang}")
+            pairs = _alternates(row[i], starts[i] if i < len(starts) else record.start) \
+                if i is not None and i < len(row) and fname not in lost else []
+            alternates[lang] = tuple(text for text, _ in pairs)
+            for text, line in pairs:
+                item_lines.setdefault((len(entries), fname, text), line)
+            advice += _separator_advice(file, entry_id, fname, pairs)
         entries.append(FaqEntry(
             id=cell("id"),
             category=cell("category"),
             question={lang: cell(f"question_{lang}") for lang in LANGS},
             answer={lang: cell(f"answer_{lang}") for lang in LANGS},
-            alternates={lang: _split(cell(f"alternates_{lang}")) for lang in LANGS},
+            alternates=alternates,
             source=cell("source"),
             line=record.start,
         ))
     # The missing columns are reported once, not again as an empty field of every entry.
     bad_fields |= {(i, name) for i in range(len(entries)) for name in missing}
     return ParsedFaq(Faq(entries=tuple(entries), path=file), "csv", problems, bad_fields=bad_fields,
-                     lenient=lenient)
+                     lenient=lenient, item_lines=item_lines, advice=advice)
 
 
 _QUOTE_FIX = ("Close the quote at the end of the cell, or, if the quote belongs to the text, put the whole "
@@ -336,6 +400,11 @@ def _swallowed_row(row: list[str], delimiter: str, categories: set[str]) -> tupl
 
 
 
+def _one_line(alternate: str) -> str:
+    """``alternate`` with its line breaks (and the spaces around them) turned into one space."""
+    return re.sub(r"\s*(?:\r\n|\r|\n)\s*", " ", alternate)
+
+
 def read_csv(path: str | Path) -> Faq:
     """Read the CSV into a :class:`Faq` without the content rules (``faq.loader.load_faq`` adds them).
 
@@ -351,6 +420,9 @@ def write_csv(faq: Faq, path: str | Path, *, bom: bool = False) -> None:
     """Write ``faq`` in the :data:`COLUMNS` layout (UTF-8, ``bom=True`` for old Excel versions;
     tab-separated when ``path`` ends in ``.tsv``).
 
+    A line break inside one alternate (possible in YAML, never from a sheet) is written as a space:
+    in the sheet a line break separates alternates, and to the matcher both are just a space.
+
     Written to a temporary file then renamed, so a crash never leaves a truncated sheet behind.
     """
     target = prepare_target(path)
@@ -364,7 +436,7 @@ def write_csv(faq: Faq, path: str | Path, *, bom: bool = False) -> None:
                 e.id,
                 e.category,
                 *(e.question.get(lang, "") for lang in LANGS),
-                *(ALT_SEP.join(e.alternates.get(lang, ())) for lang in LANGS),
+                *(ALT_SEP.join(_one_line(a) for a in e.alternates.get(lang, ())) for lang in LANGS),
                 *(e.answer.get(lang, "") for lang in LANGS),
                 e.source,
             ])

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +89,33 @@ class Outcome:
     @property
     def wrong(self) -> bool:
         return self.decision == "answer" and self.best_id != self.expected
+
+
+#: Invisible characters that reorder the text around them (right-to-left overrides, isolates).
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` safe to print on an admin's terminal: control characters are shown as escapes
+    (``\\x1b``, ``\\n``, ``\\u202e``) instead of being sent to it.
+
+    Member messages are typed by anyone: an escape sequence in one could clear the admin's
+    screen, retitle the window or colour the rest of ``faq gaps``, and a right-to-left override
+    could reorder what the admin reads. Only the human-readable output goes through this;
+    JSON and TSV keep the data as it is. ``keep_newlines`` keeps the line breaks of a
+    multi-line text (an FAQ answer); a listing of one item per line escapes them.
+    """
+    out = []
+    for ch in text:
+        if (ch == "\n" and keep_newlines) or not (
+                unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in _BIDI_CONTROLS):
+            out.append(ch)
+        elif ch in _NAMED_ESCAPES:
+            out.append(_NAMED_ESCAPES[ch])
+        else:
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+    return "".join(out)
 
 
 def read_queries(path: str | Path) -> list[LabelledQuery]:
@@ -171,7 +199,7 @@ def format_self_test(results: Sequence[Outcome]) -> str:
                       "or make the phrasings of the entries named differ):"]
         for o in clash:
             shown = ", ".join(o.offered) if o.decision == "suggest" else (o.best_id or "-")
-            lines.append(f"  {o.expected}: {o.decision} {shown}  | {o.query}")
+            lines.append(printable(f"  {o.expected}: {o.decision} {shown}  | {o.query}"))
     return "\n".join(lines)
 
 
@@ -203,17 +231,31 @@ def meets(m: Metrics, targets: Metrics = TARGETS) -> dict[str, bool]:
     }
 
 
+def _figure(label: str, value: float, target: str, verdict: str, rows: int, none: str) -> str:
+    """One line of the report; a figure with no rows to count is "n/a", never "0.0% BELOW"."""
+    if not rows:
+        return f"  {label:<14} {'n/a':>6}   (no {none} rows)"
+    return f"  {label:<14} {value:5.1f}%   target {target}   {verdict}"
+
+
 def format_report(m: Metrics, results: Sequence[Outcome]) -> str:
-    """The metrics against the targets, then the misses grouped by what went wrong."""
+    """The metrics against the targets, then the misses grouped by what went wrong.
+
+    A file of only answerable questions (what ``faq gaps --tsv`` writes) has nothing to say about
+    escalation, and one of only ESCALATE rows nothing about answers: those figures are "n/a",
+    not a 0.0% that reads as a failure.
+    """
     ok = meets(m)
     lines = [
         f"{len(results)} questions: {m.answerable} answerable, {m.off_topic} {ESCALATE}",
-        f"  answered right {m.answered_right:5.1f}%   target >= {TARGETS.answered_right:.0f}%   "
-        f"{'ok' if ok['answered_right'] else 'BELOW'}",
-        f"  one tap        {m.one_tap:5.1f}%   target >= {TARGETS.one_tap:.0f}%   {'ok' if ok['one_tap'] else 'BELOW'}",
-        f"  wrong answers  {m.wrong:5.1f}%   target <= {TARGETS.wrong:.0f}%    {'ok' if ok['wrong'] else 'ABOVE'}",
-        f"  escalated      {m.escalated:5.1f}%   target >= {TARGETS.escalated:.0f}%   "
-        f"{'ok' if ok['escalated'] else 'BELOW'}",
+        _figure("answered right", m.answered_right, f">= {TARGETS.answered_right:.0f}%",
+                "ok" if ok["answered_right"] else "BELOW", m.answerable, "answerable"),
+        _figure("one tap", m.one_tap, f">= {TARGETS.one_tap:.0f}%", "ok" if ok["one_tap"] else "BELOW",
+                m.answerable, "answerable"),
+        _figure("wrong answers", m.wrong, f"<= {TARGETS.wrong:.0f}% ", "ok" if ok["wrong"] else "ABOVE",
+                len(results), "labelled"),
+        _figure("escalated", m.escalated, f">= {TARGETS.escalated:.0f}%", "ok" if ok["escalated"] else "BELOW",
+                m.off_topic, ESCALATE),
     ]
     groups = [
         ("Answered with the wrong entry (add alternates to the expected one, or make them differ):",
@@ -231,5 +273,5 @@ def format_report(m: Metrics, results: Sequence[Outcome]) -> str:
         lines += ["", f"{title} {len(group)}"]
         for o in group:
             shown = ", ".join(o.offered) if o.decision == "suggest" else (o.best_id or "-")
-            lines.append(f"  expected {o.expected}; {o.decision} {shown} ({o.score:.0f})  | {o.query}")
+            lines.append(printable(f"  expected {o.expected}; {o.decision} {shown} ({o.score:.0f})  | {o.query}"))
     return "\n".join(lines)

@@ -47,10 +47,15 @@ class ParsedFaq:
 
     ``field_lines`` maps ``(entry index, field name)`` to the 1-based line of that value, so
     problems point at the exact line (YAML); entries fall back to ``FaqEntry.line``.
+    ``item_lines`` maps ``(entry index, field name, alternate)`` to the line of that one alternate:
+    alternates sit on lines of their own (a YAML list, a sheet cell with line breaks), and a
+    duplicate named at the list's first line sends the admin looking in the wrong place.
     ``bad_fields`` are fields the reader already reported (e.g. wrong type); validation does not
     report them a second time as "missing". ``lenient`` are problems of the file's shape that
     still leave every entry readable (a sheet without an ``alternates_en`` column): the bot
     refuses them like any content rule, ``ask`` only warns (it is where admins try drafts).
+    ``advice`` is what the admin should look at but what never stops anything, not even the bot:
+    ``';'`` inside a sheet's alternates cell may be a slip for ``" | "``, or part of the phrasing.
     """
 
     faq: Faq
@@ -59,6 +64,8 @@ class ParsedFaq:
     field_lines: dict[tuple[int, str], int] = field(default_factory=dict)
     bad_fields: set[tuple[int, str]] = field(default_factory=set)
     lenient: list[FaqProblem] = field(default_factory=list)
+    item_lines: dict[tuple[int, str, str], int] = field(default_factory=dict)
+    advice: list[FaqProblem] = field(default_factory=list)
 
 
 def style_for(path: str) -> Style:
@@ -102,14 +109,17 @@ class _Checker:
         self.file = parsed.faq.path
         self.problems: list[FaqProblem] = []
 
-    def line(self, index: int, entry: FaqEntry, fname: str | None) -> int | None:
+    def line(self, index: int, entry: FaqEntry, fname: str | None, item: str | None = None) -> int | None:
+        """The line of one alternate (``item``) when the reader knows it, else of the field, else of the entry."""
+        if fname is not None and item is not None and (index, fname, item) in self.parsed.item_lines:
+            return self.parsed.item_lines[(index, fname, item)]
         if fname is not None and (index, fname) in self.parsed.field_lines:
             return self.parsed.field_lines[(index, fname)]
         return entry.line
 
-    def report(self, index: int, entry: FaqEntry, fname: str | None, message: str) -> None:
+    def report(self, index: int, entry: FaqEntry, fname: str | None, message: str, item: str | None = None) -> None:
         self.problems.append(
-            FaqProblem(self.file, message, entry.id or None, fname, self.line(index, entry, fname))
+            FaqProblem(self.file, message, entry.id or None, fname, self.line(index, entry, fname, item))
         )
 
     def is_bad(self, index: int, fname: str) -> bool:
@@ -118,7 +128,7 @@ class _Checker:
     def run(self) -> list[FaqProblem]:
         style = self.parsed.style
         first_line_of_id: dict[str, tuple[int, FaqEntry]] = {}
-        claimed: dict[str, tuple[FaqEntry, int, str]] = {}  # normalised text -> owner
+        claimed: dict[str, tuple[FaqEntry, int, str, str]] = {}  # normalised text -> owner
         for index, entry in enumerate(self.parsed.faq.entries):
             self.check_id(index, entry, first_line_of_id)
             known = self.parsed.faq.categories  # a YAML file lists its categories; a spreadsheet has none
@@ -175,11 +185,11 @@ class _Checker:
                 self.report(
                     index, entry, alt_field,
                     f"alternate {alt!r} contains ' | ', the spreadsheet separator; "
-                    "write it as separate alternates",
+                    "write it as separate alternates", item=alt,
                 )
 
     def check_duplicates(
-        self, index: int, entry: FaqEntry, claimed: dict[str, tuple[FaqEntry, int, str]], style: Style
+        self, index: int, entry: FaqEntry, claimed: dict[str, tuple[FaqEntry, int, str, str]], style: Style
     ) -> None:
         mine: set[str] = set()
         for fname, text in _phrasings(entry, style):
@@ -189,15 +199,15 @@ class _Checker:
             mine.add(key)
             owner = claimed.get(key)
             if owner is None:
-                claimed[key] = (entry, index, fname)
+                claimed[key] = (entry, index, fname, text)
                 continue
-            other, other_index, other_field = owner
-            where = self.line(other_index, other, other_field)
+            other, other_index, other_field, other_text = owner
+            where = self.line(other_index, other, other_field, other_text)
             self.report(
                 index, entry, fname,
                 f"{text!r} duplicates {other_field} of entry {other.id!r}"
                 + (f" (line {where})" if where else "")
-                + "; the bot could not tell the two entries apart",
+                + "; the bot could not tell the two entries apart", item=text,
             )
 
 

@@ -25,6 +25,7 @@ reproducible and stays readable: long answers become folded block scalars wrappe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -88,14 +89,35 @@ def _line(node: Node) -> int:
     return node.start_mark.line + 1
 
 
+#: Keys written at the wrong level, and where they belong: an indentation slip, not a typo.
+_BELONGS = {
+    "an entry": {k: "under 'es:' or 'en:' (line it up with 'question:')" for k in LANG_KEYS},
+    "'es'": {k: "to the entry (line it up with 'es:' and 'en:')" for k in ENTRY_KEYS},
+    "'en'": {k: "to the entry (line it up with 'es:' and 'en:')" for k in ENTRY_KEYS},
+}
+
+
 class _Reader:
     """Walks the composed node tree of one file, collecting entries and problems."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, lines: list[str] | None = None) -> None:
         self.file = file
+        self.lines = lines or []
         self.problems: list[FaqProblem] = []
         self.field_lines: dict[tuple[int, str], int] = {}
         self.bad_fields: set[tuple[int, str]] = set()
+        self.item_lines: dict[tuple[int, str, str], int] = {}
+
+    def not_text(self, node: Node, what: str) -> str:
+        """Why ``node`` is not the text ``what`` should be, in words an admin can act on.
+
+        ``- Precio: cuanto es`` looks like text but YAML reads a key and a value: the admin must
+        be told to quote it, not that "each alternate must be text"."""
+        if isinstance(node, MappingNode) and len(node.value) == 1 and all(
+                isinstance(n, ScalarNode) and n.style is None for n in node.value[0]):
+            line = _line(node)
+            return colon_advice(line, _value_text(self.lines[line - 1]) if line <= len(self.lines) else "")
+        return f"{what} must be text, not a list or mapping"
 
     def problem(self, message: str, node: Node | None = None, entry: str | None = None,
                 field: str | None = None, line: int | None = None) -> None:
@@ -111,8 +133,13 @@ class _Reader:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
             if key is None or key not in allowed:
                 shown = key if key is not None else "(complex key)"
-                self.problem(f"unknown key {shown!r} in {where}; allowed: {', '.join(allowed)}",
-                             key_node, entry, prefix + str(shown))
+                belongs = _BELONGS.get(where, {}).get(str(shown))
+                if belongs:
+                    self.problem(f"{shown!r} belongs {belongs}: check the indentation of line {_line(key_node)}",
+                                 key_node, entry, prefix + str(shown))
+                else:
+                    self.problem(f"unknown key {shown!r} in {where}; allowed: {', '.join(allowed)}",
+                                 key_node, entry, prefix + str(shown))
                 continue
             if key in out:
                 self.problem(f"key {key!r} appears twice in {where}", key_node, entry, prefix + key)
@@ -174,7 +201,8 @@ class _Reader:
                 try:
                     label = self.text(label_node)
                 except TypeError:
-                    self.problem("a category label must be text", label_node, field=f"{fname}.{lang}")
+                    self.problem(self.not_text(label_node, "a category label"), label_node,
+                                 field=f"{fname}.{lang}")
                     continue
                 if label and label.strip():
                     labels[lang] = label.strip()
@@ -206,7 +234,7 @@ class _Reader:
             value = self.text(node)
         except TypeError:
             self.bad_fields.add((index, fname))
-            self.problem(f"{fname} must be text, not a list or mapping", node, entry_id, fname)
+            self.problem(self.not_text(node, fname), node, entry_id, fname)
             return ""
         return (value or "").strip()
 
@@ -215,6 +243,7 @@ class _Reader:
         first_id = next((v for k, v in node.value if isinstance(k, ScalarNode) and k.value == "id"), None)
         entry_id = (self.scalar_field(index, first_id, None, "id") or None) if first_id else None
         fields = self.mapping(node, ENTRY_KEYS, "an entry", entry_id)
+        self.misplaced_lang_keys(index, node)
         category = self.scalar_field(index, fields["category"], entry_id, "category") \
             if "category" in fields else ""
         source = self.source(index, fields["source"], entry_id) if "source" in fields else ""
@@ -244,6 +273,17 @@ class _Reader:
             alternates=alternates, source=source, line=_line(node),
         )
 
+    def misplaced_lang_keys(self, index: int, node: MappingNode) -> None:
+        """An ``answer:`` indented to the entry's level was reported where it is; the language
+        block it was cut from is not reported again as missing its answer."""
+        lang = None
+        for key_node, _value in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if key in LANGS:
+                lang = key
+            elif key in LANG_KEYS and lang is not None:
+                self.bad_fields.add((index, field_name("yaml", key, lang)))
+
     def alternates(self, index: int, node: Node, entry_id: str | None, lang: str) -> tuple[str, ...]:
         fname = field_name("yaml", "alternates", lang)
         self.field_lines[(index, fname)] = _line(node)
@@ -258,10 +298,11 @@ class _Reader:
             try:
                 text = self.text(item)
             except TypeError:
-                self.problem("each alternate must be text", item, entry_id, fname)
+                self.problem(self.not_text(item, "this alternate"), item, entry_id, fname)
                 continue
             if text and text.strip():  # empty alternates are ignored, not an error
                 out.append(text.strip())
+                self.item_lines.setdefault((index, fname, text.strip()), _line(item))
         return tuple(out)
 
     def source(self, index: int, node: Node, entry_id: str | None) -> str:
@@ -272,7 +313,7 @@ class _Reader:
                 try:
                     text = self.text(item)
                 except TypeError:
-                    self.problem("each source must be text", item, entry_id, "source")
+                    self.problem(self.not_text(item, "this source"), item, entry_id, "source")
                     continue
                 if text and text.strip():
                     parts.append(text.strip())
@@ -296,18 +337,160 @@ def parse_yaml(path: str | Path) -> ParsedFaq:
         return ParsedFaq(empty, "yaml", [FaqProblem(file, f"not valid UTF-8 (byte {exc.start})")])
     except OSError as exc:
         return ParsedFaq(empty, "yaml", [FaqProblem(file, f"cannot read file: {exc.strerror or exc}")])
+    lines = _LINE_BREAK.split(text)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        detail = getattr(exc, "problem", None) or str(exc)
-        context = getattr(exc, "context", None)
-        message = f"invalid YAML: {detail}" + (f" ({context})" if context else "")
-        return ParsedFaq(empty, "yaml", [FaqProblem(file, message, line=mark.line + 1 if mark else None)])
-    reader = _Reader(file)
+        return ParsedFaq(empty, "yaml", [syntax_problem(file, lines, exc)])
+    reader = _Reader(file, lines)
     entries, categories = reader.document(root)
     faq = Faq(entries=tuple(entries), path=file, categories=categories)
-    return ParsedFaq(faq, "yaml", reader.problems, reader.field_lines, reader.bad_fields)
+    return ParsedFaq(faq, "yaml", reader.problems, reader.field_lines, reader.bad_fields,
+                     item_lines=reader.item_lines)
+
+
+# -- syntax errors in plain words ------------------------------------------------------------
+
+#: The line breaks PyYAML counts in its marks.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+#: A value that opens with a quote: ``- "…``, ``question: "…``, ``- id: '…``.
+_OPENS_QUOTE = re.compile(r"^\s*(?:-\s+(?:[\w.-]+:\s+)?|[\w.-]+:\s+)([\"'])")
+_ID_LINE = re.compile(r"^\s*(?:-\s+)?id:\s*(.*?)\s*(?:\s#.*)?$")
+#: The first ``key:`` of a line (the colon a key ends with).
+_FIRST_KEY = re.compile(r"^\s*(?:-\s+)?[^\s\"'#][^:#]*?:(?=\s|$)")
+_INDENTATION = ("it must line up with the lines above it (each '- ' item with the other items of its list, "
+                "each key such as 'answer:' with the other keys of its block; spaces only)")
+
+
+def syntax_problem(file: str, lines: list[str], exc: yaml.YAMLError) -> FaqProblem:
+    """PyYAML's complaint about ``lines`` as one problem an admin can act on.
+
+    The parser names the place where it gave up, in its own words ("expected <block end>, but
+    found '-'"), often a line or more after the slip and with no entry. The commonest slips are
+    recognised and told plainly, at the line to fix (an unclosed quote: where it opens; an
+    unquoted ": ": the line that has it; a bad indentation), with the entry that line belongs to.
+    Anything else keeps PyYAML's wording.
+    """
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    detail = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None) or ""
+    at = (problem_mark or context_mark).line + 1 if (problem_mark or context_mark) else None
+    line, message = at, f"{detail}" + (f" ({context})" if context else "")
+    if at is not None:
+        line, message = _explain(lines, at, problem_mark, context_mark, detail, context) or (line, message)
+    entry = _entry_at(lines, line) if line is not None else None
+    return FaqProblem(file, f"invalid YAML: {message}", entry=entry, line=line)
+
+
+def _explain(lines: list[str], at: int, problem_mark: yaml.Mark | None, context_mark: yaml.Mark | None,
+             detail: str, context: str) -> tuple[int, str] | None:
+    """(line, advice) for a parser failure at line ``at`` that is one of the common slips, else None."""
+    context_line = context_mark.line + 1 if context_mark else at
+    if context == "while scanning a quoted scalar":  # the quote runs to the end of the file
+        return context_line, _unclosed(context_line)
+    opener = _quote_closing_on(lines, at)
+    if opener is not None:
+        return opener, _unclosed(opener)
+    text = lines[at - 1] if at <= len(lines) else ""
+    if context in ("while scanning an alias", "while scanning an anchor") or "undefined alias" in detail:
+        return at, f"line {at} starts a text with '*' or '&', which YAML reserves: put the text in double quotes"
+    if "cannot start any token" in detail:
+        if "'\\t'" in detail:
+            return at, f"line {at} is indented with a tab: indent with spaces only"
+        return at, f"line {at} has a text that YAML cannot read as it is: put the text in double quotes"
+    if detail == "mapping values are not allowed here" and problem_mark is not None:
+        first = _FIRST_KEY.match(text)
+        if first is not None and problem_mark.column >= first.end():
+            return at, colon_advice(at, _value_text(text))
+        return at, f"check the indentation of line {at}: {_INDENTATION}"
+    if _text_after_quote(text):
+        return at, (f"line {at} has text after the closing quote: put the whole text in double quotes, and write "
+                    '\\" for each quote inside it')
+    if "could not find expected ':'" in detail:
+        if re.match(r"^\s*-[^\s-]", lines[context_line - 1] if context_line <= len(lines) else ""):
+            return context_line, f"line {context_line} starts a list item: put a space after its '-'"
+        return context_line, f"check the indentation of line {context_line}: {_INDENTATION}"
+    if detail.startswith("expected <block end>"):
+        return at, f"check the indentation of line {at}: {_INDENTATION}"
+    if context.startswith("while parsing a flow"):
+        bracket = "[" if "sequence" in context else "{"
+        return context_line, (f"the {bracket!r} opened on line {context_line} is not closed, or a text inside it "
+                              "needs double quotes")
+    return None
+
+
+def colon_advice(line: int, shown: str) -> str:
+    """For a text with ': ' in it written without quotes, which YAML reads as a key and its value."""
+    return (f"line {line} contains ': ' — put the text in double quotes" + (f" ({quoted(shown)})" if shown else "")
+            + ": without them, YAML reads a key and its value, not a text")
+
+
+def _unclosed(line: int) -> str:
+    return (f"a quote opened on line {line} is never closed: close it at the end of the text "
+            '(inside double quotes, write \\" for a quote that belongs to the text)')
+
+
+def _closing(lines: list[str], line: int, start: int, quote: str) -> tuple[int, int] | None:
+    """Where (line, column) the quoted text opening at ``lines[line - 1][start]`` ends; None: never.
+
+    Inside double quotes a backslash escapes the next character; inside single quotes ``''`` is a quote.
+    """
+    n, i = line - 1, start + 1
+    while n < len(lines):
+        text = lines[n]
+        while i < len(text):
+            if text.startswith("\\" if quote == '"' else "''", i):  # an escaped character, or '' for '
+                i += 2
+            elif text[i] == quote:
+                return n + 1, i
+            else:
+                i += 1
+        n, i = n + 1, 0
+    return None
+
+
+def _quote_closing_on(lines: list[str], at: int) -> int | None:
+    """The line of a quote opened earlier and not closed on its own line whose closing quote is
+    on line ``at``: the parser only stumbles there, one or many lines after the slip."""
+    for line in range(at - 1, 0, -1):
+        found = _OPENS_QUOTE.match(lines[line - 1])
+        if found is not None:
+            end = _closing(lines, line, found.start(1), found.group(1))
+            if end is not None and end[0] == at:
+                return line
+    return None
+
+
+def _text_after_quote(text: str) -> bool:
+    """``- "¿Cuánto" es en quetzales?"``: a quoted text that goes on after its closing quote."""
+    found = _OPENS_QUOTE.match(text)
+    end = _closing([text], 1, found.start(1), found.group(1)) if found is not None else None
+    rest = text[end[1] + 1:].strip() if end is not None else ""
+    return bool(rest) and not rest.startswith(("#", ":"))
+
+
+def _value_text(text: str) -> str:
+    """The text of a line without its indentation, ``- `` and a key of the format (``question: ``):
+    what the admin should put in quotes."""
+    value = re.sub(r"^\s*(?:-\s+)?", "", text)
+    key = re.match(r"([\w.-]+):\s+", value)
+    if key is not None and key.group(1) in (*TOP_KEYS, *ENTRY_KEYS, *LANG_KEYS):
+        value = value[key.end():]
+    return value.split(" #")[0].strip()
+
+
+def _entry_at(lines: list[str], line: int) -> str | None:
+    """The id of the entry whose lines include ``line`` (the nearest ``id:`` above it, not past a
+    top-level key such as ``categories:``); None outside the entries."""
+    for n in range(min(line, len(lines)), 0, -1):
+        text = lines[n - 1]
+        found = _ID_LINE.match(text)
+        if found is not None:
+            return found.group(1).strip().strip("\"'") or None
+        if n < line and text[:1].isalpha():
+            return None
+    return None
 
 
 def read_yaml(path: str | Path) -> Faq:
