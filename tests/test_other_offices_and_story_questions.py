@@ -138,3 +138,14 @@ def test_the_second_opinion_does_not_list_another_institutions_entry_first(bundl
     assert result.decision == "suggest"
     assert result.second_choice is None or not result.second_choice.entry_id.startswith("imss")
     assert not bundled.suggestions(result)[0].startswith("imss")
+
+
+def test_an_employer_who_never_registered_the_worker_is_its_own_topic() -> None:
+    """"sin" and "no" are stop words: "trabajaba sin IMSS y me accidenté" was "trabajo, accidente,
+    IMSS", which every entry of a work-accident FAQ says, and the entry about the US came first.
+    The vocabulary's "noinscrito" (sin IMSS, no me tenía dado de alta, never registered me) keeps it."""
+    matcher = Matcher(load_faq(SAMPLE.parent / "faq-alt43.csv"), load_vocabulary(BUNDLED_VOCABULARY))
+    for text in ("trabajaba sin imss y me accidente", "my boss never registered me and I got hurt at work"):
+        result = matcher.match(text)
+        shown = [result.best_id] if result.decision == "answer" else matcher.suggestions(result)
+        assert shown and shown[0] == "employer-not-registered", (text, result.decision, shown)
