@@ -116,6 +116,7 @@ def clean(text: str) -> str:
     text = _CONTROL_RE.sub(" ", text)
     text = _strip_accents(_capital_places(text).casefold())
     text = _APOSTROPHE_RE.sub("", text)
+    text = text.replace("%", " porciento ")  # "el 100%": a word the vocabulary maps ("percent", "x ciento")
     text = _NON_WORD_RE.sub(" ", text)  # emoji, punctuation and control characters become spaces
     text = _RUN_RE.sub(r"\1", text)
     return " ".join(text.split())

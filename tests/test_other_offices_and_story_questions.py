@@ -149,3 +149,15 @@ def test_an_employer_who_never_registered_the_worker_is_its_own_topic() -> None:
         result = matcher.match(text)
         shown = [result.best_id] if result.decision == "answer" else matcher.suggestions(result)
         assert shown and shown[0] == "employer-not-registered", (text, result.decision, shown)
+
+
+def test_a_percent_sign_and_the_word_percent_are_one_term() -> None:
+    """"%" was dropped as punctuation: "cuánto % pone la company al igss" lost the one word that
+    said what was asked, and "percent" never met an answer's "100%"."""
+    from faq.normalize import clean
+
+    assert clean("el 100% del salario") == "el 100 porciento del salario"
+    matcher = Matcher(load_faq(SAMPLE.parent / "faq-alt39.csv"), load_vocabulary(BUNDLED_VOCABULARY))
+    assert matcher.analyze("cuanto % pone la company") == matcher.analyze("cuanto por ciento pone la company")
+    result = matcher.match("cuanto % pone la company al igss y cuanto me toca a mi")
+    assert (result.decision, result.best_id) == ("answer", "alt39-contribution-rates")
