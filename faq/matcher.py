@@ -306,6 +306,8 @@ _ASKING = (r"(?:c[oó]mo|komo|cu[aá]nt[oa]s?|kuant[oa]s?|qu[eé]|q|k[eé]|d[oó
 # ("… y si regreso a Guatemala, ¿pierdo lo pagado?"); "and do not have papers" is no question.
 _SECOND_RE = re.compile(r"(?<=\?)\s*(?=[^\s?])|[,;]?\s*\b(?:y|e|and|also|tambi[eé]n|adem[aá]s)\s+(?=(?:"
                         + _ASKING + r"|si|if)\b(?!\s+not\b|n't))", re.IGNORECASE)
+# Letters and digits typed together ("st9", "mod40", "h2a" stays: its "2a" is no number alone).
+_LETTERS_DIGITS = re.compile(r"([a-z]{2,})([0-9]{1,3})|([0-9]{1,3})([a-z]{3,})")
 # An elliptical follow-up to the answer just given: "¿y si tengo 3 hijos?", "and for my wife?".
 _FOLLOW_UP_RE = re.compile(r"^\W*(?:y|e|and|also|tambi[eé]n|what about|how about)\s+\w", re.IGNORECASE)
 # A member correcting themselves: "perdón, quise decir…", "no, me refería a…", "sorry, I meant…".
@@ -712,6 +714,10 @@ class Matcher:
                 i += 2
                 continue
             i += 1
+            glued = _LETTERS_DIGITS.fullmatch(w) if w not in self._lexicon and w not in self._known else None
+            if glued:  # "st9", "mod40" for the FAQ's "ST-9", "modalidad 40"
+                out.extend(p for p in glued.groups() if p)
+                continue
             fixed = self._correct(w, by_ear)
             if by_ear and fixed == w and w not in self._lexicon and w not in self._known:
                 parts = self._split(w)

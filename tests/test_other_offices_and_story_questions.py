@@ -161,3 +161,14 @@ def test_a_percent_sign_and_the_word_percent_are_one_term() -> None:
     assert matcher.analyze("cuanto % pone la company") == matcher.analyze("cuanto por ciento pone la company")
     result = matcher.match("cuanto % pone la company al igss y cuanto me toca a mi")
     assert (result.decision, result.best_id) == ("answer", "alt39-contribution-rates")
+
+
+def test_letters_and_digits_typed_together_are_two_words() -> None:
+    """"ST7" for the FAQ's "ST-7" was one word the FAQ never saw (the question went to staff);
+    "mod40" the same for "modalidad 40". Words the FAQ or the vocabulary know ("covid19") stay."""
+    matcher = Matcher(load_faq(SAMPLE.parent / "faq-alt43.csv"), load_vocabulary(BUNDLED_VOCABULARY))
+    assert matcher._words("la st7 y mod40")[1:] == ["st", "7", "y", "mod", "40"]
+    assert "covid19" in matcher._words("me dio covid19")
+    result = matcher.match("what is the ST7 paper the IMSS doctor gave my husband")
+    shown = [result.best_id] if result.decision == "answer" else matcher.suggestions(result)
+    assert "form-st7" in shown, (result.decision, shown)
