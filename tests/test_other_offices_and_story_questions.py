@@ -172,3 +172,13 @@ def test_letters_and_digits_typed_together_are_two_words() -> None:
     result = matcher.match("what is the ST7 paper the IMSS doctor gave my husband")
     shown = [result.best_id] if result.decision == "answer" else matcher.suggestions(result)
     assert "form-st7" in shown, (result.decision, shown)
+
+
+def test_fighting_a_ruling_in_the_members_words_is_an_appeal() -> None:
+    """"¿se puede pelear?", "fight the decision": the FAQ says "recurso de inconformidad" or
+    "apelación"; nothing linked them (the IVS FAQ's appeal entry went to staff)."""
+    matcher = Matcher(load_faq(SAMPLE.parent / "faq-alt41.csv"), load_vocabulary(BUNDLED_VOCABULARY))
+    result = matcher.match("they turned down my moms igss claim, is there a way to fight the decision")
+    shown = [result.best_id] if result.decision == "answer" else matcher.suggestions(result)
+    assert "ivs-appeal" in shown, (result.decision, shown)
+    assert matcher.analyze("se puede pelear") == matcher.analyze("se puede apelar")
