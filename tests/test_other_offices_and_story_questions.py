@@ -182,3 +182,11 @@ def test_fighting_a_ruling_in_the_members_words_is_an_appeal() -> None:
     shown = [result.best_id] if result.decision == "answer" else matcher.suggestions(result)
     assert "ivs-appeal" in shown, (result.decision, shown)
     assert matcher.analyze("se puede pelear") == matcher.analyze("se puede apelar")
+
+
+@pytest.mark.parametrize("text", ["me corte la mano en la chamba", "I hurt my back lifting boxes", "se kemo el brazo",
+                                  "my brother cut his hand at work", "me torci el tobillo trabajando"])
+def test_an_injury_told_as_what_happened_is_an_accident(sample: Matcher, text: str) -> None:
+    """Members say what happened ("me corté la mano", "hurt my back"), the FAQs say "accidente" or
+    "injury": without the link a work accident story went to staff or to an unrelated entry."""
+    assert "=accidente" in sample.analyze(text)
