@@ -190,3 +190,11 @@ def test_an_injury_told_as_what_happened_is_an_accident(sample: Matcher, text: s
     """Members say what happened ("me corté la mano", "hurt my back"), the FAQs say "accidente" or
     "injury": without the link a work accident story went to staff or to an unrelated entry."""
     assert "=accidente" in sample.analyze(text)
+
+
+@pytest.mark.parametrize("text", ["cuantos creditos necesito del social security de aca para retirarme",
+                                  "me cobraron la consulta en el igss, me devuelven el dinero?"])
+def test_us_social_security_said_from_here_and_refunds_go_to_staff(bundled: Matcher, text: str) -> None:
+    """"el social security de acá" is the US one (the IMSS phone entry was answered); "¿me
+    devuelven el dinero?" is a refund staff must look up."""
+    assert bundled.match(text).decision == "escalate"
