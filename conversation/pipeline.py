@@ -218,10 +218,33 @@ _TYPED_NONE = re.compile(
     r"|^(?:nada de eso|ninguna opcion|not any of (?:these|those|them)|no one of those|nothing like that)$")
 
 
+#: ... or starts by saying so and goes on ("ninguna de esas es mi pregunta", "no es ninguna, es sobre
+#: el pago", "none of those, I asked about my pension"); not "ninguno de mis hijos…".
+_STARTS_NONE = re.compile(
+    r"^(?:no(?: es)? )?(?:ninguna|ninguno|none|neither)(?:$| (?:de|of) (?:esas|estas|esos|estos|ellas|ellos|las|los|"
+    r"these|those|them|the)\b| (?:me sirve|me ayuda|sirve|es|son|fits|works|is it|helps)\b)")
+
+
+#: The 👎 button's words typed right under an answer ("no me sirvió", "esa no era mi pregunta").
+_TYPED_THUMBS_DOWN = re.compile(
+    r"^(?:no (?:me|nos|le) (?:sirvio|sirve|ayudo|ayuda)(?: de nada| mucho| nada)?"
+    r"|(?:esa|eso|esta|esto) no (?:era|es) (?:mi pregunta|lo que (?:pregunte|pedi|buscaba|queria))"
+    r"|no (?:era|es) (?:eso|esa|lo que (?:pregunte|pedi|buscaba|queria))"
+    r"|(?:that|this|it) (?:didnt|did not|doesnt|does not) help(?: me)?|not helpful|no help"
+    r"|(?:thats|that is|this is) not what i (?:asked|meant|wanted|was looking for)|wrong answer|respuesta equivocada)$")
+
+
+def typed_thumbs_down(text: str) -> bool:
+    """Whether a message is the 👎 vote typed ("👎", "no me sirvió", "that's not what I asked")."""
+    return text.strip() in ("👎", "👎🏻", "👎🏽", "👎🏾") or bool(_TYPED_THUMBS_DOWN.match(clean(text)))
+
+
 def typed_none(text: str) -> bool:
     """Whether a message says that none of the listed questions is the member's ("ninguna de
-    esas", "none of these"): typed, not tapped, it must do what the "None of these" button does."""
-    return bool(_TYPED_NONE.match(clean(text)))
+    esas", "none of these"), alone or before more words ("ninguna de esas es mi pregunta"): typed,
+    not tapped, it must do what the "None of these" button does."""
+    plain = clean(text)
+    return bool(_TYPED_NONE.match(plain) or _STARTS_NONE.match(plain))
 
 
 #: Room for the listed questions of a /menu topic (Telegram allows 4096 characters).
@@ -444,6 +467,9 @@ class Pipeline:
         _ = Translator(lang)
         if kind == "forget":  # "borrar mis datos" typed rather than /forget
             return self._forget_reply(lang)
+        if kind == "ask":  # "tengo una pregunta": the question is still to come
+            _ = Translator(lang)
+            return Reply(_("Of course: write your question here, in your own words."))
         if kind == "language":  # "cambiar idioma" typed rather than /language
             return Reply(_("Choose your language:"), self._language_buttons())
         texts = {
@@ -486,13 +512,24 @@ class Pipeline:
             member, text, kind, telegram_message_id=telegram_message_id, edited=edited
         )
         picked = None if edited or kind != "text" else await self._typed_choice(member.id, text, inbound_id)
+        if picked is None and not edited and kind == "text" and typed_thumbs_down(text):
+            # "no me sirvió" right under an answer: that answer's 👎, as if tapped.
+            since = datetime.now(UTC) - timedelta(seconds=CHOICE_TTL_SECONDS)
+            answer = await self.store.call(conv.answer_before, member.id, since=since, before=inbound_id)
+            if answer is not None:
+                lang = self._fallback_lang(row, member)
+                await self.store.call(conv.record_decision, inbound_id, lang=lang, decision="escalate",
+                                      faq_id=answer["faq_id"], score=0.0, latency_ms=0.0)
+                return await self._vote(member, answer, -1, inbound_id, lang)
         if picked is None and not edited and kind == "text" and typed_none(text):
             # "ninguna de esas" under a list: the listed question goes to staff, as with the button.
             since = datetime.now(UTC) - timedelta(seconds=CHOICE_TTL_SECONDS)
             listed = await self.store.call(conv.listed_for, member.id, since=since, before=inbound_id)
             asked = await self.store.call(conv.get_message, listed) if listed is not None else None
             if asked and asked.get("kind") == "text":  # (a /menu topic's list answers no question)
-                return await self._none_fit(member, asked["id"], inbound_id, self._fallback_lang(row, member))
+                # What the member added ("…es sobre el pago") goes to staff with the question.
+                said = None if _TYPED_NONE.match(clean(text)) else text
+                return await self._none_fit(member, asked["id"], inbound_id, self._fallback_lang(row, member), said)
         if picked is not None:
             lang = self._fallback_lang(row, member)
             answer = await self._send_answer(member, picked, lang, in_reply_to=inbound_id, decision="answer")
@@ -609,7 +646,8 @@ class Pipeline:
             return []  # a double tap: the question went to staff with the first, whose reply is above
         return await self._none_fit(member, question_id, inbound_id, lang)
 
-    async def _none_fit(self, member: Member, question_id: int, inbound_id: int, lang: str) -> list[Reply]:
+    async def _none_fit(self, member: Member, question_id: int, inbound_id: int, lang: str,
+                        said: str | None = None) -> list[Reply]:
         """Hand the member's question ``question_id`` to staff: none of the choices offered for it
         fit (the button, or the same typed). ``lang`` is the conversation's, not the words': a
         Spanish speaker typing "none of these" still gets Spanish, and so does their request."""
@@ -618,6 +656,8 @@ class Pipeline:
             return [await self._out(member, self._stale(lang), in_reply_to=inbound_id)]
         question = original.get("text") or ""
         candidates = self.faqs.snapshot.matcher.match(question).candidates
+        if said:  # "ninguna de esas, es sobre mi pensión": staff read both
+            question = f"{question}\n{said}"
         notice = await self.desk.escalate(
             member, lang=lang, question=question, candidates=candidates, reason="none-of-these"
         )
@@ -636,8 +676,15 @@ class Pipeline:
             return [await self._out(member, self._stale(lang), in_reply_to=inbound_id)]
         if await self.store.call(conv.tapped_before, member.id, f"fb:{answer_id}:{vote}", before=inbound_id):
             return []  # a double tap (the buttons go only once the first is handled): one vote, one reply
+        return await self._vote(member, answer, vote, inbound_id, lang)
+
+    async def _vote(self, member: Member, answer: dict[str, Any], vote: int, inbound_id: int,
+                    lang: str) -> list[Reply]:
+        """Record a 👍/👎 on the logged ``answer`` (tapped, or "no me sirvió" typed); a 👎 hands the
+        question to staff."""
+        _ = Translator(lang)
         await self.store.call(
-            conv.record_feedback, member_id=member.id, message_id=answer_id, faq_id=answer.get("faq_id"), vote=vote
+            conv.record_feedback, member_id=member.id, message_id=answer["id"], faq_id=answer.get("faq_id"), vote=vote
         )
         if vote > 0:
             return [await self._out(member, Reply(_("Thank you for your feedback!")), in_reply_to=inbound_id)]

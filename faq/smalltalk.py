@@ -43,7 +43,8 @@ THANKS_PAD: frozenset[str] = frozenset(_words("mil muchas muchisimas you so much
 _THANKS_EXTRA_RE = re.compile(
     r"\b(?:(?:ya )?me (?:sirvio|sirve|ayudo|ayudaste|ayudaron|ayudo mucho)|(?:muy|so|very|really|super) helpful|helpful"
     r"|(?:that|it|this) helped|(?:por|for) (?:la|su|tu|the|your|all the) (?:informacion|info|information|ayuda|help"
-    r"|respuesta|answer|tiempo|time)|por todo|for everything|a lot|ya entendi"
+    r"|respuesta|answer|tiempo|time)|por todo|for everything|a lot|ya entendi|eso (?:era|es) todo|es todo|nada mas"
+    r"|voy a (?:intentar|llamar|probar|hacerlo|ir|esperar|checar|revisar)|i ll (?:try|call|check)"
     r"|muy clar[ao](?: la (?:respuesta|informacion))?"
     r"|(?:excelente|buena|buenisima|muy buena|great|good) (?:informacion|info|information|respuesta|answer)"
     r"|hermanos?|hermanas?)\b")
@@ -59,6 +60,24 @@ _FORGET_RE = re.compile(
     r"(?: (?:datos|informacion|info|data|information|historial|history|conversacion|mensajes|messages|cuenta|account))?"
     r"(?: (?:por favor|porfa|please|pls))?$"
     r"|^(?:forget me|olvidame|olvideme|no quiero que guarden mis datos|dont keep my data)(?: (?:por favor|please))?$")
+_FORGET_ANYWHERE_RE = re.compile(
+    r"\b(?:borr(?:ar|en|e|a)|elimin(?:ar|en|e|a)) (?:todos |toda )?(?:mis|mi) (?:datos|informacion|info)\b"
+    r"|\bno quiero que (?:guarden|tengan|se queden con) (?:mis|mi) (?:datos|informacion)"
+    r"|\b(?:delete|erase|remove) (?:all )?(?:my (?:personal )?(?:data|information|info)|everything you have about me)\b"
+    r"|\bdont (?:keep|store|save) my (?:data|information|info)\b")
+#: "Tengo una pregunta", "¿puedo hacer una pregunta?": the question is still to come.
+_OPENER_RE = re.compile(
+    r"^(?:(?:hola|buenas|buenos dias|buenas tardes|buenas noches|oiga|disculpe|perdon|hi|hello) )*"
+    r"(?:(?:tengo|tenia|traigo|una|otra|un par de|tengo otra|tengo una|i have a|i have another|i got a|quick"
+    r"|one more|another) ?)"
+    r"(?:pregunta|preguntita|duda|consulta|question|quick question)(?: mas| more| para ustedes| for you)?$"
+    r"|^(?:puedo|le puedo|te puedo|se puede|les puedo) (?:hacer|preguntar)(?: una| otra)?"
+    r"(?: pregunta| consulta| algo)?$"
+    r"|^(?:le|les|te) (?:hago|pregunto) (?:una |otra )?(?:pregunta|consulta|algo)$"
+    r"|^can i ask (?:you )?(?:a question|something|another question)$")
+#: "No gracias", "eso es todo", "nada más": the member is done.
+_DONE_RE = re.compile(r"^(?:no )?(?:eso (?:era|es) todo|es todo|nada mas|thats all|thats it|no thanks|no thank you)"
+                      r"(?: (?:gracias|thanks|thank you|por ahora|for now))*$|^no gracias$")
 GOODBYE: frozenset[str] = frozenset(_words("""
 adios bye bai byebye chao chau ciao hasta luego pronto manana mañana vemos nos see ya later cuidese
 cuidate goodnight night take care
@@ -93,7 +112,13 @@ COURTESY_PHRASES: frozenset[tuple[str, ...]] = frozenset(tuple(p.split()) for p 
     "mil gracias", "thank you", "thanks in advance", "hola amigo", "hola amiga", "hola compa",
     "hey buddy", "hi buddy", "hey bro", "una pregunta", "tengo una pregunta", "i have a question",
     "quick question", "a question", "disculpe la molestia", "perdon la molestia", "la molestia",
-    "sorry to bother", "sorry to bother you"))
+    "sorry to bother", "sorry to bother you",
+    # "hermano/hermana/mano" as a form of address (not "mi hermano", a relative)
+    "buenas hermano", "buenas hermana", "hola hermano", "hola hermana", "gracias hermano", "gracias hermana",
+    "mire hermano", "mire hermana", "oiga hermano", "oiga hermana", "hermano una pregunta", "hermana una pregunta",
+    "hola mano", "buenas mano", "gracias mano", "bendiciones hermano", "bendiciones hermana",
+    # a thanks before the next question ("me sirvió, ¿y cómo pago desde USA?")
+    "me sirvio", "ya me sirvio", "ya entendi", "muy amable"))
 _COURTESY_LONGEST = max(len(p) for p in COURTESY_PHRASES)
 
 
@@ -122,7 +147,8 @@ i need want can could you some get me with a
 """))
 _WHO_RE = re.compile(
     r"^(?:quien eres|quien es usted|que eres|con quien hablo|quien me contesta|quien me responde"
-    r"|(?:eres|es usted|estoy hablando con) (?:un |una )?(?:robot|bot|maquina|humano|humana|persona(?: real)?|real)"
+    r"|(?:eres|es usted|estoy hablando con|hablo con) (?:un |una )?"
+    r"(?:robot|bot|maquina|humano|humana|persona(?: real)?|real)"
     r"|who are you|what are you|who is this|who am i talking to"
     r"|(?:are you|is this|am i talking to|am i chatting with) (?:a |an )?(?:bot|robot|machine|human|person|"
     r"real person|real|ai))"
@@ -377,8 +403,8 @@ def without_person_request(text: str) -> str:
 
 def classify_smalltalk(text: str) -> str | None:
     """Return "greeting", "thanks", "goodbye", "human", "help", "who", "unclear", "empty", "menu",
-    "language" (the choice of languages), "language-es", "language-en", "forget" (delete my data)
-    or ``None`` (a real question)."""
+    "language" (the choice of languages), "language-es", "language-en", "forget" (delete my data),
+    "ask" (a question announced: "tengo una pregunta") or ``None`` (a real question)."""
     words = clean(text).split()
     if not words:
         raw = "".join((text or "").split())
@@ -392,8 +418,12 @@ def classify_smalltalk(text: str) -> str | None:
         core.pop()
     if _WHO_RE.match(" ".join(core)):
         return "who"
-    if _FORGET_RE.match(joined):
+    if _FORGET_RE.match(joined) or _FORGET_ANYWHERE_RE.search(joined):
         return "forget"
+    if _OPENER_RE.match(joined):
+        return "ask"
+    if _DONE_RE.match(joined):
+        return "goodbye"
     if _HUMAN_RE.search(joined):
         return "human"
     small = THANKS | THANKS_PAD | GOODBYE | GREETING | FILLER

@@ -245,6 +245,20 @@ def listed_for(db: Database, member_id: int, *, since: datetime, before: int) ->
     return row["in_reply_to"] if row else None
 
 
+def answer_before(db: Database, member_id: int, *, since: datetime, before: int) -> dict[str, Any] | None:
+    """The member's message just before ``before`` if it is an answer of the bot (an FAQ entry, with
+    👍/👎), logged at or after ``since``; None otherwise. A typed "no me sirvió" right under it is
+    that answer's 👎."""
+    row = _row(db.execute(
+        "SELECT * FROM messages WHERE member_id = ? AND id < ? AND edited = 0 ORDER BY id DESC LIMIT 1",
+        [member_id, before],
+    ))
+    if not row or row["direction"] != "out" or not row["faq_id"] or row["decision"] != "answer" \
+            or row["created_at"] < iso_utc(since):
+        return None
+    return row
+
+
 def _list_before(db: Database, member_id: int, *, since: datetime, before: int) -> dict[str, Any] | None:
     """The member's message just before ``before`` if it is a reply of the bot listing choices,
     logged at or after ``since``."""

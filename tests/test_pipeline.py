@@ -640,3 +640,77 @@ async def test_an_and_follow_up_about_something_else_still_goes_to_staff(pipelin
     await pipeline.handle_text(ANA, "y que tal el clima alla?")
     last = rows(store, "select decision from messages where direction = 'in' order by id desc limit 1")[0]
     assert last["decision"] == "escalate"
+
+
+# ---------------------------------------------------------------- second review round (session 13)
+@pytest.mark.parametrize("typed", ["ninguna de esas es mi pregunta", "no es ninguna, es sobre el pago",
+                                   "ninguna de las 4", "none of those, I asked about my pension"])
+async def test_a_rejection_with_more_words_under_a_list_goes_to_staff_with_them(
+        pipeline: Pipeline, store: Store, typed: str) -> None:
+    """"Ninguna de esas es mi pregunta" got the cancer-screening answer ("ninguna" met its alternate
+    "ningún chequeo"): a message that starts by rejecting the list does what the button does, and
+    what the member added reaches staff with the question."""
+    await pipeline.handle_text(ANA, "costo")
+    [reply] = await pipeline.handle_text(ANA, typed)
+    assert reply.text.startswith("Entonces todavía no tengo la respuesta"), reply.text
+
+
+async def test_ninguno_of_ones_children_is_not_a_rejection(pipeline: Pipeline) -> None:
+    await pipeline.handle_text(ANA, "costo")
+    [reply] = await pipeline.handle_text(ANA, "ninguno de mis hijos tiene seguro, cuanto cuesta para ellos")
+    assert not reply.text.startswith("Entonces")
+
+
+@pytest.mark.parametrize("typed", ["no me sirvio", "👎 No me sirvió", "esa no era mi pregunta", "that didn't help"])
+async def test_the_thumbs_down_typed_under_an_answer_is_the_vote(pipeline: Pipeline, store: Store, typed: str) -> None:
+    """Typing the 👎 button's words ("No me sirvió") got "let's try again" and no vote: it is now
+    that answer's 👎, recorded, and the question goes to staff as with the button."""
+    [answer] = await pipeline.handle_text(ANA, "como saco cita en el igss")
+    [reply] = await pipeline.handle_text(ANA, typed)
+    assert reply.text.startswith("Lamento que no le haya servido."), reply.text
+    votes = rows(store, "select message_id, vote from feedback")
+    assert votes == [{"message_id": answer.log_id, "vote": -1}]
+
+
+async def test_no_me_sirvio_without_an_answer_before_is_not_a_vote(pipeline: Pipeline, store: Store) -> None:
+    await pipeline.handle_text(ANA, "hola")
+    await pipeline.handle_text(ANA, "no me sirvio")
+    assert rows(store, "select count(*) as n from feedback")[0]["n"] == 0
+
+
+@pytest.mark.parametrize(("text", "start"), [
+    ("tengo una pregunta", "Claro: escriba aquí su pregunta"),
+    ("¿puedo hacer una pregunta?", "Claro: escriba aquí su pregunta"),
+    ("no gracias", "¡Que le vaya bien!"),
+    ("eso era todo, gracias", "¡"),
+    ("hablo con una persona?", "Soy Puente"),
+])
+async def test_openers_and_closings_are_not_questions(pipeline: Pipeline, store: Store, text: str, start: str) -> None:
+    """"Tengo una pregunta" got a list with the IMSS mammography; "no gracias" and "¿puedo hacer una
+    pregunta?" opened staff tickets; "¿hablo con una persona?" got the Mayan-languages entry."""
+    [reply] = await pipeline.handle_text(ANA, text)
+    assert reply.text.startswith(start), reply.text
+    assert rows(store, "select count(*) as n from messages where decision = 'escalate'")[0]["n"] == 0
+
+
+@pytest.mark.parametrize("text", ["borren mis datos por favor, no quiero que guarden nada",
+                                  "borren mis datos, soy indocumentado y tengo miedo",
+                                  "please erase everything you have about me"])
+async def test_a_deletion_request_in_a_sentence_gets_the_confirmation(pipeline: Pipeline, store: Store,
+                                                                     text: str) -> None:
+    """In a sentence, the request went to staff word for word (immigration status included)."""
+    [reply] = await pipeline.handle_text(ANA, text)
+    assert [b.data for b in reply.buttons[0]] == ["forget:yes", "forget:no"]
+    assert rows(store, "select count(*) as n from messages where decision = 'escalate'")[0]["n"] == 0
+
+
+@pytest.mark.parametrize(("text", "entry"), [("buenas hermano, que documentos necesito", "migrant-documents"),
+                                             ("gracias hermano, como pago desde usa", "migrant-pay-from-us"),
+                                             ("me sirvio, y como pago desde usa?", "migrant-pay-from-us")])
+async def test_address_and_thanks_before_a_question_are_not_its_topic(pipeline: Pipeline, text: str,
+                                                                       entry: str) -> None:
+    """"Buenas hermano, ¿qué documentos necesito?" got the parents entry (its answer says
+    "hermanos"); "me sirvió, ¿y cómo pago?" went to staff."""
+    [reply] = await pipeline.handle_text(ANA, text)
+    wanted = pipeline.faqs.snapshot.faq.get(entry)
+    assert wanted is not None and wanted.answer["es"][:40] in reply.text, reply.text[:120]
