@@ -101,7 +101,13 @@ from faq.language import (
 )
 from faq.model import Faq
 from faq.normalize import clean, phonetic_key
-from faq.smalltalk import THANKS, classify_smalltalk, without_courtesy, without_person_request
+from faq.smalltalk import (
+    THANKS,
+    classify_smalltalk,
+    without_courtesy,
+    without_language_aside,
+    without_person_request,
+)
 from faq.vocabulary import Vocabulary
 
 Decision = Literal["answer", "suggest", "escalate", "smalltalk"]
@@ -1002,6 +1008,7 @@ class Matcher:
         query = text
         # "perdón, quise decir cuánto cuesta": the correction's lead-in is not part of the question.
         text = _CORRECTION_RE.sub("", text, count=1).strip() or text
+        text = without_language_aside(text)  # "…? no hablo inglés": the reply's language, not the topic
         lang = self.language(text)
         words = self._words(text)  # typo-corrected: also what the matching below works on
         # Small talk as typed, then with phone shorthand spelled out ("bn gracias", "ok grax"),

@@ -322,6 +322,32 @@ def _asking(words: list[str]) -> bool:
     return bool(verbs) and verbs[0] in _ASKING_VERBS
 
 
+#: A remark on the member's languages, unpunctuated, before the question ("no hablo bien el inglés
+#: cómo me inscribo", "i dont speak spanish how much is it").
+_LANGUAGE_REMARK_RE = re.compile(
+    r"^(?:no (?:hablo|entiendo|leo|se|escribo)(?: bien| mucho| muy bien| nada de)?(?: el)? (?:ingles|espanol|español)"
+    r"|i (?:dont|do not|cant|can not|cannot) (?:speak|read|understand|write)(?: much| well| good)? (?:spanish|english)"
+    r"|my (?:spanish|english) is (?:bad|not good|poor|not very good))\b\s*")
+
+
+def without_language_aside(text: str) -> str:
+    """``text`` without what it says about the member's languages ("¿cómo me inscribo? no hablo
+    inglés", "I don't speak Spanish, how much is it"): that sets the reply's language (see
+    language_asked_aside) and is no part of the question; matched with it, "hablo" and "inglés"
+    met the FAQ's entry about information in Mayan languages. A message that is only the remark
+    is left whole (a language request, for requested_language), and so is one whose rest is no
+    question ("No, English please")."""
+    clauses = [c for c in _CLAUSE_END.split(text or "") if c.strip()]
+    if len(clauses) >= 2:
+        kept = [c for c in clauses if requested_language(c) is None and not _LANGUAGE_REMARK_RE.fullmatch(clean(c))]
+        rest = ", ".join(c.strip() for c in kept)
+        if kept and len(kept) < len(clauses) and classify_smalltalk(rest) is None:  # ("No, English please")
+            return rest
+    plain = clean(text or "")
+    rest = _LANGUAGE_REMARK_RE.sub("", plain, count=1)
+    return rest if rest and rest != plain and classify_smalltalk(rest) is None else text
+
+
 def language_asked_aside(text: str) -> str | None:
     """"es" or "en" when one clause of a longer message asks for a language ("¿cuánto cuesta el
     programa? no hablo inglés", "how do I sign up, in english please"), and no other clause asks

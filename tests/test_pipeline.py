@@ -714,3 +714,17 @@ async def test_address_and_thanks_before_a_question_are_not_its_topic(pipeline: 
     [reply] = await pipeline.handle_text(ANA, text)
     wanted = pipeline.faqs.snapshot.faq.get(entry)
     assert wanted is not None and wanted.answer["es"][:40] in reply.text, reply.text[:120]
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("como me inscribo al programa de migrantes? no hablo bien ingles", "migrant-how-enroll"),
+    ("no entiendo ingles, como pago desde usa", "migrant-pay-from-us"),
+    ("i dont speak spanish, how much is the migrant program", "migrant-cost"),
+])
+async def test_a_language_remark_is_not_part_of_the_question(pipeline: Pipeline, text: str, entry: str) -> None:
+    """"¿Cómo me inscribo…? no hablo bien inglés" was answered with the Mayan-languages entry
+    ("hablo", "inglés"): the remark sets the reply's language and is left out of the matching."""
+    [reply] = await pipeline.handle_text(ANA, text)
+    wanted = pipeline.faqs.snapshot.faq.get(entry)
+    assert wanted is not None
+    assert wanted.answer["es"][:40] in reply.text or wanted.answer["en"][:40] in reply.text, reply.text[:100]
