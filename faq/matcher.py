@@ -314,6 +314,13 @@ _SECOND_RE = re.compile(r"(?<=\?)\s*(?=[^\s?])|[,;]?\s*\b(?:y|e|and|also|tambi[e
                         + _ASKING + r"|si|if)\b(?!\s+not\b|n't))", re.IGNORECASE)
 # Letters and digits typed together ("st9", "mod40", "h2a" stays: its "2a" is no number alone).
 _LETTERS_DIGITS = re.compile(r"([a-z]{2,})([0-9]{1,3})|([0-9]{1,3})([a-z]{3,})")
+def _accent_tolerant(phrase: str) -> str:
+    """A regex for a normalised phrase that also matches it written with accents ("quiche" →
+    "Quiché", "totonicapan" → "Totonicapán")."""
+    classes = {"a": "[aá]", "e": "[eé]", "i": "[ií]", "o": "[oó]", "u": "[uúü]", "n": "[nñ]"}
+    return r"\s+".join("".join(classes.get(ch, re.escape(ch)) for ch in word) for word in phrase.split())
+
+
 # An elliptical follow-up to the answer just given: "¿y si tengo 3 hijos?", "and for my wife?".
 _FOLLOW_UP_RE = re.compile(r"^\W*(?:y|e|and|also|tambi[eé]n|what about|how about)\s+\w", re.IGNORECASE)
 # A member correcting themselves: "perdón, quise decir…", "no, me refería a…", "sorry, I meant…".
@@ -381,6 +388,15 @@ class Matcher:
         self._staff = Tagger(self.vocabulary.needs_staff, self.vocabulary.abbreviations)
         self._countries = Tagger(self.vocabulary.countries, self.vocabulary.abbreviations)
         self._country_labels = frozenset(self.vocabulary.countries)
+        # Departments, states and towns (not the countries' names): after "soy de", "vivo en" they
+        # say where the member is, not what is asked (see _without_home_place).
+        places = sorted({t for terms in self.vocabulary.countries.values() for t in terms
+                         if self.vocabulary.canonical(t) not in ("guatemala", "mexico")}, key=len, reverse=True)
+        self._home_place = re.compile(
+            r"\b((?:soy|somos|es|son|eres|era|eran) del?|(?:vivo|vive|viven|vivimos|estoy|esta|está|estan|están"
+            r"|estamos|trabajo|trabaja|trabajan|trabajaba|nacio|nació|naci|nací) en|from|(?:live|lives|living|work"
+            r"|works|working|born) in|i'?m in|we'?re in)\s+(" + "|".join(_accent_tolerant(p) for p in places) + r")\b",
+            re.IGNORECASE) if places else None
 
         entry_ids: list[str] = []
         entry_answer: list[frozenset[str]] = []
@@ -958,6 +974,26 @@ class Matcher:
             return None
         return MatchResult(text, "suggest", lang, rest[0].entry_id, rest[0].score, rest)
 
+    def _without_home_place(self, text: str) -> tuple[str, list[str]]:
+        """``text`` without the place the member says they are from or live in ("soy de Oaxaca, ¿cómo
+        me afilio?", "vivo en San Marcos"), and that place's words (for the country hint). Said so,
+        the place is context: matched as a topic it answered the question with the one entry that
+        names it (children's cancer care in Oaxaca; the count of IGSS clinics for San Marcos; the
+        Mayan-languages entry for "soy de Quiché"). Over every set: 35 more questions answered
+        right or brought within one tap, 3 more off-topic ones escalated, for 2 more wrong answers
+        ("vivo en Monterrey, ¿me sirve el plan del IGSS?" lost the place that made it a question
+        about another country)."""
+        if self._home_place is None:
+            return text, []
+        home: list[str] = []
+
+        def drop(m: re.Match[str]) -> str:
+            home.extend(self._an.words(m.group(2)))
+            return m.group(1)
+
+        rest = self._home_place.sub(drop, text)
+        return (rest, home) if home else (text, [])
+
     def _country_hint(self, words: list[str]) -> frozenset[str]:
         """The institutions a message may be about, given the countries it names, or nothing.
 
@@ -1009,6 +1045,7 @@ class Matcher:
         # "perdón, quise decir cuánto cuesta": the correction's lead-in is not part of the question.
         text = _CORRECTION_RE.sub("", text, count=1).strip() or text
         text = without_language_aside(text)  # "…? no hablo inglés": the reply's language, not the topic
+        text, home = self._without_home_place(text)
         lang = self.language(text)
         words = self._words(text)  # typo-corrected: also what the matching below works on
         # Small talk as typed, then with phone shorthand spelled out ("bn gracias", "ok grax"),
@@ -1044,7 +1081,7 @@ class Matcher:
         # that also covers another country's ("soy guatemalteco, ¿cuánto cuesta para mi familia?"
         # next to the IMSS family insurance): entries only about the other country's institution
         # are not for this member (see the vocabulary's countries and _country_hint).
-        hint = frozenset() if inst else self._country_hint(words)
+        hint = frozenset() if inst else self._country_hint(words + home)
         if hint:
             inst, inherited = hint, True
         elif not inst and context and len(terms) <= self.weights.context_terms:

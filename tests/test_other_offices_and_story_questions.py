@@ -198,3 +198,31 @@ def test_us_social_security_said_from_here_and_refunds_go_to_staff(bundled: Matc
     """"el social security de acá" is the US one (the IMSS phone entry was answered); "¿me
     devuelven el dinero?" is a refund staff must look up."""
     assert bundled.match(text).decision == "escalate"
+
+
+@pytest.mark.parametrize(("text", "not_entry"), [
+    ("soy de Oaxaca, como me afilio", "imss-oncocrean-oaxaca"),
+    ("soy de san marcos, cuanto cuesta", "igss-units"),
+    ("soy de san marcos, cual es el telefono del igss", "igss-units"),
+    ("soy de Quiché, como me inscribo al programa de migrantes", "migrant-languages"),
+])
+def test_where_the_member_is_from_is_not_the_topic(bundled: Matcher, text: str, not_entry: str) -> None:
+    """"Soy de Oaxaca, ¿cómo me afilio?" was answered with children's cancer care in Oaxaca, the
+    one entry naming the place; "soy de San Marcos" with the count of IGSS clinics (an alternate
+    names San Marcos); "soy de Quiché" met the K'iche' language. Said after "soy de", "vivo en",
+    the place is context (it still tells the country)."""
+    result = bundled.match(text)
+    assert result.best_id != not_entry, (result.decision, result.best_id)
+
+
+def test_a_place_asked_about_is_still_the_topic(bundled: Matcher) -> None:
+    for text, entry in [("el imss atiende a niños con cancer en oaxaca?", "imss-oncocrean-oaxaca"),
+                        ("hay igss en san marcos?", "igss-units")]:
+        result = bundled.match(text)
+        assert (result.decision, result.best_id) == ("answer", entry), text
+
+
+def test_a_state_of_mexico_after_soy_de_tells_the_country(bundled: Matcher) -> None:
+    """"Soy de Oaxaca" is a Mexican: the IMSS enrolment entry, not the IGSS one."""
+    result = bundled.match("soy de Oaxaca, como me afilio")
+    assert result.best_id is not None and result.best_id.startswith("imss"), result
