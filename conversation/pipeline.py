@@ -155,6 +155,7 @@ class NoDesk:
 #: How long a typed number refers to the numbered questions just shown.
 CHOICE_TTL_SECONDS = 1800.0
 TOPIC_TTL_SECONDS = 600.0  # a follow-up this soon after an answer is about the same institution
+STATED_TTL_SECONDS = 6 * 3600.0  # "soy guatemalteco" holds for the conversation, not for ever
 TOPICS_KEPT = 10_000  # members whose last answer's institutions are remembered
 
 V = TypeVar("V")
@@ -291,6 +292,9 @@ class Pipeline:
         # Each member's last answer: its institutions carry over to short follow-ups ("¿y cuánto
         # cuesta?" after an IMSS answer), and it is not repeated to one (Matcher.match).
         self._last_answer: RecentPerMember[str] = RecentPerMember(TOPIC_TTL_SECONDS)
+        # The countries a member said they or their family are from ("soy guatemalteco"): later
+        # questions that name none are about that country's institution (Matcher.match: stated).
+        self._stated: RecentPerMember[frozenset[str]] = RecentPerMember(STATED_TTL_SECONDS)
 
     # ------------------------------------------------------------------ language
     def _fallback_lang(self, member_row: dict[str, Any] | None, member: Member) -> str:
@@ -540,7 +544,10 @@ class Pipeline:
         snap = self.faqs.snapshot
         last = self._last_answer.get(member.id)
         context = snap.matcher.entry_institutions(last) if last else frozenset()
-        result = snap.matcher.match(text, context, last)
+        stated = snap.matcher.stated_countries(text)
+        if stated:
+            self._stated.set(member.id, stated)
+        result = snap.matcher.match(text, context, last, self._stated.get(member.id) or frozenset())
         also = snap.matcher.other_question(result, context)  # "¿cuánto cuesta y cómo pago?"
         lang = self._reply_lang(row, member, text)
         replies: list[Reply] = []

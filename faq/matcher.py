@@ -994,7 +994,7 @@ class Matcher:
         rest = self._home_place.sub(drop, text)
         return (rest, home) if home else (text, [])
 
-    def _country_hint(self, words: list[str]) -> frozenset[str]:
+    def _country_hint(self, words: list[str], stated: frozenset[str] = frozenset()) -> frozenset[str]:
         """The institutions a message may be about, given the countries it names, or nothing.
 
         Only when the FAQ names the institution of a country the message names AND another
@@ -1002,17 +1002,31 @@ class Matcher:
         about the consulate or no institution still fits; one only about the IMSS does not, for a
         Guatemalan). An FAQ about one country's matters is left alone: "renew my Mexican
         passport" in a consulate's FAQ that mentions the IMSS once is not about the IMSS.
+        ``stated``: the countries the member named earlier in the conversation, when this message
+        names none ("hola, soy guatemalteco" … "¿puedo asegurar a mis papás?").
         """
-        home = self._countries(words) & self._named
+        home = (self.countries_of(words) or stated) & self._named
         other = (self._country_labels & self._named) - home
         return self._named - other if home and other else frozenset()
+
+    def countries_of(self, words: list[str]) -> frozenset[str]:
+        """The institutions whose countries ``words`` (normalised) name ("soy guatemalteco": igss).
+        New Mexico is a US state ("vivo en Nuevo México")."""
+        return self._countries([w for i, w in enumerate(words)
+                                if not (w == "mexico" and i and words[i - 1] in ("nuevo", "new"))])
+
+    def stated_countries(self, text: str) -> frozenset[str]:
+        """The institutions whose countries a member's message names, kept for the rest of the
+        conversation (see :meth:`match`'s ``stated``)."""
+        return self.countries_of(self._words(text)) & self._named
 
     def entry_institutions(self, entry_id: str) -> frozenset[str]:
         """The institutions an entry is about (the FAQ's own when it names none)."""
         index = self._index.get(entry_id)
         return self._entry_inst[index] if index is not None else frozenset()
 
-    def match(self, text: str, context: frozenset[str] = frozenset(), last: str | None = None) -> MatchResult:
+    def match(self, text: str, context: frozenset[str] = frozenset(), last: str | None = None,
+              stated: frozenset[str] = frozenset()) -> MatchResult:
         """Classify ``text`` and decide: smalltalk, answer, suggest or escalate (see module doc).
 
         ``context``: the institutions of the entry the member was just answered about. A short
@@ -1025,20 +1039,24 @@ class Matcher:
         look like the bot did not listen. It is matched as if it had no context, and what that
         would answer is offered as a choice (the institution is in doubt), never answered. A
         question that leads to ``last`` on its own words (asked again) is answered again.
+
+        ``stated``: the institutions of the countries the member named earlier in the conversation
+        (:meth:`stated_countries`), read as this message's when it names no institution or country.
         """
-        result = self._match(text, context)
+        result = self._match(text, context, stated=stated)
         if last is not None and result.decision == "escalate" and result.smalltalk is None:
             return self._with_last_question(text, context, last) or result
         if last is None or not context or result.decision != "answer" or result.best_id != last:
             return result
-        fresh = self._match(text, frozenset())
+        fresh = self._match(text, frozenset(), stated=stated)
         if fresh.best_id == last:
             return result
         if fresh.decision == "answer":
             return replace(fresh, decision="escalate" if self._suggestions_off() else "suggest")
         return fresh
 
-    def _match(self, text: str, context: frozenset[str], veto: bool = True) -> MatchResult:
+    def _match(self, text: str, context: frozenset[str], veto: bool = True,
+               stated: frozenset[str] = frozenset()) -> MatchResult:
         """:meth:`match`; without ``veto``, a second opinion preferring a runner-up does not stop an
         answer (a second question in a message is offered, not answered: see :meth:`_other_part`)."""
         query = text
@@ -1081,7 +1099,7 @@ class Matcher:
         # that also covers another country's ("soy guatemalteco, ¿cuánto cuesta para mi familia?"
         # next to the IMSS family insurance): entries only about the other country's institution
         # are not for this member (see the vocabulary's countries and _country_hint).
-        hint = frozenset() if inst else self._country_hint(words + home)
+        hint = frozenset() if inst else self._country_hint(words + home, stated)
         if hint:
             inst, inherited = hint, True
         elif not inst and context and len(terms) <= self.weights.context_terms:

@@ -728,3 +728,23 @@ async def test_a_language_remark_is_not_part_of_the_question(pipeline: Pipeline,
     wanted = pipeline.faqs.snapshot.faq.get(entry)
     assert wanted is not None
     assert wanted.answer["es"][:40] in reply.text or wanted.answer["en"][:40] in reply.text, reply.text[:100]
+
+
+async def test_a_country_stated_earlier_steers_the_next_questions(pipeline: Pipeline) -> None:
+    """"Hola, soy guatemalteco y vivo en Houston", then "¿puedo asegurar a mis papás?": the second
+    message was answered with the IMSS family insurance in pesos (the IGSS answer: parents are not
+    covered). The country said earlier now holds for the conversation: no IMSS answer, and the
+    IGSS parents entry is offered."""
+    await pipeline.handle_text(ANA, "hola soy guatemalteco y vivo en houston")
+    [reply] = await pipeline.handle_text(ANA, "puedo asegurar a mis papas?")
+    imss = pipeline.faqs.snapshot.faq.get("imss-ssf-cost")
+    assert imss is not None and imss.answer["es"][:40] not in reply.text
+    picks = [b.data for row in reply.buttons for b in row]
+    assert "pick:migrant-parents" in picks, picks
+
+
+def test_new_mexico_is_not_mexico(pipeline: Pipeline) -> None:
+    matcher = pipeline.faqs.snapshot.matcher
+    assert matcher.stated_countries("vivo en nuevo mexico") == frozenset()
+    assert matcher.stated_countries("I live in New Mexico") == frozenset()
+    assert matcher.stated_countries("soy de mexico") == frozenset({"imss"})
