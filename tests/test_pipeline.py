@@ -162,7 +162,7 @@ async def test_stale_or_forged_buttons_are_handled(pipeline: Pipeline, data: str
 
 
 async def test_inbound_is_logged_even_if_matching_crashes(pipeline: Pipeline, store: Store, monkeypatch) -> None:
-    def boom(text: str, context: object = None, last: object = None) -> None:
+    def boom(text: str, context: object = None, last: object = None, stated: object = None) -> None:
         raise RuntimeError("matcher exploded")
 
     monkeypatch.setattr(pipeline.faqs.snapshot.matcher, "match", boom)
