@@ -1012,8 +1012,9 @@ class Matcher:
     def countries_of(self, words: list[str]) -> frozenset[str]:
         """The institutions whose countries ``words`` (normalised) name ("soy guatemalteco": igss).
         New Mexico is a US state ("vivo en Nuevo México")."""
-        return self._countries([w for i, w in enumerate(words)
-                                if not (w == "mexico" and i and words[i - 1] in ("nuevo", "new"))])
+        # (An institution's own name is not a country: "imss" is a label of the section, not one of its words.)
+        return self._countries([w for i, w in enumerate(words) if w not in self._country_labels
+                                and not (w == "mexico" and i and words[i - 1] in ("nuevo", "new"))])
 
     def stated_countries(self, text: str) -> frozenset[str]:
         """The institutions whose countries a member's message names, kept for the rest of the
