@@ -200,6 +200,12 @@ _TYPED_NUMBER = re.compile(
 )
 
 
+def _choices_since() -> datetime:
+    """The oldest a list of choices (or an answer) may be for a typed "2", "ninguna" or "no me
+    sirvió" to refer to it."""
+    return datetime.now(UTC) - timedelta(seconds=CHOICE_TTL_SECONDS)
+
+
 def typed_number(text: str) -> int | None:
     """The number a message consists of ("2", "#2", "la 2", "la dos", "la segunda", "2️⃣"), or None."""
     plain = " ".join(text.casefold().replace("\ufe0f", "").replace("\u20e3", "").split())
@@ -457,11 +463,30 @@ class Pipeline:
         n = typed_number(text)
         if n is None:
             return None
-        since = datetime.now(UTC) - timedelta(seconds=CHOICE_TTL_SECONDS)
-        picks = await self.store.call(conv.last_choices, member_id, since=since, before=inbound_id)
+        picks = await self.store.call(conv.last_choices, member_id, since=_choices_since(), before=inbound_id)
         if not picks:
             return None
         return picks[n - 1] if 1 <= n <= len(picks) else None
+
+    async def _typed_button(self, member: Member, row: dict[str, Any], text: str,
+                            inbound_id: int) -> list[Reply] | None:
+        """The replies to a button's words typed right under its message, or None: "no me sirvió"
+        under an answer is that answer's 👎; "ninguna de esas" under a list hands the listed
+        question to staff, with what the member added ("…es sobre el pago")."""
+        if typed_thumbs_down(text):
+            answer = await self.store.call(conv.answer_before, member.id, since=_choices_since(), before=inbound_id)
+            if answer is not None:
+                lang = self._fallback_lang(row, member)
+                await self.store.call(conv.record_decision, inbound_id, lang=lang, decision="escalate",
+                                      faq_id=answer["faq_id"], score=0.0, latency_ms=0.0)
+                return await self._vote(member, answer, -1, inbound_id, lang)
+        if typed_none(text):
+            listed = await self.store.call(conv.listed_for, member.id, since=_choices_since(), before=inbound_id)
+            asked = await self.store.call(conv.get_message, listed) if listed is not None else None
+            if asked and asked.get("kind") == "text":  # (a /menu topic's list answers no question)
+                said = None if _TYPED_NONE.match(clean(text)) else text
+                return await self._none_fit(member, asked["id"], inbound_id, self._fallback_lang(row, member), said)
+        return None
 
     def _smalltalk_reply(self, kind: str | None, lang: str) -> Reply:
         if kind == "help":  # a bare "ayuda" / "help": how to use the bot
@@ -516,24 +541,10 @@ class Pipeline:
             member, text, kind, telegram_message_id=telegram_message_id, edited=edited
         )
         picked = None if edited or kind != "text" else await self._typed_choice(member.id, text, inbound_id)
-        if picked is None and not edited and kind == "text" and typed_thumbs_down(text):
-            # "no me sirvió" right under an answer: that answer's 👎, as if tapped.
-            since = datetime.now(UTC) - timedelta(seconds=CHOICE_TTL_SECONDS)
-            answer = await self.store.call(conv.answer_before, member.id, since=since, before=inbound_id)
-            if answer is not None:
-                lang = self._fallback_lang(row, member)
-                await self.store.call(conv.record_decision, inbound_id, lang=lang, decision="escalate",
-                                      faq_id=answer["faq_id"], score=0.0, latency_ms=0.0)
-                return await self._vote(member, answer, -1, inbound_id, lang)
-        if picked is None and not edited and kind == "text" and typed_none(text):
-            # "ninguna de esas" under a list: the listed question goes to staff, as with the button.
-            since = datetime.now(UTC) - timedelta(seconds=CHOICE_TTL_SECONDS)
-            listed = await self.store.call(conv.listed_for, member.id, since=since, before=inbound_id)
-            asked = await self.store.call(conv.get_message, listed) if listed is not None else None
-            if asked and asked.get("kind") == "text":  # (a /menu topic's list answers no question)
-                # What the member added ("…es sobre el pago") goes to staff with the question.
-                said = None if _TYPED_NONE.match(clean(text)) else text
-                return await self._none_fit(member, asked["id"], inbound_id, self._fallback_lang(row, member), said)
+        if picked is None and not edited and kind == "text":
+            tapped = await self._typed_button(member, row, text, inbound_id)
+            if tapped is not None:
+                return tapped
         if picked is not None:
             lang = self._fallback_lang(row, member)
             answer = await self._send_answer(member, picked, lang, in_reply_to=inbound_id, decision="answer")
