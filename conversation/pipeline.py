@@ -453,7 +453,8 @@ class Pipeline:
         return [b.data.split(":", 1)[1] for row in reply.buttons for b in row if b.data.startswith("pick:")]
 
     async def _typed_choice(self, member_id: int, text: str, inbound_id: int) -> str | None:
-        """The entry a member picked by typing its number ("2", "#2", "la segunda", "option 2")
+        """The entry a member picked by typing its number ("2", "#2", "la segunda", "option 2"), or
+        by naming its institution ("del IGSS", "el de Guatemala") when one listed entry is about it,
         right under a list of numbered questions shown in the last half hour, or None.
 
         The list is read from the log (:func:`storage.conversations.last_choices`): only when the
@@ -461,12 +462,25 @@ class Pipeline:
         question, a tap, a message that joined a request, a staff answer — means the number is not
         a pick; and a restart between the list and the number changes nothing."""
         n = typed_number(text)
-        if n is None:
+        named = self._names_only_an_institution(text) if n is None else frozenset()
+        if n is None and not named:
             return None
         picks = await self.store.call(conv.last_choices, member_id, since=_choices_since(), before=inbound_id)
         if not picks:
             return None
+        if n is None:  # "del IGSS" under "1. ¿…teléfono del IMSS? 2. ¿…teléfono del IGSS?": the one about it
+            matcher = self.faqs.snapshot.matcher
+            about = [p for p in picks if named & matcher.entry_institutions(p)]
+            return about[0] if len(about) == 1 else None
         return picks[n - 1] if 1 <= n <= len(picks) else None
+
+    def _names_only_an_institution(self, text: str) -> frozenset[str]:
+        """The institutions a short message names and says nothing else ("del IGSS", "el de
+        Guatemala", "the IMSS one"), or nothing."""
+        matcher = self.faqs.snapshot.matcher
+        if len(text.split()) > 4 or len(matcher.analyze(text)) > 2:  # (most messages stop at the first test)
+            return frozenset()
+        return matcher.institutions(text) | matcher.stated_countries(text)
 
     async def _typed_button(self, member: Member, row: dict[str, Any], text: str,
                             inbound_id: int) -> list[Reply] | None:

@@ -748,3 +748,21 @@ def test_new_mexico_is_not_mexico(pipeline: Pipeline) -> None:
     assert matcher.stated_countries("vivo en nuevo mexico") == frozenset()
     assert matcher.stated_countries("I live in New Mexico") == frozenset()
     assert matcher.stated_countries("soy de mexico") == frozenset({"imss"})
+
+
+@pytest.mark.parametrize(("typed", "entry"), [("del igss", "contact-igss-phone"), ("el de guatemala", "contact-igss-phone"),
+                                              ("the igss one", "contact-igss-phone"), ("la del imss", "contact-imss-phone")])
+async def test_naming_the_institution_under_a_list_picks_its_entry(pipeline: Pipeline, typed: str, entry: str) -> None:
+    """Under "1. ¿…teléfono del IMSS? 2. ¿…teléfono del IGSS?", "del IGSS" was read as a new
+    question (an unrelated list; "the igss one" answered about a lost card). Naming the institution
+    of one listed entry picks it, like its number."""
+    [listing] = await pipeline.handle_text(ANA, "telefono")
+    assert {"pick:contact-igss-phone", "pick:contact-imss-phone"} <= {b.data for row in listing.buttons for b in row}
+    [reply] = await pipeline.handle_text(ANA, typed)
+    wanted = pipeline.faqs.snapshot.faq.get(entry)
+    assert wanted is not None and wanted.answer["es"][:40] in reply.text, reply.text[:100]
+
+
+async def test_an_institution_typed_without_a_list_is_an_ordinary_message(pipeline: Pipeline) -> None:
+    [reply] = await pipeline.handle_text(ANA, "del igss")
+    assert not reply.text.startswith("¿Cuál es el teléfono")
