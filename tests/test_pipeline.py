@@ -750,8 +750,10 @@ def test_new_mexico_is_not_mexico(pipeline: Pipeline) -> None:
     assert matcher.stated_countries("soy de mexico") == frozenset({"imss"})
 
 
-@pytest.mark.parametrize(("typed", "entry"), [("del igss", "contact-igss-phone"), ("el de guatemala", "contact-igss-phone"),
-                                              ("the igss one", "contact-igss-phone"), ("la del imss", "contact-imss-phone")])
+@pytest.mark.parametrize(("typed", "entry"), [
+    ("del igss", "contact-igss-phone"), ("el de guatemala", "contact-igss-phone"),
+    ("the igss one", "contact-igss-phone"), ("la del imss", "contact-imss-phone"),
+])
 async def test_naming_the_institution_under_a_list_picks_its_entry(pipeline: Pipeline, typed: str, entry: str) -> None:
     """Under "1. ¿…teléfono del IMSS? 2. ¿…teléfono del IGSS?", "del IGSS" was read as a new
     question (an unrelated list; "the igss one" answered about a lost card). Naming the institution
