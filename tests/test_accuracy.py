@@ -222,7 +222,10 @@ def test_escalated(metrics: Metrics) -> None:
     (FAQ_CSV, BLIND7_QUERIES, (58.0, 86.5, 3.5, 67.0)),
     (ALT6_FAQ, ALT6_QUERIES, (58.0, 83.5, 4.5, 73.0)),
     (FAQ_CSV, BLIND8_QUERIES, (65.0, 90.5, 5.0, 53.0)),
-    (ALT7_FAQ, ALT7_QUERIES, (54.5, 70.5, 1.5, 86.0)),
+    # (session 14: the birth told apart from the pregnancy, "parto" from "embarazo", answered 11
+    # more right and 2 fewer wrong over every set, but one alt7 maternity-pay question now gets
+    # the maternity-care answer: wrong 1.4 -> 2.9.)
+    (ALT7_FAQ, ALT7_QUERIES, (54.5, 70.5, 3.0, 86.0)),
     (BUNDLED_FAQ, BLIND8_QUERIES, (73.0, 95.0, 4.0, 50.0)),
     # Written at session 5's start, blind. alt9/alt10 were used for tuning from the start; blind9
     # and alt8 were measured once at the end (session 4's matcher -> session 5's): blind9
@@ -387,7 +390,7 @@ def test_escalated(metrics: Metrics) -> None:
     # 75.0 -> 51.1/78.4/5.8/75.0:
     (FAQ_CSV, BLIND36_QUERIES, (64.0, 88.0, 1.5, 96.5)),
     (BUNDLED_FAQ, BLIND36_QUERIES, (74.0, 91.5, 1.5, 93.0)),
-    (ALT35_FAQ, ALT35_QUERIES, (51.0, 78.0, 6.0, 75.0)),
+    (ALT35_FAQ, ALT35_QUERIES, (51.0, 78.0, 7.0, 75.0)),  # (session 14, "parto": wrong 5.8 -> 6.7)
     (FAQ_CSV, BLIND37_QUERIES, (62.5, 87.5, 2.0, 93.0)),
     (BUNDLED_FAQ, BLIND37_QUERIES, (70.0, 92.5, 0.0, 93.0)),
     (ALT37_FAQ, ALT37_QUERIES, (43.5, 77.5, 2.0, 70.0)),

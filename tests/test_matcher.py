@@ -1319,3 +1319,18 @@ def test_a_number_asked_inside_a_request_for_a_person_gets_the_contact_entry(bun
     result = bundled.match(text)
     assert (result.decision, result.best_id) == ("answer", expected), result
     assert bundled.match("necesito hablar con alguien sobre mi pension").decision == "escalate"
+
+
+def test_wording_far_closer_to_the_best_entry_overrules_the_second_opinions_doubt(sample: Matcher) -> None:
+    """BM25 prefers the runner-up (the migrant entries' answers all speak of coverage), but the
+    member's words as written are the benefits entry's own, far closer than any runner-up's: the
+    doubt is not a reason to make the member tap (Weights.veto_spelling)."""
+    text = "q incluye el seguro de migrantes"
+    words = " ".join(sample._words(text))
+    terms = set(sample.analyze(text))
+    result = sample.match(text)
+    assert (result.decision, result.best_id) == ("answer", "migrant-benefits")
+    assert sample._second_opinion_prefers_another(result.candidates[:3], sample._leader(terms))
+    assert sample._spelling_lead(words, result.candidates[:3]) >= sample.weights.veto_spelling
+    off = Matcher(sample.faq, sample.vocabulary, weights=dataclasses.replace(sample.weights, veto_spelling=0.0))
+    assert off.match(text).decision == "suggest"

@@ -518,6 +518,23 @@ def test_the_matcher_only_changes_a_follow_up_that_returns_to_the_last_answer(pi
     assert (named.decision, named.best_id) == ("answer", "imss-pti-abroad")
 
 
+def test_a_stated_country_alone_does_not_lead_a_follow_up_back_to_the_last_answer(pipeline: Pipeline) -> None:
+    """"And from Mexico?" earlier made the member Mexican (IMSS) for the conversation; "¿y si trabajé
+    en USA?" right after the IMSS enrolment answer then led back to that answer through the
+    stated country and was answered with it a second time. Only the message's own words may
+    repeat an answer: the member is offered what they match instead."""
+    m = pipeline.faqs.snapshot.matcher
+    context = m.entry_institutions("imss-pti-abroad")
+    imss = m.stated_countries("and from mexico?")
+    assert imss == frozenset({"imss"})
+    with_country = m.match("y si trabaje en usa?", context, stated=imss)
+    assert (with_country.decision, with_country.best_id) == ("answer", "imss-pti-abroad")  # (no last: as before)
+    follow = m.match("y si trabaje en usa?", context, last="imss-pti-abroad", stated=imss)
+    assert follow.decision == "suggest" and follow.best_id != "imss-pti-abroad"
+    again = m.match("como me afilio al imss desde usa", context, last="imss-pti-abroad", stated=imss)
+    assert (again.decision, again.best_id) == ("answer", "imss-pti-abroad")
+
+
 async def test_a_second_question_is_offered_under_the_answer(pipeline: Pipeline) -> None:
     """"¿Cuánto cuesta y cómo pago?": the cost is answered, the payment question is one tap away."""
     [reply] = await pipeline.handle_text(ANA, "cuanto cuesta el seguro de migrantes y como pago desde usa?")
