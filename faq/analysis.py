@@ -15,7 +15,7 @@ import snowballstemmer
 
 from faq.language import EN_WORDS, ES_WORDS, STOPWORDS
 from faq.normalize import clean, expand
-from faq.vocabulary import Vocabulary
+from faq.vocabulary import GAP, Vocabulary
 
 _ES = snowballstemmer.stemmer("spanish")
 _EN = snowballstemmer.stemmer("english")
@@ -257,22 +257,33 @@ class Tagger:
     """Finds the labels of one tagging section (institutions, needs_staff) named in a word list.
 
     Terms match as whole normalised words, longest phrase first, without stemming: these are
-    names ("medicaid" must not be found in "medico") and fixed phrases ("no me pagan").
+    names ("medicaid" must not be found in "medico") and fixed phrases ("no me pagan"). A term
+    with ``...`` between phrases (needs_staff, see vocabulary.GAP) matches them in that order
+    with at most :data:`MAX_GAP` other words between each: "employer ... never paid" finds "my
+    employer in guatemala never paid", which no list of fixed phrases covers.
     """
 
     def __init__(self, groups: Mapping[str, tuple[str, ...]], abbreviations: Mapping[str, str]) -> None:
         table: dict[tuple[str, ...], str] = {}
+        gapped: list[tuple[tuple[tuple[str, ...], ...], str]] = []
         for label, terms in groups.items():
             for term in (label, *terms):
+                if GAP in term:
+                    parts = tuple(tuple(expand(p.split(), abbreviations)) for p in term.split(GAP))
+                    if all(parts):
+                        gapped.append((parts, label))
+                    continue
                 key = tuple(expand(term.split(), abbreviations))
                 if key:
                     table.setdefault(key, label)
         self.table = table
+        self.gapped = tuple(gapped)
         self.words = frozenset(w for key in table for w in key)
         self.max_len = max((len(k) for k in table), default=0)
+        self._first = frozenset(parts[0][0] for parts, _ in self.gapped)
 
     def __call__(self, words: list[str]) -> frozenset[str]:
-        if not self.table:
+        if not self.table and not self.gapped:
             return frozenset()
         found: set[str] = set()
         i, n = 0, len(words)
@@ -288,4 +299,40 @@ class Tagger:
                     i += 1
             else:
                 i += 1
+        if self.gapped and self._first.intersection(words):
+            for parts, label in self.gapped:
+                if label not in found and _in_order(words, parts):
+                    found.add(label)
         return frozenset(found)
+
+
+#: At most this many words between the phrases of a needs_staff term with "..." (see Tagger).
+MAX_GAP = 4
+#: ... and none of them starts another clause, whose subject may be someone else: "si dejo de
+#: trabajar con mi patrón y no pago" is the member not paying (a question about the rules), not
+#: the employer.
+CLAUSE_WORDS = frozenset({"y", "e", "o", "u", "pero", "si", "aunque", "porque", "cuando", "and", "or", "but", "if",
+                          "because", "when", "although"})
+
+
+def _in_order(words: list[str], parts: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the phrases ``parts`` occur in ``words`` in order, each at most MAX_GAP words after
+    the end of the one before (the first anywhere), with no CLAUSE_WORDS between them."""
+    starts = [i for i in range(len(words) - len(parts[0]) + 1) if tuple(words[i:i + len(parts[0])]) == parts[0]]
+    for start in starts:
+        end = start + len(parts[0])
+        for part in parts[1:]:
+            size = len(part)
+            nxt = None
+            for j in range(end, min(end + MAX_GAP, len(words) - size) + 1):
+                if tuple(words[j:j + size]) == part:
+                    nxt = j
+                    break
+                if words[j] in CLAUSE_WORDS:
+                    break
+            if nxt is None:
+                break
+            end = nxt + size
+        else:
+            return True
+    return False

@@ -30,6 +30,7 @@ A term may appear once per section (a word can be both a synonym and an institut
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,11 @@ from faq.errors import FaqLoadError, FaqProblem
 from faq.normalize import clean
 
 SECTIONS = ("abbreviations", "synonyms", "institutions", "needs_staff", "countries")
+#: In needs_staff, "..." between two phrases lets other words come between them ("patron ... no
+#: pago" finds "el patrón de la finca nunca me pagó" as well as "mi patrón no pagó"; see
+#: analysis.Tagger). Normalised terms keep it as GAP.
+GAP = " ... "
+GAP_RE = re.compile(r"\s*(?:\.\.\.|…)\s*")
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 
@@ -191,7 +197,16 @@ def _groups(node: yaml.Node, out: _Collector, fld: str) -> dict[str, tuple[str, 
             if term is None:
                 out.add(term_node, f"term must be text, got {_describe(term_node)}", entry=key, fld=here)
                 continue
-            norm = clean(term)
+            gapped = GAP_RE.search(term) is not None
+            if gapped and fld != "needs_staff":
+                out.add(term_node, f"'...' (other words in between) is only allowed in needs_staff, got {term!r}",
+                        entry=key, fld=here)
+                continue
+            parts = [clean(part) for part in GAP_RE.split(term)] if gapped else [clean(term)]
+            if gapped and not all(parts):
+                out.add(term_node, f"'...' must stand between two phrases, got {term!r}", entry=key, fld=here)
+                continue
+            norm = GAP.join(parts)
             if not norm:
                 out.add(term_node, "term is empty after removing punctuation", entry=key, fld=here)
                 continue

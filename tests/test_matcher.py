@@ -1334,3 +1334,18 @@ def test_wording_far_closer_to_the_best_entry_overrules_the_second_opinions_doub
     assert sample._spelling_lead(words, result.candidates[:3]) >= sample.weights.veto_spelling
     off = Matcher(sample.faq, sample.vocabulary, weights=dataclasses.replace(sample.weights, veto_spelling=0.0))
     assert off.match(text).decision == "suggest"
+
+
+@pytest.mark.parametrize("text", ["my employer did not pay my igss", "la empresa no pago mis cuotas del igss",
+                                  "my boss never paid my igss", "el patron nunca pago mis cuotas del igss",
+                                  "my employer in guatemala never paid my igss, what can i do",
+                                  "el patron de la finca nunca me pago el igss"])
+def test_an_employer_who_never_paid_is_a_case_for_staff(sample: Matcher, text: str) -> None:
+    """Session 14's review: these were answered with "Yes, IGSS allows voluntary contributions…"
+    (pay it yourself). A worker whose employer kept or never paid the contributions needs staff."""
+    assert sample.match(text).decision == "escalate"
+
+
+def test_a_member_not_paying_is_still_a_question_about_the_rules(sample: Matcher) -> None:
+    result = sample.match("si mi patron me despide y no pago las cuotas que pasa")
+    assert (result.decision, result.best_id) == ("answer", "pension-voluntary-contributor")

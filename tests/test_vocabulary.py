@@ -216,3 +216,32 @@ def test_bundled_countries() -> None:
     vocab = load_vocabulary(BUNDLED)
     assert {"guatemala", "chapin", "huehuetenango"} <= set(vocab.countries["igss"])
     assert {"mexicano", "oaxaca", "jalisco"} <= set(vocab.countries["imss"])
+
+
+def test_needs_staff_terms_may_let_words_come_between_phrases(tmp_path: Path) -> None:
+    """Session 14's review: "my employer did not pay my igss", "my employer in guatemala never
+    paid" were answered with the voluntary-contributions entry (pay it yourself): no list of fixed
+    phrases holds every way to put words between the employer and the payment."""
+    from faq.analysis import Tagger
+
+    vocab = _load(tmp_path, "needs_staff:\n  not paid: [employer … never paid, patron ... no pago]\n")
+    assert vocab.needs_staff["not paid"] == ("employer ... never paid", "patron ... no pago")
+    tagger = Tagger(vocab.needs_staff, {})
+
+    def tag(text: str) -> frozenset[str]:
+        return tagger(text.split(" "))
+
+    assert tag("my employer in guatemala never paid my igss") == {"not paid"}
+    assert tag("el patron de la finca no pago") == {"not paid"}
+    assert tag("my employer a b c d e never paid") == frozenset()  # more than four words between
+    assert tag("never paid my employer") == frozenset()  # in that order only
+    # Another clause may have another subject: the member not paying is a question about the rules.
+    assert tag("si dejo de trabajar con mi patron y no pago pierdo el igss") == frozenset()
+
+
+def test_words_between_are_only_for_needs_staff_and_need_two_phrases(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, "synonyms:\n  cita: [sacar ... cita]\nneeds_staff:\n  x: [patron ...]\n")
+    found = {(p.field, p.line): p.message for p in problems}
+    assert "only allowed in needs_staff" in found[("synonyms.cita", 2)]
+    assert "between two phrases" in found[("needs_staff.x", 4)]
+    assert len(problems) == 2
