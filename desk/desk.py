@@ -64,6 +64,13 @@ SEND_BY_FILE = {
     "video_note": ("sendVideoNote", "video_note"),
 }
 CONTEXT_SKIP_KINDS = frozenset({"callback", "command"})
+#: How many more logged rows than context lines are looked through for the member's last words.
+CONTEXT_LOOKBACK = 12
+
+
+def _placeholder(text: str) -> bool:
+    """The "[photo]", "[sticker]" logged for media without a caption."""
+    return text.startswith("[") and text.endswith("]")
 #: A staff reply starting with this is an internal note: recorded on the ticket, not sent to the member.
 INTERNAL_PREFIX = "//"
 KIND_INTERNAL = "internal"
@@ -954,12 +961,26 @@ class StaffDesk:
         return texts[what]
 
     def _context(self, db: Any, member_id: int, question: str) -> list[dict[str, Any]]:
-        """The last few messages before the escalation (not the question itself, not button presses)."""
-        rows = conv.recent_messages(db, member_id, limit=self.context_lines + 3)
-        rows = [r for r in rows if r.get("kind") not in CONTEXT_SKIP_KINDS and (r.get("text") or "").strip()]
+        """The last few messages before the escalation (not the question itself, not button presses,
+        not the "[photo]" placeholders of media, which are copied to the group themselves).
+
+        The member's question comes first: when the bot's replies and small talk would fill the
+        lines (a question, its list of choices, a sticker and its "please write", a "hola?", then
+        the photo that opens the ticket), the context starts at the member's last message that
+        was not small talk, so staff see what was asked, not only what the bot said."""
+        if not self.context_lines:
+            return []
+        rows = conv.recent_messages(db, member_id, limit=self.context_lines + CONTEXT_LOOKBACK)
+        rows = [r for r in rows if r.get("kind") not in CONTEXT_SKIP_KINDS and (r.get("text") or "").strip()
+                and not (r["direction"] == "in" and r.get("kind") != "text" and _placeholder(r.get("text") or ""))]
         if rows and rows[-1]["direction"] == "in" and (rows[-1].get("text") or "") == question:
             rows = rows[:-1]
-        return rows[-self.context_lines :] if self.context_lines else []
+        window = rows[-self.context_lines:]
+        # (a "hola?" or "gracias" is not what was asked)
+        said = [i for i, r in enumerate(rows) if r["direction"] == "in" and r.get("decision") != "smalltalk"]
+        if said and rows[said[-1]] not in window:
+            window = rows[said[-1]:said[-1] + self.context_lines]
+        return window
 
     # ================================================================== sender hooks
     async def prepare(self, item: dict[str, Any]) -> Prepared | None:

@@ -240,6 +240,42 @@ async def test_media_opens_and_joins_tickets_and_is_copied_to_the_group(
     assert q(store, "select count(*) n from ticket_messages where relayed=0")[0]["n"] == 0
 
 
+async def test_a_photo_opening_a_ticket_keeps_the_members_question_on_the_card(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport, clock: Clock
+) -> None:
+    """Third review (high): a question, the bot's list, a sticker and its "please write", then a
+    photo: the four context lines were the bot's replies and placeholders, and the card and
+    /ticket N never showed what the member had asked."""
+    def say(direction: str, text: str, kind: str = "text", decision: str | None = None) -> None:
+        def work(db: Any) -> None:
+            if direction == "out":
+                conv.log_outbound(db, member_id=ANA.id, chat_id=ANA.chat_id, text=text, now=clock.now)
+                return
+            row = conv.log_inbound(db, member_id=ANA.id, chat_id=ANA.chat_id, text=text, kind=kind, now=clock.now)
+            if decision:
+                conv.record_decision(db, row, lang="es", decision=decision, faq_id=None, score=0.0, latency_ms=1.0)
+        store.call_sync(work)
+        clock.advance(seconds=20)
+
+    say("in", "mi papa trabajo 20 años en una finca y nunca lo inscribieron, puede cobrar pension?", decision="suggest")
+    say("out", "No estoy seguro de haberle entendido. ¿Su pregunta es alguna de estas?")
+    say("in", "[sticker]", "sticker")
+    say("out", "Solo puedo leer mensajes de texto.")
+    say("in", "hola?", decision="smalltalk")
+    say("out", "¡Hola! ¿Qué le gustaría saber?")
+    say("in", "[photo]", "photo")
+    await desk.escalate(ANA, lang="es", question="", candidates=[], reason="media", kind="photo",
+                        file_id="F1", message_id=77)
+    context = [r["text"] for r in q(store, "select text from ticket_messages where kind = 'context' order by id")]
+    assert context[0].startswith("mi papa trabajo 20 años")
+    assert "[sticker]" not in context and "[photo]" not in context
+    await drain(sender)
+    card = transport.to(STAFF, "sendMessage")[0].params["text"]
+    assert "nunca lo inscribieron" in card
+    shown = "\n".join(await desk.ticket_texts(1))
+    assert "nunca lo inscribieron" in shown
+
+
 # ---------------------------------------------------------------------------------------- answering
 async def answer(desk: StaffDesk, reply_to: int, text: str = "Puede pagar en el banco.", **kw: Any) -> int | None:
     return await desk.staff_reply(reply_to_message_id=reply_to, message_id=kw.pop("message_id", 9000), staff_id=7,
