@@ -32,7 +32,7 @@ from faq.service import FaqService
 from faq.smalltalk import language_asked_aside, menu_language
 from i18n import LANGUAGES, Translator
 from storage import conversations as conv
-from storage.store import Store, atomically
+from storage.store import Store, atomically, parse_iso
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +156,7 @@ class NoDesk:
 CHOICE_TTL_SECONDS = 1800.0
 TOPIC_TTL_SECONDS = 600.0  # a follow-up this soon after an answer is about the same institution
 STATED_TTL_SECONDS = 6 * 3600.0  # "soy guatemalteco" holds for the conversation, not for ever
+RECALL_MESSAGES = 30  # how many of a member's recent messages a restart looks through (Pipeline._recall)
 TOPICS_KEPT = 10_000  # members whose last answer's institutions are remembered
 
 V = TypeVar("V")
@@ -163,18 +164,19 @@ V = TypeVar("V")
 
 class RecentPerMember(Generic[V]):
     """What was last shown to each member, for a while: newest ``kept`` members, each value
-    forgotten after ``ttl`` seconds. In memory on purpose (a restart forgets it: a follow-up's
-    institution is not worth a query), and evicting the oldest member is O(1), so a long-running
-    bot pays nothing per message for it. (Numbered choices are not kept here: they are read from
-    the log, see Pipeline._typed_choice.)"""
+    forgotten after ``ttl`` seconds. In memory, so a message pays no query for it (a restart
+    recalls it from the log once per member: Pipeline._recall), and evicting the oldest member
+    is O(1), so a long-running bot pays nothing per message for it. (Numbered choices are not
+    kept here: they are read from the log, see Pipeline._typed_choice.)"""
 
     def __init__(self, ttl: float, kept: int = TOPICS_KEPT) -> None:
         self.ttl, self.kept = ttl, kept
         self._items: OrderedDict[int, tuple[float, V]] = OrderedDict()
 
-    def set(self, member_id: int, value: V) -> None:
+    def set(self, member_id: int, value: V, age: float = 0.0) -> None:
+        """Keep ``value`` for ``member_id``, as if set ``age`` seconds ago (recalled from the log)."""
         self._items.pop(member_id, None)
-        self._items[member_id] = (time.monotonic(), value)
+        self._items[member_id] = (time.monotonic() - age, value)
         if len(self._items) > self.kept:
             self._items.popitem(last=False)
 
@@ -301,6 +303,28 @@ class Pipeline:
         # The countries a member said they or their family are from ("soy guatemalteco"): later
         # questions that name none are about that country's institution (Matcher.match: stated).
         self._stated: RecentPerMember[frozenset[str]] = RecentPerMember(STATED_TTL_SECONDS)
+        # Members whose last answer and stated country were looked up in the log since this process
+        # started (see _recall): a restart or deploy mid-conversation must not forget them.
+        self._recalled: RecentPerMember[bool] = RecentPerMember(STATED_TTL_SECONDS)
+
+    async def _recall(self, member_id: int, *, before: int) -> None:
+        """After a restart, what the memory held for a member's conversation, from the log: the
+        country they stated (within STATED_TTL_SECONDS) and the entry last answered (within
+        TOPIC_TTL_SECONDS). Once per member per process; each message after that uses memory."""
+        now = datetime.now(UTC)
+        since = now - timedelta(seconds=STATED_TTL_SECONDS)
+        rows = await self.store.call(conv.texts_since, member_id, since=since, before=before, limit=RECALL_MESSAGES)
+        self._recalled.set(member_id, True)
+        matcher = self.faqs.snapshot.matcher
+        for row in reversed(rows):  # newest first
+            age = (now - parse_iso(row["created_at"])).total_seconds()
+            if self._last_answer.get(member_id) is None and row["decision"] == "answer" and row["faq_id"] \
+                    and age <= TOPIC_TTL_SECONDS and matcher.faq.get(row["faq_id"]) is not None:
+                self._last_answer.set(member_id, row["faq_id"], age=age)
+            if self._stated.get(member_id) is None:
+                stated = matcher.stated_countries(row["text"] or "")
+                if stated:
+                    self._stated.set(member_id, stated, age=age)
 
     # ------------------------------------------------------------------ language
     def _fallback_lang(self, member_row: dict[str, Any] | None, member: Member) -> str:
@@ -567,6 +591,8 @@ class Pipeline:
                                       score=100.0, latency_ms=round((time.perf_counter() - started) * 1000, 3))
                 return [answer]
         snap = self.faqs.snapshot
+        if not self._recalled.get(member.id):
+            await self._recall(member.id, before=inbound_id)
         last = self._last_answer.get(member.id)
         context = snap.matcher.entry_institutions(last) if last else frozenset()
         stated = snap.matcher.stated_countries(text)
@@ -924,6 +950,8 @@ class Pipeline:
         row = await self.store.call(conv.get_member, member.id)
         _ = Translator(self._fallback_lang(row, member))
         deleted = await self.store.call(conv.forget_member, member.id)
+        for memory in (self._last_answer, self._stated):
+            memory.forget(member.id)
         log.info("member %s asked to forget their data: %d rows deleted", member.id, deleted)
         return [Reply(_("Done: your data has been deleted from Puente. You can write again at any time."))]
 

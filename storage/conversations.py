@@ -306,6 +306,23 @@ def recent_messages(db: Database, member_id: int, limit: int = 10) -> list[dict[
     return rows
 
 
+def texts_since(db: Database, member_id: int, *, since: datetime, before: int | None = None,
+                limit: int = 30) -> list[dict[str, Any]]:
+    """The member's last ``limit`` text messages from ``since`` on (before message id ``before``),
+    oldest first, with their decision and FAQ entry: what a restarted bot recalls of a
+    conversation (Pipeline._recall)."""
+    rows = _rows(
+        db.execute(
+            "SELECT id, created_at, text, decision, faq_id FROM messages WHERE member_id = ? AND direction = 'in'"
+            " AND kind = 'text' AND created_at >= ? AND (? IS NULL OR id < ?)"
+            " ORDER BY created_at DESC, id DESC LIMIT ?",
+            [member_id, iso_utc(since), before, before, limit],
+        )
+    )
+    rows.reverse()
+    return rows
+
+
 # ---------------------------------------------------------------------------------------- feedback
 def record_feedback(
     db: Database,

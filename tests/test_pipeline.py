@@ -760,6 +760,30 @@ async def test_a_country_stated_earlier_steers_the_next_questions(pipeline: Pipe
     assert "pick:migrant-parents" in picks, picks
 
 
+async def test_a_restart_remembers_the_stated_country_and_the_last_answer(pipeline: Pipeline, store: Store) -> None:
+    """Third review: the country (and the last answer's institution) lived only in memory, so after
+    a restart or deploy mid-conversation "¿cuánto cuesta el seguro para mi familia?" from a member
+    who had said "soy de Guatemala" got the IMSS price in pesos again. A restarted bot recalls them
+    from the log, once per member."""
+    question = "cuanto cuesta el seguro para mi familia"
+    imss = pipeline.faqs.snapshot.faq.get("imss-ssf-cost")
+    assert imss is not None
+    [fresh] = await Pipeline(store, pipeline.faqs, default_language="es").handle_text(JOHN, question)
+    assert imss.answer["es"][:40] in fresh.text  # (no country said: the closest entry, the IMSS one)
+    await pipeline.handle_text(ANA, "hola, soy de Guatemala y vivo en Los Angeles")
+    restarted = Pipeline(store, pipeline.faqs, default_language="es")
+    [reply] = await restarted.handle_text(ANA, question)
+    assert imss.answer["es"][:40] not in reply.text, reply.text[:80]
+    # the entry just answered: a follow-up naming no institution keeps it ("¿y cuánto cuesta?")
+    await pipeline.handle_text(ANA, "como me afilio al imss desde usa")
+    again = Pipeline(store, pipeline.faqs, default_language="es")
+    await again._recall(ANA.id, before=10**9)
+    assert again._last_answer.get(ANA.id) == "imss-pti-abroad"
+    # /forget forgets what was recalled too
+    await again.handle_forget(ANA, confirmed=True)
+    assert again._last_answer.get(ANA.id) is None and again._stated.get(ANA.id) is None
+
+
 def test_new_mexico_is_not_mexico(pipeline: Pipeline) -> None:
     matcher = pipeline.faqs.snapshot.matcher
     assert matcher.stated_countries("vivo en nuevo mexico") == frozenset()
