@@ -47,7 +47,7 @@ from faq.service import FaqService, Snapshot
 from faq.validate import validate
 from faq.vocabulary import load_vocabulary
 from faq.yamlio import write_yaml
-from storage.store import DatabaseTooNew
+from storage.store import DatabaseTooNew, Store
 
 log = logging.getLogger("puente")
 T = TypeVar("T")
@@ -397,9 +397,8 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
     if args.faq_command == "drafts":
         from desk.drafts import export_drafts_csv, format_drafts
         from storage.drafts import list_drafts
-        from storage.store import Store
 
-        with Store(settings.db_path) as store:
+        with _existing_store(settings) as store:
             drafts = store.call_sync(list_drafts)
         if args.csv:
             n = export_drafts_csv(drafts, args.csv)
@@ -411,9 +410,8 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
     if args.faq_command == "gaps":
         from faq.evaluation import write_labelled_queries
         from storage import conversations as conv
-        from storage.store import Store
 
-        with Store(settings.db_path) as store:
+        with _existing_store(settings) as store:
             rows = store.call_sync(conv.unanswered_questions, limit=args.limit)
         if not rows:
             print("No unanswered questions logged yet.")
@@ -488,9 +486,8 @@ def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_export_messages(settings: Settings, args: argparse.Namespace) -> int:
     from storage import conversations as conv
-    from storage.store import Store
 
-    with Store(settings.db_path) as store:
+    with _existing_store(settings) as store:
         n = store.call_sync(conv.export_messages_csv, args.out)
     print(f"Wrote {n} messages to {args.out}.")
     return 0
@@ -499,12 +496,33 @@ def cmd_export_messages(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_forget_member(settings: Settings, args: argparse.Namespace) -> int:
     """For a member who asks staff (not the bot) to delete their data."""
     from storage import conversations as conv
-    from storage.store import Store
 
-    with Store(settings.db_path) as store:
+    with _existing_store(settings) as store:
         n = store.call_sync(conv.forget_member, args.member_id)
-    print(f"Deleted {n} row(s) about Telegram user {args.member_id}.")
+    where = Path(settings.db_path).resolve()
+    if n:
+        print(f"Deleted {n} row(s) about Telegram user {args.member_id} from {where}.")
+    else:
+        print(f"Nothing is stored about Telegram user {args.member_id} in {where}: nothing was deleted. "
+              "Check the id, and that PUENTE_DB is the database the bot runs with.")
     return 0
+
+
+class NoDatabase(Exception):
+    """An admin command that reads or deletes logged data was pointed at a database that does not exist."""
+
+
+def _existing_store(settings: Settings) -> Store:
+    """The bot's database for the admin commands that read or delete what it logged (faq gaps and
+    drafts, export-messages, forget-member). Opening a path that does not exist would create an
+    empty database and report "nothing logged" or "deleted 0 rows" as if all were well, while the
+    real data sits elsewhere (PUENTE_DB unset in another folder, or mistyped)."""
+    path = Path(settings.db_path)
+    if not path.is_file():
+        raise NoDatabase(
+            f"No database at PUENTE_DB={path.resolve()}: nothing was ever logged there. Set PUENTE_DB to the "
+            "database the bot runs with (the default, puente.db, is in the folder the bot was started from).")
+    return Store(str(path))
 
 
 # ---------------------------------------------------------------------------------------- main
@@ -600,6 +618,9 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO = sys.stdin, stdout: T
     except OSError as exc:  # a missing folder, a directory given as a file, no permission
         where = f" {exc.filename}" if exc.filename else ""
         print(f"Cannot use{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except NoDatabase as exc:
+        print(exc, file=sys.stderr)
         return 1
     except (DatabaseTooNew, sqlite3.Error) as exc:  # faq gaps/drafts, export-messages, forget-member
         print(f"Cannot use the database PUENTE_DB={settings.db_path}: {exc}", file=sys.stderr)

@@ -416,6 +416,27 @@ def test_forget_member_command(isolated_env: Path, capsys: pytest.CaptureFixture
         assert conn.execute("select count(*) from tickets where member_id = 7").fetchone()[0] == 0
 
 
+def test_admin_commands_refuse_a_database_that_does_not_exist(
+        isolated_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Third review: with PUENTE_DB unset in another folder, or mistyped, these created an empty
+    database and said "Deleted 0 row(s)" or "No unanswered questions logged yet", exit 0: a
+    deletion a member asked for looked done while the real data stayed."""
+    assert not isolated_env.exists()
+    for argv in (["forget-member", "7"], ["faq", "gaps"], ["faq", "drafts"],
+                 ["export-messages", str(tmp_path / "out.csv")]):
+        code, out = run(argv)
+        err = capsys.readouterr().err
+        assert code == 1 and f"No database at PUENTE_DB={isolated_env.resolve()}" in err, (argv, out, err)
+        assert not isolated_env.exists()
+
+
+def test_forget_member_says_when_nothing_was_stored(isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _seed_db(isolated_env)
+    code, _ = run(["forget-member", "99999"])
+    out = capsys.readouterr().out
+    assert code == 0 and "Nothing is stored about Telegram user 99999" in out and str(isolated_env.resolve()) in out
+
+
 def test_ask_tries_a_draft_faq_with_content_problems_and_warns(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -620,6 +641,7 @@ def test_faq_check_validates_the_vocabulary_too(tmp_path: Path, capsys: pytest.C
 
 def test_output_paths_are_explained_under_the_name_given(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                          isolated_env: Path) -> None:
+    _seed_db(isolated_env)
     folder = tmp_path / "out.csv"
     folder.mkdir()
     for argv in (["export-messages", str(folder)], ["faq", "export", str(BUNDLED_FAQ), "--csv", str(folder)]):
