@@ -354,6 +354,13 @@ class Pipeline:
             return member_row["chosen_language"]
         return self.faqs.snapshot.matcher.language(text, default=self._fallback_lang(member_row, member))
 
+    def _language_of_words(self, text: str) -> str | None:
+        """The language ``text`` is in when its words decide it whatever the member's language
+        ("¿cuánto cuesta el seguro?"), else None ("ok", "IGSS", "requisitos")."""
+        matcher = self.faqs.snapshot.matcher
+        said = matcher.language(text, default="es")
+        return said if said == matcher.language(text, default="en") else None
+
     # ------------------------------------------------------------------ storage helpers
     async def _inbound(
         self, member: Member, text: str, kind: str, *, telegram_message_id: int | None, edited: bool = False
@@ -615,6 +622,13 @@ class Pipeline:
             # "¿cuánto cuesta el programa? no hablo inglés" after a link preselected English.
             lang = aside
             await self.store.call(conv.set_member_language, member.id, lang)
+        if row and row.get("language_source") == "link" and row.get("chosen_language") == lang:
+            # A link only preselects: a Spanish speaker who scanned an English poster's code and
+            # writes a whole Spanish sentence is answered in Spanish, and detected from then on.
+            said = self._language_of_words(text)
+            if said is not None and said != lang:
+                lang = said
+                await self.store.call(conv.drop_preselected_language, member.id)
 
         # A member who already has an open ticket: the message joins it instead of opening another
         # (small talk such as "gracias" is answered, not passed to staff; "¿hay alguien?", "no
@@ -770,7 +784,7 @@ class Pipeline:
         )
         chosen = _start_language(payload)
         if chosen in LANGUAGES:
-            await self.store.call(conv.set_member_language, member.id, chosen)
+            await self.store.call(conv.set_member_language, member.id, chosen, "link")
             lang = chosen
         else:
             lang = self._fallback_lang(row, member)

@@ -108,16 +108,26 @@ def touch_member(
     return rows[0]
 
 
-def set_member_language(db: Database, member_id: int, lang: str) -> None:
-    """Remember the language a member picked; it wins over detection from then on."""
+def set_member_language(db: Database, member_id: int, lang: str, source: str | None = None) -> None:
+    """Remember the language a member picked; it wins over detection from then on. ``source``
+    "link": preselected by a /start deep link, which the member's own clear words override
+    (:func:`drop_preselected_language`)."""
     when = iso_utc()
     db.execute(
         """
-        INSERT INTO members (id, chosen_language, first_seen, last_seen) VALUES (?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET chosen_language = excluded.chosen_language
+        INSERT INTO members (id, chosen_language, language_source, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET chosen_language = excluded.chosen_language,
+                                       language_source = excluded.language_source
         """,
-        [member_id, lang, when, when],
+        [member_id, lang, source, when, when],
     )
+
+
+def drop_preselected_language(db: Database, member_id: int) -> None:
+    """Forget a language a deep link preselected (never one the member picked): the member wrote
+    clearly in the other language, which from then on is detected per message."""
+    db.execute("UPDATE members SET chosen_language = NULL, language_source = NULL "
+               "WHERE id = ? AND language_source = 'link'", [member_id])
 
 
 def get_member(db: Database, member_id: int) -> dict[str, Any] | None:

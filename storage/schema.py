@@ -210,3 +210,15 @@ def m005_staff_faq_answers(db: Database) -> None:
     next to the member's words, which belong in that entry's alternates.
     """
     db["ticket_messages"].add_column("faq_id", str)
+
+
+@migrations()
+def m006_language_source(db: Database) -> None:
+    """How a member's chosen language was set: ``link`` for a /start deep link (``?start=en`` on a
+    consulate's poster), NULL for a language button, /language or asking in words.
+
+    A link only preselects: a Spanish speaker who scanned an English poster's code and writes
+    whole Spanish sentences is answered in Spanish (Pipeline._reply_lang), while a language the
+    member picked themselves keeps winning over detection.
+    """
+    db["members"].add_column("language_source", str)

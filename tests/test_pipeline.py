@@ -65,6 +65,29 @@ async def test_deep_link_preselects_language(pipeline: Pipeline, store: Store) -
     assert [b.data for b in plain[0].buttons[0]] == ["lang:es", "lang:en"]
 
 
+async def test_a_links_language_yields_to_clear_words_but_a_picked_one_does_not(
+        pipeline: Pipeline, store: Store) -> None:
+    """Third review: after ?start=en (an English poster's code), whole Spanish sentences were
+    answered in English until the member typed "no entiendo inglés". A link only preselects: a
+    message whose words decide the language wins, and from then on the language is detected.
+    A short message that decides nothing keeps the link's language; a language the member picked
+    with its button keeps winning over detection, as the brief asks."""
+    cost = pipeline.faqs.snapshot.faq.get("migrant-cost")
+    assert cost is not None
+    await pipeline.handle_start(ANA, "en")
+    assert rows(store, "select language_source from members where id = ?", (ANA.id,))[0]["language_source"] == "link"
+    [short] = await pipeline.handle_text(ANA, "igss cuota")  # decides nothing: the link's English
+    assert short.text.startswith("I'm not sure I understood")
+    assert rows(store, "select chosen_language from members where id = ?", (ANA.id,))[0]["chosen_language"] == "en"
+    spanish = "buenas, quisiera saber cuanto cuesta el seguro del igss para migrantes"
+    [reply] = await pipeline.handle_text(ANA, spanish)
+    assert cost.answer["es"][:40] in reply.text
+    assert rows(store, "select chosen_language from members where id = ?", (ANA.id,))[0]["chosen_language"] is None
+    await pipeline.set_language(JOHN, "en")
+    [picked] = await pipeline.handle_text(JOHN, spanish)
+    assert cost.answer["en"][:40] in picked.text
+
+
 async def test_unknown_question_is_escalated_and_logged(pipeline: Pipeline, store: Store) -> None:
     replies = await pipeline.handle_text(ANA, "quien gano el partido de futbol anoche en xela")
     assert "/menu" in replies[0].text  # no staff group configured: noted for the team

@@ -163,7 +163,11 @@ def test_faq_gaps_refuses_a_limit_below_one(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_faq_gaps_tsv_without_labelled_questions_says_there_is_nothing_to_measure(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], isolated_env: Path) -> None:  # noqa: F811
+    from storage.store import Store
+
+    with Store(isolated_env):  # the bot's database, nothing logged yet
+        pass
     code, _ = run(["faq", "gaps", "--tsv", str(tmp_path / "gaps.tsv")])
     out = capsys.readouterr().out
     assert code == 0
