@@ -29,7 +29,8 @@ async def route_callback(pipeline: Pipeline, member: Member, data: str) -> list[
     if kind == "lang" and args:
         return await pipeline.set_language(member, args[0])
     if kind == "cat" and args:
-        return await pipeline.handle_category(member, args[0])
+        page = _int(args[1]) if len(args) > 1 else 1
+        return await pipeline.handle_category(member, args[0], page if page and page > 0 else 1)
     if kind == "forget" and args:
         return await pipeline.handle_forget(member, confirmed=args[0] == "yes")
     if kind == "menu":

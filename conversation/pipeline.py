@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+import math
 import re
 import time
 from collections import OrderedDict
@@ -258,6 +259,10 @@ def typed_none(text: str) -> bool:
 
 #: Room for the listed questions of a /menu topic (Telegram allows 4096 characters).
 MENU_TEXT_BUDGET = 3800
+#: A /menu topic lists this many questions per message, with "More"/"Back" buttons beyond: Telegram
+#: refuses a keyboard of more than 100 buttons (a one-category sheet of 110 entries broke /menu),
+#: and a phone shows about ten.
+MENU_PAGE = 10
 
 
 def category_key(slug: str) -> str:
@@ -850,21 +855,28 @@ class Pipeline:
         ]
         return Reply(_("Choose a topic:"), rows)
 
-    async def handle_category(self, member: Member, key: str) -> list[Reply]:
-        """A topic tapped in /menu. The button names the category by a key of its slug, not its
+    async def handle_category(self, member: Member, key: str, page: int = 1) -> list[Reply]:
+        """A topic tapped in /menu (``page``: its questions MENU_PAGE at a time, numbered 1… on each
+        page like any list). The button names the category by a key of its slug, not its
         position: after an admin reorders or retires topics (/reload), an old button still opens
         its own topic, or says it is no longer available."""
-        row, inbound_id = await self._inbound(member, f"cat:{key}", "callback", telegram_message_id=None)
+        data = f"cat:{key}" + (f":{page}" if page > 1 else "")
+        row, inbound_id = await self._inbound(member, data, "callback", telegram_message_id=None)
         lang = self._fallback_lang(row, member)
         _ = Translator(lang)
         faq = self.faqs.snapshot.faq
         slug = next((s for s in faq.category_slugs() if category_key(s) == key), None)
         if slug is None:
             return [await self._out(member, self._stale(lang), in_reply_to=inbound_id)]
+        entries = faq.in_category(slug)
+        pages = max(1, math.ceil(len(entries) / MENU_PAGE))
+        page = min(page, pages)
         text = _("Questions about <b>{topic}</b>:", topic=_escape(faq.category_label(slug, lang)))
+        if pages > 1:
+            text += " " + _("(page {page} of {pages})", page=page, pages=pages)
         rows: list[list[Button]] = []
         listed: list[str] = []
-        for n, entry in enumerate(faq.in_category(slug), start=1):
+        for n, entry in enumerate(entries[(page - 1) * MENU_PAGE:page * MENU_PAGE], start=1):
             question = entry.question_in(lang)
             rows.append([Button(short_label(f"{n}. {question}"), f"pick:{entry.id}")])
             # Buttons are cut to one phone line ("Do those contr…"): the full questions are in the
@@ -872,6 +884,10 @@ class Pipeline:
             line = f"{n}. {html.escape(question, quote=False)}"
             if len(text) + sum(len(x) + 1 for x in listed) + len(line) < MENU_TEXT_BUDGET:
                 listed.append(line)
+        turns = ([Button(_("⬅️ Previous"), f"cat:{key}:{page - 1}")] if page > 1 else []) + \
+            ([Button(_("More ➡️"), f"cat:{key}:{page + 1}")] if page < pages else [])
+        if turns:
+            rows.append(turns)
         rows.append([Button(_("⬅️ All topics"), "menu")])
         reply = Reply("\n\n".join([text, "\n".join(listed)]), rows)
         return [await self._out(member, reply, in_reply_to=inbound_id, choices=self._numbered(reply))]

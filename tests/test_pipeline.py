@@ -593,6 +593,42 @@ async def test_none_typed_without_a_list_is_not_a_choice(pipeline: Pipeline) -> 
     assert not reply.text.startswith("Entonces")
 
 
+async def test_a_big_menu_topic_is_shown_ten_questions_at_a_time(store: Store, tmp_path: Path) -> None:
+    """Third review: a one-category sheet of 110 entries gave its topic 111 buttons; Telegram
+    refuses more than 100, so the member only got "something went wrong". A topic now lists ten
+    questions per message, numbered 1–10 on each page (a typed "2" picks the page's second), with
+    "More"/"Previous" buttons."""
+    import dataclasses as dc
+
+    from conversation.pipeline import category_key
+    from faq.loader import load_faq
+    from faq.yamlio import write_yaml
+
+    bundled = load_faq(BUNDLED_FAQ)
+    entries = [dc.replace(e, category="migrants") for e in bundled.entries[:25]]
+    path = tmp_path / "faq.yaml"
+    write_yaml(dc.replace(bundled, entries=tuple(entries)), path)
+    faqs = FaqService(path, BUNDLED_VOCABULARY, DEFAULT_THRESHOLDS)
+    faqs.load()
+    pipeline = Pipeline(store, faqs, default_language="en")
+    key = category_key("migrants")
+    pages = []
+    for page in (1, 2, 3):
+        [reply] = await route_callback(pipeline, JOHN, f"cat:{key}:{page}" if page > 1 else f"cat:{key}")
+        picks = [b.data for row in reply.buttons for b in row if b.data.startswith("pick:")]
+        turns = [b.data for row in reply.buttons for b in row if b.data.startswith("cat:")]
+        pages.append(picks)
+        assert f"(page {page} of 3)" in reply.text and "1. " in reply.text
+        assert turns == [f"cat:{key}:{p}" for p in (page - 1, page + 1) if 1 <= p <= 3]
+    assert [len(p) for p in pages] == [10, 10, 5]
+    assert [pid for p in pages for pid in p] == [f"pick:{e.id}" for e in entries]
+    await route_callback(pipeline, JOHN, f"cat:{key}:2")
+    [picked] = await pipeline.handle_text(JOHN, "2")
+    assert entries[11].answer["en"][:40] in picked.text
+    [past] = await route_callback(pipeline, JOHN, f"cat:{key}:9")  # an old button past the end: the last page
+    assert "(page 3 of 3)" in past.text
+
+
 async def test_none_typed_under_a_menu_topic_hands_nothing_over(pipeline: Pipeline) -> None:
     """A /menu topic's numbered questions answer no question of the member's: "ninguna" there has
     nothing to hand to staff."""
