@@ -489,9 +489,10 @@ class Pipeline:
         return [b.data.split(":", 1)[1] for row in reply.buttons for b in row if b.data.startswith("pick:")]
 
     async def _typed_choice(self, member_id: int, text: str, inbound_id: int) -> str | None:
-        """The entry a member picked by typing its number ("2", "#2", "la segunda", "option 2"), or
-        by naming its institution ("del IGSS", "el de Guatemala") when one listed entry is about it,
-        right under a list of numbered questions shown in the last half hour, or None.
+        """The entry a member picked by typing its number ("2", "#2", "la segunda", "option 2"), by
+        naming its institution ("del IGSS", "el de Guatemala") or its topic ("el de migrantes",
+        Matcher.narrowed) when one listed entry is about it, right under a list of numbered
+        questions shown in the last half hour, or None.
 
         The list is read from the log (:func:`storage.conversations.last_choices`): only when the
         message just before this one (``inbound_id``) is that list. Anything in between — a new
@@ -499,15 +500,17 @@ class Pipeline:
         a pick; and a restart between the list and the number changes nothing."""
         n = typed_number(text)
         named = self._names_only_an_institution(text) if n is None else frozenset()
-        if n is None and not named:
+        if n is None and not named and len(text.split()) > 4:
             return None
         picks = await self.store.call(conv.last_choices, member_id, since=_choices_since(), before=inbound_id)
         if not picks:
             return None
-        if n is None:  # "del IGSS" under "1. ¿…teléfono del IMSS? 2. ¿…teléfono del IGSS?": the one about it
-            matcher = self.faqs.snapshot.matcher
+        matcher = self.faqs.snapshot.matcher
+        if named:  # "del IGSS" under "1. ¿…teléfono del IMSS? 2. ¿…teléfono del IGSS?": the one about it
             about = [p for p in picks if named & matcher.entry_institutions(p)]
             return about[0] if len(about) == 1 else None
+        if n is None:  # "el de migrantes": the one listed entry about that
+            return matcher.narrowed(text, picks)
         return picks[n - 1] if 1 <= n <= len(picks) else None
 
     def _names_only_an_institution(self, text: str) -> frozenset[str]:

@@ -80,7 +80,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -318,6 +318,8 @@ _ASKING = (r"(?:c[oó]mo|komo|cu[aá]nt[oa]s?|kuant[oa]s?|qu[eé]|q|k[eé]|d[oó
 # ("… y si regreso a Guatemala, ¿pierdo lo pagado?"); "and do not have papers" is no question.
 _SECOND_RE = re.compile(r"(?<=\?)\s*(?=[^\s?])|[,;]?\s*\b(?:y|e|and|also|tambi[eé]n|adem[aá]s)\s+(?=(?:"
                         + _ASKING + r"|si|if)\b(?!\s+not\b|n't))", re.IGNORECASE)
+# "The migrant one", "esa de migrantes": words that point at a listed question, not a topic.
+_POINTING = frozenset({"one", "ones", "uno", "una", "ese", "esa", "eso", "that", "this"})
 # Letters and digits typed together ("st9", "mod40", "h2a" stays: its "2a" is no number alone).
 _LETTERS_DIGITS = re.compile(r"([a-z]{2,})([0-9]{1,3})|([0-9]{1,3})([a-z]{3,})")
 def _accent_tolerant(phrase: str) -> str:
@@ -1026,6 +1028,22 @@ class Matcher:
         """The institutions whose countries a member's message names, kept for the rest of the
         conversation (see :meth:`match`'s ``stated``)."""
         return self.countries_of(self._words(text)) & self._named
+
+    def narrowed(self, text: str, listed: Sequence[str]) -> str | None:
+        """The one entry of ``listed`` (a list just shown) that a short message typed under it
+        names by a topic word ("el de migrantes", "the migrant one", "el seguro de migrantes"
+        under "1. ¿Cuánto cuesta el seguro de salud del IMSS? 2. ¿Cuánto cuesta el programa de
+        migrantes?"), or None: when the message has no topic word, more than two, or words that
+        several listed entries (or none) share. Phone users split one question over two messages."""
+        words = text.split()
+        if not words or len(words) > 4:
+            return None
+        terms = {t for t in self.analyze(text) if t not in self._vague and t not in self._weak
+                 and t not in _POINTING}
+        if not terms or len(terms) > 2:
+            return None
+        hits = [e for e in listed if e in self._index and terms <= self._entry_terms[self._index[e]]]
+        return hits[0] if len(hits) == 1 else None
 
     def entry_institutions(self, entry_id: str) -> frozenset[str]:
         """The institutions an entry is about (the FAQ's own when it names none)."""

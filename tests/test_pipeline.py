@@ -865,6 +865,30 @@ async def test_naming_the_institution_under_a_list_picks_its_entry(pipeline: Pip
     assert wanted is not None and wanted.answer["es"][:40] in reply.text, reply.text[:100]
 
 
+@pytest.mark.parametrize(("first", "typed"), [
+    ("cuanto cuesta", "el seguro de migrantes"), ("cuanto cuesta", "el de migrantes"),
+    ("cuanto cuesta", "para migrantes"), ("how much is it", "the migrant one"),
+])
+async def test_naming_the_topic_of_one_listed_entry_picks_it(pipeline: Pipeline, first: str, typed: str) -> None:
+    """Third review: under "¿cuánto cuesta…? 1. IMSS family insurance 2. IGSS migrant programme…",
+    "el de migrantes" started a new list (without the cost entry just listed) and "the migrant one"
+    an unrelated one. A topic word only one listed entry has picks it, like its number."""
+    [listing] = await pipeline.handle_text(ANA, first)
+    assert "pick:migrant-cost" in {b.data for row in listing.buttons for b in row}
+    [reply] = await pipeline.handle_text(ANA, typed)
+    cost = pipeline.faqs.snapshot.faq.get("migrant-cost")
+    assert cost is not None and (cost.answer["es"][:40] in reply.text or cost.answer["en"][:40] in reply.text)
+
+
+async def test_a_word_several_listed_entries_share_is_a_new_message(pipeline: Pipeline) -> None:
+    m = pipeline.faqs.snapshot.matcher
+    listed = m.offered(m.match("cuanto cuesta"))
+    ids = [c.entry_id for c in listed]
+    assert m.narrowed("el de migrantes", ids) == "migrant-cost"
+    assert m.narrowed("el del seguro", ids) is None  # (=programa: several of them)
+    assert m.narrowed("cuanto cuesta el seguro de migrantes para mi familia", ids) is None  # a question, not a pick
+
+
 async def test_an_institution_typed_without_a_list_is_an_ordinary_message(pipeline: Pipeline) -> None:
     [reply] = await pipeline.handle_text(ANA, "del igss")
     assert not reply.text.startswith("¿Cuál es el teléfono")
