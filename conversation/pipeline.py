@@ -33,6 +33,7 @@ from faq.service import FaqService
 from faq.smalltalk import language_asked_aside, menu_language
 from i18n import LANGUAGES, Translator
 from storage import conversations as conv
+from storage import tickets as tk
 from storage.store import Store, atomically, parse_iso
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,10 @@ class Desk(Protocol):
         """If the member has an open ticket, add this message to it and return the notice to show
         (``""`` for "added, say nothing"); return None when there is no open ticket. With
         ``reopen``, a ticket staff answered recently counts too (the member replies to staff)."""
+        ...
+
+    async def withdraw(self, copies: Sequence[dict[str, Any]]) -> None:
+        """Take a forgotten member's messages out of the staff group (see storage.tickets.staff_copies)."""
         ...
 
 
@@ -151,6 +156,9 @@ class NoDesk:
         reopen: bool = False,
     ) -> str | None:
         return None
+
+    async def withdraw(self, copies: Sequence[dict[str, Any]]) -> None:
+        return None  # no staff group: nothing was posted anywhere
 
 
 #: How long a typed number refers to the numbered questions just shown.
@@ -968,7 +976,9 @@ class Pipeline:
         _ = Translator(lang)
         text = _(
             "This deletes everything Puente has stored about you: your messages, votes and requests to "
-            "our team. Messages already in this chat stay on your phone. Delete your data?"
+            "our team. What Puente passed to our team's chat is removed there too (Telegram only allows "
+            "that for two days: older messages are blanked, but an older photo stays). Messages already "
+            "in this chat stay on your phone. Delete your data?"
         )
         return Reply(text, [[Button(_("🗑 Yes, delete my data"), "forget:yes"), Button(_("Cancel"), "forget:no")]])
 
@@ -982,7 +992,9 @@ class Pipeline:
             return await self._respond(member, "forget:no", "callback", kept)
         row = await self.store.call(conv.get_member, member.id)
         _ = Translator(self._fallback_lang(row, member))
+        copies = await self.store.call(tk.staff_copies, member.id)  # (read before the rows go)
         deleted = await self.store.call(conv.forget_member, member.id)
+        await self.desk.withdraw(copies)
         for memory in (self._last_answer, self._stated):
             memory.forget(member.id)
         log.info("member %s asked to forget their data: %d rows deleted", member.id, deleted)

@@ -32,6 +32,7 @@ from desk import cards
 from desk.cards import KIND_CONTEXT, KIND_NOTE, KIND_REASON, FaqTitle
 from desk.hours import OfficeHours, availability_notice
 from desk.sender import (
+    WITHDRAW,
     Blocked,
     ChatGone,
     Clock,
@@ -266,6 +267,34 @@ class StaffDesk:
     def _limit_note(self) -> str:
         _ = Translator(self.staff_language)
         return _("Reopened: a new question from a member over the limit of new requests per hour")
+
+    async def withdraw(self, copies: Sequence[dict[str, Any]]) -> None:
+        """Take a forgotten member's messages out of the staff group (/forget; copies from
+        storage.tickets.staff_copies, read before the deletion): each text the bot posted (card,
+        digest, note) is first blanked to a line saying so, each caption cleared, then every one
+        deleted. Telegram deletes only messages under 48 hours old (and others' only for an
+        admin); an older card stays, blank, and an older photo copy stays without its caption."""
+        if not copies:
+            return
+        _ = Translator(self.staff_language)
+        gone = _("🗑 Deleted at the member's request (/forget).")
+        now = self.clock()
+
+        def work(db: Any) -> None:
+            for c in copies:
+                chat, mid, method = int(c["chat_id"]), int(c["message_id"]), c.get("method")
+                if method in ("sendMessage", "editMessageText"):
+                    outbox.enqueue(db, chat_id=chat, method="editMessageText", purpose=WITHDRAW, now=now,
+                                   payload={"chat_id": chat, "message_id": mid, "text": gone})
+                elif method:
+                    outbox.enqueue(db, chat_id=chat, method="editMessageCaption", purpose=WITHDRAW, now=now,
+                                   payload={"chat_id": chat, "message_id": mid, "caption": gone})
+                outbox.enqueue(db, chat_id=chat, method="deleteMessage", purpose=WITHDRAW, now=now,
+                               payload={"chat_id": chat, "message_id": mid})
+
+        await self.store.call(atomically(work))
+        log.info("withdrawing %d staff-group message(s) of a member who asked to be forgotten", len(copies))
+        self.wake()
 
     async def follow_up(
         self,

@@ -43,6 +43,11 @@ def utcnow() -> datetime:
 
 
 # ---------------------------------------------------------------------------------------- errors
+#: Outbox purpose of the calls that take a forgotten member's messages out of the staff group
+#: (StaffDesk.withdraw): Telegram refusing one is expected (see OutboxSender._withdrawal_refused).
+WITHDRAW = "withdraw"
+
+
 class SendError(Exception):
     """Base of what a Transport raises; ``str(exc)`` is Telegram's description."""
 
@@ -308,6 +313,8 @@ class OutboxSender:
             await self._retry(item, f"moved: {exc}", 0.0)
             return False
         except (Blocked, ChatGone) as exc:
+            if item.get("purpose") == WITHDRAW:
+                return await self._withdrawal_refused(item, exc)
             if chat_id in self.limited_chats:
                 return await self._staff_unreachable(item, exc)
             log.warning("outbox #%s: chat %s unreachable (%s): giving up", item["id"], chat_id, exc)
@@ -315,6 +322,8 @@ class OutboxSender:
             await self._report(item, exc)
             return True
         except (MessageGone, Rejected) as exc:
+            if item.get("purpose") == WITHDRAW:
+                return await self._withdrawal_refused(item, exc)
             log.error("outbox #%s (%s %s to %s) refused: %s", item["id"], prepared.method, item.get("purpose"),
                       chat_id, exc)
             await self.store.call(outbox.mark_failed, item["id"], error=f"{type(exc).__name__}: {exc}")
@@ -383,6 +392,13 @@ class OutboxSender:
     async def _retry(self, item: dict[str, Any], error: str, seconds: float) -> None:
         retry_at = self.clock() + timedelta(seconds=seconds)
         await self.store.call(outbox.mark_retry, item["id"], error=error[:500], retry_at=retry_at)
+
+    async def _withdrawal_refused(self, item: dict[str, Any], exc: SendError) -> bool:
+        """A /forget withdrawal Telegram refused (a copy older than 48 hours, a staff member's own
+        message, an edit of a photo's text): expected, recorded, never an outage or a staff note."""
+        log.info("outbox #%s: withdrawal refused (%s)", item["id"], exc)
+        await self.store.call(outbox.mark_failed, item["id"], error=f"{type(exc).__name__}: {exc}")
+        return True
 
     async def _report(self, item: dict[str, Any], exc: SendError) -> None:
         try:

@@ -72,6 +72,7 @@ METHODS = {
     "sendMessage": "send_message",
     "editMessageText": "edit_message_text",
     "editMessageCaption": "edit_message_caption",
+    "deleteMessage": "delete_message",
     "copyMessage": "copy_message",
     "sendPhoto": "send_photo",
     "sendDocument": "send_document",
@@ -85,7 +86,8 @@ METHODS = {
 # The head of every ticket message the bot posts: an icon, then the number ("🆕 #12", "💬 #12").
 # An icon, not a word: "La #1 ya es el borrador 3" (a reply to a command) names no ticket to answer.
 _TICKET_HEAD = re.compile(r"^\s*[^\w\s]{1,4}\s+#(\d+)\b")
-_GONE = re.compile(r"message to (edit|copy|be replied|reply|forward) not found|message_id_invalid|message can't be")
+_GONE = re.compile(r"message to (edit|copy|delete|be replied|reply|forward) not found|message_id_invalid"
+                   r"|message can't be")
 # The bot may no longer write in the chat at all: a group admin took its right to post, or closed
 # the forum topic. For the staff group that is an outage like a kick (retry, tell admins), not a
 # message Telegram will never accept. A group that only refuses photos or stickers ("not enough

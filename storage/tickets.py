@@ -319,6 +319,23 @@ def map_staff_message(db: Database, chat_id: int, message_id: int, ticket_id: in
     )
 
 
+def staff_copies(db: Database, member_id: int) -> list[dict[str, Any]]:
+    """The staff-group messages about a member's tickets (cards, copies of their messages and
+    photos, digests, notes, staff replies), each with the Bot API method that posted it when the
+    outbox still knows it (None for staff's own messages, or rows purged since): what /forget
+    asks the desk to withdraw from the group (StaffDesk.withdraw) before the rows go."""
+    return [dict(r) for r in db.query(
+        """
+        SELECT sm.chat_id, sm.message_id,
+               (SELECT o.method FROM outbox o WHERE o.chat_id = sm.chat_id AND o.result_message_id = sm.message_id
+                ORDER BY o.id LIMIT 1) AS method
+        FROM staff_messages sm JOIN tickets t ON t.id = sm.ticket_id
+        WHERE t.member_id = ? ORDER BY sm.chat_id, sm.message_id
+        """,
+        [member_id],
+    )]
+
+
 def ticket_for_staff_message(db: Database, chat_id: int, message_id: int) -> int | None:
     """Which ticket a staff-group message belongs to (for replies), or None."""
     row = db.execute(

@@ -367,6 +367,36 @@ def _desk_pipeline(store: Store, faqs: FaqService) -> tuple[Pipeline, StaffDesk,
     return Pipeline(store, faqs, default_language="es", desk=desk), desk, sender, transport
 
 
+async def test_forget_takes_the_members_messages_out_of_the_staff_group(pipeline: Pipeline, store: Store) -> None:
+    """Third review: /forget told the member their requests to the team were deleted, but the card
+    and the copy of a photo captioned "mi DPI" stayed in the staff group, buttons and all. The
+    bot's posts there are now blanked and deleted; Telegram refusing one (older than 48 hours)
+    is expected: no outage, no note to staff."""
+    from desk.sender import MessageGone
+
+    desk_pipeline, _desk, sender, transport = _desk_pipeline(store, pipeline.faqs)
+    await desk_pipeline.handle_text(ANA, "mi patron no me pago el igss, trabajo en una finca de Escuintla")
+    await desk_pipeline.handle_media(ANA, "photo", caption="mi DPI", file_id="F1", telegram_message_id=77)
+    await drain(sender)
+    posted = [c for c in transport.to(STAFF)]
+    card = next(c for c in posted if c.method == "sendMessage" and "#1" in c.params["text"])
+    copy = next(c for c in posted if c.method == "copyMessage")
+    # the copy's deletion is refused, as Telegram does after 48 hours
+    transport.fail(MessageGone("Bad Request: message can't be deleted"),
+                   when=lambda m, p: m == "deleteMessage" and p.get("message_id") == copy.message_id)
+    await desk_pipeline.handle_forget(ANA, confirmed=True)
+    await drain(sender)
+    later = transport.to(STAFF)[len(posted):]
+    blanked = [c for c in later if c.method == "editMessageText"]
+    assert any(c.params["message_id"] == card.message_id and "Deleted at the member's request" in c.params["text"]
+               and "reply_markup" not in c.params for c in blanked)
+    assert any(c.method == "editMessageCaption" and c.params["message_id"] == copy.message_id for c in later)
+    assert card.message_id in {c.params["message_id"] for c in later if c.method == "deleteMessage"}
+    assert not [c for c in later if c.method == "sendMessage"]  # no note about the refused deletion
+    assert rows(store, "select count(*) n from outbox where state = 'pending'")[0]["n"] == 0
+    assert rows(store, "select count(*) n from tickets")[0]["n"] == 0
+
+
 async def _browse_a_topic(pipeline: Pipeline) -> None:
     menu = (await pipeline.handle_menu(ANA))[0]
     topic_key = next(b.data for row in menu.buttons for b in row if b.data.startswith("cat:"))

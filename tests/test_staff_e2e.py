@@ -155,6 +155,28 @@ async def test_ask_claim_answer_feedback_round_trip(
         assert toast.params["callback_query_id"]
 
 
+async def test_forget_withdraws_the_card_from_the_staff_group(
+    fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """/forget on Telegram: the card the bot posted is blanked and then deleted in the staff group
+    (the real PTB bot's deleteMessage, through the outbox)."""
+    fake, ana = fake_telegram, world["ana"]
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        fake.push_text(ana, "quiero hablar con una persona, mi patron no me pago el igss")
+        await to_member(fake, 1001, "#1")
+        card = await card_for(fake, 1)
+        mark = fake.mark()
+        fake.push_command(ana, "forget")
+        confirm = await to_member(fake, 1001, "", since=mark)
+        assert "forget:yes" in datas(confirm.params)
+        fake.push_callback(ana, "forget:yes", fake.message(1001, confirm.result["message_id"]))
+        [blank] = await fake.wait_for("editMessageText", chat_id=GROUP_ID, since=mark, predicate=lambda c: c.ok)
+        assert blank.params["message_id"] == card["message_id"] and "/forget" in blank.params["text"]
+        [gone] = await fake.wait_for("deleteMessage", chat_id=GROUP_ID, since=mark, predicate=lambda c: c.ok)
+        assert gone.params["message_id"] == card["message_id"]
+        assert fake.message(GROUP_ID, card["message_id"]) is None
+
+
 async def test_english_member_and_staff_photo_answer(
     fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -37,7 +37,7 @@ def test_second_migration_creates_desk_tables(store: Store) -> None:
     assert {"tickets", "ticket_messages", "staff_messages", "outbox", "faq_drafts"} <= tables
     names = store.call_sync(lambda db: [m.name for m in migrations.applied(db)])
     assert names == ["m001_conversation_log", "m002_escalation_desk", "m003_answer_copies", "m004_offered_choices",
-                     "m005_staff_faq_answers"]
+                     "m005_staff_faq_answers", "m006_language_source"]
 
 
 def test_open_get_active_ticket(store: Store) -> None:
