@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
 from config import Settings
@@ -18,6 +19,10 @@ from faq.service import FaqService
 from storage.store import Store
 
 log = logging.getLogger(__name__)
+
+#: Pauses before sending a member's reply again after a 5xx or a timeout (then the error handler
+#: tells the member to try again). Flood control (429) is the rate limiter's to retry.
+SEND_RETRY_PAUSES: tuple[float, ...] = (1.0, 3.0)
 
 
 @dataclass
@@ -96,11 +101,22 @@ async def send_replies(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies
     """
     pipeline = services(context).pipeline
     for reply in replies:
-        sent = await context.bot.send_message(
-            chat_id,
-            reply.text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(reply),
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-        )
+        for attempt, pause in enumerate((*SEND_RETRY_PAUSES, None)):
+            try:
+                sent = await context.bot.send_message(
+                    chat_id,
+                    reply.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(reply),
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+                break
+            except (TimedOut, NetworkError) as exc:
+                # A 5xx or a timeout on one reply (the notice that a question went to staff: the
+                # ticket is already open) is tried again before the member is told to retry.
+                if pause is None or isinstance(exc, (Forbidden, BadRequest)):
+                    raise
+                log.warning("sending a reply to chat %s failed (%s); retry %d in %.1fs", chat_id, exc,
+                            attempt + 1, pause)
+                await asyncio.sleep(pause)
         await pipeline.delivered(reply, sent.message_id)

@@ -211,16 +211,37 @@ async def test_429_is_retried_and_the_answer_arrives(bot: Any, fake_telegram: Fa
     assert calls[0].status == 429 and calls[1].ok and "Q1,000" in calls[1].params["text"]
 
 
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("handlers.common.SEND_RETRY_PAUSES", (0.05, 0.05))
+
+
+async def test_a_reply_hit_by_one_5xx_is_sent_again(
+    bot: Any, fake_telegram: FakeTelegram, tmp_path: Path, quick_retries: None
+) -> None:
+    """Third review: one 502 on "I've passed your question to our team (request #1)" lost the
+    notice (the ticket was open) and told the member "something went wrong, try again"."""
+    u = fake_telegram.user(1014, "Olga", "es")
+    fake_telegram.fail("sendMessage", status=502, description="Bad Gateway", chat_id=1014)
+    fake_telegram.push_text(u, "cuanto cuesta el programa de migrantes del igss")
+    calls = await fake_telegram.wait_for("sendMessage", chat_id=1014, count=2)
+    assert calls[0].status == 502 and calls[1].ok and "Q1,000" in calls[1].params["text"]
+    await fake_telegram.wait_idle()
+    assert not [c for c in fake_telegram.calls_to("sendMessage") if "algo falló" in str(c.params.get("text"))]
+    outbound = db_rows(tmp_path, "select telegram_message_id from messages where direction='out'")
+    assert outbound[0][0] == calls[1].result["message_id"]
+
+
 async def test_failed_send_keeps_the_log_and_reports_the_error(
-    bot: Any, fake_telegram: FakeTelegram, tmp_path: Path
+    bot: Any, fake_telegram: FakeTelegram, tmp_path: Path, quick_retries: None
 ) -> None:
     bot.bot_data["expect_errors"] = True
     u = fake_telegram.user(1013, "Olga", "es")
-    fake_telegram.fail("sendMessage", status=500, description="Internal Server Error", chat_id=1013)
+    fake_telegram.fail("sendMessage", status=500, description="Internal Server Error", chat_id=1013, times=3)
     fake_telegram.push_text(u, "cuanto cuesta el programa de migrantes del igss")
-    calls = await fake_telegram.wait_for("sendMessage", chat_id=1013, count=2)
-    assert calls[0].status == 500
-    assert "algo falló" in calls[1].params["text"]  # the error handler apologised
+    calls = await fake_telegram.wait_for("sendMessage", chat_id=1013, count=4)
+    assert [c.status for c in calls[:3]] == [500, 500, 500]  # the reply, tried three times
+    assert "algo falló" in calls[3].params["text"]  # the error handler apologised
     await fake_telegram.wait_idle()
     inbound = db_rows(tmp_path, "select decision from messages where direction='in'")
     outbound = db_rows(tmp_path, "select telegram_message_id from messages where direction='out'")
@@ -344,18 +365,18 @@ async def test_tap_is_handled_even_when_telegram_refuses_to_answer_the_query(
 
 
 async def test_error_notice_speaks_the_members_chosen_language(
-    bot: Any, fake_telegram: FakeTelegram
+    bot: Any, fake_telegram: FakeTelegram, quick_retries: None
 ) -> None:
     bot.bot_data["expect_errors"] = True
     u = fake_telegram.user(1021, "Ana", "es")  # Spanish phone ...
     fake_telegram.push_command(u, "start", "en")  # ... but she chose English
     await fake_telegram.wait_for("sendMessage", chat_id=1021)
     mark = fake_telegram.mark()
-    fake_telegram.fail("sendMessage", status=502, description="Bad Gateway", chat_id=1021)
+    fake_telegram.fail("sendMessage", status=502, description="Bad Gateway", chat_id=1021, times=3)
     fake_telegram.push_text(u, "how much does the migrant program cost")
-    calls = await fake_telegram.wait_for("sendMessage", chat_id=1021, since=mark, count=2)
+    calls = await fake_telegram.wait_for("sendMessage", chat_id=1021, since=mark, count=4)
     assert calls[0].status == 502
-    assert calls[1].params["text"].startswith("Sorry, something went wrong")
+    assert calls[3].params["text"].startswith("Sorry, something went wrong")
 
 
 async def test_a_slow_chat_does_not_hold_up_other_members(
