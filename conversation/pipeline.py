@@ -656,8 +656,9 @@ class Pipeline:
             # a thanks, an "ya entendí", a question the FAQ answers or a sticker does not.
             number = result.smalltalk == "unclear" and typed_number(text) is not None
             notice = await self.desk.follow_up(
-                member, lang=lang, text=text, kind=kind, file_id=file_id, message_id=telegram_message_id,
-                reopen=decision == "escalate" or number,
+                # (an edit is marked: staff see a corrected message, not a new one)
+                member, lang=lang, text=f"✏️ {text}" if edited else text, kind=kind, file_id=file_id,
+                message_id=telegram_message_id, reopen=decision == "escalate" or number,
             )
         if notice is not None:
             if decision == "answer" and result.best_id:
@@ -671,6 +672,9 @@ class Pipeline:
                 decision = "ticket"
             if notice:
                 replies.append(await self._out(member, Reply(notice), in_reply_to=inbound_id, decision=decision))
+        elif decision == "answer" and result.best_id and edited and await self.store.call(
+                conv.answered_before_edit, member.id, telegram_message_id, result.best_id, before=inbound_id):
+            pass  # a typo fixed in a question already answered with this entry: the answer is there
         elif decision == "answer" and result.best_id:
             answer = await self._send_answer(member, result.best_id, lang, in_reply_to=inbound_id, also=also)
             if answer:

@@ -316,6 +316,21 @@ def recent_messages(db: Database, member_id: int, limit: int = 10) -> list[dict[
     return rows
 
 
+def answered_before_edit(db: Database, member_id: int, telegram_message_id: int | None, faq_id: str, *,
+                         before: int) -> bool:
+    """Whether an earlier version of the member's Telegram message ``telegram_message_id`` (the
+    member has since edited it) was answered with entry ``faq_id``: the edit need not get the
+    same answer a second time."""
+    if telegram_message_id is None:
+        return False
+    row = _row(db.execute(
+        "SELECT decision, faq_id FROM messages WHERE member_id = ? AND direction = 'in' AND telegram_message_id = ?"
+        " AND id < ? ORDER BY id DESC LIMIT 1",
+        [member_id, telegram_message_id, before],
+    ))
+    return bool(row) and row["decision"] == "answer" and row["faq_id"] == faq_id
+
+
 def texts_since(db: Database, member_id: int, *, since: datetime, before: int | None = None,
                 limit: int = 30) -> list[dict[str, Any]]:
     """The member's last ``limit`` text messages from ``since`` on (before message id ``before``),

@@ -195,6 +195,24 @@ async def test_edited_message_is_answered(bot: Any, fake_telegram: FakeTelegram,
     assert [r[0] for r in db_rows(tmp_path, "select edited from messages where direction='in' order by id")] == [0, 1]
 
 
+async def test_an_edit_that_only_fixes_a_typo_is_not_answered_twice(
+        bot: Any, fake_telegram: FakeTelegram, tmp_path: Path) -> None:
+    """Third review: "how do i pay igss from the us" edited to "How do I pay IGSS from the US?"
+    got the identical answer a second time. An edit answered with the same entry gets no new
+    reply (the answer is right above); an edit that changes the question is answered."""
+    u = fake_telegram.user(1015, "John", "en")
+    msg = fake_telegram.push_text(u, "how do i pay igss from the us")
+    [first] = await fake_telegram.wait_for("sendMessage", chat_id=1015)
+    fake_telegram.push_edit(msg, "How do I pay IGSS from the US?")
+    await fake_telegram.wait_idle()
+    assert len(fake_telegram.calls_to("sendMessage", chat_id=1015)) == 1
+    fake_telegram.push_edit(msg, "how much does the igss migrant program cost")
+    calls = await fake_telegram.wait_for("sendMessage", chat_id=1015, count=2)
+    assert "Q1,000" in calls[1].params["text"] and calls[1].params["text"] != first.params["text"]
+    edits = db_rows(tmp_path, "select decision, faq_id, edited from messages where direction='in' order by id")
+    assert [tuple(r) for r in edits][:2] == [("answer", "migrant-pay-from-us", 0), ("answer", "migrant-pay-from-us", 1)]
+
+
 async def test_other_groups_are_left(bot: Any, fake_telegram: FakeTelegram) -> None:
     group = fake_telegram.group(-100555, "Random group")
     u = fake_telegram.user(1011, "Pepe", "es")

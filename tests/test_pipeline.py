@@ -397,6 +397,19 @@ async def test_forget_takes_the_members_messages_out_of_the_staff_group(pipeline
     assert rows(store, "select count(*) n from tickets")[0]["n"] == 0
 
 
+async def test_an_edited_message_reaches_staff_marked_as_an_edit(pipeline: Pipeline, store: Store) -> None:
+    """Third review: with a request open, a corrected message reached staff as one more message,
+    nothing saying it replaces the one above."""
+    desk_pipeline, _desk, _sender, _transport = _desk_pipeline(store, pipeline.faqs)
+    await desk_pipeline.handle_text(ANA, "quiero hablar con una persona", telegram_message_id=50)
+    await desk_pipeline.handle_text(ANA, "mi patrono no me pago, trabajo en una finca", telegram_message_id=51)
+    await desk_pipeline.handle_text(ANA, "mi patrono no me pagó el IGSS, trabajo en una finca",
+                                    telegram_message_id=51, edited=True)
+    thread = [r["text"] for r in rows(store, "select text from ticket_messages where author = 'member' order by id")]
+    assert thread[-2] == "mi patrono no me pago, trabajo en una finca"
+    assert thread[-1] == "✏️ mi patrono no me pagó el IGSS, trabajo en una finca"
+
+
 async def _browse_a_topic(pipeline: Pipeline) -> None:
     menu = (await pipeline.handle_menu(ANA))[0]
     topic_key = next(b.data for row in menu.buttons for b in row if b.data.startswith("cat:"))
