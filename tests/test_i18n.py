@@ -122,3 +122,14 @@ def test_unknown_language_uses_the_first_supported_one() -> None:
 def test_spanish_plural_forms() -> None:
     catalog = _catalog("es")
     assert catalog.plural_forms.replace(" ", "").startswith("nplurals=2;plural=(n!=1)")
+
+
+def test_a_refused_reload_tells_a_spanish_admin_the_problems_are_in_english() -> None:
+    """Third review: the heading was Spanish and the problem lines English, without a word about it
+    (the problems are the same lines `bot.py faq check` prints, in English)."""
+    from i18n import Translator
+
+    _ = Translator("es")
+    text = _("The FAQ was NOT reloaded: the file has {n} problem(s). Still serving the previous FAQ "
+             "({entries} entries).", n=2, entries=60)
+    assert "NO se recargaron" in text and "en inglés" in text and "60 entradas" in text
