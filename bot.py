@@ -44,6 +44,7 @@ from faq.loader import (
 from faq.matcher import Matcher, MatchResult
 from faq.model import ADVISED_ALTERNATES, Faq
 from faq.service import FaqService, Snapshot
+from faq.smalltalk import only_asks_for_a_person
 from faq.validate import validate
 from faq.vocabulary import load_vocabulary
 from faq.yamlio import write_yaml
@@ -413,6 +414,7 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
 
         with _existing_store(settings) as store:
             rows = store.call_sync(conv.unanswered_questions, limit=args.limit)
+        rows = [r for r in rows if not only_asks_for_a_person(r["text"])]  # staff's business, no FAQ gap
         if not rows:
             print("No unanswered questions logged yet.")
         for r in rows:

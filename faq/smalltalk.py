@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from faq.language import STOPWORDS, WEAK_WORDS
 from faq.normalize import clean
 
 
@@ -500,3 +501,12 @@ def classify_smalltalk(text: str) -> str | None:
             return kind
     # Only fillers: "ok", "listo", "perfecto" acknowledge an answer; "x", "a" or "aaaa" say nothing.
     return "thanks" if any(w in ACKNOWLEDGE for w in words) else "unclear"
+
+
+def only_asks_for_a_person(text: str) -> bool:
+    """Whether ``text`` asks for a person and nothing else ("quiero hablar con una persona", "talk
+    to a human, please"): a request for staff, not a question the FAQ failed to answer, so `faq
+    gaps` leaves it out. "…con una persona sobre mi pensión" says what about: it stays."""
+    if classify_smalltalk(text) != "human":
+        return False
+    return all(w in STOPWORDS or w in WEAK_WORDS for w in clean(without_person_request(text)).split())

@@ -18,6 +18,7 @@ from telegram.ext import ContextTypes
 from conversation.replies import Reply, short_label
 from faq.model import ADVISED_ALTERNATES
 from faq.render import MAX_MESSAGE_CHARS
+from faq.smalltalk import only_asks_for_a_person
 from handlers.common import member_from, send_replies, services
 from handlers.member import unknown_command
 from i18n import Translator
@@ -92,6 +93,7 @@ async def gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     _ = Translator(await _admin_lang(update, context))
     rows = await services(context).store.call(conv.unanswered_questions, limit=15)
+    rows = [r for r in rows if not only_asks_for_a_person(r["text"])]  # staff's business, no FAQ gap
     if not rows:
         text = _("No unanswered questions so far.")
     else:

@@ -430,6 +430,23 @@ def test_admin_commands_refuse_a_database_that_does_not_exist(
         assert not isolated_env.exists()
 
 
+def test_faq_gaps_leaves_out_bare_requests_for_a_person(isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Third review: "quiero hablar con una persona" and "talk to a human" were listed as FAQ gaps;
+    they are requests for staff. A request that says what about stays: that is a gap."""
+    from storage import conversations as conv
+    from storage.store import Store
+
+    asked = ("quiero hablar con una persona", "talk to a human", "quiero hablar con una persona sobre mi pension")
+    with Store(isolated_env) as store:
+        for text in asked:
+            row = store.call_sync(lambda db, t=text: conv.log_inbound(db, member_id=5, chat_id=5, text=t))
+            store.call_sync(lambda db, r=row: conv.record_decision(db, r, lang="es", decision="escalate",
+                                                                   faq_id=None, score=0.0, latency_ms=1.0))
+    code, _ = run(["faq", "gaps"])
+    listed = [line for line in capsys.readouterr().out.splitlines() if "escalate" in line]
+    assert code == 0 and len(listed) == 1 and listed[0].endswith("quiero hablar con una persona sobre mi pension")
+
+
 def test_forget_member_says_when_nothing_was_stored(isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _seed_db(isolated_env)
     code, _ = run(["forget-member", "99999"])
