@@ -165,6 +165,16 @@ SETS = [
     ("blind 45 on the bundled FAQ", "faq.yaml", "blind45-queries.tsv"),
     ("alt FAQ 44 (a Guatemalan consulate's IGSS and documents desk, 0-1 alternates, held out, session 13)",
      "faq-alt44.csv", "blind-alt44-queries.tsv"),
+    ("blind 46 (farmworkers dictating by voice in California and Washington, session 14)", "faq-sample.csv",
+     "blind46-queries.tsv"),
+    ("blind 46 on the bundled FAQ", "faq.yaml", "blind46-queries.tsv"),
+    ("alt FAQ 45 (IMSS family clinics for migrants' families, 0-2 alternates, session 14)", "faq-alt45.csv",
+     "blind-alt45-queries.tsv"),
+    ("blind 47 (relatives back home writing for migrants, held out, session 14)", "faq-sample.csv",
+     "blind47-queries.tsv"),
+    ("blind 47 on the bundled FAQ", "faq.yaml", "blind47-queries.tsv"),
+    ("alt FAQ 46 (IGSS long and costly illness, 0-1 alternates, held out, session 14)", "faq-alt46.csv",
+     "blind-alt46-queries.tsv"),
 ]
 
 
