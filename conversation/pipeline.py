@@ -123,6 +123,11 @@ class NoDesk:
                 "team reads this chat yet: please contact the institution (phone numbers and offices are "
                 "under /menu)."
             )
+        if reason == "danger":  # the emergency numbers were just given (Pipeline.handle_text)
+            return _(
+                "No one from our team reads this chat yet. Your consulate can also help you and your "
+                "family, whatever your papers: its phone numbers are under /menu."
+            )
         if reason == "human":  # promising "our team" would be untrue: nobody reads this chat
             return _(
                 "No one from our team answers in this chat yet, so I can't pass you to a person. "
@@ -693,7 +698,14 @@ class Pipeline:
                 )
             )
         else:
-            reason = {"human": "human", "case": "own-case"}.get(result.smalltalk or "", "no-match")
+            reason = {"human": "human", "case": "own-case", "danger": "danger"}.get(result.smalltalk or "", "no-match")
+            if reason == "danger":
+                _ = Translator(lang)
+                replies.append(await self._out(member, Reply(_(
+                    "If you are in danger right now, call 911 (United States and Mexico) or 110 (Guatemala's "
+                    "National Civil Police). In the United States, the National Domestic Violence Hotline "
+                    "answers in Spanish and English, free, day and night: 1-800-799-7233.")),
+                    in_reply_to=inbound_id, decision="escalate"))
             notice = await self.desk.escalate(
                 member,
                 lang=lang,

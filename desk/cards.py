@@ -126,6 +126,7 @@ def reason_label(reason: str | None, lang: str) -> str:
     labels = {
         "no-match": _("No FAQ answer matched"),
         "human": _("Asked to talk to a person"),
+        "danger": _("⚠️ Says someone is hurting them: answer first"),
         "own-case": _("Gave a case number (NSS, file or folio): their own case"),
         "none-of-these": _("None of the suggested questions fit"),
         "thumbs-down": _("Said an FAQ answer did not help"),

@@ -104,6 +104,7 @@ from faq.normalize import clean, phonetic_key
 from faq.smalltalk import (
     THANKS,
     classify_smalltalk,
+    in_danger,
     without_courtesy,
     without_language_aside,
     without_person_request,
@@ -140,8 +141,9 @@ class MatchResult:
     score: float
     candidates: tuple[Candidate, ...]  # the closest entries, best first, at most MAX_OFFERED
     # "greeting" | "thanks" | "goodbye" | "help" | "who" | "unclear" | "empty" | "human" | None (see
-    # faq.smalltalk), or "case" (the message carries the member's own case number). "human" and
-    # "case" come with decision "escalate", the others with "smalltalk".
+    # faq.smalltalk), "case" (the message carries the member's own case number) or "danger" (someone
+    # is hurting the member: faq.smalltalk.in_danger). "human", "case" and "danger" come with
+    # decision "escalate", the others with "smalltalk".
     smalltalk: str | None = None
     # The entry the second opinion (BM25, see Matcher._second_opinion) puts first, with its score
     # in this match, for an "answer" or "suggest" (it decides the buttons' order); None otherwise.
@@ -1105,6 +1107,9 @@ class Matcher:
         # which the FAQ's contact entry answers; any other request for a person, or one the matcher
         # is not sure of, goes to staff as asked (see the end).
         person = kind == "human"
+        if in_danger(text):
+            # Someone is hurting the member: emergency numbers and a person, never an FAQ answer.
+            return MatchResult(query, "escalate", lang, None, 0.0, (), smalltalk="danger")
         if kind != "human" and has_case_number(text):
             # The member's own file, with a question or only thanks around it ("gracias, mi folio es
             # 2024-IVS-10397"): staff look it up (see _CASE_NUMBER).

@@ -38,6 +38,13 @@ agradecido agradecida agradezco bendiga bendiciones
 """))
 #: Words that only pad a thanks ("muchas gracias", "thank you so much", "Dios le bendiga").
 THANKS_PAD: frozenset[str] = frozenset(_words("mil muchas muchisimas you so much it dios le"))
+#: The member's matter is sorted out (after an answer, or staff's): a closing, not a new question
+#: for the FAQ or a request to reopen (session 14's review: "ya lo resolví, gracias" reopened the
+#: request and promised a person; "listo ya pude" got a list).
+_SORTED = (r"(?:(?:listo )?ya (?:lo |la |me |se |todo )?(?:resolvi|resolvimos|solucione|arregle|arreglamos|pude|"
+           r"quedo|arreglo|resolvio|soluciono|atendieron|logre|hice)|ya esta(?: listo)?|todo bien ya|"
+           r"(?:i )?already (?:fixed|solved|sorted|figured)(?: it)?(?: out)?|i (?:fixed|solved|sorted) it|"
+           r"all good(?: now)?|it s (?:fixed|solved|sorted)|got it sorted|i got it)")
 #: What members add to a thanks that is no question ("gracias, me sirvió" — the 👍 button's own
 #: words —, "gracias por la información", "gracias hermano", "thanks, very helpful"): with a
 #: thanks word, or on its own for the first two kinds, the whole message is thanks.
@@ -48,10 +55,12 @@ _THANKS_EXTRA_RE = re.compile(
     r"|voy a (?:intentar|llamar|probar|hacerlo|ir|esperar|checar|revisar)|i ll (?:try|call|check)"
     r"|muy clar[ao](?: la (?:respuesta|informacion))?"
     r"|(?:excelente|buena|buenisima|muy buena|great|good) (?:informacion|info|information|respuesta|answer)"
-    r"|hermanos?|hermanas?)\b")
-#: Phrases that are thanks even without a thanks word ("me sirvió", "very helpful").
-_THANKS_ALONE_RE = re.compile(r"^(?:(?:ya )?me (?:sirvio|ayudo)|(?:muy|so|very|really|super) helpful|that helped)"
-                              r"(?: mucho| a lot)?$")
+    r"|hermanos?|hermanas?"
+    # it is sorted out ("ya lo resolví, gracias", "listo, ya pude", "thanks, I already fixed it")
+    r"|" + _SORTED + r")\b")
+#: Phrases that are thanks even without a thanks word ("me sirvió", "very helpful", "ya lo resolví").
+_THANKS_ALONE_RE = re.compile(r"^(?:(?:ya )?me (?:sirvio|ayudo)|(?:muy|so|very|really|super) helpful|that helped"
+                              r"|(?:ok |listo )?" + _SORTED + r")(?: mucho| a lot)?$")
 #: A typed request to delete one's data ("borrar mis datos", "delete my data", "forget me"): the
 #: same confirmation as /forget, never a question logged for staff or for the FAQ's gaps.
 _FORGET_RE = re.compile(
@@ -510,3 +519,24 @@ def only_asks_for_a_person(text: str) -> bool:
     if classify_smalltalk(text) != "human":
         return False
     return all(w in STOPWORDS or w in WEAK_WORDS for w in clean(without_person_request(text)).split())
+
+
+#: Someone is hurting the member or their family (matched on the cleaned text): no FAQ answer, but
+#: emergency numbers and a person (see Matcher._match, Pipeline.handle_text). Session 14's review:
+#: "my husband hits me and im scared… who can i call" was answered with how to register a wife.
+_DANGER_RE = re.compile(
+    r"\b(?:(?:me|nos|le|les) (?:golpea|golpean|golpeo|golpearon|maltrata|maltratan|quiere matar|va a matar|violo|"
+    r"violaron|abusa|amenaza de muerte|amenazan de muerte|amenaza con matar|amenazan con matar)|"
+    # ("me pegó la gripe", "me pega en la bolsa": "pegar" is hitting only with the person who does it)
+    r"(?:esposo|esposa|marido|mujer|pareja|novio|novia|papa|padrastro|suegro|suegra|ex) (?:me|nos|le|les) "
+    r"(?:pega|pegan|pego)|(?:me|nos|le|les) (?:pega|pegan|pego) (?:mi|su) (?:esposo|esposa|marido|mujer|pareja|"
+    r"novio|novia|papa|padrastro|suegro|suegra|ex)|violencia (?:domestica|intrafamiliar|familiar)|"
+    r"(?:hits|hit|beats|beat|hurts|abuses|raped|chokes|choked) (?:me|us|my kids|my children)|"
+    r"threatens to kill|threatened to kill|"
+    r"domestic (?:violence|abuse)|abusive (?:husband|wife|partner|boyfriend)|(?:wants|going) to kill (?:me|us)|"
+    r"tengo miedo (?:de mi|de que me)|i m scared of (?:my|him|her)|afraid of my (?:husband|partner|boyfriend))\b")
+
+
+def in_danger(text: str) -> bool:
+    """Whether the member says someone is hurting or threatening them or their family."""
+    return bool(_DANGER_RE.search(clean(text)))

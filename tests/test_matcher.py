@@ -1349,3 +1349,29 @@ def test_an_employer_who_never_paid_is_a_case_for_staff(sample: Matcher, text: s
 def test_a_member_not_paying_is_still_a_question_about_the_rules(sample: Matcher) -> None:
     result = sample.match("si mi patron me despide y no pago las cuotas que pasa")
     assert (result.decision, result.best_id) == ("answer", "pension-voluntary-contributor")
+
+
+@pytest.mark.parametrize("text", ["my husband hits me and im scared, im in houston with my kids, who can i call",
+                                  "mi esposo me pega y tengo miedo estoy en houston con mis hijos sin papeles",
+                                  "mi marido me golpea cuando toma", "he threatens to kill me"])
+def test_a_member_in_danger_gets_no_faq_answer(sample: Matcher, text: str) -> None:
+    """Session 14's review: "my husband hits me … who can i call" was answered with how to register
+    a wife and children in the programme."""
+    result = sample.match(text)
+    assert (result.decision, result.smalltalk) == ("escalate", "danger")
+
+
+@pytest.mark.parametrize("text", ["me pego la gripe, el igss me da incapacidad?", "el igss me pega en la bolsa",
+                                  "el patron me amenaza con correrme si me inscribo al igss"])
+def test_hitting_words_in_other_senses_are_not_danger(sample: Matcher, text: str) -> None:
+    assert sample.match(text).smalltalk != "danger"
+
+
+@pytest.mark.parametrize("text", ["cuanto debo pagar al mes para el seguro de migrantes del igss",
+                                  "cuanto debo de pagar cada mes para el igss de migrantes"])
+def test_how_much_must_i_pay_is_the_price_not_a_debt(sample: Matcher, text: str) -> None:
+    """Session 14's review: "¿cuánto debo pagar?" ("how much must I pay") hit the staff phrase for
+    the member's own debt ("¿cuánto debo?") and a 91-point cost match went to staff."""
+    result = sample.match(text)
+    assert (result.decision, result.best_id) == ("answer", "migrant-cost")
+    assert sample.match("cuanto debo exactamente si deje de pagar 3 meses").decision == "escalate"

@@ -410,6 +410,38 @@ async def test_an_edited_message_reaches_staff_marked_as_an_edit(pipeline: Pipel
     assert thread[-1] == "✏️ mi patrono no me pagó el IGSS, trabajo en una finca"
 
 
+async def test_a_member_in_danger_gets_emergency_numbers_and_a_person(pipeline: Pipeline, store: Store) -> None:
+    """Session 14's review: a member saying her husband hits her got an FAQ answer. She now gets the
+    emergency numbers first and the message goes to staff, marked to be answered first."""
+    desk_pipeline, _desk, sender, transport = _desk_pipeline(store, pipeline.faqs)
+    replies = await desk_pipeline.handle_text(ANA, "mi esposo me pega y tengo miedo, estoy en houston con mis hijos")
+    assert "911" in replies[0].text and "110" in replies[0].text and "1-800-799-7233" in replies[0].text
+    assert "#1" in replies[1].text
+    await drain(sender)
+    card = transport.to(STAFF, "sendMessage")[0].params["text"]
+    assert "hurting them" in card
+    safety, consulate = await pipeline.handle_text(JOHN, "my husband hits me and im scared, who can i call")
+    assert "911" in safety.text and "consulate" in consulate.text  # (no staff group: no promise of a person)
+
+
+@pytest.mark.parametrize("text", ["ya lo resolvi, gracias", "thanks, I already fixed it",
+                                  "listo ya pude, muchas gracias", "ya me atendieron gracias"])
+async def test_a_closing_thanks_after_a_staff_answer_does_not_reopen_the_request(
+        pipeline: Pipeline, store: Store, text: str) -> None:
+    """Session 14's review: "ya lo resolví, gracias" after staff's answer reopened the request and
+    promised that a person would answer; "listo ya pude" got a list."""
+    desk_pipeline, desk, sender, transport = _desk_pipeline(store, pipeline.faqs)
+    await desk_pipeline.handle_text(ANA, "quiero hablar con una persona")
+    await drain(sender)
+    card = transport.to(STAFF, "sendMessage")[0].message_id
+    await desk.staff_reply(reply_to_message_id=card, message_id=9500, staff_id=7, staff_name="Luis",
+                           text="Ya quedó inscrita su esposa.")
+    await drain(sender)
+    [reply] = await desk_pipeline.handle_text(ANA, text)
+    assert not reply.buttons and "#1" not in reply.text
+    assert rows(store, "select state from tickets")[0]["state"] == "answered"
+
+
 async def _browse_a_topic(pipeline: Pipeline) -> None:
     menu = (await pipeline.handle_menu(ANA))[0]
     topic_key = next(b.data for row in menu.buttons for b in row if b.data.startswith("cat:"))
