@@ -34,7 +34,7 @@ from faq.smalltalk import language_asked_aside, menu_language
 from i18n import LANGUAGES, Translator
 from storage import conversations as conv
 from storage import tickets as tk
-from storage.store import Store, atomically, parse_iso
+from storage.store import Store, atomically, iso_utc, parse_iso
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,7 @@ class Desk(Protocol):
         file_id: str | None = None,
         message_id: int | None = None,
         reopen: bool = False,
+        replying_to: int | None = None,
     ) -> str | None:
         """If the member has an open ticket, add this message to it and return the notice to show
         (``""`` for "added, say nothing"); return None when there is no open ticket. With
@@ -159,6 +160,7 @@ class NoDesk:
         file_id: str | None = None,
         message_id: int | None = None,
         reopen: bool = False,
+        replying_to: int | None = None,
     ) -> str | None:
         return None
 
@@ -171,6 +173,7 @@ CHOICE_TTL_SECONDS = 1800.0
 TOPIC_TTL_SECONDS = 600.0  # a follow-up this soon after an answer is about the same institution
 STATED_TTL_SECONDS = 6 * 3600.0  # "soy guatemalteco" holds for the conversation, not for ever
 RECALL_MESSAGES = 30  # how many of a member's recent messages a restart looks through (Pipeline._recall)
+STAFF_QUESTION_HOURS = 48  # a member's next message answers staff's question this long (Pipeline._answering_staff)
 TOPICS_KEPT = 10_000  # members whose last answer's institutions are remembered
 
 V = TypeVar("V")
@@ -371,6 +374,20 @@ class Pipeline:
         if member_row and member_row.get("chosen_language") in LANGUAGES:
             return member_row["chosen_language"]
         return self.faqs.snapshot.matcher.language(text, default=self._fallback_lang(member_row, member))
+
+    @staticmethod
+    def _answering_staff(db: Any, member_id: int, reply_to: int | None) -> int | None:
+        """The ticket a member's message answers: the one of the staff answer they used Telegram's
+        Reply on, or the one where staff's last word asked them something (in the last
+        STAFF_QUESTION_HOURS) and they have not written since; else None. Session 14's review:
+        "ella tiene 35 años y los niños 3 y 5" after staff asked the ages was answered with the
+        children's-age entry, and staff never got it."""
+        if reply_to is not None:
+            ticket = tk.answered_with(db, member_id, reply_to)
+            if ticket is not None:
+                return ticket
+        since = datetime.now(UTC) - timedelta(hours=STAFF_QUESTION_HOURS)
+        return tk.staff_asked(db, member_id, iso_utc(since))
 
     def _language_of_words(self, text: str) -> str | None:
         """The language ``text`` is in when its words decide it whatever the member's language
@@ -599,8 +616,11 @@ class Pipeline:
         edited: bool = False,
         kind: str = "text",
         file_id: str | None = None,
+        reply_to: int | None = None,
     ) -> list[Reply]:
-        """A member wrote something (or captioned a photo): answer, offer choices, or hand to staff."""
+        """A member wrote something (or captioned a photo): answer, offer choices, or hand to staff.
+        ``reply_to``: the message of ours the member used Telegram's Reply on (a staff answer: the
+        message is the member's reply to it, see _answering_staff)."""
         started = time.perf_counter()
         text = text or ""
         row, inbound_id = await self._inbound(
@@ -660,11 +680,16 @@ class Pipeline:
             # ("es 123456789"), and a bare number ("2", "la segunda" after staff asked "¿1 o 2?");
             # a thanks, an "ya entendí", a question the FAQ answers or a sticker does not.
             number = result.smalltalk == "unclear" and typed_number(text) is not None
+            replying_to = None if edited else await self.store.call(self._answering_staff, member.id, reply_to)
             notice = await self.desk.follow_up(
                 # (an edit is marked: staff see a corrected message, not a new one)
                 member, lang=lang, text=f"✏️ {text}" if edited else text, kind=kind, file_id=file_id,
-                message_id=telegram_message_id, reopen=decision == "escalate" or number,
+                message_id=telegram_message_id, reopen=decision == "escalate" or number, replying_to=replying_to,
             )
+            if notice is not None and replying_to is not None:
+                # The member answers staff ("ella tiene 35 años y los niños 3 y 5"): for the person
+                # who asked, whatever the FAQ would make of it.
+                decision = "ticket"
         if notice is not None:
             if decision == "answer" and result.best_id:
                 answer = await self._send_answer(member, result.best_id, lang, in_reply_to=inbound_id, also=also)

@@ -306,9 +306,12 @@ class StaffDesk:
         file_id: str | None = None,
         message_id: int | None = None,
         reopen: bool = False,
+        replying_to: int | None = None,
     ) -> str | None:
         """Add a message to the member's active ticket; None when they have none. With ``reopen``,
         a ticket staff answered in the last ``answered_window`` counts too, and is reopened.
+        ``replying_to``: the ticket the member is answering (Telegram's Reply on a staff answer, or
+        the first message after staff asked something): that one, reopened whatever its state.
 
         Text waits for the next digest; media is copied to the group right away (a receipt
         photo is worth a message). The member hears "added to your request" at most once per
@@ -318,6 +321,16 @@ class StaffDesk:
 
         def work(db: Any) -> tuple[dict[str, Any], int, bool] | None:
             ticket, reopened = tk.active_ticket(db, member.id), False
+            asked = tk.get_ticket(db, replying_to) if replying_to is not None else None
+            if asked is not None and asked["member_id"] == member.id \
+                    and (ticket is None or ticket["id"] != asked["id"]):
+                if asked["state"] in ("answered", "closed"):
+                    ticket, reopened = tk.transition(db, asked["id"], "open", now=now), True
+                    outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText",
+                                   payload={"_ticket": asked["id"]}, ticket_id=asked["id"], purpose="refresh",
+                                   now=now)
+                else:
+                    ticket = asked
             if ticket is None and not reopen:
                 return None
             if ticket is None:

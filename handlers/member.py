@@ -64,6 +64,8 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message.text or "",
         telegram_message_id=message.message_id,
         edited=update.edited_message is not None,
+        # Telegram's Reply on one of our messages (a staff answer): the member is answering it
+        reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
     )
     await send_replies(context, member.chat_id, replies)
 

@@ -112,6 +112,32 @@ def active_ticket(db: Database, member_id: int) -> dict[str, Any] | None:
     return _decode(rows[0]) if rows else None
 
 
+def answered_with(db: Database, member_id: int, member_message_id: int) -> int | None:
+    """The ticket of the staff answer that is message ``member_message_id`` in the member's chat
+    (the member used Telegram's Reply on it), or None."""
+    row = db.execute(
+        "SELECT tm.ticket_id FROM ticket_messages tm JOIN tickets t ON t.id = tm.ticket_id "
+        "WHERE t.member_id = ? AND tm.member_message_id = ? ORDER BY tm.id DESC LIMIT 1",
+        [member_id, member_message_id],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def staff_asked(db: Database, member_id: int, since_iso: str) -> int | None:
+    """The member's ticket whose last word is a staff answer with a question in it ("¿me manda su
+    número de afiliación?"), sent at or after ``since_iso`` and not yet replied to, or None: the
+    member's next message is the reply, whatever the FAQ would make of it."""
+    row = db.execute(
+        "SELECT tm.ticket_id, tm.author, tm.kind, tm.text, tm.created_at FROM ticket_messages tm "
+        "JOIN tickets t ON t.id = tm.ticket_id WHERE t.member_id = ? AND tm.author IN ('staff', 'member') "
+        "AND tm.kind != 'internal' AND tm.kind != 'context' ORDER BY tm.id DESC LIMIT 1",
+        [member_id],
+    ).fetchone()
+    if not row or row[1] != "staff" or row[4] < since_iso or "?" not in (row[3] or ""):
+        return None
+    return int(row[0])
+
+
 def recently_answered(db: Database, member_id: int, since_iso: str) -> dict[str, Any] | None:
     """The member's newest ticket answered by staff at or after ``since_iso`` (a reply to staff's
     answer belongs to that conversation, not to a new ticket)."""

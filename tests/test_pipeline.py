@@ -442,6 +442,57 @@ async def test_a_closing_thanks_after_a_staff_answer_does_not_reopen_the_request
     assert rows(store, "select state from tickets")[0]["state"] == "answered"
 
 
+async def _luis_answered(store: Store, pipeline: Pipeline, staff_text: str) -> tuple[
+        Pipeline, StaffDesk, OutboxSender, FakeTransport, int]:
+    """Ana asks for a person and Luis answers ``staff_text``; returns the desk and Ana's copy's id."""
+    desk_pipeline, desk, sender, transport = _desk_pipeline(store, pipeline.faqs)
+    await desk_pipeline.handle_text(ANA, "quiero hablar con una persona, mi esposa no aparece como beneficiaria")
+    await drain(sender)
+    card = transport.to(STAFF, "sendMessage")[0].message_id
+    await desk.staff_reply(reply_to_message_id=card, message_id=9600, staff_id=7, staff_name="Luis", text=staff_text)
+    await drain(sender)
+    return desk_pipeline, desk, sender, transport, transport.to(ANA.chat_id)[-1].message_id
+
+
+async def test_the_members_answer_to_staffs_question_goes_to_staff(pipeline: Pipeline, store: Store) -> None:
+    """Session 14's review (high): staff asked "¿Qué edades tienen su esposa y sus hijos?" and the
+    member's "ella tiene 35 años y los niños 3 y 5" got the FAQ's list about children's ages;
+    staff never saw it. The first message after a staff question answers it."""
+    desk_pipeline, _desk, _sender, _transport, _copy = await _luis_answered(
+        store, pipeline, "¿Qué edades tienen su esposa y sus hijos?")
+    [reply] = await desk_pipeline.handle_text(ANA, "ella tiene 35 años y los niños 3 y 5 años")
+    assert "#1" in reply.text and not reply.buttons
+    thread = rows(store, "select author, text from ticket_messages where author = 'member' order by id")
+    assert thread[-1]["text"] == "ella tiene 35 años y los niños 3 y 5 años"
+    assert rows(store, "select state from tickets")[0]["state"] == "open"
+    # answered: the next question is the FAQ's again
+    [faq] = await desk_pipeline.handle_text(ANA, "cuanto cuesta el programa de migrantes del igss")
+    cost = pipeline.faqs.snapshot.faq.get("migrant-cost")
+    assert cost is not None and cost.answer["es"][:40] in faq.text
+
+
+async def test_a_telegram_reply_to_a_staff_answer_reaches_its_request_even_closed(
+        pipeline: Pipeline, store: Store) -> None:
+    """Telegram's Reply on staff's answer, after staff closed the request: the member is answering
+    that request (it was matched as a new FAQ question)."""
+    desk_pipeline, desk, _sender, _transport, copy = await _luis_answered(
+        store, pipeline, "Ya la agregué. Revise en una semana.")
+    await desk.act("close", 1, staff_id=7, staff_name="Luis")
+    [reply] = await desk_pipeline.handle_text(ANA, "mi numero es 123456789 y el dpi de ella 2345 67890 0101",
+                                              reply_to=copy)
+    assert "#1" in reply.text
+    assert rows(store, "select state from tickets")[0]["state"] == "open"
+    assert len(rows(store, "select id from tickets")) == 1
+
+
+async def test_after_a_staff_answer_without_a_question_the_faq_answers_again(pipeline: Pipeline, store: Store) -> None:
+    desk_pipeline, _desk, _sender, _transport, _copy = await _luis_answered(
+        store, pipeline, "Ya quedó agregada su esposa.")
+    [faq] = await desk_pipeline.handle_text(ANA, "cuanto cuesta el programa de migrantes del igss")
+    cost = pipeline.faqs.snapshot.faq.get("migrant-cost")
+    assert cost is not None and cost.answer["es"][:40] in faq.text
+
+
 async def _browse_a_topic(pipeline: Pipeline) -> None:
     menu = (await pipeline.handle_menu(ANA))[0]
     topic_key = next(b.data for row in menu.buttons for b in row if b.data.startswith("cat:"))

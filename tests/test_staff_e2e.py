@@ -177,6 +177,26 @@ async def test_forget_withdraws_the_card_from_the_staff_group(
         assert fake.message(GROUP_ID, card["message_id"]) is None
 
 
+async def test_a_members_telegram_reply_to_a_staff_answer_reaches_staff(
+    fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The member uses Telegram's Reply on staff's answer: the message goes to that request, not
+    to the FAQ (fourth review: "mi numero es 123456789…" got the FAQ's affiliation-number answer)."""
+    fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        card = await ask_for_a_person(fake, ana, "quiero hablar con una persona")
+        mark = fake.mark()
+        fake.push_text(luis, "Ya revisé su caso.", group, reply_to=card)
+        answer = await to_member(fake, 1001, "Ya revisé", since=mark)
+        mark = fake.mark()
+        copy = fake.message(1001, answer.result["message_id"])
+        fake.push_text(ana, "cual es mi numero de afiliacion del igss", reply_to=copy)
+        notice = await to_member(fake, 1001, "#1", since=mark)
+        assert "afiliaci" not in notice.params["text"].lower()
+        await wait_until(lambda: db_rows(tmp_path, "select state from tickets")[0]["state"] == "open",
+                         what="the request reopened")
+
+
 async def test_english_member_and_staff_photo_answer(
     fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
