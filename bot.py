@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TextIO, TypeVar
 
 from config import BUNDLED_FAQ, ConfigError, Settings
+from faq.changes import compare, describe
 from faq.csvio import write_csv
 from faq.errors import FaqLoadError
 from faq.evaluation import printable
@@ -384,8 +385,12 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
             return 1
         if args.faq_command == "import":
             faq = with_category_labels(faq, [args.out, BUNDLED_FAQ])
+            before = _loaded_or_none(args.out)  # what members were served from the file overwritten
             write_yaml(faq, args.out)
             print(f"Imported {len(faq)} entries from {args.path} into {args.out}.")
+            if before is not None:
+                for line in describe(compare(before, faq)):
+                    print(f"Warning: {line}")
             _print_advice(advice)
         else:
             write_csv(faq, args.csv, bom=True)  # like the other sheets: Excel then shows the accents
@@ -433,6 +438,14 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
                       "FAQ entry (/faq in the staff group) yet, so there is nothing to measure.")
         return 0
     return 2
+
+
+def _loaded_or_none(path: str | Path) -> Faq | None:
+    """The FAQ at ``path`` if there is a valid one (to compare an import with), else None."""
+    try:
+        return load_faq(path) if Path(path).is_file() else None
+    except FaqLoadError:
+        return None
 
 
 def cmd_faq_eval(settings: Settings, args: argparse.Namespace) -> int:

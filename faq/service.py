@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from faq.changes import FaqChanges, compare
 from faq.errors import FaqLoadError, FaqProblem
 from faq.loader import load_faq
 from faq.matcher import Matcher, Thresholds, thresholds_from_settings
@@ -34,6 +35,7 @@ class ReloadOutcome:
     ok: bool
     entries: int  # entries now being served (the old count when the reload was refused)
     problems: tuple[FaqProblem, ...] = ()
+    changes: FaqChanges | None = None  # what the new FAQ no longer has (ids, topics): see faq.changes
 
 
 def build_snapshot(faq_path: str | Path, vocabulary_path: str | Path, thresholds: Thresholds) -> Snapshot:
@@ -93,5 +95,5 @@ class FaqService:
         except FaqLoadError as exc:
             current = len(self._snapshot.faq) if self._snapshot else 0
             return ReloadOutcome(ok=False, entries=current, problems=tuple(exc.problems))
-        self._snapshot = new
-        return ReloadOutcome(ok=True, entries=len(new.faq))
+        old, self._snapshot = self._snapshot, new
+        return ReloadOutcome(ok=True, entries=len(new.faq), changes=compare(old.faq, new.faq) if old else None)

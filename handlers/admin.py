@@ -16,6 +16,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from conversation.replies import Reply, short_label
+from faq.changes import FaqChanges
 from faq.model import ADVISED_ALTERNATES
 from faq.render import MAX_MESSAGE_CHARS
 from faq.smalltalk import only_asks_for_a_person
@@ -56,6 +57,7 @@ async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if outcome.ok:
         log.info("FAQ reloaded by admin %s: %d entries", update.effective_user.id, outcome.entries)  # type: ignore[union-attr]
         text = _("FAQ reloaded: {n} entries are now being served.", n=outcome.entries)
+        text += _changes_text(outcome.changes, _)
         thin = svc.faqs.snapshot.faq.thin_entries(ADVISED_ALTERNATES)
         if thin:
             shown = ", ".join(f"<code>{html.escape(eid)}</code>" for eid in thin[:MAX_LISTED_THIN])
@@ -84,6 +86,30 @@ async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         )
         text += "\n\n" + listed + (f"\n… (+{more})" if more > 0 else "")
     await send_replies(context, chat_id, [Reply(text)])
+
+
+def _changes_text(changes: FaqChanges | None, _: Translator) -> str:
+    """What the reload took away from members (faq.changes): ids and topics their buttons name."""
+    if not changes:
+        return ""
+
+    def listed(items: tuple[str, ...]) -> str:
+        shown = ", ".join(f"<code>{html.escape(x)}</code>" for x in items[:MAX_LISTED_THIN])
+        return shown + (" …" if len(items) > MAX_LISTED_THIN else "")
+
+    lines = []
+    if changes.renamed:
+        lines.append(_("Renamed (same question): {pairs}. Buttons members already have for the old ids now say "
+                       "“no longer available”.", pairs=listed(tuple(f"{a} → {b}" for a, b in changes.renamed))))
+    if changes.gone:
+        lines.append(_("No longer in the FAQ: {ids}. Members' buttons for them now say “no longer available”.",
+                       ids=listed(changes.gone)))
+    if changes.gone_categories:
+        lines.append(_("Topics no longer in /menu: {old}.", old=listed(changes.gone_categories)))
+        if changes.new_categories:
+            lines.append(_("New topics: {new} (check their names in both languages).",
+                           new=listed(changes.new_categories)))
+    return "\n\n" + "\n".join(f"⚠️ {line}" for line in lines)
 
 
 async def gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,0 +1,80 @@
+"""What a new FAQ takes away from members' buttons: renamed ids, deleted entries, renamed topics
+(session 14's review: all three passed `faq import`, `faq check` and `/reload` without a word)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from config import BUNDLED_FAQ, BUNDLED_VOCABULARY
+from faq.changes import compare, describe
+from faq.loader import load_faq
+from faq.matcher import DEFAULT_THRESHOLDS
+from faq.model import Faq
+from faq.service import FaqService
+from faq.yamlio import write_yaml
+from handlers.admin import _changes_text
+from i18n import Translator
+from tests.test_cli import isolated_env, run  # noqa: F401 (isolated_env: the CLI tests' fixture)
+
+
+def _damaged(faq: Faq) -> Faq:
+    """As an admin's spreadsheet edit: one id renamed, one entry deleted, one topic renamed."""
+    entries = []
+    for e in faq.entries:
+        if e.id == "migrant-pay-from-us":
+            continue
+        if e.id == "migrant-cost":
+            e = dataclasses.replace(e, id="migrant-cost-2025")
+        if e.category == "payments":
+            e = dataclasses.replace(e, category="pagos")
+        entries.append(e)
+    labels = {("pagos" if slug == "payments" else slug): names for slug, names in faq.categories.items()}
+    return dataclasses.replace(faq, entries=tuple(entries), categories=labels)
+
+
+def test_compare_tells_renamed_gone_and_topics() -> None:
+    old = load_faq(BUNDLED_FAQ)
+    changes = compare(old, _damaged(old))
+    assert changes.renamed == (("migrant-cost", "migrant-cost-2025"),)
+    assert changes.gone == ("migrant-pay-from-us",)
+    assert changes.added == ()
+    assert changes.gone_categories == ("payments",) and changes.new_categories == ("pagos",)
+    lines = describe(changes)
+    assert any("migrant-cost -> migrant-cost-2025" in line for line in lines)
+    assert any("migrant-pay-from-us" in line and "no longer available" in line for line in lines)
+    assert not compare(old, old)
+
+
+def test_reload_reports_what_members_buttons_lose(tmp_path: Path) -> None:
+    path = tmp_path / "faq.yaml"
+    original = load_faq(BUNDLED_FAQ)
+    write_yaml(original, path)
+    faqs = FaqService(path, BUNDLED_VOCABULARY, DEFAULT_THRESHOLDS)
+    faqs.load()
+    write_yaml(_damaged(original), path)
+    outcome = faqs.reload()
+    assert outcome.ok and outcome.changes is not None and outcome.changes.gone == ("migrant-pay-from-us",)
+    text = _changes_text(outcome.changes, Translator("es"))
+    assert "migrant-cost → migrant-cost-2025" in text and "migrant-pay-from-us" in text
+    assert "ya no está disponible" in text and "pagos" in text
+
+
+def test_import_over_an_faq_warns_about_what_it_drops(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      isolated_env: Path) -> None:  # noqa: F811
+    target = tmp_path / "faq.yaml"
+    write_yaml(load_faq(BUNDLED_FAQ), target)
+    sheet = tmp_path / "faq.csv"
+    write_yaml(_damaged(load_faq(BUNDLED_FAQ)), tmp_path / "damaged.yaml")
+    assert run(["faq", "export", str(tmp_path / "damaged.yaml"), "--csv", str(sheet)])[0] == 0
+    capsys.readouterr()
+    assert run(["faq", "import", str(sheet), "--out", str(target)])[0] == 0
+    out = capsys.readouterr().out
+    assert "Warning: Renamed ids (same question): migrant-cost -> migrant-cost-2025" in out
+    assert "Warning: Entries no longer in the FAQ: migrant-pay-from-us" in out
+    assert "Warning: Topics no longer in /menu: payments; new topics: pagos" in out
+    fresh = tmp_path / "new.yaml"
+    assert run(["faq", "import", str(sheet), "--out", str(fresh)])[0] == 0
+    assert "Warning" not in capsys.readouterr().out  # nothing was served from a new file
