@@ -533,6 +533,8 @@ class Pipeline:
         if n is None and not named and len(text.split()) > 4:
             return None
         picks = await self.store.call(conv.last_choices, member_id, since=_choices_since(), before=inbound_id)
+        if not picks and named:
+            return await self._corrected(member_id, named, inbound_id)
         if not picks:
             return None
         matcher = self.faqs.snapshot.matcher
@@ -542,6 +544,32 @@ class Pipeline:
         if n is None:  # "el de migrantes": the one listed entry about that
             return matcher.narrowed(text, picks)
         return picks[n - 1] if 1 <= n <= len(picks) else None
+
+    async def _corrected(self, member_id: int, named: frozenset[str], inbound_id: int) -> str | None:
+        """Right under an answer about another institution, "no, el de Guatemala" / "the IGSS one"
+        corrects it: the entry the member's question matches for the institution named (also
+        remembered as the member's), or None. Session 14's review: "no, el de guatemala" after the
+        IMSS family-insurance price got an unrelated list."""
+        answer = await self.store.call(conv.answer_before, member_id, since=_choices_since(), before=inbound_id)
+        matcher = self.faqs.snapshot.matcher
+        if answer is None or named & matcher.entry_institutions(answer["faq_id"]) or not answer.get("in_reply_to"):
+            return None
+        asked = await self.store.call(conv.get_message, answer["in_reply_to"])
+        if not asked or asked.get("kind") != "text" or not asked.get("text"):
+            return None
+        countries = named & self._country_institutions()
+        if countries:
+            self._stated.set(member_id, countries)
+        again = matcher.match(asked["text"], stated=named)
+        best = again.best_id
+        if again.decision in ("answer", "suggest") and best and best != answer["faq_id"] \
+                and named & matcher.entry_institutions(best):
+            return best
+        return None
+
+    def _country_institutions(self) -> frozenset[str]:
+        """The institutions the vocabulary ties to a country (igss, imss)."""
+        return frozenset(self.faqs.snapshot.vocabulary.countries)
 
     def _names_only_an_institution(self, text: str) -> frozenset[str]:
         """The institutions a short message names and says nothing else ("del IGSS", "el de

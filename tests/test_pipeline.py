@@ -1015,6 +1015,23 @@ async def test_a_word_several_listed_entries_share_is_a_new_message(pipeline: Pi
     assert m.narrowed("cuanto cuesta el seguro de migrantes para mi familia", ids) is None  # a question, not a pick
 
 
+@pytest.mark.parametrize("typed", ["no, el de guatemala", "the IGSS one", "no, del igss"])
+async def test_naming_the_other_institution_right_under_an_answer_corrects_it(
+        pipeline: Pipeline, typed: str) -> None:
+    """Session 14's review: "cuánto cuesta el seguro para mi familia" got the IMSS price in pesos,
+    and the member's "no, el de guatemala" got an unrelated list. It corrects the answer: the
+    member's question answered for the IGSS, and the country kept for the conversation."""
+    faq = pipeline.faqs.snapshot.faq
+    imss, igss = faq.get("imss-ssf-cost"), faq.get("migrant-cost")
+    assert imss is not None and igss is not None
+    [first] = await pipeline.handle_text(ANA, "cuanto cuesta el seguro para mi familia")
+    assert imss.answer["es"][:40] in first.text
+    [fixed] = await pipeline.handle_text(ANA, typed)
+    assert igss.answer["es"][:40] in fixed.text or igss.answer["en"][:40] in fixed.text
+    [again] = await pipeline.handle_text(ANA, "cuanto cuesta el seguro para mi familia")
+    assert imss.answer["es"][:40] not in again.text
+
+
 async def test_an_institution_typed_without_a_list_is_an_ordinary_message(pipeline: Pipeline) -> None:
     [reply] = await pipeline.handle_text(ANA, "del igss")
     assert not reply.text.startswith("¿Cuál es el teléfono")
