@@ -846,17 +846,28 @@ class Pipeline:
         if vote > 0:
             return [await self._out(member, Reply(_("Thank you for your feedback!")), in_reply_to=inbound_id)]
         question = ""
-        if answer.get("in_reply_to"):
-            asked = await self.store.call(conv.get_message, answer["in_reply_to"])
-            question = (asked or {}).get("text") or ""
+        asked = await self.store.call(conv.get_message, answer["in_reply_to"]) if answer.get("in_reply_to") else None
+        if asked and (asked.get("text") or "").startswith("pick:"):
+            # Answered from a list: the member's own words are the question the list was for (session
+            # 14's review: the card showed the FAQ's question, not what the member had asked).
+            since = parse_iso(asked["created_at"]) - timedelta(seconds=CHOICE_TTL_SECONDS)
+            earlier = await self.store.call(conv.texts_since, member.id, since=since, before=asked["id"], limit=1)
+            asked = earlier[-1] if earlier else None
+        question = (asked or {}).get("text") or ""
+        entry = self.faqs.snapshot.faq.get(answer.get("faq_id") or "")
         if not question or question.startswith(("pick:", "none:", "fb:")):
-            entry = self.faqs.snapshot.faq.get(answer.get("faq_id") or "")
             question = entry.question_in(lang) if entry else ""
+        elif entry:  # staff see which answer did not help
+            question = f"{question}\n👎 {entry.question_in(lang)}"
+        # The closest entries to the question other than the one that did not help (a card's /faq 1
+        # must not send it again).
+        others = [c for c in self.faqs.snapshot.matcher.match(question.split("\n")[0]).candidates
+                  if c.entry_id != answer.get("faq_id")] if question else []
         notice = await self.desk.escalate(
             member,
             lang=lang,
             question=question,
-            candidates=[Candidate(answer["faq_id"], 0.0)] if answer.get("faq_id") else [],
+            candidates=others,
             reason="thumbs-down",
         )
         text = _("Sorry that didn't help.") + " " + notice

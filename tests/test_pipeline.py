@@ -493,6 +493,20 @@ async def test_after_a_staff_answer_without_a_question_the_faq_answers_again(pip
     assert cost is not None and cost.answer["es"][:40] in faq.text
 
 
+async def test_a_thumbs_down_on_a_picked_answer_shows_staff_the_members_words(pipeline: Pipeline, store: Store) -> None:
+    """Session 14's review: 👎 on an answer picked from a list opened a card with the FAQ's question
+    (not the member's), offering "/faq 1", the very answer the member had rejected."""
+    desk_pipeline, _desk, _sender, _transport = _desk_pipeline(store, pipeline.faqs)
+    [listing] = await desk_pipeline.handle_text(ANA, "cuanto cuesta")
+    assert "pick:migrant-cost" in {b.data for row in listing.buttons for b in row}
+    await route_callback(desk_pipeline, ANA, "pick:migrant-cost")
+    answer_id = rows(store, "select id from messages where direction = 'out' and faq_id = 'migrant-cost'")[-1]["id"]
+    await desk_pipeline.handle_feedback(ANA, answer_id, -1)
+    [ticket] = rows(store, "select question, candidates from tickets")
+    assert ticket["question"].startswith("cuanto cuesta\n👎 ¿Cuánto cuesta el programa de migrantes")
+    assert "migrant-cost\"" not in ticket["candidates"] and ticket["candidates"] != "[]"
+
+
 async def _browse_a_topic(pipeline: Pipeline) -> None:
     menu = (await pipeline.handle_menu(ANA))[0]
     topic_key = next(b.data for row in menu.buttons for b in row if b.data.startswith("cat:"))
