@@ -275,7 +275,7 @@ def typed_none(text: str) -> bool:
 
 #: Room for the listed questions of a /menu topic (Telegram allows 4096 characters).
 MENU_TEXT_BUDGET = 3800
-#: A /menu topic lists this many questions per message, with "More"/"Back" buttons beyond: Telegram
+#: A /menu topic lists this many questions per message, with "More"/"Previous" buttons: Telegram
 #: refuses a keyboard of more than 100 buttons (a one-category sheet of 110 entries broke /menu),
 #: and a phone shows about ten.
 MENU_PAGE = 10
