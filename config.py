@@ -91,9 +91,12 @@ def _days(env: Mapping[str, str], name: str, default: str) -> frozenset[int]:
 def _hours(env: Mapping[str, str], name: str, default: str) -> tuple[time, time]:
     raw = (env.get(name) or default).strip()
     try:
-        start, end = (time.fromisoformat(p.strip()) for p in raw.split("-"))
+        first, last = (p.strip() for p in raw.split("-"))
+        # "24:00" closes at midnight (the end of the day; Python's time stops at 23:59:59.999999)
+        start, end = time.fromisoformat(first), time.max if last == "24:00" else time.fromisoformat(last)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r}: use 'HH:MM-HH:MM', e.g. '08:00-16:00'") from None
+        raise ConfigError(f"{name}={raw!r}: use 'HH:MM-HH:MM', e.g. '08:00-16:00' (or '…-24:00' for midnight)") \
+            from None
     if end <= start:
         raise ConfigError(f"{name}={raw!r}: the end must be after the start")
     return start, end

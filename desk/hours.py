@@ -75,6 +75,8 @@ class OfficeHours:
         t = self.local(now)
         if not self.is_open(t):
             return None
+        if self.end == time.max:  # open until midnight ("…-24:00"): it closes as the next day starts
+            return datetime.combine(t.date() + timedelta(days=1), time(0), tzinfo=self.tz)
         return datetime.combine(t.date(), self.end, tzinfo=self.tz)
 
     def day_bounds_utc(self, now: datetime) -> tuple[datetime, datetime]:

@@ -374,7 +374,8 @@ def ticket_for_staff_message(db: Database, chat_id: int, message_id: int) -> int
 def day_stats(db: Database, start_utc: datetime, end_utc: datetime) -> dict[str, Any]:
     """Numbers for the daily digest over ``[start_utc, end_utc)``.
 
-    ``questions``: inbound text messages; ``answered_by_faq``: those decided ``answer``;
+    ``questions``: inbound text messages, small talk aside ("gracias", "hola" are no questions);
+    ``answered_by_faq``: those decided ``answer``;
     ``escalated``: tickets created; ``median_first_reply_seconds``: median time from
     ticket creation to first staff reply, over tickets created in the window that got
     one (None if none did).
@@ -383,7 +384,8 @@ def day_stats(db: Database, start_utc: datetime, end_utc: datetime) -> dict[str,
     questions, answered = db.execute(
         """
         SELECT COUNT(*), COALESCE(SUM(decision = 'answer'), 0) FROM messages
-        WHERE direction = 'in' AND kind = 'text' AND created_at >= ? AND created_at < ?
+        WHERE direction = 'in' AND kind = 'text' AND COALESCE(decision, '') != 'smalltalk'
+          AND created_at >= ? AND created_at < ?
         """,
         [start, end],
     ).fetchone()

@@ -107,3 +107,13 @@ def test_notice_outside_hours_says_when_staff_are_back() -> None:
     assert "closed" in en and back in en and "#7" in en
     es = availability_notice(HOURS, saturday, "es", expected_wait=timedelta(hours=2), ticket_id=7)
     assert format_time(gt(2025, 3, 17, 8, 0), "short", tzinfo=GT, locale="es_GT") in es
+
+
+def test_office_hours_may_close_at_midnight() -> None:
+    """Session 14's review: "…-24:00" was refused, so an office open until midnight could not be
+    configured. It is open until the day ends, and closes as the next one starts."""
+    h = OfficeHours.from_settings(Settings.from_env({"PUENTE_OFFICE_HOURS": "16:00-24:00"}))
+    assert h.is_open(gt(2025, 3, 10, 23, 59)) and not h.is_open(gt(2025, 3, 11, 0, 0))
+    assert h.closes_at(gt(2025, 3, 10, 22, 0)) == gt(2025, 3, 11, 0, 0)
+    late = availability_notice(h, gt(2025, 3, 10, 23, 30), "en", expected_wait=timedelta(hours=2), ticket_id=3)
+    assert "#3" in late and "closes" in late

@@ -212,6 +212,10 @@ def test_day_stats(store: Store) -> None:
     store.call_sync(conv.log_inbound, member_id=300, chat_id=300, text="mañana", now=next_day)
     store.call_sync(conv.log_inbound, member_id=300, chat_id=300, text="pick:1", kind="callback", now=day)
     store.call_sync(conv.log_outbound, member_id=300, chat_id=300, text="respuesta", now=day)
+    # Small talk is no question (session 14's review: /stats counted "gracias").
+    thanks = store.call_sync(conv.log_inbound, member_id=300, chat_id=300, text="gracias", now=day)
+    store.call_sync(conv.record_decision, thanks, lang="es", decision="smalltalk", faq_id=None, score=0.0,
+                    latency_ms=1.0)
 
     waits = [60, 600, 180]  # median 180
     for i, wait in enumerate(waits):
