@@ -85,7 +85,9 @@ async def test_double_tap_on_thumbs_down_hands_the_question_to_staff_once(pipeli
     assert "Lamento" in first[0].text
     assert not any("Lamento" in r.text for r in second), second[0].text
     asked = rows(store, "select text from ticket_messages where author='member' and kind='text'")
-    assert asked == [{"text": "cuanto cuesta el programa de migrantes del igss"}]
+    # once, with the member's words and (since session 14) which answer did not help
+    assert asked == [{"text": "cuanto cuesta el programa de migrantes del igss\n"
+                              "👎 ¿Cuánto cuesta el programa de migrantes del IGSS?"}]
 
 
 # ------------------------------------------------------------------------------------------------
