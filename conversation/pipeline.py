@@ -34,7 +34,7 @@ from faq.smalltalk import language_asked_aside, menu_language
 from i18n import LANGUAGES, Translator
 from storage import conversations as conv
 from storage import tickets as tk
-from storage.store import Store, atomically, iso_utc, parse_iso
+from storage.store import Store, atomically, parse_iso
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,11 @@ class Desk(Protocol):
 
     async def withdraw(self, copies: Sequence[dict[str, Any]]) -> None:
         """Take a forgotten member's messages out of the staff group (see storage.tickets.staff_copies)."""
+        ...
+
+    async def answering(self, member_id: int, reply_to: int | None) -> int | None:
+        """The request a member's message answers (a Reply on a staff answer, or the first message
+        after staff asked something), or None."""
         ...
 
 
@@ -167,13 +172,15 @@ class NoDesk:
     async def withdraw(self, copies: Sequence[dict[str, Any]]) -> None:
         return None  # no staff group: nothing was posted anywhere
 
+    async def answering(self, member_id: int, reply_to: int | None) -> int | None:
+        return None  # no staff group: nobody asked the member anything
+
 
 #: How long a typed number refers to the numbered questions just shown.
 CHOICE_TTL_SECONDS = 1800.0
 TOPIC_TTL_SECONDS = 600.0  # a follow-up this soon after an answer is about the same institution
 STATED_TTL_SECONDS = 6 * 3600.0  # "soy guatemalteco" holds for the conversation, not for ever
 RECALL_MESSAGES = 30  # how many of a member's recent messages a restart looks through (Pipeline._recall)
-STAFF_QUESTION_HOURS = 48  # a member's next message answers staff's question this long (Pipeline._answering_staff)
 TOPICS_KEPT = 10_000  # members whose last answer's institutions are remembered
 
 V = TypeVar("V")
@@ -327,6 +334,10 @@ class Pipeline:
         # Members whose last answer and stated country were looked up in the log since this process
         # started (see _recall): a restart or deploy mid-conversation must not forget them.
         self._recalled: RecentPerMember[bool] = RecentPerMember(STATED_TTL_SECONDS)
+        # Whether the last reply to each member was a numbered list: only then is a short message
+        # read against it for a topic word ("el de migrantes"), so other messages pay no query for
+        # it. (Typed numbers always read the list from the log: they must survive a restart.)
+        self._listed: RecentPerMember[bool] = RecentPerMember(CHOICE_TTL_SECONDS)
 
     async def _recall(self, member_id: int, *, before: int) -> None:
         """After a restart, what the memory held for a member's conversation, from the log: the
@@ -375,20 +386,6 @@ class Pipeline:
             return member_row["chosen_language"]
         return self.faqs.snapshot.matcher.language(text, default=self._fallback_lang(member_row, member))
 
-    @staticmethod
-    def _answering_staff(db: Any, member_id: int, reply_to: int | None) -> int | None:
-        """The ticket a member's message answers: the one of the staff answer they used Telegram's
-        Reply on, or the one where staff's last word asked them something (in the last
-        STAFF_QUESTION_HOURS) and they have not written since; else None. Session 14's review:
-        "ella tiene 35 años y los niños 3 y 5" after staff asked the ages was answered with the
-        children's-age entry, and staff never got it."""
-        if reply_to is not None:
-            ticket = tk.answered_with(db, member_id, reply_to)
-            if ticket is not None:
-                return ticket
-        since = datetime.now(UTC) - timedelta(hours=STAFF_QUESTION_HOURS)
-        return tk.staff_asked(db, member_id, iso_utc(since))
-
     def _language_of_words(self, text: str) -> str | None:
         """The language ``text`` is in when its words decide it whatever the member's language
         ("¿cuánto cuesta el seguro?"), else None ("ok", "IGSS", "requisitos")."""
@@ -434,6 +431,7 @@ class Pipeline:
         faq_id: str | None = None,
         choices: list[str] | None = None,
     ) -> Reply:
+        self._listed.set(member.id, bool(choices))
         reply.log_id = await self.store.call(
             conv.log_outbound,
             member_id=member.id,
@@ -530,7 +528,7 @@ class Pipeline:
         a pick; and a restart between the list and the number changes nothing."""
         n = typed_number(text)
         named = self._names_only_an_institution(text) if n is None else frozenset()
-        if n is None and not named and len(text.split()) > 4:
+        if n is None and not named and (len(text.split()) > 4 or not self._listed.get(member_id)):
             return None
         picks = await self.store.call(conv.last_choices, member_id, since=_choices_since(), before=inbound_id)
         if not picks and named:
@@ -648,7 +646,7 @@ class Pipeline:
     ) -> list[Reply]:
         """A member wrote something (or captioned a photo): answer, offer choices, or hand to staff.
         ``reply_to``: the message of ours the member used Telegram's Reply on (a staff answer: the
-        message is the member's reply to it, see _answering_staff)."""
+        message is the member's reply to it, see Desk.answering)."""
         started = time.perf_counter()
         text = text or ""
         row, inbound_id = await self._inbound(
@@ -708,7 +706,7 @@ class Pipeline:
             # ("es 123456789"), and a bare number ("2", "la segunda" after staff asked "¿1 o 2?");
             # a thanks, an "ya entendí", a question the FAQ answers or a sticker does not.
             number = result.smalltalk == "unclear" and typed_number(text) is not None
-            replying_to = None if edited else await self.store.call(self._answering_staff, member.id, reply_to)
+            replying_to = None if edited else await self.desk.answering(member.id, reply_to)
             notice = await self.desk.follow_up(
                 # (an edit is marked: staff see a corrected message, not a new one)
                 member, lang=lang, text=f"✏️ {text}" if edited else text, kind=kind, file_id=file_id,

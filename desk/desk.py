@@ -268,6 +268,20 @@ class StaffDesk:
         _ = Translator(self.staff_language)
         return _("Reopened: a new question from a member over the limit of new requests per hour")
 
+    async def answering(self, member_id: int, reply_to: int | None) -> int | None:
+        """The ticket a member's message answers: the one of the staff answer they used Telegram's
+        Reply on (``reply_to``, its message id in their chat), or the one where staff's last word
+        asked them something within ``answered_window`` and they have not written since; else
+        None. Session 14's review: "ella tiene 35 años y los niños 3 y 5", right after staff asked
+        the ages, was answered with the FAQ's children's-age list, and staff never got it."""
+        since = iso_utc(self.clock() - self.answered_window)
+
+        def work(db: Any) -> int | None:
+            ticket = tk.answered_with(db, member_id, reply_to) if reply_to is not None else None
+            return ticket if ticket is not None else tk.staff_asked(db, member_id, since)
+
+        return await self.store.call(work)
+
     async def withdraw(self, copies: Sequence[dict[str, Any]]) -> None:
         """Take a forgotten member's messages out of the staff group (/forget; copies from
         storage.tickets.staff_copies, read before the deletion): each text the bot posted (card,
