@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conversation.pipeline import Member, Pipeline
+from conversation.pipeline import Member, NoDesk, Pipeline
 from faq.matcher import Candidate
 from faq.smalltalk import classify_smalltalk
 from storage.store import Store
@@ -126,7 +126,7 @@ async def test_unmistakable_words_decide_the_language_over_the_phone(
 
 
 # ---------------------------------------------------------------------------------------- open ticket
-class OpenTicketDesk:
+class OpenTicketDesk(NoDesk):  # (NoDesk: the rest of the Desk protocol, a desk that asked nothing)
     """A desk where the member already has an open ticket: every follow-up joins it."""
 
     accepts_media = True

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conversation.pipeline import Member, Pipeline
+from conversation.pipeline import Member, NoDesk, Pipeline
 from faq.language import detect_language, words_by_language
 from faq.loader import check_faq
 from faq.smalltalk import classify_smalltalk, requested_language
@@ -223,7 +223,7 @@ async def test_the_desk_is_told_it_is_the_members_own_case(store: Store) -> None
     from faq.matcher import DEFAULT_THRESHOLDS
     from faq.service import FaqService
 
-    class Recorder:
+    class Recorder(NoDesk):  # (NoDesk: the rest of the Desk protocol, a desk that asked nothing)
         accepts_media = False
 
         def __init__(self) -> None:
