@@ -32,9 +32,9 @@ class FaqChanges:
 
 def compare(old: Faq, new: Faq) -> FaqChanges:
     """What ``new`` drops of ``old`` (a renamed id is told by its question, in either language)."""
-    old_ids = [e.id for e in old.entries]
+    old_ids = {e.id for e in old.entries}
     new_ids = {e.id for e in new.entries}
-    by_question = {clean(q): e.id for e in new.entries if e.id not in {*old_ids} for q in e.question.values() if q}
+    by_question = {clean(q): e.id for e in new.entries if e.id not in old_ids for q in e.question.values() if q}
     renamed: list[tuple[str, str]] = []
     gone: list[str] = []
     for entry in old.entries:
@@ -46,7 +46,7 @@ def compare(old: Faq, new: Faq) -> FaqChanges:
         else:
             gone.append(entry.id)
     taken = {new_id for _, new_id in renamed}
-    added = tuple(e.id for e in new.entries if e.id not in set(old_ids) and e.id not in taken)
+    added = tuple(e.id for e in new.entries if e.id not in old_ids and e.id not in taken)
     old_cats, new_cats = old.category_slugs(), new.category_slugs()
     return FaqChanges(
         renamed=tuple(renamed),

@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from config import Settings
@@ -111,10 +111,10 @@ async def send_replies(context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
                 break
-            except (TimedOut, NetworkError) as exc:
+            except NetworkError as exc:  # (TimedOut and 5xx; BadRequest too, which is not retried)
                 # A 5xx or a timeout on one reply (the notice that a question went to staff: the
                 # ticket is already open) is tried again before the member is told to retry.
-                if pause is None or isinstance(exc, (Forbidden, BadRequest)):
+                if pause is None or isinstance(exc, BadRequest):
                     raise
                 log.warning("sending a reply to chat %s failed (%s); retry %d in %.1fs", chat_id, exc,
                             attempt + 1, pause)
