@@ -175,6 +175,15 @@ SETS = [
     ("blind 47 on the bundled FAQ", "faq.yaml", "blind47-queries.tsv"),
     ("alt FAQ 46 (IGSS long and costly illness, 0-1 alternates, held out, session 14)", "faq-alt46.csv",
      "blind-alt46-queries.tsv"),
+    ("blind 48 (construction workers typing on a break, held out, session 15)", "faq-sample.csv",
+     "blind48-queries.tsv"),
+    ("blind 48 on the bundled FAQ", "faq.yaml", "blind48-queries.tsv"),
+    ("blind 49 (US-born children and returnees, mostly English, session 15)", "faq-sample.csv",
+     "blind49-queries.tsv"),
+    ("blind 49 on the bundled FAQ", "faq.yaml", "blind49-queries.tsv"),
+    ("alt FAQ 47 (IMSS work risks, 0-3 alternates, session 15)", "faq-alt47.csv", "blind-alt47-queries.tsv"),
+    ("alt FAQ 48 (IGSS domestic workers and online services, 0-2 alternates, held out, session 15)",
+     "faq-alt48.csv", "blind-alt48-queries.tsv"),
 ]
 
 

@@ -85,7 +85,7 @@ algo something anything alguien someone cosa cosas thing things eso tema info in
 nuevo nueva new otro otra other another mismo same bien well good bueno malo bad
 option options opcion opciones way ways manera maneras forma formas
 ocupo ocupa ocupas ocupan ocupamos ocupaba ocupar ocupe ocupen averiguar averiguo averigua find finding
-figure figuring
+figure figuring mean means meant meaning significa significan significar significado
 """))
 
 #: Everyday words that seldom name what a question is about: common verbs, adjectives, adverbs,

@@ -184,6 +184,12 @@ class Weights:
     pick_window: float = 8.0
     common_df: float = 0.25  # words in more than this share of entries don't open candidates
     story_terms: float = 5.0  # beyond this many terms, unknown words count less (narrative, not topic)
+    # A message whose rare words reach fewer than this many entries lets its common words (in more
+    # than common_df of the entries) open candidates too: in an FAQ all about one subject ("riesgo
+    # de trabajo", "IMSS" in every entry) one stray rare word ("mean") otherwise left a single
+    # candidate, the one entry that happens to use it (session 15, pooled over the evaluation sets:
+    # one tap +0.1 to +0.5 points, wrong answers -0.02 to -0.09, answered right -0.1 on other FAQs).
+    open_common: int = 8
     shortlist: int = 40  # entries fully scored after the cheap phrasing pass
     institution: float = 0.6  # score factor for an entry that never names an institution the message names
     # A weak "suggest" (below the answer threshold) becomes "escalate" when a message of at most this
@@ -249,6 +255,14 @@ class Weights:
     # review found off-topic questions answered ("¿cómo saco mi pensión de vejez?" with chronic care
     # for pensioners); 10 points kept +0.5 of it and answered one of those five.
     sparse_lift: float = 10.0
+    # In such an FAQ a message nothing matched is offered the entry whose question and answer
+    # hold at least answer_offer of the weight of its informative words, answer_offer_lead more
+    # than any other entry's, when those words are at least answer_offer_share of its words
+    # (Matcher._answer_offer). Session 15, over all evaluation sets: 19 escalations became a
+    # button with the right entry, 3 off-topic questions got a button instead of staff.
+    answer_offer: float = 0.7
+    answer_offer_lead: float = 0.2
+    answer_offer_share: float = 0.5
     # A follow-up of at most this many terms that names no institution inherits the previous
     # answer's (see Matcher.match's ``context``).
     context_terms: int = 3
@@ -527,6 +541,7 @@ class Matcher:
         rare = weights.answer_df * len(entry_answer)
         self._entry_answer = tuple(frozenset(t for t in a - p if ans_df[t] <= rare)
                                    for a, p in zip(entry_answer, self._entry_terms, strict=True))
+        self._answer_terms = frozenset().union(*self._entry_answer)
         self._entry_ids = tuple(entry_ids)
         self._channels = frozenset(t for w in CHANNEL_WORDS for t in self._an.terms([w]))
         self._index = {eid: i for i, eid in enumerate(entry_ids)}
@@ -869,6 +884,13 @@ class Matcher:
             for p in self._postings[t]:
                 hit[p] = weight[t]
         hit.pop(leave_out, None)
+        if common and w.open_common and len({self._phr_entry[p] for p in hit}) < w.open_common:
+            for t in common:
+                wt = weight[t]
+                for p in self._postings[t]:
+                    hit[p] = hit.get(p, 0.0) + wt
+            common = []
+            hit.pop(leave_out, None)
         for t in common:
             wt = weight[t]
             post = self._postings[t]
@@ -1086,6 +1108,40 @@ class Matcher:
             return replace(fresh, decision="escalate" if self._suggestions_off() else "suggest")
         return fresh
 
+    def _answer_offer(self, terms: set[str], inst: frozenset[str], any_of: bool) -> Candidate | None:
+        """The entry to offer for a message nothing matched, from its answer's words, in an FAQ with
+        few alternates (Weights.answer_offer); None when there is none or no clear one.
+
+        Answer words alone never lift a score (see _answer_lift): an answer mentions many things in
+        passing. But when an FAQ has almost no alternates, its answers hold most of the words
+        members use ("¿qué es la indemnización global?", "pensión viudez orfandad"), and a message
+        whose informative words are nearly all in one entry's question and answer, far more than in
+        any other's, is worth one button (offered at the suggest threshold, never answered).
+        """
+        w = self.weights
+        if not w.answer_offer or self._per_entry >= w.sparse_phrasings or self.thresholds.fixed_suggest:
+            return None  # (an operator's suggest threshold is kept as set)
+        info = sorted(t for t in terms if t not in self._vague and not t.isdigit()
+                      and (t in self._idf or t in self._answer_terms))
+        if not info or len(info) < len(terms) * w.answer_offer_share:
+            return None
+        weight = {t: self._idf.get(t, self._unknown_w) for t in info}
+        mass = sum(weight.values())
+        covered: list[tuple[float, int]] = []
+        for e, said in enumerate(self._entry_answer):
+            if not said.intersection(info) or (inst and not self._fits(inst, e, any_of)):
+                continue
+            pool = self._entry_terms[e] | said
+            covered.append((sum(weight[t] for t in info if t in pool) / mass, e))
+        if not covered:
+            return None
+        covered.sort(key=lambda c: (-c[0], c[1]))
+        runner_up = covered[1][0] if len(covered) > 1 else 0.0
+        share, e = covered[0]
+        if share < w.answer_offer or share - runner_up < w.answer_offer_lead:
+            return None
+        return Candidate(self._entry_ids[e], round(self.thresholds.suggest, 1))
+
     def _match(self, text: str, context: frozenset[str], veto: bool = True,
                stated: frozenset[str] = frozenset()) -> MatchResult:
         """:meth:`match`; without ``veto``, a second opinion preferring a runner-up does not stop an
@@ -1191,11 +1247,19 @@ class Matcher:
                     decision = "suggest"
             if decision == "escalate" and self.weights.spelling_offer and sure \
                     and best.score >= th.suggest - self.weights.spelling_below \
-                    and not self._suggestions_off() and self._spelling_agrees(" ".join(words), top):
+                    and not self._suggestions_off() and self._spelling_agrees(" ".join(words), self._near(top)):
                 # Just under the suggest threshold, often for a word the FAQ never saw ("la app del
                 # imss jala desde usa?"), but worded like one of the best entry's phrasings and
-                # clearly unlike the runners-up': offered (see Weights.spelling_below).
+                # clearly unlike the runners-up' (those that are close at all): offered (see
+                # Weights.spelling_below).
                 decision = "suggest"
+        if decision == "escalate" and not staff and not self._suggestions_off():
+            # In an FAQ with few alternates, the member's words may be only in an answer ("ST-9",
+            # "indemnización global"): the one entry whose answer holds them is offered.
+            found = self._answer_offer(terms, inst, inherited)
+            if found is not None:
+                ranked = [found] + [c for c in ranked if c.entry_id != found.entry_id]
+                best, decision = found, "suggest"
         if decision == "suggest":
             # Buttons are entries sharing a topic word with the message (see _related): when none
             # of the closest does ("how long does it take to sign up" and the cancer entry's "How
@@ -1410,6 +1474,11 @@ class Matcher:
         best entry's, ahead of the other candidates' by :attr:`Weights.third_margin` points. Only
         the closest three entries are compared, so it costs the same with 10,000 entries."""
         return self._spelling_lead(plain, top) >= self.weights.third_margin
+
+    def _near(self, top: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+        """The best entry and the runners-up within :attr:`Weights.suggest_window` points of it: one
+        far below is no rival, however its phrasings are worded."""
+        return tuple(c for c in top if c.score >= top[0].score - self.weights.suggest_window)
 
     def _spelling_lead(self, plain: str, top: tuple[Candidate, ...]) -> float:
         """How far the best entry's closest phrasing as written (rapidfuzz ``ratio``) is ahead of

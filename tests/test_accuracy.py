@@ -162,6 +162,12 @@ ALT45_FAQ = ROOT / "tests" / "data" / "faq-alt45.csv"  # IMSS family clinics, 0-
 ALT45_QUERIES = ROOT / "tests" / "data" / "blind-alt45-queries.tsv"
 ALT46_FAQ = ROOT / "tests" / "data" / "faq-alt46.csv"  # IGSS long illness, 0-1 alternates (held out)
 ALT46_QUERIES = ROOT / "tests" / "data" / "blind-alt46-queries.tsv"
+BLIND48_QUERIES = ROOT / "tests" / "data" / "blind48-queries.tsv"  # session 15: construction workers (held out)
+BLIND49_QUERIES = ROOT / "tests" / "data" / "blind49-queries.tsv"  # session 15: US-born children, returnees
+ALT47_FAQ = ROOT / "tests" / "data" / "faq-alt47.csv"  # IMSS work risks, 0-3 alternates (looked at)
+ALT47_QUERIES = ROOT / "tests" / "data" / "blind-alt47-queries.tsv"
+ALT48_FAQ = ROOT / "tests" / "data" / "faq-alt48.csv"  # IGSS domestic workers, 0-2 alternates (held out)
+ALT48_QUERIES = ROOT / "tests" / "data" / "blind-alt48-queries.tsv"
 VOCABULARY = ROOT / "faq" / "data" / "vocabulary.yaml"
 
 
@@ -253,10 +259,14 @@ def test_escalated(metrics: Metrics) -> None:
     # alt7 58.2/70.9/1.4/93.3 -> 56.4/72.7/0.0/93.3.
     # session 7, the lower suggest floor of FAQs with few alternates: alt12 tap 70 -> 78.6, alt13 56 -> 71.2
     (ALT12_FAQ, ALT12_QUERIES, (48.0, 78.5, 0.5, 78.5)),
-    (ALT13_FAQ, ALT13_QUERIES, (36.5, 71.0, 0.5, 76.5)),
+    # session 15: "cuanto cuesta el igss pa migrantes" (off-topic here) is offered the hospital entry,
+    # whose answer holds its words (Weights.answer_offer): escalation 76.9 -> 69.2, one tap 82.7 -> 84.6
+    (ALT13_FAQ, ALT13_QUERIES, (36.5, 71.0, 0.5, 69.0)),
     (FAQ_CSV, BLIND10_QUERIES, (48.0, 84.0, 3.5, 73.0)),
     (BUNDLED_FAQ, BLIND10_QUERIES, (61.5, 88.0, 4.0, 70.0)),
-    (ALT11_FAQ, ALT11_QUERIES, (51.5, 83.0, 3.0, 80.0)),  # session 7: tap 75 -> 83.3 (few alternates)
+    # session 7: tap 75 -> 83.3 (few alternates); session 15: the minimum wage of domestic workers
+    # (off-topic) is offered the entry whose answer names it (Weights.answer_offer): escalation 80 -> 73.3
+    (ALT11_FAQ, ALT11_QUERIES, (51.5, 83.0, 3.0, 73.0)),
     # Third round, written at session 5's end and measured once, never tuned on (session 4's
     # matcher -> this one): blind11 50.0/77.5/7.3/60.0 -> 55.8/81.7/5.3/60.0, on the bundled FAQ
     # 61.7/82.5/6.0/60.0 -> 65.8/85.0/5.3/60.0; alt14 70.0/81.7/1.3/73.3 -> 73.3/81.7/4.0/73.3.
@@ -421,7 +431,9 @@ def test_escalated(metrics: Metrics) -> None:
     # 72.5/93.3/1.3/86.7 (bundled FAQ 80.8/93.3/1.3/86.7 unchanged); alt40 (3 alternates per
     # language) 54.4/72.2/5.0/86.7 -> 54.4/73.3/5.8/86.7.
     (FAQ_CSV, BLIND41_QUERIES, (72.5, 93.0, 1.5, 86.5)),
-    (BUNDLED_FAQ, BLIND41_QUERIES, (80.5, 93.0, 1.5, 86.5)),
+    # session 15: "does igss do mammograms for women in guatemala" is a choice of two (common words
+    # open candidates too, Weights.open_common): 80.8 -> 80.0
+    (BUNDLED_FAQ, BLIND41_QUERIES, (79.5, 93.0, 1.5, 86.5)),
     (ALT40_FAQ, ALT40_QUERIES, (54.0, 73.0, 6.0, 86.5)),
     # Session 12: four sets written blind at the start, each measured with session 11's matcher
     # first. blind42 and alt41 (IVS pensions, 3 alternates) were then looked at; blind43 and
@@ -441,7 +453,8 @@ def test_escalated(metrics: Metrics) -> None:
     # 81.7/94.2/4.0/66.7 unchanged); alt44 51.1/84.4/2.5/90.0 -> 51.1/84.4/2.5/93.3.
     (FAQ_CSV, BLIND44_QUERIES, (61.5, 91.5, 2.0, 93.0)),
     (BUNDLED_FAQ, BLIND44_QUERIES, (65.5, 92.5, 2.0, 93.0)),
-    (ALT43_FAQ, ALT43_QUERIES, (31.0, 84.0, 2.5, 70.0)),
+    # session 15: two answers became choices of two (Weights.open_common; "trayecto"): 31.1 -> 28.9
+    (ALT43_FAQ, ALT43_QUERIES, (28.5, 84.0, 2.5, 70.0)),
     (FAQ_CSV, BLIND45_QUERIES, (70.0, 94.0, 2.0, 80.0)),
     (BUNDLED_FAQ, BLIND45_QUERIES, (81.5, 94.0, 4.0, 66.5)),
     (ALT44_FAQ, ALT44_QUERIES, (51.0, 84.0, 2.5, 93.0)),
@@ -453,10 +466,18 @@ def test_escalated(metrics: Metrics) -> None:
     # debt, "¿cuánto debo pagar?" asks the price, and one of alt46's off-topic questions is offered).
     (FAQ_CSV, BLIND46_QUERIES, (70.5, 89.5, 3.0, 79.5)),
     (BUNDLED_FAQ, BLIND46_QUERIES, (73.0, 94.0, 1.0, 76.5)),
-    (ALT45_FAQ, ALT45_QUERIES, (53.0, 87.5, 1.0, 79.5)),
+    # session 15: one off-topic question is offered an entry (Weights.answer_offer): escalation 80 -> 76.7
+    (ALT45_FAQ, ALT45_QUERIES, (53.0, 87.5, 1.0, 76.5)),
     (FAQ_CSV, BLIND47_QUERIES, (61.5, 87.0, 2.5, 79.5)),
     (BUNDLED_FAQ, BLIND47_QUERIES, (60.5, 89.5, 1.5, 73.0)),
     (ALT46_FAQ, ALT46_QUERIES, (42.0, 79.5, 3.0, 69.5)),
+    # Session 15: four sets written blind at the start, each measured with session 14's matcher
+    # first. blind49 and alt47 were then looked at: blind49 65.8/95.0/4.7/63.3 -> 66.7/95.8/4.0/63.3
+    # (bundled FAQ 67.5/96.7/4.0/63.3 -> 68.3/97.5/4.0/63.3), alt47 53.3/84.4/3.3/56.7 ->
+    # 55.6/88.9/1.7/56.7.
+    (FAQ_CSV, BLIND49_QUERIES, (66.5, 95.5, 4.0, 63.0)),
+    (BUNDLED_FAQ, BLIND49_QUERIES, (68.0, 97.0, 4.0, 63.0)),
+    (ALT47_FAQ, ALT47_QUERIES, (55.5, 88.5, 2.0, 56.5)),
 ], ids=["extra-queries", "alt-faq", "blind-queries", "blind-alt2", "blind2-held-out", "blind3-held-out",
         "alt3-held-out", "alt4-held-out", "blind4-held-out", "blind5-held-out", "blind6-held-out",
         "alt5-held-out", "blind7", "alt6", "blind8-held-out", "alt7-held-out", "blind8-bundled-faq",
@@ -482,7 +503,8 @@ def test_escalated(metrics: Metrics) -> None:
         "blind41-bundled-faq", "alt40-held-out", "blind42", "blind42-bundled-faq", "alt41", "blind43-held-out",
         "blind43-bundled-faq", "alt42-no-alternates-held-out", "blind44", "blind44-bundled-faq", "alt43",
         "blind45-held-out", "blind45-bundled-faq", "alt44-few-alternates-held-out", "blind46", "blind46-bundled-faq",
-        "alt45", "blind47-held-out", "blind47-bundled-faq", "alt46-few-alternates-held-out"])
+        "alt45", "blind47-held-out", "blind47-bundled-faq", "alt46-few-alternates-held-out", "blind49",
+        "blind49-bundled-faq", "alt47"])
 def test_independent_sets(faq_path: Path, queries: Path, floors: tuple[float, float, float, float]) -> None:
     from faq.loader import load_faq
 
