@@ -183,16 +183,24 @@ class Settings:
             raise ConfigError(f"PUENTE_STAFF_CHAT_ID={staff_chat}: a group's id is negative (like -1001234567890); "
                               "a positive id is a person's private chat")
 
+        base_url = (env.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API).strip()
+        if not re.match(r"^https?://[^/\s]+", base_url):
+            # (Otherwise the bot starts, then reports "could not reach Telegram", like an outage.)
+            raise ConfigError(f"TELEGRAM_API_BASE_URL={base_url!r} must start with http:// or https:// and a host "
+                              f"(default {TELEGRAM_API})")
+        margin = env.get("PUENTE_ANSWER_MARGIN", "").strip()
+
         return cls(
             telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip(),
-            telegram_api_base_url=(env.get("TELEGRAM_API_BASE_URL") or TELEGRAM_API).strip(),
+            telegram_api_base_url=base_url,
             db_path=Path(env.get("PUENTE_DB") or "puente.db"),
             faq_path=Path(env.get("PUENTE_FAQ") or BUNDLED_FAQ),
             vocabulary_path=Path(env.get("PUENTE_VOCABULARY") or BUNDLED_VOCABULARY),
             default_language=lang,
             answer_threshold=answer,
             suggest_threshold=suggest,
-            answer_margin=thr("PUENTE_ANSWER_MARGIN"),
+            # A lead of points between two scores of 0..100 (more than 100 could never be met).
+            answer_margin=_float(env, "PUENTE_ANSWER_MARGIN", 0.0, high=100.0) if margin else None,
             admin_ids=_ids(env, "PUENTE_ADMIN_IDS"),
             staff_chat_id=staff_chat,
             staff_label=(env.get("PUENTE_STAFF_LABEL") or "").strip(),

@@ -219,10 +219,13 @@ _ORDINALS = {"primera": 1, "primero": 1, "first": 1, "segunda": 2, "segundo": 2,
              # spelled-out numbers: "la dos", "two" (a member answering staff's "¿1 o 2?" too)
              "uno": 1, "una": 1, "one": 1, "dos": 2, "two": 2, "tres": 3, "three": 3, "cuatro": 4,
              "four": 4, "cinco": 5, "five": 5, "seis": 6, "six": 6, "siete": 7, "seven": 7, "ocho": 8,
-             "eight": 8, "nueve": 9, "nine": 9, "diez": 10, "ten": 10}
+             "eight": 8, "nueve": 9, "nine": 9, "diez": 10, "ten": 10,
+             "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 _TYPED_NUMBER = re.compile(
-    r"^(?:(?:el|la|la pregunta|pregunta|opcion|opción|option|number|numero|número|no\.?)\s*)?#?\s*"
-    r"(\d{1,2}|" + "|".join(_ORDINALS) + r")\s*[.)!?]*$"
+    r"^(?:(?:el|la|the|la pregunta|pregunta|opcion|opción|option|number|numero|número|no\.?)\s*)?#?\s*"
+    r"(\d{1,2}|" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")"
+    # "the second one", "la segunda opción"
+    r"(?:\s+(?:one|option|opcion|opción|pregunta|question))?\s*[.)!?]*$"
 )
 
 

@@ -27,7 +27,7 @@ class FaqChanges:
     new_categories: tuple[str, ...]
 
     def __bool__(self) -> bool:
-        return bool(self.renamed or self.gone or self.gone_categories)
+        return bool(self.renamed or self.gone or self.gone_categories or self.new_categories)
 
 
 def compare(old: Faq, new: Faq) -> FaqChanges:
@@ -72,7 +72,7 @@ def describe(changes: FaqChanges, limit: int = 10) -> list[str]:
         lines.append(f"Entries no longer in the FAQ: {listed(changes.gone)}. Members' buttons for them will say "
                      "'no longer available'.")
     if changes.gone_categories:
-        lines.append(f"Topics no longer in /menu: {listed(changes.gone_categories)}"
-                     + (f"; new topics: {listed(changes.new_categories)} (check their labels in both languages)."
-                        if changes.new_categories else "."))
+        lines.append(f"Topics no longer in /menu: {listed(changes.gone_categories)}.")
+    if changes.new_categories:  # (a typo in a category makes a new topic too: "migrant" for "migrants")
+        lines.append(f"New topics in /menu: {listed(changes.new_categories)} (check their labels in both languages).")
     return lines

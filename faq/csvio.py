@@ -14,6 +14,7 @@ labels excepted: the CSV has no place for them).
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
 from dataclasses import dataclass
@@ -99,6 +100,21 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+def _unused_columns(file: str, names: list[str]) -> list[FaqProblem]:
+    """Advice for header cells that are not in :data:`COLUMNS`: their cells are not imported, and
+    a misspelt one ("sources") silently lost every entry's source (session 15's review). Empty
+    header cells (the trailing columns a spreadsheet adds) are no column."""
+    out = []
+    for name in names:
+        if not name or name in COLUMNS:
+            continue
+        close = difflib.get_close_matches(name, [c for c in COLUMNS if c not in names], n=1, cutoff=0.75)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        out.append(FaqProblem(file, f"column '{name}' is not one Puente reads{hint}; its cells are not imported. "
+                                    f"The columns are {', '.join(COLUMNS)}", line=1))
+    return out
+
+
 def parse_csv(path: str | Path) -> ParsedFaq:
     """Read ``path`` without applying content rules; structural problems go in ``problems``.
 
@@ -118,6 +134,9 @@ def parse_csv(path: str | Path) -> ParsedFaq:
     except OSError as exc:
         return ParsedFaq(empty, "csv", [FaqProblem(file, f"cannot read file: {exc.strerror or exc}")])
 
+    # A sheet saved twice by tools that each add a byte-order mark starts with two: invisible, and
+    # the header's first column would not be "id" (session 15's review).
+    text = text.lstrip("\ufeff")
     problems: list[FaqProblem] = []
     lenient: list[FaqProblem] = []
     # io.StringIO, not str.splitlines: that also splits on U+2028, NEL, form feed… inside a cell.
@@ -146,6 +165,7 @@ def parse_csv(path: str | Path) -> ParsedFaq:
         if dupes:
             problems.append(FaqProblem(file, f"column(s) appear twice: {', '.join(dupes)}", line=1))
         col = {n: names.index(n) for n in COLUMNS if n in names}
+        unused = _unused_columns(file, names)
         records, strays = _read_rows(lines, reader.line_num, delimiter, col.get("category"))
     except _SyntaxError as exc:
         problems.append(FaqProblem(file, f"CSV syntax error: {exc.message}", line=exc.line))
@@ -161,7 +181,7 @@ def parse_csv(path: str | Path) -> ParsedFaq:
     entries: list[FaqEntry] = []
     bad_fields: set[tuple[int, str]] = set()
     item_lines: dict[tuple[int, str, str], int] = {}
-    advice: list[FaqProblem] = []
+    advice: list[FaqProblem] = list(unused)
     for index, record in enumerate(records):
         row, stray = record.cells, strays.get(index)
         # A stray quote: its cell and every cell after it hold other rows' text, not this row's.

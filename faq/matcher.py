@@ -1189,7 +1189,11 @@ class Matcher:
         # that also covers another country's ("soy guatemalteco, ¿cuánto cuesta para mi familia?"
         # next to the IMSS family insurance): entries only about the other country's institution
         # are not for this member (see the vocabulary's countries and _country_hint).
-        hint = frozenset() if inst else self._country_hint(words + home, stated)
+        # A short follow-up right after an answer stays with that answer's institutions (below),
+        # even when the member named another country earlier: the answer is the more recent
+        # ("my dad is mexicano" … "what's the number to call igss" … "y cuánto cuesta?", session 15).
+        follow_up = bool(context) and len(terms) <= self.weights.context_terms
+        hint = frozenset() if inst else self._country_hint(words + home, frozenset() if follow_up else stated)
         if hint:
             inst, inherited = hint, True
         elif not inst and context and len(terms) <= self.weights.context_terms:

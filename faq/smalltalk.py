@@ -73,7 +73,8 @@ _FORGET_RE = re.compile(
 _FORGET_ANYWHERE_RE = re.compile(
     r"\b(?:borr(?:ar|en|e|a)|elimin(?:ar|en|e|a)) (?:todos |toda )?(?:mis|mi) (?:datos|informacion|info)\b"
     r"|\bno quiero que (?:guarden|tengan|se queden con) (?:mis|mi) (?:datos|informacion)"
-    r"|\b(?:delete|erase|remove) (?:all )?(?:my (?:personal )?(?:data|information|info)|everything you have about me)\b"
+    r"|\b(?:delete|erase|remove|forget) (?:all )?"
+    r"(?:my (?:personal )?(?:data|information|info)|everything you have about me)\b"
     r"|\bdont (?:keep|store|save) my (?:data|information|info)\b")
 #: "Tengo una pregunta", "¿puedo hacer una pregunta?": the question is still to come.
 _OPENER_RE = re.compile(
@@ -87,7 +88,22 @@ _OPENER_RE = re.compile(
     r"|^can i ask (?:you )?(?:a question|something|another question)$")
 #: "No gracias", "eso es todo", "nada más": the member is done.
 _DONE_RE = re.compile(r"^(?:no )?(?:eso (?:era|es) todo|es todo|nada mas|thats all|thats it|no thanks|no thank you)"
-                      r"(?: (?:gracias|thanks|thank you|por ahora|for now))*$|^no gracias$")
+                      r"(?: (?:gracias|thanks|thank you|por ahora|for now))*$|^no gracias$"
+                      # The member drops what they were asking (session 15's review: "nvm" opened a
+                      # request for staff). Not "forget me": that asks to delete their data.
+                      r"|^(?:(?:ok|okay|oh|ah|actually|bueno|mejor|pues) )*(?:never ?mind|nvm|nm|forget (?:about )?it"
+                      r"|no importa|ya no importa|olvidalo|olvidelo|olvidenlo|dejalo|dejelo|dejalo asi|dejelo asi"
+                      r"|no se preocupe|no te preocupes|dont worry(?: about it)?)"
+                      r"(?: (?:gracias|thanks|then|entonces))*$")
+#: "What can you do?", "¿cómo funciona esto?": how to use the bot (the help reply).
+_HOW_TO_USE_RE = re.compile(
+    r"^(?:what (?:can|do) you do|what can i ask(?: you)?|what do i ask|how (?:does|do) (?:this|it|you) work"
+    r"|what is this(?: bot)?|whats this(?: bot)?|que (?:puedes|puede|pueden) hacer|que haces|que hace"
+    r"|para que (?:sirves|sirve|sirve esto|sirve este bot)|como (?:funciona|funcionas)(?: esto| este bot)?"
+    r"|que (?:le )?puedo preguntar|que te puedo preguntar)$")
+#: A word no one can read ("asdfghjkl", "sdfsdf"): six letters or more without a vowel, or five
+#: consonants in a row (not an acronym such as "FQHC", "HSBC").
+_MASHED_RE = re.compile(r"^(?:[^aeiouy\d]{6,}|.*[bcdfghjklmnpqrstvwxz]{5,}.*)$")
 GOODBYE: frozenset[str] = frozenset(_words("""
 adios bye bai byebye chao chau ciao hasta luego pronto manana mañana vemos nos see ya later cuidese
 cuidate goodnight night take care
@@ -103,6 +119,7 @@ ok okay oka okey k vale bueno listo perfecto excelente genial entendido sale va 
 yep sure great cool nice awesome perfect alright fine amable muy mucho todo bien and y a usted ud
 le la lo te the all for very much senor senora senorita seño joven amigo amiga sir maam miss
 jaja jajaja jajajaja jeje jejeje haha hahaha lol xd mmm mm eh pues pero but well oh ah
+there everyone everybody folks yall todos
 por favor porfa xfa please pls plz disculpe perdon sorry bro compa wey guey man dude
 """))
 #: Courtesy inside a question ("que documentos necesito x fa", "hola amigo, ...", "Dios le
@@ -454,6 +471,8 @@ def classify_smalltalk(text: str) -> str | None:
         core.pop()
     if _WHO_RE.match(" ".join(core)):
         return "who"
+    if _HOW_TO_USE_RE.match(" ".join(core)):
+        return "help"
     if _FORGET_RE.match(joined) or _FORGET_ANYWHERE_RE.search(joined):
         return "forget"
     if _OPENER_RE.match(joined):
@@ -466,7 +485,7 @@ def classify_smalltalk(text: str) -> str | None:
     rest = [w for w in words if w not in small and w not in HELP_PAD]
     if len(rest) == 1 and rest[0] in PERSON_NOUNS:
         return "human"
-    if joined in _UNCLEAR_ALONE:
+    if joined in _UNCLEAR_ALONE or all(_MASHED_RE.match(w) for w in words):
         return "unclear"
     found = _UNCLEAR_RE.search(joined)
     # "muchas gracias de nuevo" thanks again; "gracias pero no me sirvió" does not.

@@ -106,9 +106,9 @@ def _changes_text(changes: FaqChanges | None, _: Translator) -> str:
                        ids=listed(changes.gone)))
     if changes.gone_categories:
         lines.append(_("Topics no longer in /menu: {old}.", old=listed(changes.gone_categories)))
-        if changes.new_categories:
-            lines.append(_("New topics: {new} (check their names in both languages).",
-                           new=listed(changes.new_categories)))
+    if changes.new_categories:  # (a typo in a category makes a new topic too)
+        lines.append(_("New topics: {new} (check their names in both languages).",
+                       new=listed(changes.new_categories)))
     return "\n\n" + "\n".join(f"⚠️ {line}" for line in lines)
 
 

@@ -192,3 +192,34 @@ def test_round_trips_are_unchanged(tmp_path: Path) -> None:
     original = parse_csv(SAMPLE_CSV).faq
     write_csv(original, tmp_path / "back.csv")
     assert (tmp_path / "back.csv").read_bytes() == SAMPLE_CSV.read_bytes()
+
+
+def _with_header(tmp_path: Path, header: str, name: str, bom: str = "") -> Path:
+    """The sample sheet with its header row replaced (and ``bom`` before it)."""
+    text = SAMPLE_CSV.read_text(encoding="utf-8")
+    path = tmp_path / name
+    path.write_text(bom + header + "\n" + text.split("\n", 1)[1], encoding="utf-8")
+    return path
+
+
+def test_a_misspelt_column_is_named_with_the_one_meant(tmp_path: Path) -> None:
+    """Session 15's review: a header "sources" passed the check and every source was dropped."""
+    path = _with_header(tmp_path, ",".join(COLUMNS).replace("source", "sources"), "typo.csv")
+    assert check_faq(path) == []  # still loads: sources are optional
+    advice = [str(a) for a in advice_for(parse_faq(path))]
+    assert any("'sources'" in a and "did you mean 'source'?" in a and ":1" in a for a in advice), advice
+
+
+def test_an_extra_column_is_named_and_empty_trailing_ones_are_not(tmp_path: Path) -> None:
+    path = _with_header(tmp_path, ",".join(COLUMNS) + ",notes,,", "notes.csv")
+    advice = [str(a) for a in advice_for(parse_faq(path))]
+    assert [a for a in advice if "column" in a] == [a for a in advice if "'notes'" in a] and \
+        len([a for a in advice if "'notes'" in a]) == 1, advice
+    assert "did you mean" not in next(a for a in advice if "'notes'" in a)
+
+
+def test_a_sheet_with_two_byte_order_marks_loads(tmp_path: Path) -> None:
+    """Saved by two tools that each add one: invisible, and the first column was not "id"."""
+    path = _with_header(tmp_path, ",".join(COLUMNS), "bom.csv", bom="\ufeff\ufeff")
+    assert check_faq(path) == []
+    assert len(load_faq(path)) == len(load_faq(SAMPLE_CSV))

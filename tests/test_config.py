@@ -59,6 +59,12 @@ def test_values_are_parsed() -> None:
         ("PUENTE_ANSWER_THRESHOLD", "150"),  # 101 is the most: it switches answering off
         ("PUENTE_SUGGEST_THRESHOLD", "-1"),
         ("PUENTE_ANSWER_MARGIN", "inf"),
+        # A lead of more than 100 points can never be met (session 14's note: 101 silently stopped answers).
+        ("PUENTE_ANSWER_MARGIN", "101"),
+        ("PUENTE_ANSWER_MARGIN", "-1"),
+        # Session 15's review: a URL without its scheme started the bot, which then reported an outage.
+        ("TELEGRAM_API_BASE_URL", "api.telegram.org/bot"),
+        ("TELEGRAM_API_BASE_URL", "https://"),
         ("PUENTE_STAFF_MESSAGES_PER_MINUTE", "inf"),
         ("PUENTE_STAFF_MESSAGES_PER_MINUTE", "-3"),
         ("PUENTE_STAFF_MESSAGES_PER_MINUTE", "0"),

@@ -74,7 +74,22 @@ def test_import_over_an_faq_warns_about_what_it_drops(tmp_path: Path, capsys: py
     out = capsys.readouterr().out
     assert "Warning: Renamed ids (same question): migrant-cost -> migrant-cost-2025" in out
     assert "Warning: Entries no longer in the FAQ: migrant-pay-from-us" in out
-    assert "Warning: Topics no longer in /menu: payments; new topics: pagos" in out
+    assert "Warning: Topics no longer in /menu: payments." in out
+    assert "Warning: New topics in /menu: pagos (check their labels in both languages)." in out
     fresh = tmp_path / "new.yaml"
     assert run(["faq", "import", str(sheet), "--out", str(fresh)])[0] == 0
     assert "Warning" not in capsys.readouterr().out  # nothing was served from a new file
+
+
+def test_a_new_topic_alone_is_reported(tmp_path: Path) -> None:
+    """Session 15's review: a typo in one entry's category ("migrant" for "migrants") made a new
+    /menu topic, with an English label in the Spanish menu, and /reload said nothing of it."""
+    old = load_faq(BUNDLED_FAQ)
+    first = old.entries[0]
+    typo = dataclasses.replace(first, category=first.category + "x")
+    new = dataclasses.replace(old, entries=(typo, *old.entries[1:]),
+                              categories={**old.categories, typo.category: {"es": "X", "en": "X"}})
+    changes = compare(old, new)
+    assert changes and changes.gone_categories == () and changes.new_categories == (typo.category,)
+    assert any(typo.category in line and "New topics" in line for line in describe(changes))
+    assert typo.category in _changes_text(changes, Translator("es"))

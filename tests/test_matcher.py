@@ -1376,3 +1376,26 @@ def test_how_much_must_i_pay_is_the_price_not_a_debt(sample: Matcher, text: str)
     result = sample.match(text)
     assert (result.decision, result.best_id) == ("answer", "migrant-cost")
     assert sample.match("cuanto debo exactamente si deje de pagar 3 meses").decision == "escalate"
+
+
+@pytest.mark.parametrize("text", [
+    "can my dad get his IMSS pension in the US",
+    "my dad retired con pension del IMSS y se vino a vivir conmigo a Arizona, can they deposit his pension "
+    "en un banco de aqui?",
+    "how much will my dad's igss pension actually be per month? he has about 250 cuotas",
+])
+def test_collecting_a_pension_abroad_or_its_amount_goes_to_staff(bundled: Matcher, text: str) -> None:
+    """Session 15's review: collecting an IMSS pension in the US was answered with the IMSS
+    enrolment entry (its alternate "¿Puedo cotizar al IMSS desde el extranjero para mi pensión?"),
+    and a father's pension amount with the price of the migrant program. Neither is in the FAQ."""
+    result = bundled.match(text)
+    assert result.decision == "escalate", result
+
+
+def test_a_short_follow_up_keeps_the_answers_institution_over_a_country_said_before(bundled: Matcher) -> None:
+    mexican = bundled.stated_countries("my dad is mexicano")
+    igss = bundled.entry_institutions("contact-igss-phone")
+    result = bundled.match("y cuanto cuesta el programa", igss, stated=mexican)
+    assert result.decision == "answer" and result.best_id == "migrant-cost", result
+    # without the answer just given, the country said before still steers it
+    assert bundled.match("y cuanto cuesta el programa", stated=mexican).best_id != "migrant-cost"

@@ -570,6 +570,16 @@ async def test_an_acknowledgment_of_a_staff_answer_does_not_reopen_it(pipeline: 
     assert rows(store, "select state from tickets") == [{"state": "answered"}], text
 
 
+@pytest.mark.parametrize("text", ["the second one", "second one", "2nd", "the 2nd one", "la segunda opción"])
+async def test_an_english_ordinal_picks_from_the_list(pipeline: Pipeline, text: str) -> None:
+    """Session 15's review: "the second one" under a list got "I don't have an answer"."""
+    suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
+    picks = [b.data.split(":", 1)[1] for row in suggest.buttons for b in row if b.data.startswith("pick:")]
+    second = pipeline.faqs.snapshot.faq.get(picks[1])
+    reply = (await pipeline.handle_text(ANA, text))[0]
+    assert second is not None and second.answer_in("es")[:40] in reply.text, text
+
+
 async def test_a_live_location_update_does_not_cancel_the_list(pipeline: Pipeline) -> None:
     """A live location "edits" itself every few seconds: those edits are not messages in between."""
     suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
@@ -957,6 +967,23 @@ async def test_a_country_stated_earlier_steers_the_next_questions(pipeline: Pipe
     assert imss is not None and imss.answer["es"][:40] not in reply.text
     picks = [b.data for row in reply.buttons for b in row]
     assert "pick:migrant-parents" in picks, picks
+
+
+async def test_the_answer_just_given_outweighs_a_country_said_before(pipeline: Pipeline) -> None:
+    """Session 15's review: "my dad is mexicano", then an IGSS answer, then "y cuanto cuesta el
+    programa" got the IMSS price in pesos, and "how do i pay from usa" the IMSS enrolment: the
+    country said first held over the answer just given. A short follow-up stays with the latter."""
+    faq = pipeline.faqs.snapshot.faq
+    await pipeline.handle_text(ANA, "my dad is mexicano")
+    [phone] = await pipeline.handle_text(ANA, "whats the number to call igss")
+    assert "2412" in phone.text
+    [cost] = await pipeline.handle_text(ANA, "y cuanto cuesta el programa")
+    igss_cost, imss_cost = faq.get("migrant-cost"), faq.get("imss-ssf-cost")
+    assert igss_cost is not None and imss_cost is not None
+    assert igss_cost.answer["es"][:40] in cost.text and imss_cost.answer["es"][:40] not in cost.text
+    [pay] = await pipeline.handle_text(ANA, "how do i pay from usa")
+    pay_entry = faq.get("migrant-pay-from-us")
+    assert pay_entry is not None and pay_entry.answer["en"][:40] in pay.text, pay.text[:80]
 
 
 async def test_a_restart_remembers_the_stated_country_and_the_last_answer(pipeline: Pipeline, store: Store) -> None:

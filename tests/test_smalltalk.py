@@ -131,3 +131,26 @@ def test_an_acknowledgement_is_still_thanks(text: str) -> None:
 ])
 def test_menu_and_language_requests(text: str, kind: str | None) -> None:
     assert classify_smalltalk(text) == kind
+
+
+@pytest.mark.parametrize("text,kind", [
+    # Session 15's review: each of these opened a request for staff ("hey there" promised a person).
+    ("hey there", "greeting"), ("hi there!", "greeting"), ("hello everyone", "greeting"), ("hola a todos", "greeting"),
+    ("nvm", "goodbye"), ("actually nvm", "goodbye"), ("never mind", "goodbye"), ("ok nevermind thanks", "goodbye"),
+    ("forget it", "goodbye"), ("no importa", "goodbye"), ("olvídalo", "goodbye"), ("déjelo así", "goodbye"),
+    ("what can you do", "help"), ("¿cómo funciona esto?", "help"), ("hola, ¿qué puedes hacer?", "help"),
+    ("asdfghjkl", "unclear"), ("sdfsdf qwrtp", "unclear"),
+])
+def test_greetings_drops_and_how_to_use_questions(text: str, kind: str) -> None:
+    assert classify_smalltalk(text) == kind
+
+
+@pytest.mark.parametrize("text", ["forget me", "forget my data please"])
+def test_forget_me_still_asks_to_delete_the_data(text: str) -> None:
+    assert classify_smalltalk(text) == "forget"
+
+
+@pytest.mark.parametrize("text", ["hey there, how much is the igss plan", "is there an office in houston",
+                                  "never mind the fee, when does coverage start", "what can you do for my mom"])
+def test_a_question_around_those_words_is_still_a_question(text: str) -> None:
+    assert classify_smalltalk(text) is None
