@@ -84,10 +84,12 @@ class Desk(Protocol):
         message_id: int | None = None,
         reopen: bool = False,
         replying_to: int | None = None,
+        insist: bool = False,
     ) -> str | None:
         """If the member has an open ticket, add this message to it and return the notice to show
         (``""`` for "added, say nothing"); return None when there is no open ticket. With
-        ``reopen``, a ticket staff answered recently counts too (the member replies to staff)."""
+        ``reopen``, a ticket staff answered recently counts too (the member replies to staff).
+        ``insist``: the member asks for a person; the notice is shown however recent the last."""
         ...
 
     async def withdraw(self, copies: Sequence[dict[str, Any]]) -> None:
@@ -166,6 +168,7 @@ class NoDesk:
         message_id: int | None = None,
         reopen: bool = False,
         replying_to: int | None = None,
+        insist: bool = False,
     ) -> str | None:
         return None
 
@@ -519,6 +522,15 @@ class Pipeline:
         """The entry ids ``reply`` numbers ("1. …", "2. …"), logged with it for a typed "2"."""
         return [b.data.split(":", 1)[1] for row in reply.buttons for b in row if b.data.startswith("pick:")]
 
+    async def _number_beyond_list(self, member_id: int, text: str, inbound_id: int) -> list[str] | None:
+        """The questions of the list right before this message, when the message is a number past
+        its end; None otherwise (no number, no list, or a number in range)."""
+        n = typed_number(text)
+        if n is None:
+            return None
+        picks = await self.store.call(conv.last_choices, member_id, since=_choices_since(), before=inbound_id)
+        return picks if picks and n > len(picks) else None
+
     async def _typed_choice(self, member_id: int, text: str, inbound_id: int) -> str | None:
         """The entry a member picked by typing its number ("2", "#2", "la segunda", "option 2"), by
         naming its institution ("del IGSS", "el de Guatemala") or its topic ("el de migrantes",
@@ -660,6 +672,14 @@ class Pipeline:
             tapped = await self._typed_button(member, row, text, inbound_id)
             if tapped is not None:
                 return tapped
+        if picked is None and not edited and kind == "text":
+            listed = await self._number_beyond_list(member.id, text, inbound_id)
+            if listed:  # "7" under four questions: say which numbers there are (session 15's review)
+                _ = Translator(self._fallback_lang(row, member))
+                reply = Reply(_("Please type a number from 1 to {count}, or write your question in words.",
+                                count=len(listed)))
+                # (logged with the same choices: the next number still picks from that list)
+                return [await self._out(member, reply, in_reply_to=inbound_id, decision="smalltalk", choices=listed)]
         if picked is not None:
             lang = self._fallback_lang(row, member)
             answer = await self._send_answer(member, picked, lang, in_reply_to=inbound_id, decision="answer")
@@ -685,6 +705,7 @@ class Pipeline:
         talk = result.smalltalk or ""
         language_request = talk.startswith("language-")
         asked = talk.removeprefix("language-") if language_request else menu_language(text) if talk == "menu" else None
+        before = self._fallback_lang(row, member)  # the language the conversation was in
         if decision == "smalltalk" and asked in LANGUAGES:
             lang = asked
             await self.store.call(conv.set_member_language, member.id, lang)
@@ -714,6 +735,8 @@ class Pipeline:
                 # (an edit is marked: staff see a corrected message, not a new one)
                 member, lang=lang, text=f"✏️ {text}" if edited else text, kind=kind, file_id=file_id,
                 message_id=telegram_message_id, reopen=decision == "escalate" or number, replying_to=replying_to,
+                # "can I talk to a real person?" while waiting: always acknowledged (session 15's review)
+                insist=result.smalltalk == "human",
             )
             if notice is not None and replying_to is not None:
                 # The member answers staff ("ella tiene 35 años y los niños 3 y 5"): for the person
@@ -743,8 +766,16 @@ class Pipeline:
             replies.append(await self._out(member, reply, in_reply_to=inbound_id, decision=decision,
                                            choices=self._numbered(reply)))
         elif decision == "smalltalk" and language_request:
-            replies.append(await self._out(member, self._language_set_reply(lang), in_reply_to=inbound_id,
-                                           decision=decision))
+            # "can you say it in spanish" right after an answer in English: that answer again, in the
+            # language asked for (session 15's review: the member had to ask the question again).
+            again = self._last_answer.get(member.id) if before != lang else None
+            _ = Translator(lang)
+            told = Reply(_("Done: I'll answer you in English. Here is my last answer again:")) if again \
+                else self._language_set_reply(lang)
+            replies.append(await self._out(member, told, in_reply_to=inbound_id, decision=decision))
+            answer = await self._send_answer(member, again, lang, in_reply_to=inbound_id) if again else None
+            if answer:
+                replies.append(answer)
         elif decision == "smalltalk":
             replies.append(
                 await self._out(

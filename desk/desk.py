@@ -321,6 +321,7 @@ class StaffDesk:
         message_id: int | None = None,
         reopen: bool = False,
         replying_to: int | None = None,
+        insist: bool = False,
     ) -> str | None:
         """Add a message to the member's active ticket; None when they have none. With ``reopen``,
         a ticket staff answered in the last ``answered_window`` counts too, and is reopened.
@@ -329,7 +330,8 @@ class StaffDesk:
 
         Text waits for the next digest; media is copied to the group right away (a receipt
         photo is worth a message). The member hears "added to your request" at most once per
-        ``notice_interval`` — the other times the notice is ``""`` (say nothing).
+        ``notice_interval`` — the other times the notice is ``""`` (say nothing) — unless
+        ``insist``: a member who asks for a person while waiting is always told it is on its way.
         """
         now = self.clock()
 
@@ -375,7 +377,7 @@ class StaffDesk:
         else:
             self._schedule_digest(ticket["id"], now)
         last = self._last_notice.get(ticket["id"])
-        if last is not None and now - last < self.notice_interval:
+        if last is not None and now - last < self.notice_interval and not insist:
             return ""
         self._last_notice[ticket["id"]] = now
         _ = Translator(lang)

@@ -237,6 +237,8 @@ change switch to a al de la el speak talk write answer reply respond can could y
 entendi se understand know lo like read bien mucho muy very well much ayuda help necesito need atender atienda
 atiendame atiendan alguien someone anybody somebody anyone hay que is there who please pls little speaks
 speaking writes quien ser be podemos hablemos entiende entienden entiendes sabe saben fine hablarme hablenme
+say it that this eso esto explain explica explicame expliqueme explicarme again otra vez nuevo dimelo digamelo dime
+digame decir decirme repite repitelo repeat send manda mandame mandeme u tell back regresa vuelve
 quisiera ocupo responderme contestarme contestas respondes poquito lets let have hables escribas
 ablame ableme ablo ablar q ya lo siento stop writing using use quit porque xq pq porq because
 my mi good bad poor malo mala mal es bueno buena

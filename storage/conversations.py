@@ -450,12 +450,19 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
             lang=entry["lang"],
         )
     # Staff who answered such a question with an FAQ entry (/faq) labelled it: the member's words
-    # belong in that entry's alternates. The latest label per question wins. Not for a request
-    # opened by asking for a person or by a photo: its "question" is "quiero hablar con una
-    # persona", whatever the member asked afterwards.
+    # belong in that entry's alternates. The question answered is the member's last message
+    # before the staff answer (session 15's review: a request opened by "hey there" credited the
+    # payment answer to the greeting, not to the question that followed). The latest label per
+    # question wins. Not for a request opened by asking for a person or by a photo: its messages
+    # may be anything the member said while waiting.
     labels = db.execute(
         """
-        SELECT t.question, tm.faq_id FROM ticket_messages tm JOIN tickets t ON t.id = tm.ticket_id
+        SELECT COALESCE((SELECT m.text FROM ticket_messages m
+                         WHERE m.ticket_id = tm.ticket_id AND m.author = 'member' AND m.kind = 'text'
+                           AND m.id < tm.id AND m.text IS NOT NULL AND m.text != ''
+                         ORDER BY m.id DESC LIMIT 1), t.question),
+               tm.faq_id
+        FROM ticket_messages tm JOIN tickets t ON t.id = tm.ticket_id
         WHERE tm.faq_id IS NOT NULL AND tm.faq_id != ''
           AND NOT EXISTS (SELECT 1 FROM ticket_messages r WHERE r.ticket_id = t.id AND r.kind = 'reason'
                           AND r.text IN ('human', 'media'))

@@ -176,17 +176,20 @@ async def test_follow_ups_are_added_and_coalesced_into_one_digest(
     assert len(transport.to(STAFF, "sendMessage")) == 1  # the card
     notices = [await desk.follow_up(ANA, lang="es", text=f"línea {i}") for i in range(20)]
     assert all(n == "" for n in notices)  # just told them; don't repeat it 20 times
+    # ... but asking for a person while waiting is always acknowledged (session 15's review)
+    assert "#1" in (await desk.follow_up(ANA, lang="es", text="¿me pasan con alguien?", insist=True) or "")
+    assert await desk.follow_up(ANA, lang="es", text="línea 20") == ""
     await drain(sender)
     assert len(transport.to(STAFF, "sendMessage")) == 1  # nothing yet: the digest waits
     clock.advance(seconds=61)
     await drain(sender)
     digests = transport.to(STAFF, "sendMessage")[1:]
     assert len(digests) == 1
-    assert "20 more messages" in digests[0].params["text"] and "línea 19" in digests[0].params["text"]
+    assert "22 more messages" in digests[0].params["text"] and "línea 20" in digests[0].params["text"]
     card_id = transport.calls[0].message_id
     assert digests[0].params["reply_parameters"]["message_id"] == card_id
     [edit] = transport.to(STAFF, "editMessageText")
-    assert edit.params["message_id"] == card_id and "línea 19" in edit.params["text"]
+    assert edit.params["message_id"] == card_id and "línea 20" in edit.params["text"]
     assert q(store, "select count(*) n from ticket_messages where author='member' and relayed=0")[0]["n"] == 0
     # Replying to the digest reaches the same ticket.
     assert await desk.ticket_for_reply(digests[0].message_id) == 1

@@ -337,7 +337,7 @@ async def test_typing_the_number_of_a_suggestion_answers_it(pipeline: Pipeline, 
     await pipeline.handle_text(ANA, "cuanto cuesta el programa de migrantes")
     assert (await pipeline.handle_text(ANA, "1"))[0].text.startswith("Disculpe, intentemos de nuevo")
     await pipeline.handle_text(ANA, "igss migrantes")
-    assert (await pipeline.handle_text(ANA, "7"))[0].text.startswith("Disculpe, intentemos de nuevo")
+    assert (await pipeline.handle_text(ANA, "7"))[0].text.startswith("Escriba un número del 1 al")
 
 
 async def test_a_typed_number_still_works_after_a_restart(pipeline: Pipeline, store: Store) -> None:
@@ -1076,3 +1076,42 @@ async def test_naming_the_other_institution_right_under_an_answer_corrects_it(
 async def test_an_institution_typed_without_a_list_is_an_ordinary_message(pipeline: Pipeline) -> None:
     [reply] = await pipeline.handle_text(ANA, "del igss")
     assert not reply.text.startswith("¿Cuál es el teléfono")
+
+
+@pytest.mark.parametrize("text,lang", [("can u explain in spanish pls", "es"), ("say it in spanish please", "es")])
+async def test_asking_for_the_other_language_after_an_answer_sends_it_again(pipeline: Pipeline, text: str,
+                                                                           lang: str) -> None:
+    """Session 15's review: "can u explain in spanish pls" right after an English answer got "I don't
+    have an answer to that"; "in spanish please" switched, but the member had to ask again."""
+    [first] = await pipeline.handle_text(JOHN, "how much does the igss migrant program cost")
+    entry = pipeline.faqs.snapshot.faq.get("migrant-cost")
+    assert entry is not None and entry.answer["en"][:40] in first.text
+    told, again = await pipeline.handle_text(JOHN, text)
+    assert "español" in told.text and entry.answer[lang][:40] in again.text
+    # back to English: the same answer in English, and no third copy of it later
+    _, back = await pipeline.handle_text(JOHN, "ok english again please")
+    assert entry.answer["en"][:40] in back.text
+    assert len(await pipeline.handle_text(JOHN, "in english please")) == 1  # already English: nothing to resend
+
+
+async def test_asking_for_a_person_while_waiting_is_always_acknowledged(pipeline: Pipeline, store: Store) -> None:
+    """Session 15's review: right after a request was opened, "hi, can I talk to a real person? my
+    mom's payment didn't go through" got no reply at all (the "added to your request" notice is
+    said at most once in a while)."""
+    pipeline, _desk, sender, _transport = _desk_pipeline(store, pipeline.faqs)
+    await pipeline.handle_text(JOHN, "who won the football match last night in xela")
+    await drain(sender)
+    quiet = await pipeline.handle_text(JOHN, "also my mom's IGSS payment from the US didn't go through")
+    assert quiet == []  # just told: not repeated for every line
+    [told] = await pipeline.handle_text(JOHN, "hi, can I talk to a real person?")
+    assert "#1" in told.text
+
+
+async def test_a_number_past_the_end_of_the_list_says_which_numbers_there_are(pipeline: Pipeline) -> None:
+    suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
+    count = len([b for row in suggest.buttons for b in row if b.data.startswith("pick:")])
+    [reply] = await pipeline.handle_text(ANA, "7")
+    assert f"del 1 al {count}" in reply.text
+    # the list still holds: a number in range picks from it
+    [answer] = await pipeline.handle_text(ANA, "1")
+    assert answer.buttons  # an answer, with its 👍/👎

@@ -366,6 +366,29 @@ def test_unanswered_questions_carry_the_faq_entry_staff_answered_with(store: Sto
     assert labels["quiero hablar con una persona"] is None
 
 
+def test_the_staff_faq_label_goes_to_the_question_it_answered(store: Store) -> None:
+    """Session 15's review: a request opened by a stray first message credited staff's /faq answer
+    to that message, not to the member's question that followed it; `faq gaps` then advised adding
+    "hey there" as an alternate of the payment entry."""
+    from storage import tickets as tk
+
+    _ask(store, 1, "mmm oiga", "escalate", T0)
+    _ask(store, 1, "como pago desde aqui lo del igss", "escalate", T0 + timedelta(minutes=1))
+
+    def answered(db: Database) -> None:
+        t = tk.open_ticket(db, member_id=1, chat_id=1, lang="es", first_name="Ana", question="mmm oiga",
+                           candidates=[], now=T0)
+        tk.add_ticket_message(db, t["id"], author="member", text="mmm oiga", kind="text", now=T0)
+        tk.add_ticket_message(db, t["id"], author="member", text="como pago desde aqui lo del igss", kind="text",
+                              now=T0 + timedelta(minutes=1))
+        tk.add_ticket_message(db, t["id"], author="staff", text="…", kind="faq", faq_id="migrant-pay-from-us",
+                              now=T0 + timedelta(minutes=2))
+
+    store.call_sync(answered)
+    labels = {r["text"]: r["staff_faq"] for r in store.call_sync(conv.unanswered_questions)}
+    assert labels == {"como pago desde aqui lo del igss": "migrant-pay-from-us", "mmm oiga": None}
+
+
 def test_export_messages_csv(store: Store, tmp_path: Path) -> None:
     store.call_sync(conv.touch_member, 50, first_name="José", chat_id=50)
     q = store.call_sync(conv.log_inbound, member_id=50, chat_id=50, text="¿Dónde está mi cita?", now=T0)
