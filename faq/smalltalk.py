@@ -31,6 +31,7 @@ GREETING: frozenset[str] = frozenset(_words("""
 hola holi ola buenas buenos buen dia dias tarde tardes noche noches saludos que tal onda hi hello
 hey hiya yo good morning afternoon evening howdy greetings qubo quiubo quihubo
 como esta estas están estan how are r u doing going
+there everyone everybody folks yall todos
 """))
 THANKS: frozenset[str] = frozenset(_words("""
 gracias grax grcias graciaz grasias thanks thank thx thnx thnks tnx ty tysm appreciate
@@ -119,7 +120,6 @@ ok okay oka okey k vale bueno listo perfecto excelente genial entendido sale va 
 yep sure great cool nice awesome perfect alright fine amable muy mucho todo bien and y a usted ud
 le la lo te the all for very much senor senora senorita seño joven amigo amiga sir maam miss
 jaja jajaja jajajaja jeje jejeje haha hahaha lol xd mmm mm eh pues pero but well oh ah
-there everyone everybody folks yall todos
 por favor porfa xfa please pls plz disculpe perdon sorry bro compa wey guey man dude
 """))
 #: Courtesy inside a question ("que documentos necesito x fa", "hola amigo, ...", "Dios le
@@ -238,7 +238,7 @@ entendi se understand know lo like read bien mucho muy very well much ayuda help
 atiendame atiendan alguien someone anybody somebody anyone hay que is there who please pls little speaks
 speaking writes quien ser be podemos hablemos entiende entienden entiendes sabe saben fine hablarme hablenme
 say it that this eso esto explain explica explicame expliqueme explicarme again otra vez nuevo dimelo digamelo dime
-digame decir decirme repite repitelo repeat send manda mandame mandeme u tell back regresa vuelve
+digame decir decirme repite repitelo repeat send manda mandame mandeme tell back regresa vuelve
 quisiera ocupo responderme contestarme contestas respondes poquito lets let have hables escribas
 ablame ableme ablo ablar q ya lo siento stop writing using use quit porque xq pq porq because
 my mi good bad poor malo mala mal es bueno buena
