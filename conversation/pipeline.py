@@ -567,16 +567,22 @@ class Pipeline:
         matcher = self.faqs.snapshot.matcher
         if answer is None or named & matcher.entry_institutions(answer["faq_id"]) or not answer.get("in_reply_to"):
             return None
-        asked = await self.store.call(conv.get_message, answer["in_reply_to"])
+        best = await self._asked_for(member_id, answer["in_reply_to"], named)
+        return best if best != answer["faq_id"] else None
+
+    async def _asked_for(self, member_id: int, question_id: int, named: frozenset[str]) -> str | None:
+        """The entry the member's question ``question_id`` matches when it is read as about the
+        institutions ``named`` (also remembered as the member's, for a country), or None."""
+        asked = await self.store.call(conv.get_message, question_id)
         if not asked or asked.get("kind") != "text" or not asked.get("text"):
             return None
+        matcher = self.faqs.snapshot.matcher
         countries = named & self._country_institutions()
         if countries:
             self._stated.set(member_id, countries)
         again = matcher.match(asked["text"], stated=named)
         best = again.best_id
-        if again.decision in ("answer", "suggest") and best and best != answer["faq_id"] \
-                and named & matcher.entry_institutions(best):
+        if again.decision in ("answer", "suggest") and best and named & matcher.entry_institutions(best):
             return best
         return None
 
@@ -678,8 +684,12 @@ class Pipeline:
                 _ = Translator(self._fallback_lang(row, member))
                 reply = Reply(_("Please type a number from 1 to {count}, or write your question in words.",
                                 count=len(listed)))
-                # (logged with the same choices: the next number still picks from that list)
-                return [await self._out(member, reply, in_reply_to=inbound_id, decision="smalltalk", choices=listed)]
+                # Logged as the same list again, for the same question: the next number still picks
+                # from it, and "ninguna de esas" still hands that question to staff.
+                question = await self.store.call(conv.listed_for, member.id, since=_choices_since(),
+                                                 before=inbound_id)
+                return [await self._out(member, reply, in_reply_to=question or inbound_id, decision="smalltalk",
+                                        choices=listed)]
         if picked is not None:
             lang = self._fallback_lang(row, member)
             answer = await self._send_answer(member, picked, lang, in_reply_to=inbound_id, decision="answer")

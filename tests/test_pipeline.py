@@ -1115,3 +1115,15 @@ async def test_a_number_past_the_end_of_the_list_says_which_numbers_there_are(pi
     # the list still holds: a number in range picks from it
     [answer] = await pipeline.handle_text(ANA, "1")
     assert answer.buttons  # an answer, with its 👍/👎
+
+
+async def test_none_of_these_after_a_number_past_the_list_hands_over_the_question(pipeline: Pipeline,
+                                                                                  store: Store) -> None:
+    """"7" under a list of four gets the range of numbers, and the list holds for the question it was
+    for: "ninguna de esas" then hands "costo" to staff, not "7"."""
+    pipeline, _desk, _sender, _transport = _desk_pipeline(store, pipeline.faqs)
+    await pipeline.handle_text(ANA, "costo")
+    [hint] = await pipeline.handle_text(ANA, "7")
+    assert hint.text.startswith("Escriba un número del 1 al")
+    await pipeline.handle_text(ANA, "ninguna de esas")
+    assert rows(store, "select question from tickets") == [{"question": "costo"}]
