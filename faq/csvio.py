@@ -326,6 +326,17 @@ def _dropped_quotes(file: str, record: _Record, raw: str, delimiter: str, names:
     found = []
     for c in _cells(raw, delimiter):
         if c.quoted and c.closed and c.after.strip() and c.column < len(record.cells):
+            inside = c.raw[1:len(c.raw) - len(c.after)].removesuffix('"')
+            if delimiter in inside:
+                # A quote typed by hand before the text ("¿Cuánto…) that a quote further on in the
+                # row happens to close: the cells in between were read as this one (session 15's
+                # review: the advice to double the quotes kept the merged cells).
+                merged = _short(_clean(record.cells[c.column]))
+                found.append(FaqProblem(
+                    file, f"the quote (\") that opens this cell is closed only further on in the row, so the "
+                          f"cells in between were read as this one: it reads {merged!r}. Delete that stray quote.",
+                    entry=entry_id, field=_column_name(names, c.column), line=record.start + c.line))
+                continue
             fixed = '"' + c.raw.replace('"', '""') + '"'
             found.append(FaqProblem(
                 file, f"this cell starts with a quote (\") and goes on after the closing one, so the quotes are "

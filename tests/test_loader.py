@@ -351,6 +351,16 @@ def test_quotes_dropped_by_the_reader_are_named_at_their_cell(tmp_path: Path) ->
         load_faq(path)
 
 
+def test_a_stray_quote_closed_further_on_in_the_row_says_to_delete_it(tmp_path: Path) -> None:
+    """Session 15's review: a quote typed before '¿Cuánto…' and closed by a quote in a later cell
+    merged the cells in between; the advice was to double the quotes, which keeps them merged."""
+    path = sheet(tmp_path, 'a,c,"¿Cuánto cuesta?,How much?,alterna "uno",x,r,a,s\n')
+    problems = check_faq(path)
+    merged = [p for p in problems if p.field == "question_es"]
+    assert merged and "Delete that stray quote" in merged[0].message, [str(p) for p in problems]
+    assert '""' not in merged[0].message
+
+
 def test_quotes_written_as_a_spreadsheet_writes_them_are_kept_without_a_problem(tmp_path: Path) -> None:
     """The fix the problem suggests loads, with its quotes; a blank after a closing quote is
     harmless (cells are stripped), and a quote inside an unquoted cell is text."""
