@@ -181,6 +181,8 @@ class NoDesk:
 
 #: How long a typed number refers to the numbered questions just shown.
 CHOICE_TTL_SECONDS = 1800.0
+#: The same suggestion tapped again this soon is one tap reaching the bot twice, not a new request.
+DOUBLE_TAP_SECONDS = 10.0
 TOPIC_TTL_SECONDS = 600.0  # a follow-up this soon after an answer is about the same institution
 STATED_TTL_SECONDS = 6 * 3600.0  # "soy guatemalteco" holds for the conversation, not for ever
 RECALL_MESSAGES = 30  # how many of a member's recent messages a restart looks through (Pipeline._recall)
@@ -814,6 +816,17 @@ class Pipeline:
             replies.append(await self._out(member, Reply(notice), in_reply_to=inbound_id, decision="escalate"))
             decision = "escalate"
 
+        if file_id and kind in ATTACHABLE_MEDIA and notice is None and decision not in ("escalate", "ticket") \
+                and result.smalltalk not in ("thanks", "goodbye") and getattr(self.desk, "accepts_media", True):
+            # A receipt photographed with "mi recibo de pago" under it: the caption may be answered
+            # from the FAQ, but the file is for a person (session 15's review: it never reached staff,
+            # not even after a 👎, while the rest of the album opened a request).
+            staff_notice = await self.desk.escalate(
+                member, lang=lang, question=text, candidates=result.candidates, reason="media", kind=kind,
+                file_id=file_id, message_id=telegram_message_id,
+            )
+            replies.append(await self._out(member, Reply(staff_notice), in_reply_to=inbound_id, decision="escalate"))
+
         await self.store.call(
             conv.record_decision,
             inbound_id,
@@ -828,6 +841,9 @@ class Pipeline:
     async def handle_pick(self, member: Member, faq_id: str) -> list[Reply]:
         """The member tapped a suggested or browsed question."""
         row, inbound_id = await self._inbound(member, f"pick:{faq_id}", "callback", telegram_message_id=None)
+        if await self.store.call(conv.tapped_before, member.id, f"pick:{faq_id}", before=inbound_id,
+                                 since=datetime.now(UTC) - timedelta(seconds=DOUBLE_TAP_SECONDS)):
+            return []  # a double tap on a slow phone: the answer is already on its way (session 15's review)
         lang = self._fallback_lang(row, member)
         answer = await self._send_answer(member, faq_id, lang, in_reply_to=inbound_id, decision="answer")
         if answer is None:

@@ -390,7 +390,10 @@ class StaffDesk:
         """👍/👎 under a staff answer. 👎 reopens the ticket and tells staff; returns the member's reply.
 
         Answered in the ticket's language unless ``lang`` is given; both the tap and the reply are
-        logged like any other member exchange.
+        logged like any other member exchange. The same vote again on the same staff answer (a slow
+        phone's double tap reaches the bot twice before the buttons go) is logged and otherwise
+        ignored, and the reply is ``""`` (session 15's review: the request was reopened, and staff
+        told, twice); the other vote is a change of mind, as under an FAQ answer.
         """
         now = self.clock()
 
@@ -400,6 +403,8 @@ class StaffDesk:
             ticket = tk.get_ticket(db, ticket_id)
             if ticket is None or ticket["member_id"] != member.id or vote not in (1, -1):
                 return None, self._feedback_text(None, vote, ticket_id, lang, db, member, inbound, now)
+            if tk.voted_since_last_answer(db, ticket_id, "👍" if vote > 0 else "👎"):
+                return None, ""
             tk.add_ticket_message(db, ticket_id, author="member", kind="feedback", text="👍" if vote > 0 else "👎",
                                   author_id=member.id, author_name=member.first_name, relayed=True, now=now)
             if vote < 0:
@@ -1281,6 +1286,14 @@ class StaffDesk:
                 tk.add_ticket_message(db, ticket["id"], author="system", kind=KIND_NOTE, text=text, relayed=True,
                                       now=now)
                 self._enqueue_note_db(db, ticket, text, now)
+                if ticket["state"] == "answered":
+                    # Not answered as far as the member knows (session 15's review: the card said
+                    # "Answered", /queue was empty, and the member's messages after unblocking the
+                    # bot got "let's try again" instead of reaching the request).
+                    tk.transition(db, ticket["id"], "open", now=now)
+                    outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText",
+                                   payload={"_ticket": ticket["id"]}, ticket_id=ticket["id"], purpose="refresh",
+                                   now=now)
                 return True
             if purpose == "card":
                 # Never leave a ticket without anything in the group: post a minimal plain card.

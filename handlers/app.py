@@ -125,6 +125,10 @@ async def post_shutdown(app: Application) -> None:
         services.store.close()
 
 
+#: Seconds to wait for Telegram's answer to a call (sendMessage, copyMessage…), not for long polling.
+TELEGRAM_READ_TIMEOUT = 20.0
+
+
 def build_application(
     settings: Settings,
     *,
@@ -141,6 +145,11 @@ def build_application(
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_url_for(settings.telegram_api_base_url))
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        # Telegram stores a message before it answers: a reply that times out may have arrived,
+        # and sending it again shows it twice. PTB's 5 s made a slow answer a duplicate (session
+        # 15's review); a longer wait makes a timeout mean "not sent".
+        .read_timeout(TELEGRAM_READ_TIMEOUT)
+        .write_timeout(TELEGRAM_READ_TIMEOUT)
         .concurrent_updates(PerChatOrder())
         .post_init(post_init)
         .post_stop(post_stop)

@@ -501,7 +501,8 @@ async def feedback_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         text = _("That option is no longer available. Write your question or tap /menu.")
     else:
         text = await desk.feedback(member, ticket_id, vote)
-    await context.bot.send_message(member.chat_id, text, parse_mode=ParseMode.HTML)
+    if text:  # ("": a double tap, already answered)
+        await context.bot.send_message(member.chat_id, text, parse_mode=ParseMode.HTML)
 
 
 # ---------------------------------------------------------------------------------------- registration

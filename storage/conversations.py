@@ -283,14 +283,17 @@ def _list_before(db: Database, member_id: int, *, since: datetime, before: int) 
     return row
 
 
-def tapped_before(db: Database, member_id: int, data: str, *, before: int) -> bool:
-    """Whether the member already tapped a button with this callback ``data`` (logged before the
-    message ``before``): a double tap on a slow phone reaches the bot twice, and a button that hands
-    a question to staff must do it once."""
+def tapped_before(db: Database, member_id: int, data: str | Sequence[str], *, before: int,
+                  since: datetime | None = None) -> bool:
+    """Whether the member already tapped a button with this callback ``data`` (or any of several)
+    logged before the message ``before`` (and at or after ``since``): a double tap on a slow phone
+    reaches the bot twice, and a button that hands a question to staff must do it once."""
+    wanted = [data] if isinstance(data, str) else list(data)
+    marks = ", ".join("?" for _ in wanted)
     return _row(db.execute(
         "SELECT 1 AS x FROM messages WHERE member_id = ? AND id < ? AND direction = 'in' AND kind = 'callback' "
-        "AND text = ? LIMIT 1",
-        [member_id, before, data],
+        f"AND text IN ({marks}) AND created_at >= ? LIMIT 1",
+        [member_id, before, *wanted, iso_utc(since) if since else ""],
     )) is not None
 
 

@@ -401,3 +401,13 @@ def day_stats(db: Database, start_utc: datetime, end_utc: datetime) -> dict[str,
         "escalated": len(tickets),
         "median_first_reply_seconds": statistics.median(waits) if waits else None,
     }
+
+
+def voted_since_last_answer(db: Database, ticket_id: int, vote: str) -> bool:
+    """Whether the member already gave this vote ("👍" or "👎") on the latest staff answer of the ticket."""
+    row = db.execute(
+        "SELECT 1 FROM ticket_messages WHERE ticket_id = ? AND author = 'member' AND kind = 'feedback' AND text = ? "
+        "AND id > COALESCE((SELECT max(id) FROM ticket_messages WHERE ticket_id = ? AND author = 'staff'), 0) LIMIT 1",
+        [ticket_id, vote, ticket_id],
+    ).fetchone()
+    return row is not None

@@ -6,6 +6,7 @@ matcher and SQLite, and the replies are checked as the fake server received them
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -413,6 +414,17 @@ async def test_a_slow_chat_does_not_hold_up_other_members(
     # Ben has his answer while Ana's send is still waiting for Telegram's reply.
     pending = db_rows(tmp_path, "select telegram_message_id from messages where direction='out' and member_id=1030")
     assert [tuple(r) for r in pending] == [(None,)]
+
+
+async def test_a_slow_confirmation_is_not_sent_twice(bot: Any, fake_telegram: FakeTelegram) -> None:
+    """Session 15's review: Telegram stored the answer at once but confirmed it after 8 s; past
+    PTB's default 5 s the bot took it for lost and sent it again, so the member got it twice."""
+    ana = fake_telegram.user(1034, "Ana", "es")
+    fake_telegram.delay("sendMessage", 7.0)
+    fake_telegram.push_text(ana, "cuanto cuesta el programa de migrantes del igss")
+    await fake_telegram.wait_for("sendMessage", chat_id=1034)
+    await asyncio.sleep(9.0)  # past the confirmation and the retry pauses
+    assert len(fake_telegram.sent(chat_id=1034)) == 1
 
 
 async def test_one_members_messages_are_answered_in_order(bot: Any, fake_telegram: FakeTelegram) -> None:

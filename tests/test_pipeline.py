@@ -1127,3 +1127,36 @@ async def test_none_of_these_after_a_number_past_the_list_hands_over_the_questio
     assert hint.text.startswith("Escriba un número del 1 al")
     await pipeline.handle_text(ANA, "ninguna de esas")
     assert rows(store, "select question from tickets") == [{"question": "costo"}]
+
+
+@pytest.mark.parametrize("caption", ["mi recibo de pago", "esta es mi constancia de trabajo"])
+async def test_a_captioned_photo_reaches_staff_even_when_its_caption_is_answered(pipeline: Pipeline, store: Store,
+                                                                                 caption: str) -> None:
+    """Session 15's review: a photo captioned "mi recibo de pago" got a list of FAQ questions and
+    never reached staff, not even after a 👎, while the rest of its album opened a request."""
+    desk_pipeline, _desk, sender, transport = _desk_pipeline(store, pipeline.faqs)
+    replies = await desk_pipeline.handle_media(ANA, "photo", caption=caption, file_id="P1", telegram_message_id=70)
+    assert any("#1" in r.text for r in replies), [r.text[:60] for r in replies]
+    await desk_pipeline.handle_media(ANA, "photo", file_id="P2", telegram_message_id=71)  # the album's next photo
+    await drain(sender)
+    copies = [c for c in transport.to(STAFF) if c.method == "copyMessage"]
+    assert sorted(c.params["message_id"] for c in copies) == [70, 71]
+    assert rows(store, "select count(*) n from tickets")[0]["n"] == 1
+
+
+async def test_a_photo_with_thanks_does_not_open_a_request(pipeline: Pipeline, store: Store) -> None:
+    desk_pipeline, _desk, _sender, _transport = _desk_pipeline(store, pipeline.faqs)
+    await desk_pipeline.handle_media(ANA, "photo", caption="muchas gracias!", file_id="P1", telegram_message_id=70)
+    assert rows(store, "select count(*) n from tickets")[0]["n"] == 0
+
+
+async def test_a_suggestion_tapped_twice_is_answered_once(pipeline: Pipeline, store: Store) -> None:
+    """Session 15's review: a double tap on a suggestion sent the same answer twice."""
+    suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
+    pick = next(b.data.split(":", 1)[1] for row in suggest.buttons for b in row if b.data.startswith("pick:"))
+    assert len(await pipeline.handle_pick(ANA, pick)) == 1
+    assert await pipeline.handle_pick(ANA, pick) == []
+    # a while later, the same question tapped again is answered again
+    store.call_sync(lambda db: db.execute("update messages set created_at = '2020-01-01T00:00:00.000+00:00' "
+                                          "where kind = 'callback'"))
+    assert len(await pipeline.handle_pick(ANA, pick)) == 1
