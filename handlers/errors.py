@@ -6,7 +6,7 @@ import logging
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from handlers.common import member_language
@@ -16,6 +16,11 @@ log = logging.getLogger(__name__)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update is None and isinstance(context.error, NetworkError):
+        # Fetching updates failed (Telegram or the network is down; PTB retries on its own): one
+        # line per failure, not a 90-line traceback every few seconds of an outage (session 15's review).
+        log.warning("could not reach Telegram for updates (%s); retrying", context.error)
+        return
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return

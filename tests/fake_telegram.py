@@ -1508,6 +1508,8 @@ async def running_app(
             timeout=dtm.timedelta(seconds=poll_timeout),
             allowed_updates=list(allowed_updates) if allowed_updates is not None else None,
             drop_pending_updates=drop_pending_updates,
+            # as run_polling does: a failed poll goes to the error handlers, with no update
+            error_callback=lambda exc: app.create_task(app.process_error(error=exc, update=None)),
         )
         await app.start()
         yield app

@@ -416,6 +416,22 @@ async def test_a_slow_chat_does_not_hold_up_other_members(
     assert [tuple(r) for r in pending] == [(None,)]
 
 
+async def test_failed_polls_are_one_warning_line_each(bot: Any, fake_telegram: FakeTelegram,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    """Session 15's review: every failed getUpdates (Telegram down) was logged at ERROR as "error
+    while handling an update" with a 90-line traceback, several times a second of an outage."""
+    with caplog.at_level(logging.WARNING, logger="handlers.errors"):
+        mark = fake_telegram.mark()
+        fake_telegram.fail("getUpdates", status=502, description="Bad Gateway", times=2)
+        await fake_telegram.wait_for("getUpdates", since=mark, count=3)
+        u = fake_telegram.user(1035, "Rosa", "es")
+        fake_telegram.push_text(u, "hola")
+        await fake_telegram.wait_for("sendMessage", chat_id=1035)
+    mine = [r for r in caplog.records if r.name == "handlers.errors"]
+    assert mine and all(r.levelno == logging.WARNING and r.exc_info is None for r in mine)
+    assert all("could not reach Telegram for updates" in r.getMessage() for r in mine)
+
+
 async def test_a_slow_confirmation_is_not_sent_twice(bot: Any, fake_telegram: FakeTelegram) -> None:
     """Session 15's review: Telegram stored the answer at once but confirmed it after 8 s; past
     PTB's default 5 s the bot took it for lost and sent it again, so the member got it twice."""
