@@ -695,10 +695,11 @@ class Pipeline:
         if picked is not None:
             lang = self._fallback_lang(row, member)
             answer = await self._send_answer(member, picked, lang, in_reply_to=inbound_id, decision="answer")
-            if answer is not None:
-                await self.store.call(conv.record_decision, inbound_id, lang=lang, decision="answer", faq_id=picked,
-                                      score=100.0, latency_ms=round((time.perf_counter() - started) * 1000, 3))
-                return [answer]
+            if answer is None:  # an entry a /reload removed since the list: as its button says
+                return [await self._out(member, self._stale(lang), in_reply_to=inbound_id, decision="smalltalk")]
+            await self.store.call(conv.record_decision, inbound_id, lang=lang, decision="answer", faq_id=picked,
+                                  score=100.0, latency_ms=round((time.perf_counter() - started) * 1000, 3))
+            return [answer]
         snap = self.faqs.snapshot
         if not self._recalled.get(member.id):
             await self._recall(member.id, before=inbound_id)

@@ -1160,3 +1160,23 @@ async def test_a_suggestion_tapped_twice_is_answered_once(pipeline: Pipeline, st
     store.call_sync(lambda db: db.execute("update messages set created_at = '2020-01-01T00:00:00.000+00:00' "
                                           "where kind = 'callback'"))
     assert len(await pipeline.handle_pick(ANA, pick)) == 1
+
+
+async def test_typing_the_number_of_an_entry_removed_since_the_list(store: Store, tmp_path: Path) -> None:
+    """Session 15's review: after /reload removed an entry, tapping its old button said "no longer
+    available", but typing its number got "let's try again" (and reached a later staff card)."""
+    from faq.loader import load_faq
+    from faq.yamlio import write_yaml
+
+    faq = load_faq(BUNDLED_FAQ)
+    path = tmp_path / "faq.yaml"
+    write_yaml(faq, path)
+    faqs = FaqService(path, BUNDLED_VOCABULARY, DEFAULT_THRESHOLDS)
+    faqs.load()
+    pipeline = Pipeline(store, faqs, default_language="es")
+    suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
+    picks = [b.data.split(":", 1)[1] for row in suggest.buttons for b in row if b.data.startswith("pick:")]
+    write_yaml(dataclasses.replace(faq, entries=tuple(e for e in faq.entries if e.id != picks[1])), path)
+    assert faqs.reload().ok
+    [reply] = await pipeline.handle_text(ANA, "2")
+    assert "ya no está disponible" in reply.text
