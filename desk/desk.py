@@ -593,6 +593,7 @@ class StaffDesk:
         gone: list[int] = []
         overlap: list[str] = []
         unknown: list[str] = []
+        unlisted: list[int] = []  # a number, on a card that lists no entry (a photo's card)
         ref = ref.strip().lstrip("#")
 
         def work(db: Any) -> int | None:
@@ -605,6 +606,8 @@ class StaffDesk:
             found = self.faq_answer(entry_id, lang) if self.faq_answer and entry_id else None
             if found is None:
                 unknown.append(entry_id)
+                if ref.isdigit() and not listed:
+                    unlisted.append(int(ticket["id"]))
                 return int(ticket["id"])
             text, html = found
             self._answer_db(db, ticket, text=text, html=html, kind="text", file_id=None, staff_id=staff_id,
@@ -614,6 +617,11 @@ class StaffDesk:
         ticket_id = await self.store.call(atomically(work))
         if unknown:
             _ = Translator(self.staff_language)
+            if unlisted:  # (session 15's review: the usual hint sent staff looking for a list)
+                await self.say([_("Nothing was sent: the card of #{number} lists no FAQ entries. Reply to it with "
+                                  "/faq and an entry id, e.g. /faq migrant-cost.", number=ticket_id)],
+                               reply_to=message_id)
+                return None
             await self.say([_("Nothing was sent: the FAQ has no entry “{ref}”. Reply to the card of #{number} with "
                               "/faq and the number of an entry it lists, or an entry id.",
                               ref=cards.clip(unknown[0], 60), number=ticket_id)], reply_to=message_id)
@@ -1066,6 +1074,9 @@ class StaffDesk:
         ticket = tk.get_ticket(db, ticket_id)
         if ticket is None:
             return None
+        # The flag is the language the member is answered in: the one they chose since, if they did
+        # (session 15's review: the card said 🇺🇸 EN while staff answers went out in Spanish).
+        ticket = dict(ticket, lang=self._member_lang_db(db, ticket))
         messages = tk.ticket_messages(db, ticket_id)
         lang = self.staff_language
         buttons = markup(cards.card_buttons(ticket, lang))

@@ -472,6 +472,9 @@ async def test_staff_answers_follow_the_language_the_member_chose_after_asking(
     await drain(sender)
     [to_member] = transport.to(ANA.chat_id)
     assert "Q1,000 a month." in to_member.params["text"] and "from our team" in to_member.params["text"]
+    # ... and the card, refreshed by the answer, shows the language she is answered in (review 6)
+    edits = [c for c in transport.to(STAFF, "editMessageText") if c.params["message_id"] == card.message_id]
+    assert edits and "🇺🇸 EN" in edits[-1].params["text"] and "🇬🇹 ES" not in edits[-1].params["text"]
 
 
 def _button_labels(markup: dict) -> list[str]:
@@ -544,6 +547,23 @@ async def test_faq_command_with_an_unknown_entry_sends_nothing(
                                 ref="1") is None
     await drain(sender)
     assert "belongs to no request" in transport.to(STAFF, "sendMessage")[-1].params["text"]
+
+
+async def test_faq_by_number_on_a_card_that_lists_no_entry_says_so(
+    store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport
+) -> None:
+    """Session 15's review: "/faq 1" on a photo's card was told "the FAQ has no entry “1”… the
+    number of an entry it lists", though the card lists none."""
+    await store.call(conv.log_inbound, member_id=ANA.id, chat_id=ANA.chat_id, text="[photo]", kind="photo")
+    await desk.escalate(ANA, lang="es", question="", candidates=[], reason="media", kind="photo", file_id="P1",
+                        message_id=70)
+    await drain(sender)
+    card = transport.to(STAFF, "sendMessage")[0]
+    assert await desk.staff_faq(reply_to_message_id=card.message_id, message_id=9000, staff_id=7,
+                                staff_name="Luis", ref="1") is None
+    await drain(sender)
+    said = transport.to(STAFF, "sendMessage")[-1].params["text"]
+    assert "lists no FAQ entries" in said and "/faq migrant-cost" in said
 
 
 async def test_a_long_faq_answer_is_sent_as_text_never_as_a_copy_of_the_command(
