@@ -18,6 +18,7 @@ from desk.desk import StaffDesk
 from desk.hours import OfficeHours
 from desk.sender import OutboxSender
 from faq.matcher import DEFAULT_THRESHOLDS, MAX_OFFERED
+from faq.model import Faq
 from faq.service import FaqService
 from storage.store import Store
 from tests.helpers import rows
@@ -260,8 +261,9 @@ async def test_start_payload_picks_only_a_real_language(
     assert bool(replies[0].buttons) == (chosen is None)  # language buttons only when none was picked
 
 
-async def test_old_menu_buttons_open_their_own_topic_after_a_reload(store: Store, tmp_path: Path) -> None:
-    """An admin reorders and retires topics; a member taps a /menu button sent before the /reload."""
+def _reloadable(store: Store, tmp_path: Path, lang: str) -> tuple[Faq, Path, FaqService, Pipeline]:
+    """The bundled FAQ copied to ``tmp_path`` (a test rewrites it, then /reloads), its service and
+    a pipeline over it."""
     from faq.loader import load_faq
     from faq.yamlio import write_yaml
 
@@ -270,7 +272,14 @@ async def test_old_menu_buttons_open_their_own_topic_after_a_reload(store: Store
     write_yaml(faq, path)
     faqs = FaqService(path, BUNDLED_VOCABULARY, DEFAULT_THRESHOLDS)
     faqs.load()
-    pipeline = Pipeline(store, faqs, default_language="en")
+    return faq, path, faqs, Pipeline(store, faqs, default_language=lang)
+
+
+async def test_old_menu_buttons_open_their_own_topic_after_a_reload(store: Store, tmp_path: Path) -> None:
+    """An admin reorders and retires topics; a member taps a /menu button sent before the /reload."""
+    from faq.yamlio import write_yaml
+
+    faq, path, faqs, pipeline = _reloadable(store, tmp_path, "en")
     menu = (await pipeline.handle_menu(JOHN))[0]
     old_buttons = {b.label: b.data for row in menu.buttons for b in row}
     slugs = faq.category_slugs()
@@ -1165,15 +1174,9 @@ async def test_a_suggestion_tapped_twice_is_answered_once(pipeline: Pipeline, st
 async def test_typing_the_number_of_an_entry_removed_since_the_list(store: Store, tmp_path: Path) -> None:
     """Session 15's review: after /reload removed an entry, tapping its old button said "no longer
     available", but typing its number got "let's try again" (and reached a later staff card)."""
-    from faq.loader import load_faq
     from faq.yamlio import write_yaml
 
-    faq = load_faq(BUNDLED_FAQ)
-    path = tmp_path / "faq.yaml"
-    write_yaml(faq, path)
-    faqs = FaqService(path, BUNDLED_VOCABULARY, DEFAULT_THRESHOLDS)
-    faqs.load()
-    pipeline = Pipeline(store, faqs, default_language="es")
+    faq, path, faqs, pipeline = _reloadable(store, tmp_path, "es")
     suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
     picks = [b.data.split(":", 1)[1] for row in suggest.buttons for b in row if b.data.startswith("pick:")]
     write_yaml(dataclasses.replace(faq, entries=tuple(e for e in faq.entries if e.id != picks[1])), path)
