@@ -884,7 +884,7 @@ class Matcher:
             for p in self._postings[t]:
                 hit[p] = weight[t]
         hit.pop(leave_out, None)
-        if common and w.open_common and len({self._phr_entry[p] for p in hit}) < w.open_common:
+        if common and w.open_common and self._few_entries(hit, w.open_common):
             for t in common:
                 wt = weight[t]
                 for p in self._postings[t]:
@@ -934,6 +934,16 @@ class Matcher:
             out.append(Candidate(self._entry_ids[e], round(100.0 * total, 1)))
         out.sort(key=lambda c: (-c.score, c.entry_id))
         return out
+
+    def _few_entries(self, hit: dict[int, float], n: int) -> bool:
+        """Whether the phrasings ``hit`` belong to fewer than ``n`` entries (stops counting at ``n``:
+        with a big FAQ a common word reaches thousands of phrasings)."""
+        seen: set[int] = set()
+        for p in hit:
+            seen.add(self._phr_entry[p])
+            if len(seen) >= n:
+                return False
+        return True
 
     def _answer_lift(self, scored: list[tuple[int, float, float]]) -> list[tuple[int, float, float]]:
         """Answer-text lifts (entry, phrasing score, lifted score) bounded so that they can change
