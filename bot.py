@@ -260,6 +260,11 @@ def cmd_ask(settings: Settings, args: argparse.Namespace, stdin: TextIO, stdout:
             # A clear lead or the second opinion (faq/matcher.py, _clear_lead, Weights.offer_below).
             stdout.write(f"          below the suggest threshold {floor}: offered because it is clearly ahead "
                          "of the others or the second opinion puts it first\n")
+        if data["decision"] == "escalate" and result.smalltalk is None and data["score"] >= floor:
+            # (session 15's review: "requisitos imss" at 50 went to staff without a word why)
+            stdout.write(f"          escalated at or above the suggest threshold {floor}: the message is about a "
+                         "case, a complaint or an institution the entry does not cover, or no close entry shares "
+                         "a topic word with it (nothing worth offering)\n")
         # The FAQ may be someone else's sheet: its text is escaped like members' (see printable).
         if entry:
             stdout.write(printable(f"best:     {entry.id} — {entry.question_in(lang)}") + "\n")

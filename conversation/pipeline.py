@@ -722,8 +722,11 @@ class Pipeline:
         if decision == "smalltalk" and asked in LANGUAGES:
             lang = asked
             await self.store.call(conv.set_member_language, member.id, lang)
-        elif decision != "smalltalk" and (aside := language_asked_aside(text)) and aside != lang:
-            # "¿cuánto cuesta el programa? no hablo inglés" after a link preselected English.
+        elif decision != "smalltalk" and (aside := language_asked_aside(text)) \
+                and (aside != lang or not row or row.get("chosen_language") != aside):
+            # "¿cuánto cuesta el programa? no hablo inglés": answered in Spanish and kept, also when
+            # the question itself was Spanish already (session 15's review: the next English-worded
+            # message got English), and over a link that preselected English.
             lang = aside
             await self.store.call(conv.set_member_language, member.id, lang)
         if row and row.get("language_source") == "link" and row.get("chosen_language") == lang:
@@ -779,16 +782,7 @@ class Pipeline:
             replies.append(await self._out(member, reply, in_reply_to=inbound_id, decision=decision,
                                            choices=self._numbered(reply)))
         elif decision == "smalltalk" and language_request:
-            # "can you say it in spanish" right after an answer in English: that answer again, in the
-            # language asked for (session 15's review: the member had to ask the question again).
-            again = self._last_answer.get(member.id) if before != lang else None
-            _ = Translator(lang)
-            told = Reply(_("Done: I'll answer you in English. Here is my last answer again:")) if again \
-                else self._language_set_reply(lang)
-            replies.append(await self._out(member, told, in_reply_to=inbound_id, decision=decision))
-            answer = await self._send_answer(member, again, lang, in_reply_to=inbound_id) if again else None
-            if answer:
-                replies.append(answer)
+            replies += await self._language_switched(member, lang, before, inbound_id, decision)
         elif decision == "smalltalk":
             replies.append(
                 await self._out(
@@ -982,10 +976,27 @@ class Pipeline:
 
     async def set_language(self, member: Member, lang: str) -> list[Reply]:
         row, inbound_id = await self._inbound(member, f"lang:{lang}", "callback", telegram_message_id=None)
+        before = self._fallback_lang(row, member)
         if lang not in LANGUAGES:
-            return [await self._out(member, self._stale(self._fallback_lang(row, member)), in_reply_to=inbound_id)]
+            return [await self._out(member, self._stale(before), in_reply_to=inbound_id)]
         await self.store.call(conv.set_member_language, member.id, lang)
-        return [await self._out(member, self._language_set_reply(lang), in_reply_to=inbound_id)]
+        return await self._language_switched(member, lang, before, inbound_id)
+
+    async def _language_switched(self, member: Member, lang: str, before: str, inbound_id: int,
+                                 decision: str | None = None) -> list[Reply]:
+        """The replies to a language chosen (a button, or asked in words): said in the new language,
+        and, right after an answer in the other language, that answer again in the new one (session
+        15's reviews: "can you say it in spanish" and the buttons after "cambiar idioma" made the
+        member ask the question again)."""
+        if not self._recalled.get(member.id):
+            await self._recall(member.id, before=inbound_id)
+        again = self._last_answer.get(member.id) if before != lang else None
+        _ = Translator(lang)
+        told = Reply(_("Done: I'll answer you in English. Here is my last answer again:")) if again \
+            else self._language_set_reply(lang)
+        said = await self._out(member, told, in_reply_to=inbound_id, decision=decision)
+        answer = await self._send_answer(member, again, lang, in_reply_to=inbound_id) if again else None
+        return [said, answer] if answer else [said]
 
     @staticmethod
     def _language_set_reply(lang: str) -> Reply:

@@ -43,7 +43,7 @@ async def dispatch(pipeline: Pipeline, member: Member, line: str, buttons: list[
             return await pipeline.handle_start(member, arg.strip() or None)
         case "/help":
             return await pipeline.handle_help(member)
-        case "/menu":
+        case "/menu" | "/faq":  # (as on Telegram: handlers/__init__.py)
             return await pipeline.handle_menu(member)
         case "/language" | "/idioma":
             return await pipeline.handle_language_menu(member)

@@ -233,6 +233,13 @@ def test_terminal_chat_numbers_tap_buttons() -> None:
     assert out.count("👍") >= 1  # and tapping a question answered it
 
 
+def test_terminal_chat_takes_faq_as_menu_like_telegram() -> None:
+    """Session 15's review: README says /faq opens the topics; the terminal chat said "unknown command"."""
+    _, menu = run(["chat"], stdin="/menu\n")
+    _, faq = run(["chat"], stdin="/faq\n")
+    assert "Elija un tema" in menu and faq == menu
+
+
 def test_terminal_chat_a_vote_keeps_the_other_question() -> None:
     """As on Telegram: after 👍 the "➕ other question" is still there to tap (now as [1])."""
     code, out = run(["chat"], stdin="cuanto cuesta el seguro de migrantes y como pago desde usa?\n1\n1\n")
@@ -707,3 +714,11 @@ def test_ask_human_readable_says_when_a_weak_match_is_offered() -> None:
     assert code == 0 and out.startswith("decision: suggest") and "below the suggest threshold" in out
     code, out = run(["ask", "--faq", str(SAMPLE_CSV), "igss migrantes"])
     assert code == 0 and "below the suggest threshold" not in out
+
+
+def test_ask_human_readable_says_why_a_strong_score_went_to_staff() -> None:
+    """Session 15's review: "requisitos imss" scored 50 and was escalated without a word why."""
+    code, out = run(["ask", "requisitos imss"])
+    assert code == 0 and out.startswith("decision: escalate") and "escalated at or above the suggest" in out
+    code, out = run(["ask", "quien gano el partido de futbol anoche"])  # nothing close: no such line
+    assert code == 0 and "escalated at or above" not in out

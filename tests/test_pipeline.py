@@ -1183,3 +1183,22 @@ async def test_typing_the_number_of_an_entry_removed_since_the_list(store: Store
     assert faqs.reload().ok
     [reply] = await pipeline.handle_text(ANA, "2")
     assert "ya no está disponible" in reply.text
+
+
+async def test_a_spanish_question_that_asks_for_spanish_keeps_spanish(pipeline: Pipeline, store: Store) -> None:
+    """Session 15's review: "¿cuánto cuesta el programa? no hablo inglés" kept Spanish only over a
+    link that preselected English; without one, the next English-worded message got English."""
+    await pipeline.handle_text(JOHN, "¿cuánto cuesta el programa? no hablo inglés")
+    [reply] = await pipeline.handle_text(JOHN, "how much is it for my family")
+    assert rows(store, "select chosen_language from members where id = 202") == [{"chosen_language": "es"}]
+    assert "Cuánto" in reply.text or "cuota" in reply.text, reply.text[:80]
+
+
+async def test_a_language_button_after_an_answer_sends_it_again(pipeline: Pipeline) -> None:
+    """Session 15's review: after "cambiar idioma" the buttons said "Write your question" where a
+    typed "english please" sent the last answer again in English."""
+    await pipeline.handle_text(ANA, "cuanto cuesta el seguro pa migrantes")
+    told, again = await pipeline.set_language(ANA, "en")
+    entry = pipeline.faqs.snapshot.faq.get("migrant-cost")
+    assert entry is not None and "last answer" in told.text and entry.answer["en"][:40] in again.text
+    assert len(await pipeline.set_language(ANA, "en")) == 1  # already English: nothing to send again
