@@ -40,6 +40,7 @@ import yaml
 
 from faq.errors import FaqLoadError, FaqProblem
 from faq.normalize import clean
+from faq.yamlio import split_lines, syntax_problem
 
 SECTIONS = ("abbreviations", "synonyms", "institutions", "needs_staff", "countries")
 #: In needs_staff, "..." between two phrases lets other words come between them ("patron ... no
@@ -232,10 +233,9 @@ def parse_vocabulary(text: str, file: str = "<vocabulary>") -> Vocabulary:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise FaqLoadError([FaqProblem(file, f"YAML syntax error: {problem}",
-                                       line=mark.line + 1 if mark else None)]) from None
+        # The same plain words as the FAQ's (a tab, a bad indentation, an unclosed quote), not
+        # PyYAML's (session 15's review).
+        raise FaqLoadError([syntax_problem(file, split_lines(text), exc)]) from None
     if root is None:
         raise FaqLoadError([FaqProblem(file, "file is empty; expected sections " + ", ".join(SECTIONS))])
     if not isinstance(root, yaml.MappingNode):

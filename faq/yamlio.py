@@ -337,7 +337,7 @@ def parse_yaml(path: str | Path) -> ParsedFaq:
         return ParsedFaq(empty, "yaml", [FaqProblem(file, f"not valid UTF-8 (byte {exc.start})")])
     except OSError as exc:
         return ParsedFaq(empty, "yaml", [FaqProblem(file, f"cannot read file: {exc.strerror or exc}")])
-    lines = _LINE_BREAK.split(text)
+    lines = split_lines(text)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -360,6 +360,11 @@ _ID_LINE = re.compile(r"^\s*(?:-\s+)?id:\s*(.*?)\s*(?:\s#.*)?$")
 _FIRST_KEY = re.compile(r"^\s*(?:-\s+)?[^\s\"'#][^:#]*?:(?=\s|$)")
 _INDENTATION = ("it must line up with the lines above it (each '- ' item with the other items of its list, "
                 "each key such as 'answer:' with the other keys of its block; spaces only)")
+
+
+def split_lines(text: str) -> list[str]:
+    """``text``'s lines as PyYAML counts them in its marks."""
+    return _LINE_BREAK.split(text)
 
 
 def syntax_problem(file: str, lines: list[str], exc: yaml.YAMLError) -> FaqProblem:

@@ -89,6 +89,16 @@ def test_bad_yaml_reports_line(tmp_path: Path) -> None:
     assert problem.line is not None
 
 
+@pytest.mark.parametrize("text,line,words", [
+    ("synonyms:\n\thijo: [kid, kids]\n", 2, "indented with a tab"),
+    ("synonyms:\n  hijo: [kid, kids]\n   esposa: [wife]\n", 3, "check the indentation of line 3"),
+])
+def test_yaml_slips_are_told_in_the_faqs_plain_words(tmp_path: Path, text: str, line: int, words: str) -> None:
+    """Session 15's review: the FAQ's YAML slips were told plainly, the vocabulary's in PyYAML's words."""
+    (problem,) = _problems(tmp_path, text)
+    assert problem.line == line and words in problem.message, problem.message
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(FaqLoadError) as info:
         load_vocabulary(tmp_path / "nope.yaml")
