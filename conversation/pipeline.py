@@ -569,22 +569,16 @@ class Pipeline:
         matcher = self.faqs.snapshot.matcher
         if answer is None or named & matcher.entry_institutions(answer["faq_id"]) or not answer.get("in_reply_to"):
             return None
-        best = await self._asked_for(member_id, answer["in_reply_to"], named)
-        return best if best != answer["faq_id"] else None
-
-    async def _asked_for(self, member_id: int, question_id: int, named: frozenset[str]) -> str | None:
-        """The entry the member's question ``question_id`` matches when it is read as about the
-        institutions ``named`` (also remembered as the member's, for a country), or None."""
-        asked = await self.store.call(conv.get_message, question_id)
+        asked = await self.store.call(conv.get_message, answer["in_reply_to"])
         if not asked or asked.get("kind") != "text" or not asked.get("text"):
             return None
-        matcher = self.faqs.snapshot.matcher
         countries = named & self._country_institutions()
         if countries:
             self._stated.set(member_id, countries)
         again = matcher.match(asked["text"], stated=named)
         best = again.best_id
-        if again.decision in ("answer", "suggest") and best and named & matcher.entry_institutions(best):
+        if again.decision in ("answer", "suggest") and best and best != answer["faq_id"] \
+                and named & matcher.entry_institutions(best):
             return best
         return None
 
