@@ -369,6 +369,10 @@ def detect_language(text: str, default: str = "es", words_of: Mapping[str, str] 
     if default not in ("es", "en"):
         default = "es"
     words = [w for w in clean(text).split() if w not in _BOTH]
+    if len(words) == 1 and len(words[0]) == 1:
+        # One letter alone ("x", or a held-down key "xxxxxxxx", which clean() folds to it) says
+        # nothing: "x" is Spanish only beside other words ("info x fa").
+        return default
     bare = _without_names(words, names)
     found = _evidence(bare, text, words_of)
     if found or bare == words:

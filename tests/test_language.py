@@ -33,6 +33,13 @@ def test_no_evidence_falls_back_to_default() -> None:
     assert detect_language("👍", default="en") == "en"
 
 
+def test_a_held_down_key_keeps_the_members_language() -> None:
+    """"xxxxxxxx" folds to "x", Spanish for "por" only beside other words ("info x fa")."""
+    assert detect_language("x" * 5000, default="en") == "en"
+    assert detect_language("x", default="en") == "en"
+    assert detect_language("info x fa", default="en") == "es"
+
+
 def test_spanish_only_letters_break_ties() -> None:
     assert detect_language("pensión", default="en") == "es"
 

@@ -93,3 +93,14 @@ def test_a_relative_who_does_not_speak_english_is_not_a_request_for_english(text
     not among _NEGATED's verbs, as a request for *English*: the Spanish-speaking member is
     switched to English and the statement never reaches the matcher or an open ticket."""
     assert classify_smalltalk(text) != "language-en"
+
+
+async def test_a_held_down_key_is_answered_in_the_conversations_language(
+        pipeline: Pipeline, store: Store) -> None:
+    """A member writing English who holds a key down ("xxxx…", 5000 times) was told "Disculpe,
+    intentemos de nuevo…": the repeated letter folds to "x", Spanish for "por". The reply and the
+    language logged for the conversation stay English, so the next "lol" is not answered in Spanish."""
+    await pipeline.handle_text(ANA, "how much does the program cost?")
+    replies = await pipeline.handle_text(ANA, "x" * 5000)
+    assert replies[0].text.startswith("Sorry"), replies[0].text[:80]
+    assert logged_langs(store, ANA)[-1] == "en"
