@@ -184,6 +184,16 @@ SETS = [
     ("alt FAQ 47 (IMSS work risks, 0-3 alternates, session 15)", "faq-alt47.csv", "blind-alt47-queries.tsv"),
     ("alt FAQ 48 (IGSS domestic workers and online services, 0-2 alternates, held out, session 15)",
      "faq-alt48.csv", "blind-alt48-queries.tsv"),
+    ("blind 50 (kitchen workers and delivery riders in New York and New Jersey, session 16)", "faq-sample.csv",
+     "blind50-queries.tsv"),
+    ("blind 50 on the bundled FAQ", "faq.yaml", "blind50-queries.tsv"),
+    ("alt FAQ 49 (IMSS-Bienestar for migrants' relatives, 0-2 alternates, session 16)", "faq-alt49.csv",
+     "blind-alt49-queries.tsv"),
+    ("blind 51 (nannies, housekeepers and carers telling their family's story, held out, session 16)",
+     "faq-sample.csv", "blind51-queries.tsv"),
+    ("blind 51 on the bundled FAQ (held out, session 16)", "faq.yaml", "blind51-queries.tsv"),
+    ("alt FAQ 50 (IGSS preventive care and children's health, 0-3 alternates, held out, session 16)",
+     "faq-alt50.csv", "blind-alt50-queries.tsv"),
 ]
 
 

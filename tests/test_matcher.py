@@ -1399,3 +1399,22 @@ def test_a_short_follow_up_keeps_the_answers_institution_over_a_country_said_bef
     assert result.decision == "answer" and result.best_id == "migrant-cost", result
     # without the answer just given, the country said before still steers it
     assert bundled.match("y cuanto cuesta el programa", stated=mexican).best_id != "migrant-cost"
+
+
+@pytest.mark.parametrize("text", ["receta no surtida que hago", "my moms insulin is out of stock at the clinic"])
+def test_medicine_out_of_stock_is_its_own_topic(text: str) -> None:
+    """Session 16's unseen FAQ: "receta no surtida, ¿qué hago?" was answered with the entry on free
+    medicines (89.7 points) beside one on a pharmacy without the medicine. Seven of the evaluation
+    FAQs have such an entry; the vocabulary's "desabasto" ties the ways members say it."""
+    from faq.loader import load_faq
+
+    faq = Matcher(load_faq(SAMPLE.parent / "faq-alt49.csv"), load_vocabulary(BUNDLED))
+    result = faq.match(text)
+    assert (result.decision, result.best_id) == ("answer", "imssb-medicine-shortage"), result
+    assert faq.match("cuales medicinas son gratis").best_id == "imssb-medicines"
+    assert faq.match("fui a la farmacia y no hay mi medicamento").best_id == "imssb-medicine-shortage"
+
+
+def test_medicine_out_of_stock_is_not_the_free_medicines_answer_where_the_faq_has_no_entry(sample: Matcher) -> None:
+    result = sample.match("the igss pharmacy is out of stock of my medicine")
+    assert result.decision != "answer", result
