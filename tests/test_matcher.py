@@ -1418,3 +1418,13 @@ def test_medicine_out_of_stock_is_its_own_topic(text: str) -> None:
 def test_medicine_out_of_stock_is_not_the_free_medicines_answer_where_the_faq_has_no_entry(sample: Matcher) -> None:
     result = sample.match("the igss pharmacy is out of stock of my medicine")
     assert result.decision != "answer", result
+
+
+@pytest.mark.parametrize("text", ["como saco el dpi aca en nueva york", "mi patojo nacio aca en LA, como le saco el DPI",
+                                  "My dad needs to renew his DPI. Can he do it at the consulate in LA?"])
+def test_getting_a_dpi_is_renaps_business(sample: Matcher, text: str) -> None:
+    """Session 16's blind set: "¿cómo saco el DPI aquí en Nueva York?" was answered with the
+    migrant programme's documents (which asks for a DPI). Getting or renewing one is for RENAP at
+    a consulate: the vocabulary's "dpi renewal" had "sacar el dpi" but not "saco el dpi"."""
+    result = sample.match(text)
+    assert result.decision == "escalate", result
