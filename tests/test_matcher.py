@@ -1420,7 +1420,8 @@ def test_medicine_out_of_stock_is_not_the_free_medicines_answer_where_the_faq_ha
     assert result.decision != "answer", result
 
 
-@pytest.mark.parametrize("text", ["como saco el dpi aca en nueva york", "mi patojo nacio aca en LA, como le saco el DPI",
+@pytest.mark.parametrize("text", ["como saco el dpi aca en nueva york",
+                                  "mi patojo nacio aca en LA, como le saco el DPI",
                                   "My dad needs to renew his DPI. Can he do it at the consulate in LA?"])
 def test_getting_a_dpi_is_renaps_business(sample: Matcher, text: str) -> None:
     """Session 16's blind set: "¿cómo saco el DPI aquí en Nueva York?" was answered with the
@@ -1428,3 +1429,14 @@ def test_getting_a_dpi_is_renaps_business(sample: Matcher, text: str) -> None:
     a consulate: the vocabulary's "dpi renewal" had "sacar el dpi" but not "saco el dpi"."""
     result = sample.match(text)
     assert result.decision == "escalate", result
+
+
+@pytest.mark.parametrize("text", ["q es eso del igss pa migrantes q estan diciendo en face",
+                                  "que es eso del igss para migrantes que dicen en la radio"])
+def test_what_people_say_is_how_the_member_talks_not_the_topic(bundled: Matcher, text: str) -> None:
+    """Session 16's blind set: "…q están diciendo en face" was answered with the cancer entry,
+    whose alternate quotes a mother ("a mi hija le dicen que puede ser leucemia"): "decir" was a
+    topic word. Said, told and "dicen" frame a question, as "saber" and "mean" do."""
+    result = bundled.match(text)
+    assert result.decision == "suggest", result
+    assert "migrant-what-is" in [c.entry_id for c in bundled.offered(result)], result
