@@ -1440,3 +1440,15 @@ def test_what_people_say_is_how_the_member_talks_not_the_topic(bundled: Matcher,
     result = bundled.match(text)
     assert result.decision == "suggest", result
     assert "migrant-what-is" in [c.entry_id for c in bundled.offered(result)], result
+
+
+@pytest.mark.parametrize("text", ["cuando me van a pagar la pension de viudez",
+                                  "mi mama tiene pension del igss, cuando le pagan este mes?",
+                                  "Mi esposo murió hace dos meses, estaba afiliado. ¿Cuánto me toca de pensión "
+                                  "de viudez y cuándo me depositan?"])
+def test_the_date_of_the_members_own_payment_goes_to_staff(sample: Matcher, text: str) -> None:
+    """Session 16's unseen FAQ: "¿cuándo le depositan la pensión a mi abuelita este bimestre?"
+    was answered; only staff can look up when a payment will arrive. English "when will they
+    deposit" already went to staff, Spanish had no such phrase."""
+    result = sample.match(text)
+    assert result.decision == "escalate", result
