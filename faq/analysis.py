@@ -95,7 +95,7 @@ def plausible_typo(word: str, cand: str) -> bool:
     if abs(lw - lc) != 1:
         return False
     short, long_ = (word, cand) if lw < lc else (cand, word)
-    if len(short) < 6:
+    if len(short) < 5:
         return False
     i = 0
     while i < len(short) and short[i] == long_[i]:
@@ -103,6 +103,9 @@ def plausible_typo(word: str, cand: str) -> bool:
     if i == 0:
         return False
     rest_s, rest_l = short[i:], long_[i + 1:]
+    if len(short) == 5:
+        # Five letters: only a vowel left out inside the word, as phones type English ("numbr").
+        return lw < lc and rest_s == rest_l and i < lc - 1 and long_[i] in "aeiou"
     if rest_s == rest_l:
         return True
     if len(short) < 7 or len(rest_s) != len(rest_l):

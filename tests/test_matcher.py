@@ -197,7 +197,9 @@ def bundled() -> Matcher:
 
 @pytest.mark.parametrize("word", ["carro", "medicaid", "case", "manejar", "password", "enfermera",
                                   # a letter that is no neighbour of the one it replaces, or a short word
-                                  "pengion", "paho"])
+                                  "pengion", "paho",
+                                  # five letters: only a missing vowel inside, not a cut-short end
+                                  "numbe"])
 def test_real_words_are_not_typo_corrected(sample: Matcher, word: str) -> None:
     """A different word is not a typo: "carro" must not become "caro", "medicaid" not "medica"."""
     assert sample._correct(word) == word
@@ -207,7 +209,10 @@ def test_real_words_are_not_typo_corrected(sample: Matcher, word: str) -> None:
                                         ("extrangero", "extranjero"), ("medisinas", "medicinas"),
                                         ("igs", "igss"), ("progama", "programa"),
                                         # a thumb one key off on a phone keyboard (session 12)
-                                        ("internrt", "internet"), ("pemsion", "pension")])
+                                        ("internrt", "internet"), ("pemsion", "pension"),
+                                        # a vowel left out of a five-letter word (session 16)
+                                        ("numbr", "number"), ("oaxca", "oaxaca"), ("clinc", "clinic"),
+                                        ("grtis", "gratis")])
 def test_phone_typos_are_corrected(sample: Matcher, typo: str, fixed: str) -> None:
     assert sample._correct(typo) == fixed
 
