@@ -87,6 +87,7 @@ option options opcion opciones way ways manera maneras forma formas
 ocupo ocupa ocupas ocupan ocupamos ocupaba ocupar ocupe ocupen averiguar averiguo averigua find finding
 figure figuring mean means meant meaning significa significan significar significado
 decir dice dicen dijo dijeron dije diciendo say says said saying tell tells told telling
+escuche escuchar escuchamos oi oimos hear heard hearing pensando pensaba thinking idea deal
 """))
 
 #: Everyday words that seldom name what a question is about: common verbs, adjectives, adverbs,

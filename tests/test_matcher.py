@@ -1457,3 +1457,15 @@ def test_the_date_of_the_members_own_payment_goes_to_staff(sample: Matcher, text
     deposit" already went to staff, Spanish had no such phrase."""
     result = sample.match(text)
     assert result.decision == "escalate", result
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("escuché en la radio la palabra oncocrean del IMSS, ¿eso para qué sirve?", "imss-oncocrean"),
+    ("do i hafta go to the consulte in person for the igss thing", "migrant-consulate"),
+])
+def test_hearsay_and_texting_words_do_not_hide_the_question(sample: Matcher, text: str, entry: str) -> None:
+    """Session 16: "escuché", "heard", "la idea es" frame a question as "dicen" does, and texting
+    spellings ("hafta", "thru", "tho") are expanded: both went to staff as words the FAQ never uses."""
+    result = sample.match(text)
+    assert entry in [c.entry_id for c in sample.offered(result)] or result.best_id == entry, result
+    assert result.decision != "escalate", result
