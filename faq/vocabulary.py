@@ -39,7 +39,7 @@ from types import MappingProxyType
 import yaml
 
 from faq.errors import FaqLoadError, FaqProblem
-from faq.normalize import clean
+from faq.normalize import clean, expand
 from faq.yamlio import split_lines, syntax_problem
 
 SECTIONS = ("abbreviations", "synonyms", "institutions", "needs_staff", "countries")
@@ -80,10 +80,14 @@ class Vocabulary:
         for name in ("synonyms", "institutions", "needs_staff", "countries"):
             groups = getattr(self, name)
             object.__setattr__(self, name, _frozen({k: tuple(v) for k, v in groups.items()}))
+        # Keys are spelt as the matcher reads a message, after the abbreviations: "rayos x" and
+        # "dos veces" are looked up as "rayos por" and "2 veces" (written as typed, they never
+        # matched; the tagging sections' Tagger already expanded its terms).
         lookup = {}
         for canonical, terms in self.synonyms.items():
             for term in (canonical, *terms):
-                lookup.setdefault(term, canonical)
+                lookup.setdefault(term, canonical)  # as written too: "las vegas" (abbreviation "vegas")
+                lookup.setdefault(self._expanded(term), canonical)
         object.__setattr__(self, "lookup", _frozen(lookup))
         object.__setattr__(self, "max_phrase", max((len(t.split()) for t in lookup), default=1))
 
@@ -97,7 +101,10 @@ class Vocabulary:
 
     def canonical(self, term: str) -> str | None:
         """The canonical term for a normalised word or phrase, or ``None``."""
-        return self.lookup.get(term)
+        return self.lookup.get(term) or self.lookup.get(self._expanded(term))
+
+    def _expanded(self, term: str) -> str:
+        return " ".join(expand(term.split(), self.abbreviations))
 
 
 class _Collector:

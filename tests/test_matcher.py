@@ -1469,3 +1469,15 @@ def test_hearsay_and_texting_words_do_not_hide_the_question(sample: Matcher, tex
     result = sample.match(text)
     assert entry in [c.entry_id for c in sample.offered(result)] or result.best_id == entry, result
     assert result.decision != "escalate", result
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("se puede pagar el igss every 3 months o tiene q ser monthly?", "migrant-payment-frequency"),
+    ("i don't have papers aqui, can i still do lo del igss?", "migrant-status"),
+])
+def test_numbers_in_words_or_digits_and_having_no_papers(sample: Matcher, text: str, entry: str) -> None:
+    """Session 16: "every 3 months" did not meet the FAQ's "cada tres meses" (numbers are now
+    read as digits, "dos" to "doce", "two" to "twelve"), and "I don't have papers" was the
+    documents entry, not the one on immigration status."""
+    result = sample.match(text)
+    assert (result.decision, result.best_id) == ("answer", entry), result

@@ -70,6 +70,20 @@ def test_terms_are_normalised(tmp_path: Path) -> None:
     assert vocab.canonical("niño") == "niño"
 
 
+def test_a_synonym_phrase_with_an_abbreviated_word_is_found(tmp_path: Path) -> None:
+    """Messages are read after the abbreviations ("x" -> "por", "tres" -> "3"), so a phrase written
+    with one ("rayos x", "cada tres meses") was never found: the lookup expands it too."""
+    from faq.analysis import Analyzer
+
+    vocab = _load(tmp_path, 'abbreviations:\n  x: por\n  tres: "3"\n  vegas: las vegas\n'
+                            "synonyms:\n  chequeo: [rayos x]\n  trimestral: [cada tres meses]\n"
+                            "  extranjero: [las vegas]\n")
+    an = Analyzer(vocab)
+    assert an.terms(an.words("rayos x")) == ["=chequeo"]
+    assert an.terms(an.words("cada 3 meses")) == an.terms(an.words("cada tres meses")) == ["=trimestral"]
+    assert an.terms(an.words("vivo en vegas")) == an.terms(an.words("vivo en las vegas"))
+
+
 def test_vocabulary_is_immutable(tmp_path: Path) -> None:
     vocab = _load(tmp_path, "synonyms:\n  hijo: [kid]\n")
     with pytest.raises(TypeError):
