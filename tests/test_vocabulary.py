@@ -51,7 +51,8 @@ def test_bundled_vocabulary_phone_words() -> None:
                             ("brother in law", "familia"), ("part time", "trabajo"),
                             ("urgent care", "hospital"), ("paper", "documento"), ("carnecito", "carne"),
                             ("repongo", "renovar"), ("no tengo mica", "estatus migratorio"),
-                            ("expired visa", "estatus migratorio"), ("jersey", "extranjero")]:
+                            ("expired visa", "estatus migratorio"), ("jersey", "extranjero"),
+                            ("por la compu", "internet"), ("hay un link", "internet")]:
         assert vocab.canonical(word) == canonical, word
     # Meanings the FAQs keep apart stay apart (a chronic-care FAQ has an entry for each condition).
     assert len({vocab.canonical(w) for w in ("diabetes", "presion alta", "kidney disease", "dialisis")}) == 4
@@ -61,6 +62,9 @@ def test_bundled_vocabulary_phone_words() -> None:
     # In-laws are relatives: not the spouse or the parents whose coverage the FAQ describes.
     assert vocab.canonical("suegra") not in (vocab.canonical("mama"), vocab.canonical("esposa"))
     assert vocab.abbreviations["uds"] == "ustedes"
+    # "link" alone is also kinship ("prove a relative's link to the member"): only "hay un link" is a website
+    assert vocab.canonical("link") is None
+    assert vocab.abbreviations["onde"] == "donde" and vocab.abbreviations["til"] == "until"
 
 
 def test_terms_are_normalised(tmp_path: Path) -> None:
