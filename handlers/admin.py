@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from conversation.replies import Reply, short_label
-from faq.changes import FaqChanges
+from faq.changes import MOVED_LISTED, FaqChanges
 from faq.model import ADVISED_ALTERNATES
 from faq.render import MAX_MESSAGE_CHARS
 from faq.smalltalk import only_asks_for_a_person
@@ -98,6 +98,18 @@ def _changes_text(changes: FaqChanges | None, _: Translator) -> str:
         return shown + (" …" if len(items) > MAX_LISTED_THIN else "")
 
     lines = []
+    if changes.moved:  # (a sheet whose id column was sorted alone: session 16's review)
+        moved = changes.moved
+        if len(moved) <= MOVED_LISTED:
+            what = _.ngettext("The question of {ids} changed in both languages.",
+                              "The questions of {ids} changed in both languages.", len(moved), ids=listed(moved))
+        else:
+            what = _("{n} ids now have another question in both languages (the first: {ids}).",
+                     n=len(moved), ids=listed(moved[:MOVED_LISTED]))
+        lines.append(what + " " + _(
+            "The ids may have moved to other rows (a sheet sorted by one column only): members' buttons and "
+            "staff's /faq now give another question's answer. Check that each id is on its own question's row; "
+            "if you reworded these questions on purpose, all is well."))
     if changes.renamed:
         lines.append(_("Renamed (same question): {pairs}. Buttons members already have for the old ids now say "
                        "“no longer available”.", pairs=listed(tuple(f"{a} → {b}" for a, b in changes.renamed))))
