@@ -213,6 +213,15 @@ class Settings:
             log_level=level,
         )
 
+    @property
+    def last_good_faq_path(self) -> Path | None:
+        """Where the bot keeps a copy of the last FAQ it loaded without problems, to start from when
+        the FAQ file has problems (faq.service): next to the database, which is the one place the
+        bot is sure to be able to write. None for an in-memory database."""
+        if str(self.db_path) == ":memory:":
+            return None
+        return self.db_path.with_name(self.db_path.name + ".last-good-faq.yaml")
+
     def describe(self) -> dict[str, str]:
         """A loggable view of the settings, with the token masked."""
         out = {}

@@ -9,14 +9,17 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from telegram import Update
-from telegram.ext import ContextTypes
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes
 
 from conversation.replies import Reply, short_label
 from faq.changes import MOVED_LISTED, FaqChanges
+from faq.errors import FaqProblem
 from faq.model import ADVISED_ALTERNATES
 from faq.render import MAX_MESSAGE_CHARS
 from faq.smalltalk import only_asks_for_a_person
@@ -70,22 +73,51 @@ async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
                 ids=shown + (" …" if len(thin) > MAX_LISTED_THIN else ""))
     else:
         log.warning("FAQ reload refused: %d problems", len(outcome.problems))
-        # Each problem names its file by its base name (the admin knows the folder; a full path ate
-        # the end of the line, where a duplicate names the entry it clashes with), and is cut
-        # before escaping (cutting HTML could break an entity): 12 × 300 fits a message.
-        listed = "\n".join(
-            f"• {html.escape(short_label(str(replace(p, file=Path(p.file).name)), PROBLEM_CHARS), quote=False)}"
-            for p in outcome.problems[:MAX_LISTED_PROBLEMS]
-        )
-        more = len(outcome.problems) - MAX_LISTED_PROBLEMS
         text = _(
             "The FAQ was NOT reloaded: the file has {n} problem(s). Still serving the previous FAQ "
             "({entries} entries).",
             n=len(outcome.problems),
             entries=outcome.entries,
         )
-        text += "\n\n" + listed + (f"\n… (+{more})" if more > 0 else "")
+        text += "\n\n" + _problem_list(outcome.problems)
     await send_replies(context, chat_id, [Reply(text)])
+
+
+def _problem_list(problems: Sequence[FaqProblem]) -> str:
+    """The first problems of a file, one bullet each, for a Telegram message.
+
+    Each problem names its file by its base name (the admin knows the folder; a full path ate the
+    end of the line, where a duplicate names the entry it clashes with), and is cut before
+    escaping (cutting HTML could break an entity): 12 × 300 fits a message.
+    """
+    listed = "\n".join(
+        f"• {html.escape(short_label(str(replace(p, file=Path(p.file).name)), PROBLEM_CHARS), quote=False)}"
+        for p in problems[:MAX_LISTED_PROBLEMS]
+    )
+    more = len(problems) - MAX_LISTED_PROBLEMS
+    return listed + (f"\n… (+{more})" if more > 0 else "")
+
+
+async def tell_admins_of_fallback(app: Application) -> None:
+    """At start: the FAQ file had problems and the last good copy is served (faq.service). Nobody
+    reads the log, so each admin is told in a private chat, like of a staff-group outage. Best
+    effort: an admin who never started a chat with the bot cannot be told."""
+    svc = app.bot_data["services"]
+    fallback = svc.faqs.fallback
+    if fallback is None or not svc.settings.admin_ids:
+        return
+    _ = Translator(svc.settings.staff_language)
+    text = _("⚠️ Puente started with the last good copy of the FAQ ({entries} entries, saved {saved}): the FAQ "
+             "file {file} has {n} problem(s), so it was not loaded. Members get the answers of the copy until the "
+             "file is fixed (python bot.py faq check shows every problem) and reloaded with /reload.",
+             entries=fallback.entries, saved=f"{fallback.saved:%Y-%m-%d %H:%M}",
+             file=f"<code>{html.escape(fallback.faq_path.name)}</code>", n=len(fallback.problems))
+    text += "\n\n" + _problem_list(fallback.problems)
+    for admin in sorted(svc.settings.admin_ids):  # an admin's private chat has their user id
+        try:
+            await app.bot.send_message(admin, text, parse_mode="HTML")
+        except TelegramError as exc:
+            log.warning("could not tell admin %s that the last good FAQ is served: %s", admin, exc)
 
 
 def _changes_text(changes: FaqChanges | None, _: Translator) -> str:

@@ -15,6 +15,7 @@ from config import Settings
 from conversation.pipeline import Pipeline
 from faq.service import FaqService
 from handlers import register
+from handlers.admin import tell_admins_of_fallback
 from handlers.common import Services
 from handlers.ordering import PerChatOrder
 from handlers.staff import start_desk, stop_desk
@@ -42,7 +43,7 @@ def open_services(settings: Settings) -> Services:
     """Open the database and load the FAQ: shared by the Telegram bot and the terminal chat."""
     store = Store(settings.db_path)
     store.open()
-    faqs = FaqService.from_settings(settings)
+    faqs = FaqService.from_settings(settings, last_good_path=settings.last_good_faq_path)
     try:
         faqs.load()
     except Exception:
@@ -102,6 +103,7 @@ async def post_init(app: Application) -> None:
     if "services" not in app.bot_data:
         app.bot_data["services"] = open_services(app.bot_data["settings"])
     await set_commands(app)
+    await tell_admins_of_fallback(app)
     await start_desk(app, **app.bot_data.get(DESK_OPTIONS, {}))
     app.bot_data[WATCHDOG] = asyncio.get_running_loop().create_task(
         watch_polling(app, app.bot_data.get(WATCH_INTERVAL, 5.0)), name="puente:watch_polling")
