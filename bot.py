@@ -6,7 +6,7 @@
     python bot.py ask [--faq PATH] [--lang es|en|auto] [--json] [QUESTION]
     python bot.py faq check PATH
     python bot.py faq import CSV --out PATH
-    python bot.py faq export PATH --csv OUT
+    python bot.py faq export PATH --csv OUT [--force]
     python bot.py faq gaps        what members ask that the FAQ does not answer
     python bot.py faq drafts [--csv OUT]   FAQ drafts staff promoted from answered tickets
     python bot.py export-messages OUT.csv
@@ -379,6 +379,12 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
             print(f"{target}: {'--out' if args.faq_command == 'import' else '--csv'} must name a "
                   f"{' or '.join(wanted)} file; nothing was written.", file=sys.stderr)
             return 2
+        if args.faq_command == "export" and Path(target).is_file() and not args.force:
+            # The sheet there may be one an admin edited and not imported yet (session 16's review:
+            # it was silently replaced). `import` writes over its target on purpose, and says what changed.
+            print(f"{target} already exists (it may be a sheet someone edited); nothing was written. Give another "
+                  "file name, or add --force to write over it.", file=sys.stderr)
+            return 1
         parsed = parse_faq(args.path)
         advice = advice_for(parsed, [args.out, BUNDLED_FAQ]) \
             if parsed is not None and args.faq_command == "import" else []
@@ -579,6 +585,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp = fsub.add_parser("export", help="export an FAQ to the spreadsheet CSV layout")
     exp.add_argument("path", type=Path)
     exp.add_argument("--csv", type=Path, required=True)
+    exp.add_argument("--force", action="store_true", help="write over the --csv file if it already exists")
     gaps = fsub.add_parser("gaps", help="questions members asked that the FAQ did not answer")
     gaps.add_argument("--limit", type=_positive_int, default=50, help="how many questions to list (default 50)")
     gaps.add_argument("--tsv", type=Path, help="also write the questions staff answered with an FAQ entry (/faq) "

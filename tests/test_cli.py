@@ -722,3 +722,18 @@ def test_ask_human_readable_says_why_a_strong_score_went_to_staff() -> None:
     assert code == 0 and out.startswith("decision: escalate") and "escalated at or above the suggest" in out
     code, out = run(["ask", "quien gano el partido de futbol anoche"])  # nothing close: no such line
     assert code == 0 and "escalated at or above" not in out
+
+
+def test_faq_export_does_not_write_over_an_existing_sheet_without_force(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Session 16's review: `faq export … --csv faq.csv` silently replaced the sheet an admin had
+    edited there and not imported yet."""
+    sheet = tmp_path / "faq.csv"
+    sheet.write_text("id,category\nmy-edit,payments\n", encoding="utf-8")
+    before = sheet.read_bytes()
+    assert run(["faq", "export", str(BUNDLED_FAQ), "--csv", str(sheet)])[0] == 1
+    err = capsys.readouterr().err
+    assert f"{sheet} already exists" in err and "nothing was written" in err and "--force" in err
+    assert sheet.read_bytes() == before
+    assert run(["faq", "export", str(BUNDLED_FAQ), "--csv", str(sheet), "--force"])[0] == 0
+    assert "my-edit" not in sheet.read_text(encoding="utf-8-sig") and "migrant-cost" in sheet.read_text("utf-8-sig")
