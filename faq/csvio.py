@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from faq.errors import FaqLoadError, FaqProblem, prepare_target
+from faq.errors import SAVE_SHEET_AS_UTF8, FaqLoadError, FaqProblem, find_not_utf8, not_utf8_message, prepare_target
 from faq.model import LANGS, Faq, FaqEntry
 from faq.validate import ALT_SEP, ALT_SEP_RE, ParsedFaq, field_name
 
@@ -115,6 +115,29 @@ def _unused_columns(file: str, names: list[str]) -> list[FaqProblem]:
     return out
 
 
+def _not_utf8(file: str, data: bytes) -> FaqProblem:
+    """The first cell of a sheet that is not UTF-8 (Excel's plain "CSV" on Windows is Latin-1),
+    named by its line, column and entry, with the word the odd character is in."""
+    where = find_not_utf8(data)
+    if where is None:  # (the file changed between the two reads)
+        return FaqProblem(file, f"not valid UTF-8; {SAVE_SHEET_AS_UTF8}")
+    column = entry = shown = None
+    names: list[str] | None = None
+    try:  # the sheet read again with "\ufffd" for each odd byte: the first cell holding one
+        for row in csv.reader(io.StringIO(where.text, newline=""), delimiter=sniff_delimiter(where.text)):
+            header, names = names is None, names or [h.strip().lower() for h in row]
+            bad = next((i for i, cell in enumerate(row) if "\ufffd" in cell), None)
+            if bad is not None:
+                column, shown = _column_name(names, bad), _short(_clean(row[bad]), 50)
+                at = names.index("id") if "id" in names and not header else None
+                entry = _clean(row[at]) if at is not None and at < len(row) else None
+                break
+    except csv.Error:
+        pass
+    return FaqProblem(file, not_utf8_message(where, "cell" if column else "line", shown), entry=entry or None,
+                      field=column, line=where.line)
+
+
 def parse_csv(path: str | Path) -> ParsedFaq:
     """Read ``path`` without applying content rules; structural problems go in ``problems``.
 
@@ -128,9 +151,8 @@ def parse_csv(path: str | Path) -> ParsedFaq:
             text = fh.read()
     except FileNotFoundError:
         return ParsedFaq(empty, "csv", [FaqProblem(file, "file not found")])
-    except UnicodeDecodeError as exc:
-        return ParsedFaq(empty, "csv", [FaqProblem(
-            file, f"not valid UTF-8 (byte {exc.start}): save the sheet as 'CSV UTF-8'")])
+    except UnicodeDecodeError:
+        return ParsedFaq(empty, "csv", [_not_utf8(file, Path(path).read_bytes())])
     except OSError as exc:
         return ParsedFaq(empty, "csv", [FaqProblem(file, f"cannot read file: {exc.strerror or exc}")])
 

@@ -7,8 +7,17 @@ raise one :class:`FaqLoadError` carrying them all.
 from __future__ import annotations
 
 import errno
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+_BOM = b"\xef\xbb\xbf"
+_LINE_END = re.compile(rb"\r\n|\r|\n")  # (Excel for Mac ends lines with a bare CR)
+_WORD = re.compile('[^\\s,;"]*\ufffd[^\\s,;"]*')  # the word an odd byte is in: not past a sheet's separator
+#: How to save a sheet or a text file as UTF-8, in the words of the programs admins use.
+SAVE_SHEET_AS_UTF8 = ("save the sheet as 'CSV UTF-8' (Excel: File > Save As > 'CSV UTF-8 (Comma delimited)'; "
+                      "LibreOffice: character set 'Unicode (UTF-8)')")
+SAVE_TEXT_AS_UTF8 = "save the file with the encoding UTF-8 (in the editor's Save As)"
 
 
 @dataclass(frozen=True)
@@ -53,3 +62,56 @@ def prepare_target(path: str | Path) -> Path:
         raise NotADirectoryError(errno.ENOTDIR, "is a file, so no folder can be made in it", str(existing))
     target.parent.mkdir(parents=True, exist_ok=True)
     return target
+
+
+@dataclass(frozen=True)
+class NotUtf8:
+    """Where a file stops being UTF-8: the line (1-based), the word the odd byte is in (shown with
+    "\ufffd" for it), how many lines have such bytes, and the whole text decoded with "\ufffd"."""
+
+    line: int
+    word: str
+    lines: int
+    text: str
+
+
+def find_not_utf8(data: bytes) -> NotUtf8 | None:
+    """The first byte of ``data`` that is not UTF-8, told as a line and a word, or None.
+
+    "not valid UTF-8 (byte 117)" told an admin nothing: a sheet saved as "CSV" by Excel on
+    Windows is Latin-1, and its first accent ("¿Cuánto") is the byte. A line and the word it is in
+    can be found in the sheet (session 16's review).
+    """
+    body = data.removeprefix(_BOM)
+    try:
+        body.decode("utf-8")
+        return None
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    line = len(_LINE_END.split(body[:start]))
+    text = body.decode("utf-8", errors="replace")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    found = re.search(_WORD, lines[line - 1]) if line <= len(lines) else None
+    word = found.group(0) if found else ""
+    word = word if len(word) <= 40 else word[:39] + "…"
+    return NotUtf8(line, word, sum("\ufffd" in ln for ln in lines), text)
+
+
+def not_utf8_problem(file: str, data: bytes) -> FaqProblem:
+    """A problem naming the line of the first byte of ``data`` that is not UTF-8 (YAML files)."""
+    where = find_not_utf8(data)
+    if where is None:  # (the file changed between the two reads)
+        return FaqProblem(file, f"not valid UTF-8; {SAVE_TEXT_AS_UTF8}")
+    return FaqProblem(file, not_utf8_message(where, "line", how=SAVE_TEXT_AS_UTF8), line=where.line)
+
+
+def not_utf8_message(where: NotUtf8, place: str, shown: str | None = None, how: str = SAVE_SHEET_AS_UTF8) -> str:
+    """What is wrong at ``where``, in ``place`` ("line", "cell": its text can be ``shown`` instead of
+    the word), and ``how`` to save the file."""
+    others = where.lines - 1
+    shown = shown or where.word
+    return (f"not valid UTF-8: this {place} has a character saved in another encoding (an accent or ñ, most "
+            "likely)"
+            + (f", read as {shown!r}" if shown else "")
+            + (f"; {others} other line{'s' if others > 1 else ''} too" if others > 0 else "")
+            + f". {how[0].upper()}{how[1:]}")

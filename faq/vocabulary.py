@@ -38,7 +38,7 @@ from types import MappingProxyType
 
 import yaml
 
-from faq.errors import FaqLoadError, FaqProblem
+from faq.errors import FaqLoadError, FaqProblem, not_utf8_problem
 from faq.normalize import clean, expand
 from faq.yamlio import split_lines, syntax_problem
 
@@ -278,8 +278,8 @@ def load_vocabulary(path: str | Path) -> Vocabulary:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise FaqLoadError([FaqProblem(file, "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise FaqLoadError([FaqProblem(file, f"not valid UTF-8 (byte {exc.start})")]) from None
+    except UnicodeDecodeError:
+        raise FaqLoadError([not_utf8_problem(file, Path(path).read_bytes())]) from None
     except OSError as exc:
         raise FaqLoadError([FaqProblem(file, f"cannot read file: {exc.strerror or exc}")]) from None
     return parse_vocabulary(text, file)

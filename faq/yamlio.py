@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from faq.errors import FaqLoadError, FaqProblem, prepare_target
+from faq.errors import FaqLoadError, FaqProblem, not_utf8_problem, prepare_target
 from faq.model import LANGS, Faq, FaqEntry
 from faq.validate import ParsedFaq, field_name
 
@@ -333,8 +333,8 @@ def parse_yaml(path: str | Path) -> ParsedFaq:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return ParsedFaq(empty, "yaml", [FaqProblem(file, "file not found")])
-    except UnicodeDecodeError as exc:
-        return ParsedFaq(empty, "yaml", [FaqProblem(file, f"not valid UTF-8 (byte {exc.start})")])
+    except UnicodeDecodeError:
+        return ParsedFaq(empty, "yaml", [not_utf8_problem(file, Path(path).read_bytes())])
     except OSError as exc:
         return ParsedFaq(empty, "yaml", [FaqProblem(file, f"cannot read file: {exc.strerror or exc}")])
     lines = split_lines(text)

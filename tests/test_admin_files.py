@@ -162,3 +162,38 @@ async def test_reload_lists_which_entry_a_duplicate_clashes_with(
     text = call.params["text"]
     assert "NOT reloaded" in text
     assert "migrant-benefits" in text, text
+
+
+# -- session 16: what a sheet from Excel says to someone who is not a programmer --------------------
+
+def test_a_latin1_sheet_is_told_by_line_column_and_entry_not_by_byte(tmp_path: Path) -> None:
+    """Excel's plain "CSV" on Windows is Latin-1: "not valid UTF-8 (byte 117)" told the admin nothing."""
+    path = tmp_path / "faq.csv"
+    ascii_row = {"question_es": "Pregunta {}?", "answer_es": "Respuesta {}."}
+    rows = [row(i, **{k: v.format(i) for k, v in ascii_row.items()}) for i in (1, 2, 3)]
+    rows[1]["answer_es"], rows[2]["answer_es"] = "Sí, en la oficina de Zona 9.", "Cuesta Q50, también."
+    text = HEADER + "\r\n" + "\r\n".join(",".join(f'"{r[c]}"' for c in COLUMNS) for r in rows) + "\r\n"
+    path.write_bytes(text.encode("latin-1"))
+    [problem] = check_faq(path)
+    assert (problem.line, problem.entry, problem.field) == (3, "e2", "answer_es"), problem
+    assert "byte" not in problem.message and "'CSV UTF-8'" in problem.message
+    assert "'S\ufffd, en la oficina de Zona 9.'" in problem.message and "1 other line too" in problem.message
+
+
+def test_a_latin1_yaml_or_vocabulary_file_is_told_by_line(tmp_path: Path) -> None:
+    vocabulary = tmp_path / "vocabulary.yaml"
+    vocabulary.write_bytes("synonyms:\n  hijos: [patojos]\n  niños: [nenes]\n".encode("latin-1"))
+    code, _ = run(["faq", "check", str(vocabulary)])
+    faq = tmp_path / "faq.yaml"
+    faq.write_bytes(BUNDLED_FAQ.read_bytes().decode("utf-8").encode("latin-1", errors="replace"))
+    [problem] = check_faq(faq)
+    first = next(n for n, line in enumerate(BUNDLED_FAQ.read_text("utf-8").splitlines(), 1)
+                 if not line.encode("latin-1", errors="replace").isascii())
+    assert problem.line == first and "byte" not in problem.message and "UTF-8" in problem.message
+    from faq.errors import FaqLoadError
+    from faq.vocabulary import load_vocabulary
+
+    with pytest.raises(FaqLoadError) as caught:
+        load_vocabulary(vocabulary)
+    [problem] = caught.value.problems
+    assert problem.line == 3 and "'ni\ufffdos:'" in problem.message and code == 1
