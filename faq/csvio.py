@@ -100,7 +100,21 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _unused_columns(file: str, names: list[str]) -> list[FaqProblem]:
+#: The first line Excel writes to say which separator the sheet uses ("sep=;"); not a row.
+_SEP_LINE = re.compile(r'"?sep=([^\r\n"])"?[ \t]*(?:\r\n|\r|\n)?', re.IGNORECASE)
+
+
+def separator_line(lines: list[str]) -> str | None:
+    """The separator a leading ``sep=X`` line names, or None when the sheet has no such line.
+
+    Excel writes it (and reads it back) so that a sheet opens with the right separator whatever
+    the locale: read as the header, it made every column "missing" (session 16's review).
+    """
+    found = _SEP_LINE.fullmatch(lines[0]) if lines else None
+    return found.group(1) if found else None
+
+
+def _unused_columns(file: str, names: list[str], line: int = 1) -> list[FaqProblem]:
     """Advice for header cells that are not in :data:`COLUMNS`: their cells are not imported, and
     a misspelt one ("sources") silently lost every entry's source (session 15's review). Empty
     header cells (the trailing columns a spreadsheet adds) are no column."""
@@ -111,7 +125,7 @@ def _unused_columns(file: str, names: list[str]) -> list[FaqProblem]:
         close = difflib.get_close_matches(name, [c for c in COLUMNS if c not in names], n=1, cutoff=0.75)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         out.append(FaqProblem(file, f"column '{name}' is not one Puente reads{hint}; its cells are not imported. "
-                                    f"The columns are {', '.join(COLUMNS)}", line=1))
+                                    f"The columns are {', '.join(COLUMNS)}", line=line))
     return out
 
 
@@ -124,7 +138,9 @@ def _not_utf8(file: str, data: bytes) -> FaqProblem:
     column = entry = shown = None
     names: list[str] | None = None
     try:  # the sheet read again with "\ufffd" for each odd byte: the first cell holding one
-        for row in csv.reader(io.StringIO(where.text, newline=""), delimiter=sniff_delimiter(where.text)):
+        lines = list(io.StringIO(where.text, newline=""))
+        sep = separator_line(lines)
+        for row in csv.reader(iter(lines[sep is not None:]), delimiter=sep or sniff_delimiter(where.text)):
             header, names = names is None, names or [h.strip().lower() for h in row]
             bad = next((i for i, cell in enumerate(row) if "\ufffd" in cell), None)
             if bad is not None:
@@ -165,8 +181,11 @@ def parse_csv(path: str | Path) -> ParsedFaq:
     # These are the lines the csv reader counts in ``line_num``, so a record can be read again
     # from any of them.
     lines = list(io.StringIO(text, newline=""))
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(iter(lines), delimiter=delimiter)
+    delimiter = separator_line(lines)
+    skip = 0 if delimiter is None else 1  # a "sep=;" line: the header is the next line
+    delimiter = delimiter or sniff_delimiter(text)
+    reader = csv.reader(iter(lines[skip:]), delimiter=delimiter)
+    head = skip + 1  # the header's line in the file
     try:
         header = next(reader, None)
         if header is None:
@@ -180,15 +199,15 @@ def parse_csv(path: str | Path) -> ParsedFaq:
             unreadable = "id" in missing or all(f"question_{lang}" in missing for lang in LANGS)
             (problems if unreadable else lenient).append(FaqProblem(
                 file, f"missing column(s): {', '.join(missing)}; the header row must have "
-                      f"{', '.join(COLUMNS)}", line=1))
+                      f"{', '.join(COLUMNS)}", line=head))
             if "id" in missing:
                 return ParsedFaq(empty, "csv", problems)
         dupes = sorted({n for n in names if n and names.count(n) > 1})
         if dupes:
-            problems.append(FaqProblem(file, f"column(s) appear twice: {', '.join(dupes)}", line=1))
+            problems.append(FaqProblem(file, f"column(s) appear twice: {', '.join(dupes)}", line=head))
         col = {n: names.index(n) for n in COLUMNS if n in names}
-        unused = _unused_columns(file, names)
-        records, strays = _read_rows(lines, reader.line_num, delimiter, col.get("category"))
+        unused = _unused_columns(file, names, head)
+        records, strays = _read_rows(lines, skip + reader.line_num, delimiter, col.get("category"))
     except _SyntaxError as exc:
         problems.append(FaqProblem(file, f"CSV syntax error: {exc.message}", line=exc.line))
         return ParsedFaq(empty, "csv", problems)

@@ -197,3 +197,22 @@ def test_a_latin1_yaml_or_vocabulary_file_is_told_by_line(tmp_path: Path) -> Non
         load_vocabulary(vocabulary)
     [problem] = caught.value.problems
     assert problem.line == 3 and "'ni\ufffdos:'" in problem.message and code == 1
+
+
+@pytest.mark.parametrize("separator", [";", ",", "\t"])
+def test_a_sep_line_written_by_excel_names_the_separator_and_is_not_the_header(
+        tmp_path: Path, separator: str) -> None:
+    """Excel writes "sep=;" on the first line of a sheet: it was read as the header, and every
+    column was reported missing. Lines are still told as the file numbers them."""
+    path = tmp_path / "faq.csv"
+    rows = [row(1), row(2), row(3, id="e1")]
+    lines = [f"sep={separator}", separator.join(COLUMNS)]
+    lines += [separator.join(f'"{r[c]}"' for c in COLUMNS) for r in rows]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8-sig")
+    problems = check_faq(path)
+    assert [(p.line, p.entry) for p in problems if "duplicate id" in p.message] == [(5, "e1")], problems
+    assert not any("missing column" in p.message for p in problems)
+    path.write_text("\r\n".join(lines[:-1]) + "\r\n", encoding="utf-8-sig")
+    faq = load_faq(path)
+    assert [e.id for e in faq.entries] == ["e1", "e2"] and faq.entries[0].line == 3
+    assert faq.entries[1].alternates["es"] == ("alterna 2 uno", "alterna 2 dos")
