@@ -158,11 +158,13 @@ class _Checker:
         if entry.id in seen:
             other_index, other = seen[entry.id]
             where = self.line(other_index, other, "id")
-            self.report(
-                index, entry, "id",
-                f"duplicate id {entry.id!r}: already used by the entry"
-                + (f" at line {where}" if where else "") + "; ids must be unique",
-            )
+            at = f" at line {where}" if where else ""
+            if _same_content(entry, other):  # a row pasted twice: its questions are not reported as clashing
+                self.report(index, entry, "id", f"duplicate id {entry.id!r}: this entry is a copy of the entry{at} "
+                                                "(same id, questions and answers); delete one of the two")
+            else:
+                self.report(index, entry, "id", f"duplicate id {entry.id!r}: already used by the entry{at}; "
+                                                "ids must be unique")
         else:
             seen[entry.id] = (index, entry)
 
@@ -202,6 +204,10 @@ class _Checker:
                 claimed[key] = (entry, index, fname, text)
                 continue
             other, other_index, other_field, other_text = owner
+            if entry.id and other.id == entry.id:
+                # Two entries with one id (a row pasted twice): the duplicate id is the one
+                # problem; "duplicates question_es of entry 'x'" on entry 'x' read as a clash with itself.
+                continue
             where = self.line(other_index, other, other_field, other_text)
             self.report(
                 index, entry, fname,
@@ -209,6 +215,12 @@ class _Checker:
                 + (f" (line {where})" if where else "")
                 + "; the bot could not tell the two entries apart", item=text,
             )
+
+
+def _same_content(a: FaqEntry, b: FaqEntry) -> bool:
+    """Whether two entries say the same thing (their place in the file aside): a row pasted twice."""
+    return (a.category, a.question, a.answer, a.alternates, a.source) == (b.category, b.question, b.answer,
+                                                                          b.alternates, b.source)
 
 
 def _phrasings(entry: FaqEntry, style: Style) -> Iterator[tuple[str, str]]:

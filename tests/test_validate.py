@@ -62,6 +62,24 @@ def test_duplicate_id(sheet) -> None:
     assert "duplicate" in p.message and "line 2" in p.message
 
 
+def test_a_row_pasted_twice_is_one_problem_naming_both_lines(sheet) -> None:
+    """Session 16's review: each question and alternate of the copy was also reported, as
+    "duplicates question_es of entry 'migrant-return'" on entry 'migrant-return': a clash with itself."""
+    pasted = row("migrant-return", alternates_es="¿Me regreso? | regreso", alternates_en="going back")
+    _, problems = sheet(row("a"), pasted, pasted, row("b"))
+    [p] = problems
+    assert (p.entry, p.field, p.line) == ("migrant-return", "id", 4)
+    assert "copy of the entry at line 3" in p.message and "delete one" in p.message
+    # Same id, another answer: still one problem, the id; its questions clash with nothing else.
+    edited = {**pasted, "answer_es": "Otra respuesta."}
+    _, problems = sheet(pasted, edited)
+    [p] = problems
+    assert p.field == "id" and "already used by the entry at line 2" in p.message
+    # A third entry with another id that reuses the question is still told.
+    _, problems = sheet(pasted, edited, {**row("c"), "question_es": pasted["question_es"]})
+    assert [(p.entry, p.field) for p in problems] == [("migrant-return", "id"), ("c", "question_es")]
+
+
 @pytest.mark.parametrize("bad", ["has space", "a" * 59, "ñ" * 30, "a:b", "tab\tid"])
 def test_id_format(sheet, bad: str) -> None:
     file, problems = sheet(row("ok"), row(bad))
