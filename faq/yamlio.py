@@ -419,10 +419,35 @@ def _explain(lines: list[str], at: int, problem_mark: yaml.Mark | None, context_
     if detail.startswith("expected <block end>"):
         return at, f"check the indentation of line {at}: {_INDENTATION}"
     if context.startswith("while parsing a flow"):
-        bracket = "[" if "sequence" in context else "{"
-        return context_line, (f"the {bracket!r} opened on line {context_line} is not closed, or a text inside it "
-                              "needs double quotes")
+        # "a flow node" names neither bracket: the one still open where the parser stopped says
+        # (a '[' was called a '{': session 16's review).
+        bracket, opened = _open_bracket(lines, problem_mark or context_mark) \
+            or ("[" if "sequence" in context else "{", context_line)
+        if "found ','" in detail:  # "[vacunas, , x]": not a bracket left open
+            return at, (f"line {at} has an empty item in the {bracket!r} opened on line {opened}: two commas with "
+                        f"nothing between them, or a comma right after the {bracket!r}; remove the extra comma")
+        return opened, f"the {bracket!r} opened on line {opened} is not closed, or a text inside it needs double quotes"
     return None
+
+
+def _open_bracket(lines: list[str], mark: yaml.Mark | None) -> tuple[str, int] | None:
+    """The innermost ``[`` or ``{`` still open at ``mark``, and its line, as YAML's own scanner
+    reads the text (brackets inside quotes or plain text are no brackets); None when none is."""
+    if mark is None:
+        return None
+    opened: list[tuple[str, int]] = []
+    try:
+        for token in yaml.scan("\n".join(lines), Loader=yaml.SafeLoader):
+            if (token.start_mark.line, token.start_mark.column) >= (mark.line, mark.column):
+                break
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                opened.append(("[" if isinstance(token, yaml.FlowSequenceStartToken) else "{",
+                               token.start_mark.line + 1))
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and opened:
+                opened.pop()
+    except yaml.YAMLError:
+        pass  # the scanner stops at the slip too: what it read up to there is enough
+    return opened[-1] if opened else None
 
 
 def colon_advice(line: int, shown: str) -> str:

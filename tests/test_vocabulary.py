@@ -110,6 +110,11 @@ def test_bad_yaml_reports_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text,line,words", [
     ("synonyms:\n\thijo: [kid, kids]\n", 2, "indented with a tab"),
     ("synonyms:\n  hijo: [kid, kids]\n   esposa: [wife]\n", 3, "check the indentation of line 3"),
+    # Session 16's review: "the '{' opened on line 3 is not closed" for a '[' with an empty item.
+    ("synonyms:\n  hijo: [kid]\n  vacuna: [vacunas, , \"\"]\n", 3,
+     "line 3 has an empty item in the '[' opened on line 3: two commas with nothing between them"),
+    ("synonyms:\n  hijo: [kid]\n  vacuna: {a: [vacunas, otra}\n", 3, "the '[' opened on line 3 is not closed"),
+    ("synonyms:\n  vacuna: [vacunas, {a: b]\n", 2, "the '{' opened on line 2 is not closed"),
 ])
 def test_yaml_slips_are_told_in_the_faqs_plain_words(tmp_path: Path, text: str, line: int, words: str) -> None:
     """Session 15's review: the FAQ's YAML slips were told plainly, the vocabulary's in PyYAML's words."""
