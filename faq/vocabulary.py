@@ -221,8 +221,18 @@ def _groups(node: yaml.Node, out: _Collector, fld: str) -> dict[str, tuple[str, 
             line = term_node.start_mark.line + 1
             prev = owner.get(norm)
             if prev and prev[0] != canonical:
-                out.add(term_node, f"term {norm!r} is already mapped to {prev[0]!r} (line {prev[1]}); "
-                                   "a term can mean only one thing", entry=norm, fld=here)
+                # "already mapped to 'menor'" for the term 'menor' read as nonsense (session 16's review).
+                role, member = ("canonical term", "a synonym of") if fld == "synonyms" else ("label", "a term of")
+                if prev[0] == norm:
+                    why = (f"{norm!r} is itself a {role} (line {prev[1]}), so it cannot also be {member} "
+                           f"{canonical!r}; remove it from one of the two places")
+                elif term_node is key_node:
+                    why = (f"{norm!r} is already {member} {prev[0]!r} (line {prev[1]}), so it cannot also be a "
+                           f"{role} of its own; remove it from one of the two places")
+                else:
+                    why = (f"term {norm!r} is already mapped to {prev[0]!r} (line {prev[1]}); a term can mean only "
+                           "one thing")
+                out.add(term_node, why, entry=norm, fld=here)
                 continue
             owner.setdefault(norm, (canonical, line))
             if norm != canonical and norm not in terms:

@@ -149,6 +149,20 @@ def test_duplicate_term_mapped_to_two_canonicals(tmp_path: Path) -> None:
     assert "hijo" in problem.message and "line 2" in problem.message
 
 
+def test_a_canonical_term_listed_as_another_ones_synonym_is_told_as_such(tmp_path: Path) -> None:
+    """Session 16's review: "term 'menor' is already mapped to 'menor'" read as nonsense."""
+    (problem,) = _problems(tmp_path, "synonyms:\n  menor: [niño]\n  hijo: [menor, patojo]\n")
+    assert (problem.entry, problem.field, problem.line) == ("menor", "synonyms.hijo", 3)
+    assert problem.message.startswith("'menor' is itself a canonical term (line 2), so it cannot also be a synonym "
+                                      "of 'hijo'"), problem.message
+    (problem,) = _problems(tmp_path, "synonyms:\n  hijo: [menor, patojo]\n  menor: [niño]\n")
+    assert (problem.entry, problem.field, problem.line) == ("menor", "synonyms.menor", 3)
+    assert problem.message.startswith("'menor' is already a synonym of 'hijo' (line 2), so it cannot also be a "
+                                      "canonical term of its own"), problem.message
+    (problem,) = _problems(tmp_path, "institutions:\n  imss: [seguro social]\n  igss: [imss]\n")
+    assert problem.message.startswith("'imss' is itself a label (line 2), so it cannot also be a term of 'igss'")
+
+
 def test_duplicate_key(tmp_path: Path) -> None:
     (problem,) = _problems(tmp_path, "synonyms:\n  hijo: [kid]\n  hijo: [kids]\n")
     assert (problem.entry, problem.line) == ("hijo", 3)
