@@ -429,8 +429,8 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
         from storage import conversations as conv
 
         with _existing_store(settings) as store:
-            rows = store.call_sync(conv.unanswered_questions, limit=args.limit)
-        rows = [r for r in rows if not only_asks_for_a_person(r["text"])]  # staff's business, no FAQ gap
+            # A bare request for a person is staff's business, no FAQ gap.
+            rows = store.call_sync(conv.unanswered_questions, limit=args.limit, leave_out=only_asks_for_a_person)
         if not rows:
             print("No unanswered questions logged yet.")
         for r in rows:

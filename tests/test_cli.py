@@ -454,6 +454,23 @@ def test_faq_gaps_leaves_out_bare_requests_for_a_person(isolated_env: Path, caps
     assert code == 0 and len(listed) == 1 and listed[0].endswith("quiero hablar con una persona sobre mi pension")
 
 
+def test_faq_gaps_limit_counts_only_what_it_lists(isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Session 16's review: the limit was applied before requests for a person were left out, so
+    "--limit 1" (and /gaps, 15) said "No unanswered questions logged yet." while a gap was logged."""
+    from storage import conversations as conv
+    from storage.store import Store
+
+    asked = ("quiero hablar con una persona", "quiero hablar con una persona", "como cambio mi clinica")
+    with Store(isolated_env) as store:
+        for text in asked:
+            row = store.call_sync(lambda db, t=text: conv.log_inbound(db, member_id=5, chat_id=5, text=t))
+            store.call_sync(lambda db, r=row: conv.record_decision(db, r, lang="es", decision="escalate",
+                                                                   faq_id=None, score=0.0, latency_ms=1.0))
+    code, _ = run(["faq", "gaps", "--limit", "1"])
+    out = capsys.readouterr().out
+    assert code == 0 and "No unanswered questions" not in out and "como cambio mi clinica" in out
+
+
 def test_forget_member_says_when_nothing_was_stored(isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _seed_db(isolated_env)
     code, _ = run(["forget-member", "99999"])

@@ -18,6 +18,7 @@ from telegram.ext import AIORateLimiter
 from config import Settings
 from faq.loader import load_faq
 from handlers.app import build_application
+from storage import conversations as conv
 from tests.fake_telegram import FakeTelegram, running_app
 from tests.helpers import bot_settings, db_rows, wait_until
 
@@ -346,6 +347,30 @@ async def test_gaps_shows_admins_what_the_faq_did_not_answer(bot: Any, fake_tele
     fake_telegram.push_command(member, "gaps")  # members get the ordinary unknown-command reply
     calls = await fake_telegram.wait_for("sendMessage", chat_id=1016, count=3)
     assert "partido" not in calls[2].params["text"]
+
+
+async def test_gaps_lists_a_gap_behind_many_requests_for_a_person(bot: Any, fake_telegram: FakeTelegram) -> None:
+    """Session 16's review: /gaps took its 15 rows before leaving out requests for a person, and
+    said there were no unanswered questions while one was logged."""
+    store = bot.bot_data["services"].store
+
+    asked = ["quiero hablar con una persona", "quiero hablar con un humano", "talk to a human",
+             "i want to talk to a person", "quiero hablar con alguien", "necesito hablar con una persona",
+             "puedo hablar con una persona", "hablar con una persona", "quiero hablar con un agente",
+             "talk to a real person", "can i talk to a person", "i need to talk to someone", "speak to a human",
+             "necesito hablar con alguien", "comuniqueme con una persona", "hablar con un asesor"]
+
+    def log(db: Any) -> None:
+        # Each request twice, the gap once: the requests come first in the most-frequent order.
+        for i, text in enumerate([*asked, *asked, "como cambio mi clinica"]):
+            row = conv.log_inbound(db, member_id=1100 + i, chat_id=1100 + i, text=text)
+            conv.record_decision(db, row, lang="es", decision="escalate", faq_id=None, score=0.0, latency_ms=1.0)
+
+    await store.call(log)
+    admin = fake_telegram.user(ADMIN_ID, "Admin", "en")
+    fake_telegram.push_command(admin, "gaps")
+    [call] = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID)
+    assert "1× como cambio mi clinica" in call.params["text"] and "hablar" not in call.params["text"]
 
 
 async def test_reload_with_many_problems_still_fits_one_valid_message(
