@@ -45,7 +45,7 @@ from faq.loader import (
 from faq.matcher import Matcher, MatchResult
 from faq.model import ADVISED_ALTERNATES, Faq
 from faq.service import FaqService, Snapshot
-from faq.smalltalk import only_asks_for_a_person
+from faq.smalltalk import no_faq_question
 from faq.validate import validate
 from faq.vocabulary import load_vocabulary
 from faq.yamlio import write_yaml
@@ -429,8 +429,8 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
         from storage import conversations as conv
 
         with _existing_store(settings) as store:
-            # A bare request for a person is staff's business, no FAQ gap.
-            rows = store.call_sync(conv.unanswered_questions, limit=args.limit, leave_out=only_asks_for_a_person)
+            # A bare request for a person is staff's business, and a "none of these" answers a list: no FAQ gaps.
+            rows = store.call_sync(conv.unanswered_questions, limit=args.limit, leave_out=no_faq_question)
         if not rows:
             print("No unanswered questions logged yet.")
         for r in rows:

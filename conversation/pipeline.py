@@ -30,7 +30,7 @@ from faq.matcher import Candidate, MatchResult
 from faq.normalize import clean
 from faq.render import render_answer
 from faq.service import FaqService
-from faq.smalltalk import language_asked_aside, menu_language
+from faq.smalltalk import bare_none, language_asked_aside, menu_language, typed_none
 from i18n import LANGUAGES, Translator
 from storage import conversations as conv
 from storage import tickets as tk
@@ -250,22 +250,6 @@ def typed_number(text: str) -> int | None:
     return int(number) if number.isdigit() else _ORDINALS[number]
 
 
-#: "None of these" typed under a list of choices, in either language ("ninguna de esas opciones",
-#: "no es ninguna", "none of the above"), compared after normalize.clean (no accents or punctuation).
-_TYPED_NONE = re.compile(
-    r"^(?:no(?: es)? )?(?:ninguna|ninguno|ni una|none|neither)(?: (?:de|of) (?:esas|estas|esos|estos|ellas|ellos|"
-    r"las anteriores|los anteriores|these|those|them|the above|the options))?(?: (?:opciones|opcion|preguntas|"
-    r"pregunta|options|questions))?(?: (?:me sirve|me sirven|sirve|es|son|es lo que busco|is it|fits|works))?$"
-    r"|^(?:nada de eso|ninguna opcion|not any of (?:these|those|them)|no one of those|nothing like that)$")
-
-
-#: ... or starts by saying so and goes on ("ninguna de esas es mi pregunta", "no es ninguna, es sobre
-#: el pago", "none of those, I asked about my pension"); not "ninguno de mis hijos…".
-_STARTS_NONE = re.compile(
-    r"^(?:no(?: es)? )?(?:ninguna|ninguno|none|neither)(?:$| (?:de|of) (?:esas|estas|esos|estos|ellas|ellos|las|los|"
-    r"these|those|them|the)\b| (?:me sirve|me ayuda|sirve|es|son|fits|works|is it|helps)\b)")
-
-
 #: The 👎 button's words typed right under an answer ("no me sirvió", "esa no era mi pregunta").
 _TYPED_THUMBS_DOWN = re.compile(
     r"^(?:no (?:me|nos|le) (?:sirvio|sirve|ayudo|ayuda)(?: de nada| mucho| nada)?"
@@ -278,14 +262,6 @@ _TYPED_THUMBS_DOWN = re.compile(
 def typed_thumbs_down(text: str) -> bool:
     """Whether a message is the 👎 vote typed ("👎", "no me sirvió", "that's not what I asked")."""
     return text.strip() in ("👎", "👎🏻", "👎🏽", "👎🏾") or bool(_TYPED_THUMBS_DOWN.match(clean(text)))
-
-
-def typed_none(text: str) -> bool:
-    """Whether a message says that none of the listed questions is the member's ("ninguna de
-    esas", "none of these"), alone or before more words ("ninguna de esas es mi pregunta"): typed,
-    not tapped, it must do what the "None of these" button does."""
-    plain = clean(text)
-    return bool(_TYPED_NONE.match(plain) or _STARTS_NONE.match(plain))
 
 
 #: Room for the listed questions of a /menu topic (Telegram allows 4096 characters).
@@ -603,15 +579,19 @@ class Pipeline:
             answer = await self.store.call(conv.answer_before, member.id, since=_choices_since(), before=inbound_id)
             if answer is not None:
                 lang = self._fallback_lang(row, member)
+                # (logged as the reply to that answer: `faq gaps` counts the question, not these words)
                 await self.store.call(conv.record_decision, inbound_id, lang=lang, decision="escalate",
-                                      faq_id=answer["faq_id"], score=0.0, latency_ms=0.0)
+                                      faq_id=answer["faq_id"], score=0.0, latency_ms=0.0, in_reply_to=answer["id"])
                 return await self._vote(member, answer, -1, inbound_id, lang)
         if typed_none(text):
             listed = await self.store.call(conv.listed_for, member.id, since=_choices_since(), before=inbound_id)
             asked = await self.store.call(conv.get_message, listed) if listed is not None else None
             if asked and asked.get("kind") == "text":  # (a /menu topic's list answers no question)
-                said = None if _TYPED_NONE.match(clean(text)) else text
-                return await self._none_fit(member, asked["id"], inbound_id, self._fallback_lang(row, member), said)
+                said = None if bare_none(text) else text
+                the_list = await self.store.call(conv.list_before, member.id, since=_choices_since(),
+                                                 before=inbound_id)
+                return await self._none_fit(member, asked["id"], inbound_id, self._fallback_lang(row, member), said,
+                                            replied_to=the_list)
         return None
 
     def _smalltalk_reply(self, kind: str | None, lang: str) -> Reply:
@@ -851,10 +831,12 @@ class Pipeline:
         return await self._none_fit(member, question_id, inbound_id, lang)
 
     async def _none_fit(self, member: Member, question_id: int, inbound_id: int, lang: str,
-                        said: str | None = None) -> list[Reply]:
+                        said: str | None = None, replied_to: int | None = None) -> list[Reply]:
         """Hand the member's question ``question_id`` to staff: none of the choices offered for it
         fit (the button, or the same typed). ``lang`` is the conversation's, not the words': a
-        Spanish speaker typing "none of these" still gets Spanish, and so does their request."""
+        Spanish speaker typing "none of these" still gets Spanish, and so does their request.
+        ``replied_to``: the list a typed "ninguna de esas" answers, logged with it (session 16's
+        review: `faq gaps` listed the words as a question of their own)."""
         original = await self.store.call(conv.get_message, question_id)
         if not original or original.get("member_id") != member.id:
             return [await self._out(member, self._stale(lang), in_reply_to=inbound_id)]
@@ -865,9 +847,8 @@ class Pipeline:
         notice = await self.desk.escalate(
             member, lang=lang, question=question, candidates=candidates, reason="none-of-these"
         )
-        await self.store.call(
-            conv.record_decision, inbound_id, lang=lang, decision="escalate", faq_id=None, score=0.0, latency_ms=0.0
-        )
+        await self.store.call(conv.record_decision, inbound_id, lang=lang, decision="escalate", faq_id=None,
+                              score=0.0, latency_ms=0.0, in_reply_to=replied_to)
         return [await self._out(member, Reply(notice), in_reply_to=inbound_id, decision="escalate")]
 
     async def handle_feedback(self, member: Member, answer_id: int, vote: int) -> list[Reply]:

@@ -542,6 +542,45 @@ def only_asks_for_a_person(text: str) -> bool:
     return all(w in STOPWORDS or w in WEAK_WORDS for w in clean(without_person_request(text)).split())
 
 
+#: "None of these" typed under a list of choices, in either language ("ninguna de esas opciones",
+#: "no es ninguna", "none of the above"), compared after normalize.clean (no accents or punctuation).
+#: Here, not in the pipeline that acts on it, because `faq gaps` must know it too: it is an answer
+#: to a list, never a question the FAQ failed to answer.
+_TYPED_NONE = re.compile(
+    r"^(?:no(?: es)? )?(?:ninguna|ninguno|ni una|none|neither)(?: (?:de|of) (?:esas|estas|esos|estos|ellas|ellos|"
+    r"las anteriores|los anteriores|these|those|them|the above|the options))?(?: (?:opciones|opcion|preguntas|"
+    r"pregunta|options|questions))?(?: (?:me sirve|me sirven|sirve|es|son|es lo que busco|is it|fits|works))?$"
+    r"|^(?:nada de eso|ninguna opcion|not any of (?:these|those|them)|no one of those|nothing like that)$")
+
+
+#: ... or starts by saying so and goes on ("ninguna de esas es mi pregunta", "no es ninguna, es sobre
+#: el pago", "none of those, I asked about my pension"); not "ninguno de mis hijos…".
+_STARTS_NONE = re.compile(
+    r"^(?:no(?: es)? )?(?:ninguna|ninguno|none|neither)(?:$| (?:de|of) (?:esas|estas|esos|estos|ellas|ellos|las|los|"
+    r"these|those|them|the)\b| (?:me sirve|me ayuda|sirve|es|son|fits|works|is it|helps)\b)")
+
+
+def typed_none(text: str) -> bool:
+    """Whether a message says that none of the listed questions is the member's ("ninguna de
+    esas", "none of these"), alone or before more words ("ninguna de esas es mi pregunta"): typed,
+    not tapped, it must do what the "None of these" button does."""
+    plain = clean(text)
+    return bool(_TYPED_NONE.match(plain) or _STARTS_NONE.match(plain))
+
+
+def bare_none(text: str) -> bool:
+    """Whether a message only says that none of the listed questions fit ("ninguna de esas", "none
+    of these"), with nothing more for staff to read."""
+    return bool(_TYPED_NONE.match(clean(text)))
+
+
+def no_faq_question(text: str) -> bool:
+    """Whether a logged message is no question for the FAQ whatever the matcher made of it: a
+    bare request for a person, or "none of these" (typed under a list, or where the list was
+    gone). `faq gaps` leaves such messages out, and never credits staff's /faq answer to them."""
+    return only_asks_for_a_person(text) or typed_none(text)
+
+
 #: Someone is hurting the member or their family (matched on the cleaned text): no FAQ answer, but
 #: emergency numbers and a person (see Matcher._match, Pipeline.handle_text). Session 14's review:
 #: "my husband hits me and im scared… who can i call" was answered with how to register a wife.

@@ -22,7 +22,7 @@ from faq.changes import MOVED_LISTED, FaqChanges
 from faq.errors import FaqProblem
 from faq.model import ADVISED_ALTERNATES
 from faq.render import MAX_MESSAGE_CHARS
-from faq.smalltalk import only_asks_for_a_person
+from faq.smalltalk import no_faq_question
 from handlers.common import member_from, send_replies, services
 from handlers.member import unknown_command
 from i18n import Translator
@@ -162,8 +162,8 @@ async def gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await unknown_command(update, context)
         return
     _ = Translator(await _admin_lang(update, context))
-    # A bare request for a person is staff's business, no FAQ gap.
-    rows = await services(context).store.call(conv.unanswered_questions, limit=15, leave_out=only_asks_for_a_person)
+    # A bare request for a person is staff's business, and a "none of these" answers a list: no FAQ gaps.
+    rows = await services(context).store.call(conv.unanswered_questions, limit=15, leave_out=no_faq_question)
     if not rows:
         text = _("No unanswered questions so far.")
     else:

@@ -184,14 +184,19 @@ def record_decision(
     faq_id: str | None,
     score: float | None,
     latency_ms: float | None,
+    in_reply_to: int | None = None,
 ) -> None:
     """Attach the matcher's verdict to an inbound message (feeds /gaps and day_stats).
 
+    ``in_reply_to``: the bot's message that this one answers when it is a button's words typed
+    (the list a "ninguna de esas" rejects, the answer a "no me sirvió" votes down): such a
+    message is about the question asked before it, and is no FAQ gap itself.
     A missing message (deleted by ``forget_member`` meanwhile) is silently ignored.
     """
     db.execute(
-        "UPDATE messages SET lang = ?, decision = ?, faq_id = ?, score = ?, latency_ms = ? WHERE id = ?",
-        [lang, decision, faq_id, score, latency_ms, message_id],
+        "UPDATE messages SET lang = ?, decision = ?, faq_id = ?, score = ?, latency_ms = ?,"
+        " in_reply_to = COALESCE(?, in_reply_to) WHERE id = ?",
+        [lang, decision, faq_id, score, latency_ms, in_reply_to, message_id],
     )
 
 
@@ -255,6 +260,13 @@ def listed_for(db: Database, member_id: int, *, since: datetime, before: int) ->
     return row["in_reply_to"] if row else None
 
 
+def list_before(db: Database, member_id: int, *, since: datetime, before: int) -> int | None:
+    """The id of the bot's list of choices right before ``before`` (as :func:`last_choices`), or
+    None: the message a typed "ninguna de esas" answers."""
+    row = _list_before(db, member_id, since=since, before=before)
+    return row["id"] if row else None
+
+
 def answer_before(db: Database, member_id: int, *, since: datetime, before: int) -> dict[str, Any] | None:
     """The member's message just before ``before`` if it is an answer of the bot (an FAQ entry, with
     👍/👎), logged at or after ``since``; None otherwise. A typed "no me sirvió" right under it is
@@ -274,7 +286,7 @@ def _list_before(db: Database, member_id: int, *, since: datetime, before: int) 
     logged at or after ``since``."""
     # Edits are not messages in between: a live location "edits" itself every few seconds.
     row = _row(db.execute(
-        "SELECT direction, choices, created_at, in_reply_to FROM messages WHERE member_id = ? AND id < ? "
+        "SELECT id, direction, choices, created_at, in_reply_to FROM messages WHERE member_id = ? AND id < ? "
         "AND edited = 0 ORDER BY id DESC LIMIT 1",
         [member_id, before],
     ))
@@ -402,9 +414,13 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
     counts each label; ``staff_faq`` is the FAQ entry staff answered it with (/faq), or None.
     Most frequent first, then most recent.
 
-    ``leave_out(text)`` says a message is no FAQ question (a bare request for a person): it is
-    left out before ``limit`` is applied, so messages left out never take the places of gaps
-    (session 16's review: fifteen requests for a person made /gaps say there were none).
+    A button's words typed under the bot's message ("ninguna de esas" under a list, "no me
+    sirvió" under an answer: logged with ``in_reply_to``, see :func:`record_decision`) are about
+    the question asked before, never a gap of their own.
+    ``leave_out(text)`` says a message is no FAQ question (a bare request for a person, a "none
+    of these" typed where no list was): it is left out before ``limit`` is applied, so messages
+    left out never take the places of gaps (session 16's review: fifteen requests for a person
+    made /gaps say there were none), and staff's /faq answer is never credited to it.
     """
     since_iso = iso_utc(since) if since is not None else ""
     placeholders = ", ".join("?" for _ in UNANSWERED_DECISIONS)
@@ -413,13 +429,14 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
         SELECT q.id, q.text, q.created_at, q.decision, q.faq_id, q.lang, 0 AS downvoted
         FROM messages q
         WHERE q.direction = 'in' AND q.kind = 'text' AND q.decision IN ({placeholders})
+          AND q.in_reply_to IS NULL
           AND q.created_at >= ? AND q.text IS NOT NULL AND q.text != ''
         UNION ALL
         SELECT q.id, q.text, q.created_at, q.decision, a.faq_id, q.lang, 1 AS downvoted
         FROM feedback f
         JOIN messages a ON a.id = f.message_id
         JOIN messages q ON q.id = a.in_reply_to
-        WHERE f.vote = -1 AND q.direction = 'in' AND q.kind = 'text'
+        WHERE f.vote = -1 AND q.direction = 'in' AND q.kind = 'text' AND q.in_reply_to IS NULL
           AND q.created_at >= ? AND q.text IS NOT NULL AND q.text != ''
         ORDER BY 3, 1
         """,
@@ -457,19 +474,31 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
             faq_id=entry["faq_id"],
             lang=entry["lang"],
         )
-    # Staff who answered such a question with an FAQ entry (/faq) labelled it: the member's words
-    # belong in that entry's alternates. The question answered is the member's last message
-    # before the staff answer (session 15's review: a request opened by "hey there" credited the
-    # payment answer to the greeting, not to the question that followed). The latest label per
-    # question wins. Not for a request opened by asking for a person or by a photo: its messages
-    # may be anything the member said while waiting.
-    labels = db.execute(
+    staff_faq = _staff_labels(db, leave_out)
+    result = sorted(groups.values(), key=lambda g: (g["count"], g["last_asked"]), reverse=True)
+    return [
+        {**{k: g[k] for k in ("text", "count", "last_asked", "decision", "decisions", "faq_id", "lang")},
+         "staff_faq": staff_faq.get(_question_key(g["text"]))}
+        for g in result[:limit]
+    ]
+
+
+def _staff_labels(db: Database, leave_out: Callable[[str], bool] | None) -> dict[str, str]:
+    """The FAQ entry staff answered each question with (/faq), by :func:`_question_key`.
+
+    Staff who answered such a question with an FAQ entry labelled it: the member's words belong
+    in that entry's alternates. The question answered is the member's last message before the
+    staff answer (session 15's review: a request opened by "hey there" credited the payment
+    answer to the greeting, not to the question that followed), passing over what ``leave_out``
+    says is no question ("none of these") for the one before it, in the request or in the chat
+    copied into it (session 16's review: the label went to "ninguna de esas", not to the question
+    whose list it rejected). A rejection staff read under the question ("…\nninguna de esas es mi
+    pregunta") is dropped from it. The latest label per question wins. Not for a request opened
+    by asking for a person or by a photo: its messages may be anything the member said while
+    waiting."""
+    answers = db.execute(
         """
-        SELECT COALESCE((SELECT m.text FROM ticket_messages m
-                         WHERE m.ticket_id = tm.ticket_id AND m.author = 'member' AND m.kind = 'text'
-                           AND m.id < tm.id AND m.text IS NOT NULL AND m.text != ''
-                         ORDER BY m.id DESC LIMIT 1), t.question),
-               tm.faq_id
+        SELECT tm.id, tm.ticket_id, tm.faq_id, t.question
         FROM ticket_messages tm JOIN tickets t ON t.id = tm.ticket_id
         WHERE tm.faq_id IS NOT NULL AND tm.faq_id != ''
           AND NOT EXISTS (SELECT 1 FROM ticket_messages r WHERE r.ticket_id = t.id AND r.kind = 'reason'
@@ -477,13 +506,32 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
         ORDER BY tm.created_at, tm.id
         """
     ).fetchall()
-    staff_faq = {_question_key(question or ""): faq_id for question, faq_id in labels}
-    result = sorted(groups.values(), key=lambda g: (g["count"], g["last_asked"]), reverse=True)
-    return [
-        {**{k: g[k] for k in ("text", "count", "last_asked", "decision", "decisions", "faq_id", "lang")},
-         "staff_faq": staff_faq.get(_question_key(g["text"]))}
-        for g in result[:limit]
-    ]
+    labels: dict[str, str] = {}
+    for answer_id, ticket_id, faq_id, opening in answers:
+        said = db.execute(
+            "SELECT kind, text FROM ticket_messages WHERE ticket_id = ? AND author = 'member'"
+            " AND kind IN ('text', 'context') AND id < ? AND text IS NOT NULL AND text != '' ORDER BY id DESC",
+            [ticket_id, answer_id],
+        ).fetchall()
+        # What the member wrote in the request, then the question that opened it, then the chat before.
+        question = _asked_in([*(t for k, t in said if k == "text"), opening or "",
+                              *(t for k, t in said if k == "context")], leave_out)
+        if question:
+            labels[_question_key(question)] = faq_id
+    return labels
+
+
+def _asked_in(said: Sequence[str], leave_out: Callable[[str], bool] | None) -> str | None:
+    """The first of the member's messages ``said`` (newest first) that is a question, without
+    the lines after it that are no question ("cuánto vale…\nninguna de esas es mi pregunta")."""
+    for text in said:
+        lines = text.split("\n")
+        while leave_out is not None and len(lines) > 1 and leave_out(lines[-1]):
+            lines.pop()
+        question = "\n".join(lines)
+        if _question_key(question) and not (leave_out is not None and leave_out(question)):
+            return question
+    return None
 
 
 def _csv_safe(value: Any) -> Any:

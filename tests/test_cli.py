@@ -471,6 +471,23 @@ def test_faq_gaps_limit_counts_only_what_it_lists(isolated_env: Path, capsys: py
     assert code == 0 and "No unanswered questions" not in out and "como cambio mi clinica" in out
 
 
+def test_faq_gaps_leaves_out_a_none_of_these_typed_where_no_list_was(
+        isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Session 16's review: "none of these" typed after the list was gone (or logged before the
+    bot linked it to the list) was listed as a question of its own."""
+    from storage import conversations as conv
+    from storage.store import Store
+
+    with Store(isolated_env) as store:
+        for text in ("none of these", "ninguna de esas", "how much is the insurance up north"):
+            row = store.call_sync(lambda db, t=text: conv.log_inbound(db, member_id=5, chat_id=5, text=t))
+            store.call_sync(lambda db, r=row: conv.record_decision(db, r, lang="en", decision="escalate",
+                                                                   faq_id=None, score=0.0, latency_ms=1.0))
+    code, _ = run(["faq", "gaps"])
+    listed = [line for line in capsys.readouterr().out.splitlines() if "escalate" in line]
+    assert code == 0 and len(listed) == 1 and listed[0].endswith("how much is the insurance up north")
+
+
 def test_forget_member_says_when_nothing_was_stored(isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _seed_db(isolated_env)
     code, _ = run(["forget-member", "99999"])

@@ -907,6 +907,31 @@ async def test_the_thumbs_down_typed_under_an_answer_is_the_vote(pipeline: Pipel
     assert votes == [{"message_id": answer.log_id, "vote": -1}]
 
 
+@pytest.mark.parametrize("typed", ["ninguna de esas", "ninguna de esas es mi pregunta", "none of these"])
+async def test_a_typed_rejection_is_no_gap_of_its_own(pipeline: Pipeline, store: Store, typed: str) -> None:
+    """Session 16's review: `faq gaps` listed "ninguna de esas", typed under a list, as a question
+    of its own ("2 escalate ninguna de esas"). It answers the list: only the question is a gap."""
+    from storage import conversations as conv
+
+    question = "cuanto vale el seguro para los que estamos en el norte"
+    [listing] = await pipeline.handle_text(ANA, question)
+    assert listing.buttons[-1][0].data.startswith("none:")
+    await pipeline.handle_text(ANA, typed)
+    gaps = store.call_sync(conv.unanswered_questions)
+    assert [(g["text"], g["count"]) for g in gaps] == [(question, 1)]
+
+
+async def test_a_typed_thumbs_down_is_no_gap_of_its_own(pipeline: Pipeline, store: Store) -> None:
+    """"No me sirvió" typed under an answer is that answer's 👎: the question is the gap, voted
+    down, not the words of the vote."""
+    from storage import conversations as conv
+
+    await pipeline.handle_text(ANA, "como saco cita en el igss")
+    await pipeline.handle_text(ANA, "no me sirvio")
+    gaps = store.call_sync(conv.unanswered_questions)
+    assert [(g["text"], g["decision"]) for g in gaps] == [("como saco cita en el igss", "downvoted")]
+
+
 async def test_no_me_sirvio_without_an_answer_before_is_not_a_vote(pipeline: Pipeline, store: Store) -> None:
     await pipeline.handle_text(ANA, "hola")
     await pipeline.handle_text(ANA, "no me sirvio")

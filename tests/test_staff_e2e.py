@@ -254,6 +254,28 @@ async def test_staff_send_an_faq_answer_in_the_members_language(
         assert "I want to talk to a human" not in gaps.params["text"] and "migrant-cost" not in gaps.params["text"]
 
 
+async def test_gaps_credits_staff_faq_to_the_question_a_typed_rejection_sent(
+    fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Session 16's review: a typed "ninguna de esas" was a gap of its own in /gaps, and staff's
+    /faq answer to the request it opened was credited to it, not to the member's question."""
+    fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
+    question = "cuanto vale el seguro para los que estamos en el norte"
+    async with bot(fake, tmp_path, TestClock(), caplog, env={"PUENTE_ADMIN_IDS": "2001"}):
+        fake.push_text(ana, question)
+        await to_member(fake, 1001, "alguna de estas")
+        fake.push_text(ana, "ninguna de esas es mi pregunta")
+        card = await card_for(fake, 1)
+        mark = fake.mark()
+        fake.push_text(luis, "/faq migrant-cost", group, reply_to=card)
+        await to_member(fake, 1001, "programa de migrantes", since=mark)
+        mark = fake.mark()
+        fake.push_command(luis, "gaps")
+        [gaps] = await fake.wait_for("sendMessage", chat_id=2001, since=mark, predicate=lambda c: c.ok)
+        listed = [line for line in gaps.params["text"].splitlines() if line.startswith("•")]
+        assert listed == [f"• 1× {question} → <code>migrant-cost</code>"], gaps.params["text"]
+
+
 # ---------------------------------------------------------------------------------------- flood control
 async def test_fifty_more_lines_make_one_ticket_and_few_group_messages(
     fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture

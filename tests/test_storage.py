@@ -389,6 +389,48 @@ def test_the_staff_faq_label_goes_to_the_question_it_answered(store: Store) -> N
     assert labels == {"como pago desde aqui lo del igss": "migrant-pay-from-us", "mmm oiga": None}
 
 
+def test_the_staff_faq_label_passes_over_a_rejection_for_the_question(store: Store) -> None:
+    """Session 16's review: the label of staff's /faq answer went to "ninguna de esas" instead of
+    the question whose list it rejected. A rejection is passed over for the member's question:
+    in the request, the question that opened it, or the chat copied into it; and a rejection
+    staff read under the question ("…\nninguna de esas es mi pregunta") is no part of it."""
+    from faq.smalltalk import no_faq_question
+    from storage import tickets as tk
+
+    asked = "cuanto vale el seguro para los que estamos en el norte"
+    _ask(store, 1, asked, "suggest", T0)
+    _ask(store, 2, "how much is the insurance up north", "escalate", T0)
+    _ask(store, 3, "como cambio mi clinica", "suggest", T0)
+
+    def answered(db: Database) -> None:
+        # Typed under the list with more words: staff read both lines.
+        t = tk.open_ticket(db, member_id=1, chat_id=1, lang="es", first_name="Ana",
+                           question=f"{asked}\nninguna de esas es mi pregunta", candidates=[], now=T0)
+        tk.add_ticket_message(db, t["id"], author="system", text="none-of-these", kind="reason", now=T0)
+        tk.add_ticket_message(db, t["id"], author="member", text=f"{asked}\nninguna de esas es mi pregunta",
+                              kind="text", now=T0)
+        tk.add_ticket_message(db, t["id"], author="staff", text="…", kind="faq", faq_id="migrant-cost", now=T0)
+        # Typed where the list was gone: the request opened by "none of these" alone.
+        t = tk.open_ticket(db, member_id=2, chat_id=2, lang="en", first_name="John", question="none of these",
+                           candidates=[], now=T0)
+        tk.add_ticket_message(db, t["id"], author="member", text="how much is the insurance up north",
+                              kind="context", now=T0)
+        tk.add_ticket_message(db, t["id"], author="member", text="none of these", kind="text", now=T0)
+        tk.add_ticket_message(db, t["id"], author="staff", text="…", kind="faq", faq_id="migrant-cost", now=T0)
+        # Joined an open request: the request's question, not the rejection, is what staff answered.
+        t = tk.open_ticket(db, member_id=3, chat_id=3, lang="es", first_name="Rosa", question="como cambio mi clinica",
+                           candidates=[], now=T0)
+        tk.add_ticket_message(db, t["id"], author="member", text="como cambio mi clinica", kind="text", now=T0)
+        tk.add_ticket_message(db, t["id"], author="member", text="ninguna de esas", kind="text", now=T0)
+        tk.add_ticket_message(db, t["id"], author="staff", text="…", kind="faq", faq_id="clinic-change", now=T0)
+
+    store.call_sync(answered)
+    labels = {r["text"]: r["staff_faq"]
+              for r in store.call_sync(conv.unanswered_questions, leave_out=no_faq_question)}
+    assert labels == {asked: "migrant-cost", "how much is the insurance up north": "migrant-cost",
+                      "como cambio mi clinica": "clinic-change"}
+
+
 def test_export_messages_csv(store: Store, tmp_path: Path) -> None:
     store.call_sync(conv.touch_member, 50, first_name="José", chat_id=50)
     q = store.call_sync(conv.log_inbound, member_id=50, chat_id=50, text="¿Dónde está mi cita?", now=T0)
