@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import tempfile
+import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -395,8 +396,13 @@ def record_feedback(
 
 # ---------------------------------------------------------------------------------------- admin views
 def _question_key(text: str) -> str:
-    """Case-folded, whitespace-collapsed, without surrounding ¿?¡!. — so "¿Cómo pago?" == "cómo pago"."""
-    return " ".join(text.casefold().split()).strip("¿?¡!.,;: ")
+    """Case-folded, without accents or punctuation, whitespace-collapsed — so "¿Cómo pago?" ==
+    "como pago": members type the same question with and without them (session 16's review:
+    "como renuevo mi pasaporte" and "¿Cómo renuevo mi pasaporte?" were two gaps of one each)."""
+    letters = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(" " if unicodedata.category(c).startswith("P") else c
+                    for c in letters if not unicodedata.combining(c))
+    return " ".join(plain.split())
 
 
 def unanswered_questions(db: Database, *, since: datetime | None = None, limit: int = 50,
@@ -404,7 +410,7 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
     """What members ask that the FAQ does not answer — the list admins turn into new FAQ entries.
 
     Counts inbound *text* messages whose decision is ``escalate`` or ``suggest``, plus
-    questions whose answer got a 👎. Grouped by case-folded text (in Python: SQLite's
+    questions whose answer got a 👎. Grouped by :func:`_question_key` (in Python: SQLite's
     ``lower()`` does not fold accents like "Ó"). Each row::
 
         {"text", "count", "last_asked", "decision", "decisions", "faq_id", "lang", "staff_faq"}

@@ -335,6 +335,17 @@ def test_unanswered_questions_grouping(store: Store) -> None:
     assert store.call_sync(conv.unanswered_questions, since=T0 + timedelta(days=1)) == []
 
 
+def test_unanswered_questions_group_without_accents_or_punctuation(store: Store) -> None:
+    """Session 16's review: "como renuevo mi pasaporte" and "¿Cómo renuevo mi pasaporte?" were two
+    rows of one each: the key only case-folded. Members type with and without accents and marks."""
+    _ask(store, 1, "como renuevo mi pasaporte", "escalate", T0)
+    _ask(store, 2, "¿Cómo renuevo mi pasaporte?", "suggest", T0 + timedelta(minutes=1))
+    _ask(store, 3, "Como renuevo, mi pasaporte...", "escalate", T0 + timedelta(minutes=2))
+    _ask(store, 4, "como renuevo mi pasaporte vencido", "escalate", T0 + timedelta(minutes=3))
+    counts = [r["count"] for r in store.call_sync(conv.unanswered_questions)]
+    assert counts == [3, 1]
+
+
 def test_unanswered_questions_carry_the_faq_entry_staff_answered_with(store: Store) -> None:
     """A question the matcher missed and staff answered with /faq is labelled with that entry."""
     from storage import tickets as tk
