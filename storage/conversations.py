@@ -415,7 +415,8 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
 
         {"text", "count", "last_asked", "decision", "decisions", "faq_id", "lang", "staff_faq"}
 
-    ``text``/``decision``/``faq_id``/``lang`` come from the most recent occurrence;
+    ``text`` is the wording members used most (see :func:`_usual_wording`);
+    ``decision``/``faq_id``/``lang`` come from the most recent occurrence;
     ``decision`` is ``"downvoted"`` when that question's answer got a 👎; ``decisions``
     counts each label; ``staff_faq`` is the FAQ entry staff answered it with (/faq), or None.
     Most frequent first, then most recent.
@@ -469,17 +470,20 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
         key = _question_key(entry["text"])
         if not key or (leave_out is not None and leave_out(entry["text"])):
             continue
-        group = groups.setdefault(key, {"count": 0, "decisions": {}})
+        group = groups.setdefault(key, {"count": 0, "decisions": {}, "wordings": {}})
         group["count"] += 1
         group["decisions"][entry["decision"]] = group["decisions"].get(entry["decision"], 0) + 1
+        wording = " ".join(entry["text"].split())  # (dict order: first asked first)
+        group["wordings"][wording] = group["wordings"].get(wording, 0) + 1
         # Ascending time order, so the last write is the most recent occurrence.
         group.update(
-            text=entry["text"],
             last_asked=entry["created_at"],
             decision=entry["decision"],
             faq_id=entry["faq_id"],
             lang=entry["lang"],
         )
+    for group in groups.values():
+        group["text"] = _usual_wording(group["wordings"])
     staff_faq = _staff_labels(db, leave_out)
     result = sorted(groups.values(), key=lambda g: (g["count"], g["last_asked"]), reverse=True)
     return [
@@ -487,6 +491,15 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
          "staff_faq": staff_faq.get(_question_key(g["text"]))}
         for g in result[:limit]
     ]
+
+
+def _usual_wording(wordings: dict[str, int]) -> str:
+    """The wording a question is shown with: the one members used most, else one not in capitals
+    only, else the first asked (session 16's review: the latest showed, "COMO RENUEVO MI
+    PASAPORTE" for a question asked three times in lower case). ``wordings`` counts each, in the
+    order first asked."""
+    order = {w: i for i, w in enumerate(wordings)}
+    return min(wordings, key=lambda w: (-wordings[w], w.isupper(), order[w]))
 
 
 def _staff_labels(db: Database, leave_out: Callable[[str], bool] | None) -> dict[str, str]:

@@ -323,7 +323,7 @@ def test_unanswered_questions_grouping(store: Store) -> None:
     rows = store.call_sync(conv.unanswered_questions)
     assert [(r["count"], r["decision"]) for r in rows] == [(3, "escalate"), (2, "downvoted"), (1, "downvoted")]
     clinic, office, pension = rows
-    assert clinic["text"] == "  ¿CÓMO   cambio mi clínica? "  # most recent wording
+    assert clinic["text"] == "¿Cómo cambio mi CLÍNICA?"  # three wordings once each: the first
     assert clinic["last_asked"] == iso_utc(T0 + timedelta(minutes=2))
     assert clinic["decisions"] == {"escalate": 2, "suggest": 1}
     assert office["decisions"] == {"escalate": 1, "downvoted": 1}
@@ -344,6 +344,19 @@ def test_unanswered_questions_group_without_accents_or_punctuation(store: Store)
     _ask(store, 4, "como renuevo mi pasaporte vencido", "escalate", T0 + timedelta(minutes=3))
     counts = [r["count"] for r in store.call_sync(conv.unanswered_questions)]
     assert counts == [3, 1]
+
+
+def test_unanswered_questions_show_the_wording_members_use_most(store: Store) -> None:
+    """Session 16's review: a group showed its latest wording, all in capitals though members
+    wrote it in lower case more often. It shows the most used, else one not in capitals only."""
+    _ask(store, 1, "como renuevo mi pasaporte", "escalate", T0)
+    _ask(store, 2, "Cómo renuevo mi pasaporte", "escalate", T0 + timedelta(minutes=1))
+    _ask(store, 3, "como renuevo  mi pasaporte ", "escalate", T0 + timedelta(minutes=2))
+    _ask(store, 4, "COMO RENUEVO MI PASAPORTE", "escalate", T0 + timedelta(minutes=3))
+    _ask(store, 5, "DONDE PAGO", "escalate", T0 + timedelta(minutes=4))
+    _ask(store, 6, "donde pago?", "escalate", T0 + timedelta(minutes=5))
+    shown = [r["text"] for r in store.call_sync(conv.unanswered_questions)]
+    assert shown == ["como renuevo mi pasaporte", "donde pago?"]
 
 
 def test_unanswered_questions_carry_the_faq_entry_staff_answered_with(store: Store) -> None:
