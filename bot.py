@@ -434,8 +434,12 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
         if not rows:
             print("No unanswered questions logged yet.")
         for r in rows:
-            # Staff answered it with an FAQ entry (/faq): those words belong in its alternates.
-            label = f"   -> staff sent FAQ {r['staff_faq']}: add as an alternate" if r.get("staff_faq") else ""
+            notes = []
+            if r.get("downvoted_faq"):  # which answer did not help: the entry to look at
+                notes.append(f"the answer of FAQ {r['downvoted_faq']} got a thumbs-down")
+            if r.get("staff_faq"):  # staff answered it with an FAQ entry (/faq): an alternate of it
+                notes.append(f"staff sent FAQ {r['staff_faq']}: add as an alternate")
+            label = "   -> " + "; ".join(notes) if notes else ""
             # A member's text can hold terminal escape sequences: shown escaped, never sent to the terminal.
             print(printable(f"{r['count']:>4}  {r.get('decision') or '':<9} {r['text']}{label}"))
         if args.tsv:

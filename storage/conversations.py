@@ -413,12 +413,14 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
     questions whose answer got a 👎. Grouped by :func:`_question_key` (in Python: SQLite's
     ``lower()`` does not fold accents like "Ó"). Each row::
 
-        {"text", "count", "last_asked", "decision", "decisions", "faq_id", "lang", "staff_faq"}
+        {"text", "count", "last_asked", "decision", "decisions", "faq_id", "lang", "downvoted_faq", "staff_faq"}
 
     ``text`` is the wording members used most (see :func:`_usual_wording`);
     ``decision``/``faq_id``/``lang`` come from the most recent occurrence;
     ``decision`` is ``"downvoted"`` when that question's answer got a 👎; ``decisions``
-    counts each label; ``staff_faq`` is the FAQ entry staff answered it with (/faq), or None.
+    counts each label; ``downvoted_faq`` is the entry whose answer to it last got a 👎 (shown:
+    session 16's review found "downvoted" rows that did not say which answer), or None;
+    ``staff_faq`` is the FAQ entry staff answered it with (/faq), or None.
     Most frequent first, then most recent.
 
     A button's words typed under the bot's message ("ninguna de esas" under a list, "no me
@@ -463,7 +465,7 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
             }
         if downvoted:
             entry["decision"] = "downvoted"
-            entry["faq_id"] = faq_id
+            entry["faq_id"] = entry["downvoted_faq"] = faq_id
 
     groups: dict[str, dict[str, Any]] = {}
     for entry in sorted(per_message.values(), key=lambda e: e["created_at"]):
@@ -482,13 +484,15 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
             faq_id=entry["faq_id"],
             lang=entry["lang"],
         )
+        if entry.get("downvoted_faq"):
+            group["downvoted_faq"] = entry["downvoted_faq"]
     for group in groups.values():
         group["text"] = _usual_wording(group["wordings"])
     staff_faq = _staff_labels(db, leave_out)
     result = sorted(groups.values(), key=lambda g: (g["count"], g["last_asked"]), reverse=True)
     return [
         {**{k: g[k] for k in ("text", "count", "last_asked", "decision", "decisions", "faq_id", "lang")},
-         "staff_faq": staff_faq.get(_question_key(g["text"]))}
+         "downvoted_faq": g.get("downvoted_faq"), "staff_faq": staff_faq.get(_question_key(g["text"]))}
         for g in result[:limit]
     ]
 

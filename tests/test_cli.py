@@ -488,6 +488,25 @@ def test_faq_gaps_leaves_out_a_none_of_these_typed_where_no_list_was(
     assert code == 0 and len(listed) == 1 and listed[0].endswith("how much is the insurance up north")
 
 
+def test_faq_gaps_names_the_entry_whose_answer_got_a_thumbs_down(
+        isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Session 16's review: a "downvoted" row did not say which answer was voted down."""
+    from storage import conversations as conv
+    from storage.store import Store
+
+    def asked_and_voted_down(db) -> None:  # type: ignore[no-untyped-def]
+        q = conv.log_inbound(db, member_id=5, chat_id=5, text="pension de viudez")
+        conv.record_decision(db, q, lang="es", decision="answer", faq_id="pension", score=90.0, latency_ms=1.0)
+        a = conv.log_outbound(db, member_id=5, chat_id=5, text="…", in_reply_to=q, faq_id="pension")
+        conv.record_feedback(db, member_id=5, message_id=a, faq_id="pension", vote=-1)
+
+    with Store(isolated_env) as store:
+        store.call_sync(asked_and_voted_down)
+    code, _ = run(["faq", "gaps"])
+    [line] = [line for line in capsys.readouterr().out.splitlines() if "viudez" in line]
+    assert code == 0 and line.endswith("pension de viudez   -> the answer of FAQ pension got a thumbs-down")
+
+
 def test_forget_member_says_when_nothing_was_stored(isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _seed_db(isolated_env)
     code, _ = run(["forget-member", "99999"])

@@ -373,6 +373,22 @@ async def test_gaps_lists_a_gap_behind_many_requests_for_a_person(bot: Any, fake
     assert "1× como cambio mi clinica" in call.params["text"] and "hablar" not in call.params["text"]
 
 
+async def test_gaps_names_the_entry_whose_answer_got_a_thumbs_down(bot: Any, fake_telegram: FakeTelegram) -> None:
+    """Session 16's review: a question whose answer got a 👎 did not say which answer it was."""
+    member = fake_telegram.user(1017, "Rita", "es")
+    fake_telegram.push_text(member, "cuanto cuesta el programa de migrantes del igss")
+    [answer] = await fake_telegram.wait_for("sendMessage", chat_id=1017)
+    down = [b["callback_data"] for b in buttons(answer.params) if b["callback_data"].endswith(":-1")]
+    fake_telegram.push_callback(member, down[0], fake_telegram.message(1017, answer.result["message_id"]))
+    await fake_telegram.wait_for("sendMessage", chat_id=1017, count=2)
+    admin = fake_telegram.user(ADMIN_ID, "Admin", "es")
+    fake_telegram.push_command(admin, "gaps")
+    [call] = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID)
+    text = call.params["text"]
+    assert "1× cuanto cuesta el programa de migrantes del igss 👎 <code>migrant-cost</code>" in text, text
+    assert "👎 la entrada cuya respuesta no le sirvió al miembro" in text
+
+
 async def test_reload_with_many_problems_still_fits_one_valid_message(
     bot: Any, fake_telegram: FakeTelegram, tmp_path: Path
 ) -> None:
