@@ -437,20 +437,25 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
             notes = []
             if r.get("downvoted_faq"):  # which answer did not help: the entry to look at
                 notes.append(f"the answer of FAQ {r['downvoted_faq']} got a thumbs-down")
+            if r.get("picked"):  # the member took this entry from the suggestions: an alternate of it
+                notes.append(f"member picked FAQ {r['picked']} from the suggestions: add as an alternate")
             if r.get("staff_faq"):  # staff answered it with an FAQ entry (/faq): an alternate of it
                 notes.append(f"staff sent FAQ {r['staff_faq']}: add as an alternate")
             label = "   -> " + "; ".join(notes) if notes else ""
             # A member's text can hold terminal escape sequences: shown escaped, never sent to the terminal.
             print(printable(f"{r['count']:>4}  {r.get('decision') or '':<9} {r['text']}{label}"))
         if args.tsv:
-            labelled = [r for r in rows if r.get("staff_faq")]
-            write_labelled_queries(args.tsv, [(r["text"], r["staff_faq"], r.get("lang") or "") for r in labelled])
+            # Staff's choice first: a member may tap the closest entry that is not quite it.
+            labelled = [(r["text"], r.get("staff_faq") or r["picked"], r.get("lang") or "")
+                        for r in rows if r.get("staff_faq") or r.get("picked")]
+            write_labelled_queries(args.tsv, labelled)
             if labelled:
                 print(f"Wrote {len(labelled)} labelled question(s) to {args.tsv}: measure the FAQ on them with "
                       f"python bot.py faq eval {args.tsv}")
             else:
                 print(f"Wrote no labelled question to {args.tsv}: none of these was answered by staff with an "
-                      "FAQ entry (/faq in the staff group) yet, so there is nothing to measure.")
+                      "FAQ entry (/faq in the staff group) or resolved by the member picking a suggested "
+                      "question yet, so there is nothing to measure.")
         return 0
     return 2
 

@@ -668,11 +668,15 @@ class Pipeline:
                                         choices=listed)]
         if picked is not None:
             lang = self._fallback_lang(row, member)
+            # (the list picked from, if that is what the message was under: `faq gaps` shows the
+            # listed question as resolved with this entry)
+            the_list = await self.store.call(conv.list_before, member.id, since=_choices_since(), before=inbound_id)
             answer = await self._send_answer(member, picked, lang, in_reply_to=inbound_id, decision="answer")
             if answer is None:  # an entry a /reload removed since the list: as its button says
                 return [await self._out(member, self._stale(lang), in_reply_to=inbound_id, decision="smalltalk")]
             await self.store.call(conv.record_decision, inbound_id, lang=lang, decision="answer", faq_id=picked,
-                                  score=100.0, latency_ms=round((time.perf_counter() - started) * 1000, 3))
+                                  score=100.0, latency_ms=round((time.perf_counter() - started) * 1000, 3),
+                                  in_reply_to=the_list)
             return [answer]
         snap = self.faqs.snapshot
         if not self._recalled.get(member.id):

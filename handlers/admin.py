@@ -172,6 +172,8 @@ async def gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             line = f"• {r['count']}× {html.escape(short_label(str(r['text']), PROBLEM_CHARS), quote=False)}"
             if r.get("downvoted_faq"):  # the entry whose answer to it did not help
                 line += " 👎 <code>" + html.escape(short_label(str(r["downvoted_faq"]), 60), quote=False) + "</code>"
+            if r.get("picked"):  # the member took this entry from the suggestions: an alternate to add
+                line += " 👆 <code>" + html.escape(short_label(str(r["picked"]), 60), quote=False) + "</code>"
             if r.get("staff_faq"):  # staff answered it with this entry (/faq): an alternate to add
                 line += " → <code>" + html.escape(short_label(str(r["staff_faq"]), 60), quote=False) + "</code>"
             if sum(len(x) + 1 for x in lines) + len(line) > MAX_MESSAGE_CHARS:
@@ -180,6 +182,9 @@ async def gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if any(r.get("downvoted_faq") for r in rows):
             lines.append(_("👎 the entry whose answer did not help the member: check its answer, or which entry "
                            "those words should lead to."))
+        if any(r.get("picked") for r in rows):
+            lines.append(_("👆 the entry the member picked from the suggested questions: add the member's words to "
+                           "its alternates."))
         if any(r.get("staff_faq") for r in rows):
             lines.append(_("→ the entry our staff answered it with (/faq): add the member's words to its alternates."))
         text = "\n".join(lines)

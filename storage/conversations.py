@@ -413,14 +413,17 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
     questions whose answer got a 👎. Grouped by :func:`_question_key` (in Python: SQLite's
     ``lower()`` does not fold accents like "Ó"). Each row::
 
-        {"text", "count", "last_asked", "decision", "decisions", "faq_id", "lang", "downvoted_faq", "staff_faq"}
+        {"text", "count", "last_asked", "decision", "decisions", "faq_id", "lang", "downvoted_faq", "picked",
+         "staff_faq"}
 
     ``text`` is the wording members used most (see :func:`_usual_wording`);
     ``decision``/``faq_id``/``lang`` come from the most recent occurrence;
     ``decision`` is ``"downvoted"`` when that question's answer got a 👎; ``decisions``
     counts each label; ``downvoted_faq`` is the entry whose answer to it last got a 👎 (shown:
     session 16's review found "downvoted" rows that did not say which answer), or None;
-    ``staff_faq`` is the FAQ entry staff answered it with (/faq), or None.
+    ``picked`` is the entry the member last took from the list offered for it (tapped or typed,
+    and not voted down: session 16's review found such resolved suggestions looking unresolved),
+    or None; ``staff_faq`` is the FAQ entry staff answered it with (/faq), or None.
     Most frequent first, then most recent.
 
     A button's words typed under the bot's message ("ninguna de esas" under a list, "no me
@@ -466,6 +469,13 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
         if downvoted:
             entry["decision"] = "downvoted"
             entry["faq_id"] = entry["downvoted_faq"] = faq_id
+    for question_id, faq_id, downvoted in _picks(db):
+        entry = per_message.get(question_id)
+        if entry is not None and downvoted:  # picked from the list, and that answer did not help either
+            entry["decision"] = "downvoted"
+            entry["faq_id"] = entry["downvoted_faq"] = faq_id
+        elif entry is not None and entry["decision"] != "downvoted":
+            entry["picked"] = faq_id
 
     groups: dict[str, dict[str, Any]] = {}
     for entry in sorted(per_message.values(), key=lambda e: e["created_at"]):
@@ -484,17 +494,47 @@ def unanswered_questions(db: Database, *, since: datetime | None = None, limit: 
             faq_id=entry["faq_id"],
             lang=entry["lang"],
         )
-        if entry.get("downvoted_faq"):
-            group["downvoted_faq"] = entry["downvoted_faq"]
+        for mark in ("downvoted_faq", "picked"):
+            if entry.get(mark):
+                group[mark] = entry[mark]
     for group in groups.values():
         group["text"] = _usual_wording(group["wordings"])
     staff_faq = _staff_labels(db, leave_out)
     result = sorted(groups.values(), key=lambda g: (g["count"], g["last_asked"]), reverse=True)
     return [
         {**{k: g[k] for k in ("text", "count", "last_asked", "decision", "decisions", "faq_id", "lang")},
-         "downvoted_faq": g.get("downvoted_faq"), "staff_faq": staff_faq.get(_question_key(g["text"]))}
+         "downvoted_faq": g.get("downvoted_faq"), "picked": g.get("picked"),
+         "staff_faq": staff_faq.get(_question_key(g["text"]))}
         for g in result[:limit]
     ]
+
+
+def _picks(db: Database) -> list[tuple[int, str, bool]]:
+    """Each entry a member took from a list of suggested questions: (the question the list was
+    offered for, the entry, whether its answer then got a 👎), oldest first.
+
+    A typed pick ("2", "la segunda") is logged with the list as ``in_reply_to`` (see
+    :func:`record_decision`); a tap ("pick:ID") names only the entry, so its list is the bot's
+    message right before it, as for :func:`last_choices` (also in logs older than that)."""
+    return [(q, f, bool(d)) for q, f, d in db.execute(
+        """
+        WITH picks AS (
+            SELECT r.id, r.faq_id,
+                   CASE WHEN r.kind = 'text' THEN r.in_reply_to
+                        ELSE (SELECT max(x.id) FROM messages x
+                              WHERE x.member_id = r.member_id AND x.id < r.id AND x.edited = 0) END AS list_id
+            FROM messages r
+            WHERE r.direction = 'in' AND r.decision = 'answer' AND r.faq_id IS NOT NULL AND r.faq_id != ''
+              AND ((r.kind = 'text' AND r.in_reply_to IS NOT NULL) OR (r.kind = 'callback' AND r.text LIKE 'pick:%'))
+        )
+        SELECT l.in_reply_to, p.faq_id,
+               EXISTS (SELECT 1 FROM feedback f JOIN messages a ON a.id = f.message_id
+                       WHERE a.in_reply_to = p.id AND f.vote = -1)
+        FROM picks p JOIN messages l ON l.id = p.list_id
+        WHERE l.direction = 'out' AND l.choices IS NOT NULL AND l.in_reply_to IS NOT NULL
+        ORDER BY p.id
+        """
+    ).fetchall()]
 
 
 def _usual_wording(wordings: dict[str, int]) -> str:

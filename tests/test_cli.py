@@ -507,6 +507,35 @@ def test_faq_gaps_names_the_entry_whose_answer_got_a_thumbs_down(
     assert code == 0 and line.endswith("pension de viudez   -> the answer of FAQ pension got a thumbs-down")
 
 
+def test_faq_gaps_labels_a_suggestion_with_the_entry_the_member_picked(
+        isolated_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Session 16's review: a suggestion the member resolved by tapping an entry looked unresolved.
+    It names the entry, and --tsv writes it as the label, as for staff's /faq."""
+    from faq.evaluation import read_queries
+    from storage import conversations as conv
+    from storage.store import Store
+
+    def asked_and_picked(db) -> None:  # type: ignore[no-untyped-def]
+        q = conv.log_inbound(db, member_id=5, chat_id=5, text="puedo pagar con tarjeta")
+        conv.record_decision(db, q, lang="es", decision="suggest", faq_id="migrant-pay-online", score=60.0,
+                             latency_ms=1.0)
+        conv.log_outbound(db, member_id=5, chat_id=5, text="…", in_reply_to=q, decision="suggest",
+                          choices=["migrant-pay-from-us", "migrant-pay-online"])
+        tap = conv.log_inbound(db, member_id=5, chat_id=5, text="pick:migrant-pay-from-us", kind="callback")
+        conv.record_decision(db, tap, lang="es", decision="answer", faq_id="migrant-pay-from-us", score=100.0,
+                             latency_ms=0.0)
+
+    with Store(isolated_env) as store:
+        store.call_sync(asked_and_picked)
+    out = tmp_path / "gaps.tsv"
+    code, _ = run(["faq", "gaps", "--tsv", str(out)])
+    [line] = [line for line in capsys.readouterr().out.splitlines() if "tarjeta" in line]
+    assert code == 0
+    assert line.endswith("tarjeta   -> member picked FAQ migrant-pay-from-us from the suggestions: add as an alternate")
+    [row] = read_queries(out)
+    assert (row.query, row.expected) == ("puedo pagar con tarjeta", "migrant-pay-from-us")
+
+
 def test_forget_member_says_when_nothing_was_stored(isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _seed_db(isolated_env)
     code, _ = run(["forget-member", "99999"])

@@ -389,6 +389,22 @@ async def test_gaps_names_the_entry_whose_answer_got_a_thumbs_down(bot: Any, fak
     assert "👎 la entrada cuya respuesta no le sirvió al miembro" in text
 
 
+async def test_gaps_marks_a_suggestion_the_member_resolved(bot: Any, fake_telegram: FakeTelegram) -> None:
+    """Session 16's review: a suggested question the member tapped looked like an unresolved gap."""
+    member = fake_telegram.user(1018, "Rosa", "es")
+    fake_telegram.push_text(member, "puedo pagar con tarjeta")
+    [listing] = await fake_telegram.wait_for("sendMessage", chat_id=1018)
+    first = buttons(listing.params)[0]["callback_data"]
+    fake_telegram.push_callback(member, first, fake_telegram.message(1018, listing.result["message_id"]))
+    await fake_telegram.wait_for("sendMessage", chat_id=1018, count=2)
+    admin = fake_telegram.user(ADMIN_ID, "Admin", "es")
+    fake_telegram.push_command(admin, "gaps")
+    [call] = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID)
+    text = call.params["text"]
+    assert f"1× puedo pagar con tarjeta 👆 <code>{first.removeprefix('pick:')}</code>" in text, text
+    assert "👆 la entrada que el miembro eligió entre las preguntas sugeridas" in text
+
+
 async def test_reload_with_many_problems_still_fits_one_valid_message(
     bot: Any, fake_telegram: FakeTelegram, tmp_path: Path
 ) -> None:

@@ -932,6 +932,24 @@ async def test_a_typed_thumbs_down_is_no_gap_of_its_own(pipeline: Pipeline, stor
     assert [(g["text"], g["decision"]) for g in gaps] == [("como saco cita en el igss", "downvoted")]
 
 
+@pytest.mark.parametrize("how", ["tap", "type"])
+async def test_a_suggestion_the_member_resolved_shows_the_entry_picked(
+        pipeline: Pipeline, store: Store, how: str) -> None:
+    """Session 16's review: "puedo pagar con tarjeta", resolved by tapping the first suggested
+    question, looked like an unresolved gap in `faq gaps`. It carries the entry picked (its
+    words belong in that entry's alternates), unless that answer got a 👎 too."""
+    from storage import conversations as conv
+
+    [listing] = await pipeline.handle_text(ANA, "puedo pagar con tarjeta")
+    first = listing.buttons[0][0].data.removeprefix("pick:")
+    [answer] = await (pipeline.handle_pick(ANA, first) if how == "tap" else pipeline.handle_text(ANA, "1"))
+    [gap] = store.call_sync(conv.unanswered_questions)
+    assert (gap["text"], gap["decision"], gap["picked"]) == ("puedo pagar con tarjeta", "suggest", first)
+    await pipeline.handle_feedback(ANA, answer.log_id, -1)
+    [gap] = store.call_sync(conv.unanswered_questions)
+    assert (gap["decision"], gap["downvoted_faq"], gap["picked"]) == ("downvoted", first, None)
+
+
 async def test_no_me_sirvio_without_an_answer_before_is_not_a_vote(pipeline: Pipeline, store: Store) -> None:
     await pipeline.handle_text(ANA, "hola")
     await pipeline.handle_text(ANA, "no me sirvio")
