@@ -6,8 +6,13 @@
     python bot.py ask [--faq PATH] [--lang es|en|auto] [--json] [QUESTION]
     python bot.py faq check PATH
     python bot.py faq import CSV --out PATH
+<<<<<<< HEAD
     python bot.py faq export PATH --csv OUT [--force]
     python bot.py faq gaps        what members ask that the FAQ does not answer
+=======
+    python bot.py faq export PATH --csv OUT
+    python bot.py faq gaps [--since DAYS|DATE]   what members ask that the FAQ does not answer
+>>>>>>> 1635343 (faq gaps --since DAYS|DATE lists only questions asked from then on (a date starts in PUENTE_TIMEZONE): old questions the FAQ answers since stayed for good)
     python bot.py faq drafts [--csv OUT]   FAQ drafts staff promoted from answered tickets
     python bot.py export-messages OUT.csv
     python bot.py forget-member TELEGRAM_USER_ID
@@ -25,8 +30,10 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TextIO, TypeVar
+from zoneinfo import ZoneInfo
 
 from config import BUNDLED_FAQ, ConfigError, Settings
 from faq.changes import compare, describe
@@ -430,9 +437,13 @@ def cmd_faq(settings: Settings, args: argparse.Namespace) -> int:
 
         with _existing_store(settings) as store:
             # A bare request for a person is staff's business, and a "none of these" answers a list: no FAQ gaps.
-            rows = store.call_sync(conv.unanswered_questions, limit=args.limit, leave_out=no_faq_question)
+            since = _since_moment(args.since, settings.timezone) if args.since is not None else None
+            rows = store.call_sync(conv.unanswered_questions, since=since, limit=args.limit,
+                                   leave_out=no_faq_question)
         if not rows:
-            print("No unanswered questions logged yet.")
+            print("No unanswered questions logged yet." if args.since is None
+                  else f"No unanswered questions logged in the last {args.since} day(s)." if isinstance(args.since, int)
+                  else f"No unanswered questions logged since {args.since.isoformat()}.")
         for r in rows:
             notes = []
             if r.get("downvoted_faq"):  # which answer did not help: the entry to look at
@@ -572,6 +583,25 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _days_or_date(text: str) -> int | date:
+    """An argparse type for ``faq gaps --since``: a number of days back ("30"), or the day to start
+    from ("2025-03-01"). Refused with a message otherwise, not read as something else."""
+    if text.strip().isdigit():
+        return _positive_int(text)
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is neither a number of days nor a date like 2025-03-01") from None
+
+
+def _since_moment(since: int | date, timezone: str) -> datetime:
+    """When ``--since`` starts: that many days before now, or the start of that day where the
+    office is (PUENTE_TIMEZONE), as the admin reads the date."""
+    if isinstance(since, int):
+        return datetime.now(UTC) - timedelta(days=since)
+    return datetime.combine(since, time.min, tzinfo=ZoneInfo(timezone))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot.py", description="Puente: bilingual member-inquiry bot.")
     sub = parser.add_subparsers(dest="command")
@@ -599,6 +629,9 @@ def build_parser() -> argparse.ArgumentParser:
     gaps.add_argument("--limit", type=_positive_int, default=50, help="how many questions to list (default 50)")
     gaps.add_argument("--tsv", type=Path, help="also write the questions staff answered with an FAQ entry (/faq) "
                                                "as labelled queries for 'faq eval'")
+    gaps.add_argument("--since", type=_days_or_date, metavar="DAYS|DATE",
+                      help="only questions asked in the last DAYS days, or from DATE (2025-03-01) on: "
+                           "leave out old ones the FAQ already answers")
 
     ev = fsub.add_parser("eval", help="measure the FAQ on labelled member questions and list the misses")
     ev.add_argument("queries", type=Path, metavar="QUERIES", nargs="?",

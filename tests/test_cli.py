@@ -536,6 +536,36 @@ def test_faq_gaps_labels_a_suggestion_with_the_entry_the_member_picked(
     assert (row.query, row.expected) == ("puedo pagar con tarjeta", "migrant-pay-from-us")
 
 
+def test_faq_gaps_since_leaves_out_older_questions(isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Session 16's review: old questions, answered by the FAQ since, stayed in `faq gaps` for good.
+    --since DAYS (or a date) lists only those asked from then on."""
+    from datetime import UTC, datetime, timedelta
+
+    from storage import conversations as conv
+    from storage.store import Store
+
+    now = datetime.now(UTC)
+    asked = [("como renuevo mi pasaporte", now - timedelta(days=40)), ("donde pago la cuota", now - timedelta(days=2))]
+    with Store(isolated_env) as store:
+        for text, when in asked:
+            row = store.call_sync(lambda db, t=text, w=when: conv.log_inbound(db, member_id=5, chat_id=5, text=t,
+                                                                              now=w))
+            store.call_sync(lambda db, r=row: conv.record_decision(db, r, lang="es", decision="escalate",
+                                                                   faq_id=None, score=0.0, latency_ms=1.0))
+    for since, listed in (("30", ["donde pago la cuota"]),
+                          ((now - timedelta(days=10)).date().isoformat(), ["donde pago la cuota"]),
+                          ((now - timedelta(days=50)).date().isoformat(), ["como renuevo mi pasaporte",
+                                                                           "donde pago la cuota"])):
+        code, _ = run(["faq", "gaps", "--since", since])
+        out = capsys.readouterr().out
+        assert code == 0 and sorted(line.split("escalate")[1].strip() for line in out.splitlines()) == listed, out
+    assert run(["faq", "gaps", "--since", "1"])[0] == 0
+    assert "No unanswered questions logged in the last 1 day(s)." in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        run(["faq", "gaps", "--since", "last week"])
+    assert "neither a number of days nor a date" in capsys.readouterr().err
+
+
 def test_forget_member_says_when_nothing_was_stored(isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _seed_db(isolated_env)
     code, _ = run(["forget-member", "99999"])
