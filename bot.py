@@ -6,13 +6,8 @@
     python bot.py ask [--faq PATH] [--lang es|en|auto] [--json] [QUESTION]
     python bot.py faq check PATH
     python bot.py faq import CSV --out PATH
-<<<<<<< HEAD
     python bot.py faq export PATH --csv OUT [--force]
-    python bot.py faq gaps        what members ask that the FAQ does not answer
-=======
-    python bot.py faq export PATH --csv OUT
     python bot.py faq gaps [--since DAYS|DATE]   what members ask that the FAQ does not answer
->>>>>>> 1635343 (faq gaps --since DAYS|DATE lists only questions asked from then on (a date starts in PUENTE_TIMEZONE): old questions the FAQ answers since stayed for good)
     python bot.py faq drafts [--csv OUT]   FAQ drafts staff promoted from answered tickets
     python bot.py export-messages OUT.csv
     python bot.py forget-member TELEGRAM_USER_ID
