@@ -858,14 +858,17 @@ async def test_a_relative_who_speaks_no_english_is_not_a_language_choice(pipelin
     (JOHN, "how much does the igss migrant program cost", "and if i have 3 kids?"),
 ])
 async def test_an_and_follow_up_that_finds_nothing_alone_is_read_with_the_last_question(
-        pipeline: Pipeline, member: Member, first: str, follow: str) -> None:
+        pipeline: Pipeline, store: Store, member: Member, first: str, follow: str) -> None:
     """"¿Y si tengo 3 hijos?" right after the cost answer got "I can only help with IGSS and IMSS
     topics": on its own it matches nothing. Read with the question just answered, the per-family
-    cost entry is offered (as a choice: the reading is a guess)."""
+    cost entry is offered (as a choice: the reading is a guess) -- or, since session 16 reads "tres"
+    and "3" alike ("cada tres meses"), answered when the words settle it."""
     await pipeline.handle_text(member, first)
     [reply] = await pipeline.handle_text(member, follow)
     picks = [b.data for row in reply.buttons for b in row if b.data.startswith("pick:")]
-    assert "pick:migrant-cost-family" in picks and "pick:migrant-cost" not in picks
+    last = rows(store, "select decision, faq_id from messages where direction = 'in' order by id desc limit 1")[0]
+    assert ("pick:migrant-cost-family" in picks and "pick:migrant-cost" not in picks) \
+        or (last["decision"], last["faq_id"]) == ("answer", "migrant-cost-family"), (last, picks)
 
 
 async def test_an_and_follow_up_about_something_else_still_goes_to_staff(pipeline: Pipeline, store: Store) -> None:
