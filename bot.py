@@ -535,17 +535,29 @@ def cmd_export_messages(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_forget_member(settings: Settings, args: argparse.Namespace) -> int:
-    """For a member who asks staff (not the bot) to delete their data."""
+    """For a member who asks staff (not the bot) to delete their data: the same as their /forget,
+    staff-group copies included (queued in the outbox for the bot that runs the staff desk)."""
+    from i18n import Translator
     from storage import conversations as conv
 
+    _ = Translator(settings.staff_language)
+    notice = _("🗑 Deleted at the member's request.")
     with _existing_store(settings) as store:
-        n = store.call_sync(conv.forget_member, args.member_id)
+        n, copies = store.call_sync(conv.forget_member_and_withdraw, args.member_id, notice=notice)
     where = Path(settings.db_path).resolve()
     if n:
         print(f"Deleted {n} row(s) about Telegram user {args.member_id} from {where}.")
     else:
         print(f"Nothing is stored about Telegram user {args.member_id} in {where}: nothing was deleted. "
               "Check the id, and that PUENTE_DB is the database the bot runs with.")
+    if copies:
+        print(f"Queued the removal of {copies} message(s) the bot posted about them in the staff group (cards, "
+              "copies of their messages): the bot running with PUENTE_STAFF_CHAT_ID blanks and deletes them "
+              "within seconds, or at its next start. Telegram deletes only messages under 48 hours old: an older "
+              "card stays blank, an older photo without its caption.")
+    if n:
+        print("A running bot drops what it remembered of this member's conversation (the country they named, "
+              "the last answer) at their next message.")
     return 0
 
 

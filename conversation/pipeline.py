@@ -381,7 +381,8 @@ class Pipeline:
     async def _inbound(
         self, member: Member, text: str, kind: str, *, telegram_message_id: int | None, edited: bool = False
     ) -> tuple[dict[str, Any], int]:
-        def work(db: Any) -> tuple[dict[str, Any], int]:
+        def work(db: Any) -> tuple[dict[str, Any], int, bool]:
+            known = conv.get_member(db, member.id) is not None
             row = conv.touch_member(
                 db,
                 member.id,
@@ -401,9 +402,20 @@ class Pipeline:
                 telegram_message_id=telegram_message_id,
                 edited=edited,
             )
-            return row, msg_id
+            return row, msg_id, known
 
-        return await self.store.call(atomically(work))
+        row, msg_id, known = await self.store.call(atomically(work))
+        if not known:
+            # New to the database: a first message, or the member's data was deleted by
+            # `bot.py forget-member` while this bot ran. What memory holds of them is then the
+            # forgotten conversation's (the country they named, the last answer): drop it.
+            self._forget_memory(member.id)
+        return row, msg_id
+
+    def _forget_memory(self, member_id: int) -> None:
+        """Drop everything this process remembers of a member's conversation."""
+        for memory in (self._last_answer, self._stated, self._recalled, self._listed):
+            memory.forget(member_id)
 
     async def _out(
         self,
@@ -1124,8 +1136,7 @@ class Pipeline:
         copies = await self.store.call(tk.staff_copies, member.id)  # (read before the rows go)
         deleted = await self.store.call(conv.forget_member, member.id)
         await self.desk.withdraw(copies)
-        for memory in (self._last_answer, self._stated):
-            memory.forget(member.id)
+        self._forget_memory(member.id)
         log.info("member %s asked to forget their data: %d rows deleted", member.id, deleted)
         return [Reply(_("Done: your data has been deleted from Puente. You can write again at any time."))]
 

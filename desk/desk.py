@@ -32,7 +32,6 @@ from desk import cards
 from desk.cards import KIND_CONTEXT, KIND_NOTE, KIND_REASON, FaqTitle
 from desk.hours import OfficeHours, availability_notice
 from desk.sender import (
-    WITHDRAW,
     Blocked,
     ChatGone,
     Clock,
@@ -292,21 +291,7 @@ class StaffDesk:
             return
         _ = Translator(self.staff_language)
         gone = _("🗑 Deleted at the member's request (/forget).")
-        now = self.clock()
-
-        def work(db: Any) -> None:
-            for c in copies:
-                chat, mid, method = int(c["chat_id"]), int(c["message_id"]), c.get("method")
-                if method in ("sendMessage", "editMessageText"):
-                    outbox.enqueue(db, chat_id=chat, method="editMessageText", purpose=WITHDRAW, now=now,
-                                   payload={"chat_id": chat, "message_id": mid, "text": gone})
-                elif method:
-                    outbox.enqueue(db, chat_id=chat, method="editMessageCaption", purpose=WITHDRAW, now=now,
-                                   payload={"chat_id": chat, "message_id": mid, "caption": gone})
-                outbox.enqueue(db, chat_id=chat, method="deleteMessage", purpose=WITHDRAW, now=now,
-                               payload={"chat_id": chat, "message_id": mid})
-
-        await self.store.call(atomically(work))
+        await self.store.call(outbox.enqueue_withdrawal, copies, notice=gone, now=self.clock())
         log.info("withdrawing %d staff-group message(s) of a member who asked to be forgotten", len(copies))
         self.wake()
 

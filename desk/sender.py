@@ -44,8 +44,8 @@ def utcnow() -> datetime:
 
 # ---------------------------------------------------------------------------------------- errors
 #: Outbox purpose of the calls that take a forgotten member's messages out of the staff group
-#: (StaffDesk.withdraw): Telegram refusing one is expected (see OutboxSender._withdrawal_refused).
-WITHDRAW = "withdraw"
+#: (defined with storage.outbox.enqueue_withdrawal, which ``bot.py forget-member`` uses too).
+WITHDRAW = outbox.WITHDRAW
 
 
 class SendError(Exception):

@@ -20,6 +20,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage import outbox
+from storage import tickets as tk
 from storage.store import iso_utc
 
 #: Decisions on an inbound question that mean "the FAQ had no confident answer".
@@ -652,7 +654,8 @@ def forget_member(db: Database, member_id: int) -> int:
     outbox entries (pending or sent) that belong to the member's tickets or chat, and
     the member row. FAQ drafts written by staff from the member's tickets keep the staff
     answer but lose the member's question and the link to the ticket. Messages already
-    posted to Telegram chats cannot be recalled from here. One transaction: all or nothing.
+    posted to Telegram chats cannot be recalled from here (:func:`forget_member_and_withdraw`
+    queues their removal from the staff group). One transaction: all or nothing.
     """
     total = 0
     with db.atomic():
@@ -692,3 +695,19 @@ def forget_member(db: Database, member_id: int) -> int:
 
         total += db.execute("DELETE FROM members WHERE id = ?", [member_id]).rowcount
     return total
+
+
+def forget_member_and_withdraw(db: Database, member_id: int, *, notice: str,
+                               now: datetime | None = None) -> tuple[int, int]:
+    """:func:`forget_member`, and the removal of what the bot posted about the member in the staff
+    group queued in the outbox (``outbox.enqueue_withdrawal``, as the in-bot /forget does), in one
+    transaction; returns (rows deleted, staff-group messages queued for removal).
+
+    For ``bot.py forget-member``: deleting only the rows that say where the cards are would leave
+    the cards, with the member's name and question, in the group for good. The outbox is sent by
+    the bot that runs the staff desk, at once if it is running, else at its next start.
+    """
+    with db.atomic():
+        copies = tk.staff_copies(db, member_id)  # (read before the routing rows go)
+        deleted = forget_member(db, member_id)
+        return deleted, outbox.enqueue_withdrawal(db, copies, notice=notice, now=now)

@@ -14,12 +14,17 @@ after N.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from storage.store import iso_utc
+
+#: Purpose of the calls that take a forgotten member's messages out of the staff group
+#: (:func:`enqueue_withdrawal`): Telegram refusing one is expected (OutboxSender._withdrawal_refused).
+WITHDRAW = "withdraw"
 
 
 def enqueue(
@@ -47,6 +52,33 @@ def enqueue(
         [chat_id, method, body, ticket_id, purpose, when, when],
     )
     return int(cursor.lastrowid or 0)
+
+
+def enqueue_withdrawal(db: Database, copies: Sequence[dict[str, Any]], *, notice: str,
+                       now: datetime | None = None) -> int:
+    """Queue the removal of a forgotten member's messages from the staff group; returns how many
+    messages are to go.
+
+    ``copies`` come from ``storage.tickets.staff_copies``, read before the member's rows are
+    deleted (afterwards nothing says where they are). Each text the bot posted (card, digest,
+    note) is first replaced by ``notice``, each caption too, then every message is deleted:
+    Telegram deletes only messages under 48 hours old, so an older one must at least lose the
+    member's words. Shared by the in-bot /forget (StaffDesk.withdraw) and ``bot.py
+    forget-member``, so both take the same things out of the group; whichever bot process runs
+    the staff desk sends them.
+    """
+    with db.atomic():
+        for c in copies:
+            chat, mid, method = int(c["chat_id"]), int(c["message_id"]), c.get("method")
+            if method in ("sendMessage", "editMessageText"):
+                enqueue(db, chat_id=chat, method="editMessageText", purpose=WITHDRAW, now=now,
+                        payload={"chat_id": chat, "message_id": mid, "text": notice})
+            elif method:
+                enqueue(db, chat_id=chat, method="editMessageCaption", purpose=WITHDRAW, now=now,
+                        payload={"chat_id": chat, "message_id": mid, "caption": notice})
+            enqueue(db, chat_id=chat, method="deleteMessage", purpose=WITHDRAW, now=now,
+                    payload={"chat_id": chat, "message_id": mid})
+    return len(copies)
 
 
 def due(db: Database, *, now: datetime | None = None, limit: int = 20) -> list[dict[str, Any]]:

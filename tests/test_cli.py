@@ -423,6 +423,35 @@ def test_forget_member_command(isolated_env: Path, capsys: pytest.CaptureFixture
         assert conn.execute("select count(*) from tickets where member_id = 7").fetchone()[0] == 0
 
 
+def test_forget_member_queues_the_removal_of_the_staff_group_copies(
+        isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Session 16's review: the command deleted the rows that say where the member's cards are in
+    the staff group, so nothing could remove the cards (their name and question) any more, and it
+    said nothing of them. It queues their removal like the in-bot /forget, and says so."""
+    import sqlite3
+
+    from storage import outbox, tickets
+    from storage.store import Store
+
+    _seed_db(isolated_env)
+    with Store(isolated_env) as store:
+        def post_card(db) -> None:  # type: ignore[no-untyped-def]
+            sent = outbox.enqueue(db, chat_id=-100, method="sendMessage", payload={"text": "#1 Ana"}, purpose="card")
+            outbox.mark_sent(db, sent, message_id=555)
+            tickets.map_staff_message(db, -100, 555, 1)
+
+        store.call_sync(post_card)
+    code, _ = run(["forget-member", "7"])
+    out = capsys.readouterr().out
+    assert code == 0 and "Queued the removal of 1 message(s)" in out and "staff group" in out
+    assert "at their next message" in out
+    with sqlite3.connect(isolated_env) as conn:
+        queued = conn.execute("select method, json_extract(payload, '$.message_id') from outbox "
+                              "where state = 'pending' and chat_id = -100 order by id").fetchall()
+        assert queued == [("editMessageText", 555), ("deleteMessage", 555)]
+        assert conn.execute("select count(*) from staff_messages").fetchone()[0] == 0
+
+
 def test_admin_commands_refuse_a_database_that_does_not_exist(
         isolated_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Third review: with PUENTE_DB unset in another folder, or mistyped, these created an empty

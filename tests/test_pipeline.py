@@ -406,6 +406,46 @@ async def test_forget_takes_the_members_messages_out_of_the_staff_group(pipeline
     assert rows(store, "select count(*) n from tickets")[0]["n"] == 0
 
 
+async def test_a_running_bot_withdraws_the_cards_of_a_member_forgotten_from_the_command_line(
+        pipeline: Pipeline, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Session 16's review: `bot.py forget-member` deleted the rows that say where the member's
+    card is, and the card (their name and question) stayed in the staff group for good. The
+    command now queues the same withdrawal as /forget, which the bot running the desk sends."""
+    import bot
+
+    desk_pipeline, _desk, sender, transport = _desk_pipeline(store, pipeline.faqs)
+    await desk_pipeline.handle_text(ANA, "mi patron no me pago el igss, trabajo en una finca de Escuintla")
+    await drain(sender)
+    card = next(c for c in transport.to(STAFF) if c.method == "sendMessage" and "#1" in c.params["text"])
+    posted = len(transport.to(STAFF))
+    monkeypatch.setenv("PUENTE_DB", store.path)  # the command line beside the running bot
+    monkeypatch.setenv("PUENTE_STAFF_LANGUAGE", "es")
+    assert bot.main(["forget-member", str(ANA.id)]) == 0
+    await drain(sender)
+    later = transport.to(STAFF)[posted:]
+    [blank] = [c for c in later if c.method == "editMessageText"]
+    assert blank.params["message_id"] == card.message_id and blank.params["text"] == "🗑 Borrado a pedido de la persona."
+    assert [c.params["message_id"] for c in later if c.method == "deleteMessage"] == [card.message_id]
+    assert rows(store, "select count(*) n from outbox where state = 'pending'")[0]["n"] == 0
+
+
+async def test_a_member_forgotten_from_the_command_line_is_not_answered_with_their_old_context(
+        pipeline: Pipeline, store: Store) -> None:
+    """The running bot remembered the country the member named before `bot.py forget-member`
+    deleted their data, and kept answering with it. A member new to the database starts afresh."""
+    question = "cuanto cuesta el seguro para mi familia"
+    imss = pipeline.faqs.snapshot.faq.get("imss-ssf-cost")
+    assert imss is not None
+    await pipeline.handle_text(ANA, "hola, soy de Guatemala y vivo en Los Angeles")
+    [steered] = await pipeline.handle_text(ANA, question)
+    assert imss.answer["es"][:40] not in steered.text  # the stated country holds
+    from storage import conversations as conv
+
+    await store.call(conv.forget_member_and_withdraw, ANA.id, notice="-")  # what `forget-member` does
+    [fresh] = await pipeline.handle_text(ANA, question)
+    assert imss.answer["es"][:40] in fresh.text, fresh.text[:80]  # as for anyone who named no country
+
+
 async def test_an_edited_message_reaches_staff_marked_as_an_edit(pipeline: Pipeline, store: Store) -> None:
     """Third review: with a request open, a corrected message reached staff as one more message,
     nothing saying it replaces the one above."""
