@@ -51,7 +51,7 @@ from faq.smalltalk import no_faq_question
 from faq.validate import validate
 from faq.vocabulary import load_vocabulary
 from faq.yamlio import write_yaml
-from storage.store import DatabaseTooNew, Store
+from storage.store import DatabaseTooNew, Store, fold_wal
 
 log = logging.getLogger("puente")
 T = TypeVar("T")
@@ -544,12 +544,16 @@ def cmd_forget_member(settings: Settings, args: argparse.Namespace) -> int:
     notice = _("🗑 Deleted at the member's request.")
     with _existing_store(settings) as store:
         n, copies = store.call_sync(conv.forget_member_and_withdraw, args.member_id, notice=notice)
+        folded = store.call_sync(fold_wal)  # the deleted words out of the -wal file, the bot running or not
     where = Path(settings.db_path).resolve()
     if n:
         print(f"Deleted {n} row(s) about Telegram user {args.member_id} from {where}.")
     else:
         print(f"Nothing is stored about Telegram user {args.member_id} in {where}: nothing was deleted. "
               "Check the id, and that PUENTE_DB is the database the bot runs with.")
+    if n and not folded:
+        print(f"Warning: another program reading {where} kept its -wal file from being emptied: the deleted "
+              "messages stay in that file until the bot stops (it empties the file then).")
     if copies:
         print(f"Queued the removal of {copies} message(s) the bot posted about them in the staff group (cards, "
               "copies of their messages): the bot running with PUENTE_STAFF_CHAT_ID blanks and deletes them "

@@ -34,7 +34,7 @@ from faq.smalltalk import bare_none, language_asked_aside, menu_language, typed_
 from i18n import LANGUAGES, Translator
 from storage import conversations as conv
 from storage import tickets as tk
-from storage.store import Store, atomically, parse_iso
+from storage.store import Store, atomically, fold_wal, parse_iso
 
 log = logging.getLogger(__name__)
 
@@ -1136,6 +1136,9 @@ class Pipeline:
         copies = await self.store.call(tk.staff_copies, member.id)  # (read before the rows go)
         deleted = await self.store.call(conv.forget_member, member.id)
         await self.desk.withdraw(copies)
+        if not await self.store.call(fold_wal):
+            log.warning("member %s forgotten, but another connection kept the database's -wal file from being "
+                        "emptied: their words stay in it until the next checkpoint", member.id)
         self._forget_memory(member.id)
         log.info("member %s asked to forget their data: %d rows deleted", member.id, deleted)
         return [Reply(_("Done: your data has been deleted from Puente. You can write again at any time."))]

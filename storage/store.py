@@ -78,6 +78,18 @@ def atomically(fn: Callable[Concatenate[Database, P], T]) -> Callable[Concatenat
     return wrapper
 
 
+def fold_wal(db: Database) -> bool:
+    """Copy the write-ahead log into the database file and empty it (``wal_checkpoint(TRUNCATE)``);
+    returns False when another connection's reader kept it from finishing.
+
+    Run after a member's data is deleted: until then their words stay in the ``-wal`` file beside
+    the database (the rows were only marked deleted in it), which outlives the deletion until the
+    bot closes. With ``secure_delete`` the pages folded back carry zeros where the rows were.
+    """
+    busy, _log, _done = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return not busy
+
+
 class StoreClosedError(RuntimeError):
     """The Store was used before ``open()`` or after ``close()``."""
 
@@ -127,7 +139,7 @@ class Store:
 
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        db = Database(self.path, execute_plugins=False)
+        db = self._connect()
         self._db = db
         self._thread_id = threading.get_ident()
         # Journal mode and foreign_keys can only change outside a transaction; nothing is open yet.
@@ -136,6 +148,9 @@ class Store:
         # FULL: every commit is fsynced, so an acknowledged write survives power loss, not just a crash.
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows (a member's /forget) are overwritten with zeros, not left in free space of
+        # the file. Some SQLite builds default to this, upstream's does not: never rely on it.
+        db.execute("PRAGMA secure_delete = ON")
         known = {m.name for m in migrations._migrations}
         newer = [m.name for m in migrations.applied(db) if m.name not in known]
         if newer:  # an older Puente on a newer database would fail later, on some write
@@ -147,6 +162,11 @@ class Store:
         if db.conn.in_transaction:  # pragma: no cover - defensive, migrations commit themselves
             db.conn.commit()
         log.info("opened %s (journal_mode=%s)", self.path, db.journal_mode)
+
+    def _connect(self) -> Database:
+        """The connection (on the worker thread). A method of its own so tests can stand in for
+        conditions a test run cannot create (a SQLite built without secure_delete)."""
+        return Database(self.path, execute_plugins=False)
 
     def _close_on_worker(self) -> None:
         db, self._db = self._db, None

@@ -14,6 +14,7 @@ import pytest
 
 import bot
 from config import BUNDLED_FAQ
+from tests.test_storage import SECRET, left_on_disk, upstream_sqlite  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CSV = ROOT / "tests" / "data" / "faq-sample.csv"
@@ -450,6 +451,18 @@ def test_forget_member_queues_the_removal_of_the_staff_group_copies(
                               "where state = 'pending' and chat_id = -100 order by id").fetchall()
         assert queued == [("editMessageText", 555), ("deleteMessage", 555)]
         assert conn.execute("select count(*) from staff_messages").fetchone()[0] == 0
+
+
+def test_forget_member_leaves_no_trace_of_the_words_in_the_database_files(
+        isolated_env: Path, upstream_sqlite: None) -> None:  # noqa: F811
+    """Also with the bot running beside the command, holding its own connection."""
+    from storage import conversations as conv
+    from storage.store import Store
+
+    with Store(isolated_env) as running_bot:
+        running_bot.call_sync(conv.log_inbound, member_id=7, chat_id=7, text=SECRET)
+        assert run(["forget-member", "7"])[0] == 0
+        assert left_on_disk(isolated_env, SECRET) == []
 
 
 def test_admin_commands_refuse_a_database_that_does_not_exist(

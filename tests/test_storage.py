@@ -491,6 +491,50 @@ def test_forget_member(store: Store) -> None:
     assert store.call_sync(conv.forget_member, 60) == 0
 
 
+SECRET = "mi numero de afiliacion es 77-QZX-4821"
+
+
+@pytest.fixture
+def upstream_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Connections as from a SQLite built with upstream's default, secure_delete off (this
+    machine's build turns it on, which hid that the Store never asked for it)."""
+    connect = Store._connect
+
+    def off(self: Store) -> Database:
+        db = connect(self)
+        db.execute("PRAGMA secure_delete = OFF")
+        return db
+
+    monkeypatch.setattr(Store, "_connect", off)
+
+
+def left_on_disk(path: Path, text: str) -> list[str]:
+    """The database's files (the file itself, its -wal) that still hold ``text``."""
+    return [p.name for p in (path, Path(f"{path}-wal")) if p.exists() and text.encode() in p.read_bytes()]
+
+
+async def test_forget_takes_the_members_words_out_of_the_database_files_at_once(
+        tmp_path: Path, upstream_sqlite: None) -> None:
+    """Session 16's review: after /forget the member's text stayed in the -wal file until the bot
+    closed, and a deleted row's bytes stay in the file's free space unless secure_delete is on."""
+    from config import BUNDLED_FAQ, BUNDLED_VOCABULARY
+    from conversation.pipeline import Member, Pipeline
+    from faq.matcher import DEFAULT_THRESHOLDS
+    from faq.service import FaqService
+
+    path = tmp_path / "p.db"
+    faqs = FaqService(BUNDLED_FAQ, BUNDLED_VOCABULARY, DEFAULT_THRESHOLDS)
+    faqs.load()
+    with Store(path) as store:
+        assert store.call_sync(lambda db: db.execute("PRAGMA secure_delete").fetchone()[0]) == 1
+        pipeline = Pipeline(store, faqs)
+        ana = Member(id=60, chat_id=60, first_name="Ana", language_code="es")
+        await pipeline.handle_text(ana, SECRET)
+        assert left_on_disk(path, SECRET)  # (the test can see it)
+        await pipeline.handle_forget(ana, confirmed=True)
+        assert left_on_disk(path, SECRET) == []  # the bot still running
+
+
 async def test_atomically_makes_a_composition_all_or_nothing(store: Store) -> None:
     from storage.store import atomically
 
