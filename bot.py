@@ -51,7 +51,7 @@ from faq.smalltalk import no_faq_question
 from faq.validate import validate
 from faq.vocabulary import load_vocabulary
 from faq.yamlio import write_yaml
-from storage.store import DatabaseTooNew, Store, fold_wal
+from storage.store import DatabaseTooNew, DatabaseUnusable, Store, fold_wal
 
 log = logging.getLogger("puente")
 T = TypeVar("T")
@@ -120,6 +120,9 @@ def _open_or_explain(settings: Settings, opener: Callable[[Settings], T]) -> T |
         return None
     except DatabaseTooNew as exc:
         print(f"Puente cannot start: {exc}.", file=sys.stderr)
+        return None
+    except DatabaseUnusable as exc:
+        print(f"Puente cannot start: PUENTE_DB={settings.db_path}: {exc}.", file=sys.stderr)
         return None
     except (OSError, sqlite3.Error) as exc:  # a folder that cannot be created, a file that is no database
         print(f"Puente cannot open its database PUENTE_DB={settings.db_path}: {exc}", file=sys.stderr)
@@ -702,7 +705,7 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO = sys.stdin, stdout: T
     except NoDatabase as exc:
         print(exc, file=sys.stderr)
         return 1
-    except (DatabaseTooNew, sqlite3.Error) as exc:  # faq gaps/drafts, export-messages, forget-member
+    except (DatabaseTooNew, DatabaseUnusable, sqlite3.Error) as exc:  # faq gaps/drafts, export-messages, forget-member
         print(f"Cannot use the database PUENTE_DB={settings.db_path}: {exc}", file=sys.stderr)
         return 1
     return 2

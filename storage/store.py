@@ -42,6 +42,11 @@ class DatabaseTooNew(RuntimeError):
     """The database has migrations this version of the code does not know."""
 
 
+class DatabaseUnusable(RuntimeError):
+    """The database cannot be used where it is (its folder is missing, it cannot be written); the
+    message says what is wrong, for the caller to print after the setting's name."""
+
+
 def iso_utc(now: datetime | None = None) -> str:
     """UTC ISO-8601 with milliseconds and an explicit offset, e.g. ``2025-01-31T12:00:00.000+00:00``.
 
@@ -60,6 +65,17 @@ def parse_iso(value: str) -> datetime:
     """Inverse of :func:`iso_utc` (always timezone-aware)."""
     dt = datetime.fromisoformat(value)
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _check_folder(path: Path) -> None:
+    """Refuse a database whose folder does not exist rather than create it: a mistyped path
+    (``/srv/puente/data/puente.db`` for ``/srv/puente-data/…``) would start the bot on a new, empty
+    database, its conversation log and open requests left behind without a word."""
+    folder = path.parent.resolve()
+    if folder.exists() and not folder.is_dir():
+        raise DatabaseUnusable(f"{folder} is a file, not a folder: correct the path")
+    if not folder.is_dir():
+        raise DatabaseUnusable(f"its folder {folder} does not exist: create it, or correct the path")
 
 
 def atomically(fn: Callable[Concatenate[Database, P], T]) -> Callable[Concatenate[Database, P], T]:
@@ -119,8 +135,9 @@ class Store:
     def open(self) -> None:
         """Open the database on the worker thread, set pragmas, apply migrations. Blocking.
 
-        Calling ``open()`` on an already open Store does nothing. Errors (bad path,
-        failing migration) propagate and leave the Store closed.
+        Calling ``open()`` on an already open Store does nothing. Errors (a missing folder:
+        :class:`DatabaseUnusable`, a file that is no database, a failing migration) propagate and
+        leave the Store closed. A missing file is created.
         """
         with self._lock:
             if self._executor is not None:
@@ -138,7 +155,7 @@ class Store:
         from storage.schema import migrations  # late import: schema imports helpers from this module
 
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            _check_folder(Path(self.path))
         db = self._connect()
         self._db = db
         self._thread_id = threading.get_ident()

@@ -790,6 +790,24 @@ def test_unusable_paths_are_one_clear_line_not_a_traceback(
     assert code == 1 and "PUENTE_DB=" in err and "Traceback" not in err
 
 
+def test_a_database_in_a_folder_that_does_not_exist_is_refused_not_created(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Session 16's review: PUENTE_DB=/nonexistent/dir/a.db made the folder and an empty database,
+    and the bot started on it (a mistyped path leaves the real log and open requests behind)."""
+    missing = tmp_path / "nonexistent" / "dir"
+    monkeypatch.setenv("PUENTE_DB", str(missing / "a.db"))
+    code, _ = run(["chat"], stdin="hola\n")
+    err = capsys.readouterr().err
+    assert code == 1 and not (tmp_path / "nonexistent").exists()
+    assert err == f"Puente cannot start: PUENTE_DB={missing / 'a.db'}: its folder {missing} does not exist: " \
+                  "create it, or correct the path.\n"
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:not-used")  # refused before Telegram is asked anything
+    monkeypatch.setenv("PUENTE_LOG_LEVEL", "WARNING")  # (run sets up the bot's logging)
+    assert run(["run"])[0] == 1
+    assert f"its folder {missing} does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "nonexistent").exists()
+
+
 def test_ask_lists_exactly_the_buttons_for_two_questions() -> None:
     """``ask``'s candidates for a "suggest" are the bot's buttons, a second question's entry included."""
     code, out = run(["ask", "--json", "que documentos necesito para inscribirme y como pago desde usa?"])
