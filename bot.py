@@ -51,7 +51,7 @@ from faq.smalltalk import no_faq_question
 from faq.validate import validate
 from faq.vocabulary import load_vocabulary
 from faq.yamlio import write_yaml
-from storage.store import DatabaseTooNew, DatabaseUnusable, Store, fold_wal
+from storage.store import DatabaseTooNew, DatabaseUnusable, Store, check_writable, fold_wal
 
 log = logging.getLogger("puente")
 T = TypeVar("T")
@@ -546,6 +546,7 @@ def cmd_forget_member(settings: Settings, args: argparse.Namespace) -> int:
     _ = Translator(settings.staff_language)
     notice = _("🗑 Deleted at the member's request.")
     with _existing_store(settings) as store:
+        store.call_sync(check_writable)  # (a read-only file is named as such, before anything)
         n, copies = store.call_sync(conv.forget_member_and_withdraw, args.member_id, notice=notice)
         folded = store.call_sync(fold_wal)  # the deleted words out of the -wal file, the bot running or not
     where = Path(settings.db_path).resolve()

@@ -20,7 +20,7 @@ from handlers.common import Services
 from handlers.ordering import PerChatOrder
 from handlers.staff import start_desk, stop_desk
 from i18n import LANGUAGES, Translator
-from storage.store import Store
+from storage.store import Store, check_writable
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ def open_services(settings: Settings) -> Services:
     store.open()
     faqs = FaqService.from_settings(settings, last_good_path=settings.last_good_faq_path)
     try:
+        store.call_sync(check_writable)  # a read-only file would fail on every message instead
         faqs.load()
     except Exception:
         store.close()

@@ -67,6 +67,37 @@ def parse_iso(value: str) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
+def _read_only(exc: sqlite3.Error) -> DatabaseUnusable | None:
+    """The error to raise instead of ``exc`` when it says the database cannot be written (or,
+    in a folder that cannot be written, not even opened: SQLite must create its -wal file)."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == sqlite3.SQLITE_READONLY:
+        return DatabaseUnusable(f"cannot be written ({exc}): the user running Puente needs write access to the "
+                                "file and to its folder, where SQLite keeps its -wal and -shm files")
+    if code == sqlite3.SQLITE_CANTOPEN:
+        return DatabaseUnusable(f"cannot be opened ({exc}): it must be a file the user running Puente can read and "
+                                "write, in a folder it can write (SQLite keeps its -wal and -shm files there)")
+    return None
+
+
+def check_writable(db: Database) -> None:
+    """Raise :class:`DatabaseUnusable` when the database cannot be written; writes nothing new.
+
+    SQLite opens a file it may not write (mode 444, a read-only mount) read-only, without a word,
+    and reading works: the bot would start, then fail on every member's message, each time with
+    a traceback. Checked at start by what must write (the bot, the terminal chat, forget-member);
+    the admin commands that only read work on a read-only copy.
+    """
+    try:
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        db.execute(f"PRAGMA user_version = {version}")  # a committed write that changes nothing
+    except sqlite3.OperationalError as exc:
+        unusable = _read_only(exc)
+        if unusable is None:
+            raise
+        raise unusable from None
+
+
 def _check_folder(path: Path) -> None:
     """Refuse a database whose folder does not exist rather than create it: a mistyped path
     (``/srv/puente/data/puente.db`` for ``/srv/puente-data/…``) would start the bot on a new, empty
@@ -152,6 +183,16 @@ class Store:
             self._executor = executor
 
     def _open_on_worker(self) -> None:
+        try:
+            self._set_up()
+        except sqlite3.OperationalError as exc:
+            # Switching to WAL or migrating a file SQLite could only open read-only.
+            unusable = _read_only(exc)
+            if unusable is None:
+                raise
+            raise unusable from None
+
+    def _set_up(self) -> None:
         from storage.schema import migrations  # late import: schema imports helpers from this module
 
         if self.path != ":memory:":

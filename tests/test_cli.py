@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -806,6 +807,69 @@ def test_a_database_in_a_folder_that_does_not_exist_is_refused_not_created(
     assert run(["run"])[0] == 1
     assert f"its folder {missing} does not exist" in capsys.readouterr().err
     assert not (tmp_path / "nonexistent").exists()
+
+
+READ_ONLY = ("cannot be written (attempt to write a readonly database): the user running Puente needs write access "
+             "to the file and to its folder, where SQLite keeps its -wal and -shm files")
+
+
+def test_a_read_only_database_is_refused_at_start_in_one_line(
+        isolated_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Session 16's review: with a database file the bot may not write (mode 444, a read-only
+    mount) SQLite opens it read-only without a word: `run` said "Puente is up" and then every
+    member got "algo falló" with a traceback per message; `chat` died with a traceback.
+
+    Tests run as root, for whom mode 444 changes nothing: the store's connection is opened the
+    way SQLite opens such a file, read-only (SQLite's ``mode=ro``). What this proves is that a
+    read-only connection is caught at start; the subprocess test below creates the real
+    condition where the machine allows it."""
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from storage.store import Store
+
+    _seed_db(isolated_env)  # the bot's database, from when it could still write it
+    monkeypatch.setattr(Store, "_connect", lambda self: Database(
+        sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)))
+    code, out = run(["chat"], stdin="hola\n")
+    assert code == 1 and out == ""
+    assert capsys.readouterr().err == f"Puente cannot start: PUENTE_DB={isolated_env}: {READ_ONLY}.\n"
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:not-used")  # refused before Telegram is asked anything
+    monkeypatch.setenv("PUENTE_LOG_LEVEL", "WARNING")
+    assert run(["run"])[0] == 1
+    assert f"Puente cannot start: PUENTE_DB={isolated_env}: {READ_ONLY}." in capsys.readouterr().err
+    assert run(["forget-member", "7"])[0] == 1
+    assert capsys.readouterr().err == f"Cannot use the database PUENTE_DB={isolated_env}: {READ_ONLY}\n"
+    assert run(["faq", "gaps"])[0] == 0  # reading a read-only copy still works
+    assert "Renovar pasaporte?" in capsys.readouterr().out
+
+
+def _read_only_run(db: Path, argv: list[str]) -> list[str] | None:
+    """A command line running ``bot.py argv`` with ``db`` truly read-only: mode 444 for a user
+    who is not root, else a read-only bind mount in a mount namespace of its own (None when
+    the machine allows neither)."""
+    command = [sys.executable, str(ROOT / "bot.py"), *argv]
+    if os.geteuid() != 0:
+        db.chmod(0o444)
+        return command
+    if shutil.which("unshare") is None or subprocess.run(
+            ["unshare", "-m", "mount", "--bind", str(db), str(db)], capture_output=True).returncode != 0:
+        return None
+    script = 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" "$0" && exec "$@"'
+    return ["unshare", "-m", "sh", "-c", script, str(db), *command]
+
+
+def test_a_database_file_that_cannot_be_written_is_refused_at_start(isolated_env: Path) -> None:
+    """The real condition behind the test above, where the machine can create it."""
+    _seed_db(isolated_env)
+    command = _read_only_run(isolated_env, ["chat"])
+    if command is None:
+        pytest.skip("cannot make a file read-only here (root, and no mount namespace)")
+    done = subprocess.run(command, input="hola\n", capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "TELEGRAM_BOT_TOKEN": ""})
+    assert done.returncode == 1
+    assert done.stderr == f"Puente cannot start: PUENTE_DB={isolated_env}: {READ_ONLY}.\n"
 
 
 def test_ask_lists_exactly_the_buttons_for_two_questions() -> None:

@@ -552,6 +552,18 @@ async def test_atomically_makes_a_composition_all_or_nothing(store: Store) -> No
     assert store.call_sync(lambda db: db.execute(count).fetchone()[0]) == 2
 
 
+def test_check_writable_names_a_read_only_database_and_changes_nothing(tmp_path: Path) -> None:
+    from storage.store import DatabaseUnusable, check_writable
+
+    path = tmp_path / "p.db"
+    with Store(path) as s:
+        s.call_sync(check_writable)
+        assert s.call_sync(lambda db: db.execute("PRAGMA user_version").fetchone()[0]) == 0
+    read_only = Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    with pytest.raises(DatabaseUnusable, match=r"^cannot be written \(attempt to write a readonly database\)"):
+        check_writable(read_only)
+
+
 def test_a_database_from_a_newer_version_is_refused_clearly(tmp_path: Path) -> None:
     """An older build on a newer database would fail later, on some write; it must refuse at once."""
     from storage.store import DatabaseTooNew
