@@ -22,6 +22,7 @@ from faq.changes import MOVED_LISTED, FaqChanges
 from faq.errors import FaqProblem
 from faq.model import ADVISED_ALTERNATES
 from faq.render import MAX_MESSAGE_CHARS
+from faq.service import ReloadOutcome
 from faq.smalltalk import no_faq_question
 from handlers.common import member_from, send_replies, services
 from handlers.member import unknown_command
@@ -72,7 +73,7 @@ async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
                 len(thin), k=ADVISED_ALTERNATES,
                 ids=shown + (" …" if len(thin) > MAX_LISTED_THIN else ""))
     else:
-        log.warning("FAQ reload refused: %d problems", len(outcome.problems))
+        _log_refused_reload(update.effective_user.id, outcome)  # type: ignore[union-attr]
         text = _(
             "The FAQ was NOT reloaded: the file has {n} problem(s). Still serving the previous FAQ "
             "({entries} entries).",
@@ -118,6 +119,16 @@ async def tell_admins_of_fallback(app: Application) -> None:
             await app.bot.send_message(admin, text, parse_mode="HTML")
         except TelegramError as exc:
             log.warning("could not tell admin %s that the last good FAQ is served: %s", admin, exc)
+
+
+def _log_refused_reload(admin_id: int, outcome: ReloadOutcome) -> None:
+    """The operator's log says which file is wrong and how, one line per problem, as the admin's
+    message does: "1 problems" alone sent whoever reads the log to the admin to ask."""
+    files = ", ".join(sorted({p.file for p in outcome.problems}))
+    log.warning("FAQ reload by admin %s refused, still serving the previous FAQ (%d entries): %d problem(s) in %s",
+                admin_id, outcome.entries, len(outcome.problems), files)
+    for problem in outcome.problems:
+        log.warning("  %s", problem)
 
 
 def _changes_text(changes: FaqChanges | None, _: Translator) -> str:

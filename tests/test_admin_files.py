@@ -129,6 +129,33 @@ def test_faq_eval_reads_a_semicolon_csv_like_the_faq_loader(tmp_path: Path, caps
 
 # -- 8. /reload cuts the problems it lists -------------------------------------------------------
 
+async def test_a_refused_reload_names_the_file_and_its_problems_in_the_log(
+    fake_telegram: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Session 16's review: the operator's log said only "FAQ reload refused: 1 problems"."""
+    import logging
+
+    from handlers.app import build_application
+    from tests.fake_telegram import running_app
+    from tests.helpers import bot_settings
+    from tests.test_e2e_member import ADMIN_ID, loose_limiter
+
+    path = tmp_path / "faq.csv"
+    path.write_text(HEADER + "\n" + ",".join(row(1, answer_en="").values()) + "\n", encoding="utf-8")
+    [problem] = check_faq(path)
+    settings = bot_settings(fake_telegram, tmp_path, PUENTE_ADMIN_IDS=str(ADMIN_ID))
+    app = build_application(settings, rate_limiter=loose_limiter())
+    with caplog.at_level(logging.WARNING, logger="handlers.admin"):
+        async with running_app(app, fake_telegram):
+            app.bot_data["services"].faqs.faq_path = path
+            fake_telegram.push_command(fake_telegram.user(ADMIN_ID, "Admin", "en"), "reload")
+            await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID)
+    logged = [r.getMessage() for r in caplog.records if r.name == "handlers.admin"]
+    assert logged[0].startswith(f"FAQ reload by admin {ADMIN_ID} refused, still serving the previous FAQ (")
+    assert logged[0].endswith(f"entries): 1 problem(s) in {path}")
+    assert logged[1:] == [f"  {problem}"] and "answer_en" in logged[1]
+
+
 async def test_reload_lists_which_entry_a_duplicate_clashes_with(
     fake_telegram: Any, tmp_path: Path
 ) -> None:
