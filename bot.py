@@ -5,8 +5,8 @@
     python bot.py chat            local terminal chat through the same pipeline
     python bot.py ask [--faq PATH] [--lang es|en|auto] [--json] [QUESTION]
     python bot.py faq check PATH
-    python bot.py faq import CSV --out PATH
-    python bot.py faq export PATH --csv OUT [--force]
+    python bot.py faq import SHEET --out PATH      (a .csv or .tsv sheet)
+    python bot.py faq export PATH --csv OUT [--force]   (.csv, or .tsv tab-separated)
     python bot.py faq gaps [--since DAYS|DATE]   what members ask that the FAQ does not answer
     python bot.py faq drafts [--csv OUT]   FAQ drafts staff promoted from answered tickets
     python bot.py export-messages OUT.csv
@@ -617,30 +617,47 @@ def _since_moment(since: int | date, timezone: str) -> datetime:
     return datetime.combine(since, time.min, tzinfo=ZoneInfo(timezone))
 
 
+def _command(sub: argparse._SubParsersAction, name: str, text: str) -> argparse.ArgumentParser:
+    """A subcommand whose one-line ``text`` shows both in its parent's list and in its own
+    ``--help`` (argparse shows ``help`` only in the list)."""
+    return sub.add_parser(name, help=text, description=text[:1].upper() + text[1:] + ".")
+
+
+#: Where the commands that read or delete what the bot logged find it.
+FROM_DB = "from the bot's database (PUENTE_DB, by default puente.db in the current folder)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot.py", description="Puente: bilingual member-inquiry bot.")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="run on Telegram (needs TELEGRAM_BOT_TOKEN)")
-    sub.add_parser("chat", help="local terminal chat through the same pipeline")
+    _command(sub, "run", "run on Telegram (needs TELEGRAM_BOT_TOKEN)")
+    _command(sub, "chat", "local terminal chat through the same pipeline")
 
-    ask = sub.add_parser("ask", help="show the matcher's decision for a question (or stdin lines as JSON)")
-    ask.add_argument("--faq", type=Path, help="FAQ file (YAML project format or spreadsheet CSV)")
-    ask.add_argument("--lang", choices=["es", "en", "auto"], default="auto")
+    ask = _command(sub, "ask", "show the matcher's decision for a question (or stdin lines as JSON)")
+    ask.add_argument("--faq", type=Path, help="FAQ file (YAML project format, or a sheet: .csv, or .tsv "
+                                              "tab-separated); default: PUENTE_FAQ or the bundled FAQ")
+    ask.add_argument("--lang", choices=["es", "en", "auto"], default="auto",
+                     help="language to show the entries in and report as 'lang' (matching is the same); "
+                          "auto, the default: the question's own language")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("question", nargs="*", help="the question; omit to read one per line from stdin")
 
-    faq = sub.add_parser("faq", help="FAQ files: check, import, export; gaps in the FAQ; measure it")
+    faq = _command(sub, "faq", "FAQ files: check, import, export; gaps in the FAQ; measure it")
     fsub = faq.add_subparsers(dest="faq_command", required=True)
-    check = fsub.add_parser("check", help="validate an FAQ file, or the vocabulary file (exit 1 on problems)")
-    check.add_argument("path", type=Path)
-    imp = fsub.add_parser("import", help="import a spreadsheet CSV into the YAML format")
-    imp.add_argument("path", type=Path, metavar="CSV")
-    imp.add_argument("--out", type=Path, required=True)
-    exp = fsub.add_parser("export", help="export an FAQ to the spreadsheet CSV layout")
-    exp.add_argument("path", type=Path)
-    exp.add_argument("--csv", type=Path, required=True)
+    check = _command(fsub, "check", "validate an FAQ file, or the vocabulary file (exit 1 on problems)")
+    check.add_argument("path", type=Path, help="an FAQ (.yaml, .csv or .tsv) or a vocabulary file (.yaml)")
+    imp = _command(fsub, "import", "import a spreadsheet (.csv, or .tsv tab-separated) into the YAML format")
+    imp.add_argument("path", type=Path, metavar="SHEET", help="the sheet to import (.csv or .tsv)")
+    imp.add_argument("--out", type=Path, required=True,
+                     help="the YAML file to write (.yaml or .yml); an existing one is replaced, and what "
+                          "members would lose from it (entries, topics) is reported")
+    exp = _command(fsub, "export", "export an FAQ to the spreadsheet layout (.csv, or .tsv tab-separated)")
+    exp.add_argument("path", type=Path, help="the FAQ to export (YAML project format, .csv or .tsv)")
+    exp.add_argument("--csv", type=Path, required=True,
+                     help="the sheet to write: .csv, or .tsv for tab-separated (an existing one is kept "
+                          "unless --force)")
     exp.add_argument("--force", action="store_true", help="write over the --csv file if it already exists")
-    gaps = fsub.add_parser("gaps", help="questions members asked that the FAQ did not answer")
+    gaps = _command(fsub, "gaps", f"questions members asked that the FAQ did not answer, {FROM_DB}")
     gaps.add_argument("--limit", type=_positive_int, default=50, help="how many questions to list (default 50)")
     gaps.add_argument("--tsv", type=Path, help="also write the questions staff answered with an FAQ entry (/faq) "
                                                "as labelled queries for 'faq eval'")
@@ -648,18 +665,24 @@ def build_parser() -> argparse.ArgumentParser:
                       help="only questions asked in the last DAYS days, or from DATE (2025-03-01) on: "
                            "leave out old ones the FAQ already answers")
 
-    ev = fsub.add_parser("eval", help="measure the FAQ on labelled member questions and list the misses")
+    ev = _command(fsub, "eval", "measure the FAQ on labelled member questions and list the misses")
     ev.add_argument("queries", type=Path, metavar="QUERIES", nargs="?",
                     help="TSV (or .csv) with a header naming 'query' and 'expected' (an entry id or ESCALATE); "
                          "without it, every question and alternate of the FAQ is tried as-is")
     ev.add_argument("--faq", type=Path, help="FAQ file (default: PUENTE_FAQ or the bundled FAQ)")
-    drafts = fsub.add_parser("drafts", help="FAQ drafts staff made from answered tickets (/promote)")
-    drafts.add_argument("--csv", type=Path, help="export them in the spreadsheet layout")
+    drafts = _command(fsub, "drafts", f"FAQ drafts staff made from answered tickets (/promote), {FROM_DB}")
+    drafts.add_argument("--csv", type=Path, help="write them to this .csv file in the spreadsheet layout, to "
+                                                 "translate and import")
 
-    em = sub.add_parser("export-messages", help="export the conversation log to CSV")
-    em.add_argument("out", type=Path)
-    fm = sub.add_parser("forget-member", help="delete everything stored about one member (Telegram user id)")
-    fm.add_argument("member_id", type=int)
+    em = _command(sub, "export-messages", f"export the conversation log to CSV, {FROM_DB}")
+    em.add_argument("out", type=Path, metavar="OUT.csv",
+                    help="the CSV file to write (UTF-8, one row per message in or out, oldest first); replaced "
+                         "if it exists")
+    fm = _command(sub, "forget-member",
+                  f"delete everything stored about one member {FROM_DB}: their messages, votes and requests "
+                  "with staff's replies in them; what the bot posted about them in the staff group is queued "
+                  "for removal (done by the running bot, or at its next start)")
+    fm.add_argument("member_id", type=int, metavar="TELEGRAM_USER_ID", help="the member's Telegram user id")
     return parser
 
 

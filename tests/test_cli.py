@@ -466,6 +466,27 @@ def test_forget_member_leaves_no_trace_of_the_words_in_the_database_files(
         assert left_on_disk(isolated_env, SECRET) == []
 
 
+@pytest.mark.parametrize(("argv", "said"), [
+    (["faq", "gaps"], ["PUENTE_DB"]),
+    (["faq", "drafts"], ["PUENTE_DB", "--csv CSV   write them"]),
+    (["export-messages"], ["PUENTE_DB", "OUT.csv     the CSV file to write"]),
+    (["forget-member"], ["PUENTE_DB", "messages, votes and requests", "staff group is queued for removal",
+                         "TELEGRAM_USER_ID  the member's Telegram user id"]),
+    (["ask"], ["--lang {es,en,auto}  language to show", ".tsv"]),
+    (["faq", "import"], ["--out OUT   the YAML file to write", ".tsv", "SHEET"]),
+    (["faq", "export"], ["path        the FAQ to export", ".tsv"]),
+])
+def test_help_says_what_each_command_reads_and_does(
+        argv: list[str], said: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """Session 16's review: the commands that work on PUENTE_DB never said so, several arguments
+    had no help at all, and import/export spoke only of CSV though they take .tsv too."""
+    with pytest.raises(SystemExit):
+        bot.main([*argv, "--help"])
+    text = " ".join(capsys.readouterr().out.split())  # (argparse wraps to the terminal's width)
+    for words in said:
+        assert " ".join(words.split()) in text, (words, text)
+
+
 def test_admin_commands_refuse_a_database_that_does_not_exist(
         isolated_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Third review: with PUENTE_DB unset in another folder, or mistyped, these created an empty
