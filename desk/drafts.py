@@ -8,11 +8,15 @@ automatically: a staff answer to one member is not yet an answer for everyone.
 from __future__ import annotations
 
 import csv
+import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from faq.csvio import COLUMNS
+from faq.errors import prepare_target
+from storage.conversations import csv_safe
 
 
 def draft_row(draft: dict[str, Any]) -> dict[str, str]:
@@ -30,12 +34,25 @@ def draft_row(draft: dict[str, Any]) -> dict[str, str]:
 
 
 def export_drafts_csv(drafts: Iterable[dict[str, Any]], path: str | Path) -> int:
-    """Write drafts (``storage.drafts.list_drafts`` rows) as a UTF-8 CSV (with BOM, for Excel); returns the count."""
-    rows = [draft_row(d) for d in drafts]
-    with open(path, "w", newline="", encoding="utf-8-sig") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
-        writer.writeheader()
-        writer.writerows(rows)
+    """Write drafts (``storage.drafts.list_drafts`` rows) as a UTF-8 CSV (with BOM, for Excel); returns the count.
+
+    The questions are members' words, the answers staff's: a cell starting with = + - or @ is
+    written with a leading apostrophe, as in ``export-messages`` (a spreadsheet would run it as a
+    formula). Written to a temporary file then renamed, like the other exports: a failure never
+    leaves a truncated sheet where the previous one was.
+    """
+    rows = [{k: csv_safe(v) for k, v in draft_row(d).items()} for d in drafts]
+    target = prepare_target(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8-sig") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+            writer.writeheader()
+            writer.writerows(rows)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return len(rows)
 
 

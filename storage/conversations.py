@@ -599,11 +599,12 @@ def _asked_in(said: Sequence[str], leave_out: Callable[[str], bool] | None) -> s
     return None
 
 
-def _csv_safe(value: Any) -> Any:
+def csv_safe(value: Any) -> Any:
     """Neutralise spreadsheet formulas in member-typed text (CSV injection: "=HYPERLINK(...)").
 
     Excel/LibreOffice execute cells starting with = + - @ (or tab/CR); a leading
     apostrophe makes them plain text. Only applied to free text, never to numbers.
+    Every sheet written with members' words uses it (``faq drafts --csv`` too).
     """
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
@@ -614,7 +615,7 @@ def export_messages_csv(db: Database, out_path: str | Path, *, since: datetime |
     """Write the conversation log to CSV (helpdesks import/inspect it in spreadsheets); returns rows written.
 
     UTF-8 with BOM so Excel shows Spanish accents correctly; free text is formula-escaped
-    (see :func:`_csv_safe`). Written to a temp file and renamed, so a failed export never
+    (see :func:`csv_safe`). Written to a temp file and renamed, so a failed export never
     leaves a truncated file where a previous good one was. Oldest first.
     """
     out = Path(out_path)
@@ -637,7 +638,7 @@ def export_messages_csv(db: Database, out_path: str | Path, *, since: datetime |
             writer = csv.writer(fh)
             writer.writerow(EXPORT_COLUMNS)
             for row in cursor:
-                writer.writerow([_csv_safe(v) if i in text_cols else v for i, v in enumerate(row)])
+                writer.writerow([csv_safe(v) if i in text_cols else v for i, v in enumerate(row)])
                 count += 1
         os.replace(tmp, out)
     except BaseException:

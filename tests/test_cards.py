@@ -7,6 +7,9 @@ import html
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from desk import cards
 from desk.drafts import export_drafts_csv
@@ -177,6 +180,41 @@ def test_drafts_export_in_the_spreadsheet_layout(tmp_path: Path) -> None:
     assert rows[0]["id"] == "draft-3" and rows[0]["question_es"] == "¿Puedo pagar en línea?"
     assert rows[0]["answer_es"] == "Sí, en…" and rows[0]["question_en"] == "" and "#12" in rows[0]["source"]
     assert rows[1]["question_en"] == "Q" and rows[1]["category"] == "pay"
+
+
+def test_drafts_export_escapes_spreadsheet_formulas(tmp_path: Path) -> None:
+    """Session 16's review: the drafts sheet holds members' questions, and a cell starting with
+    = + - @ became a formula in Excel ("=HYPERLINK(…)"); export-messages already escaped them."""
+    out = tmp_path / "drafts.csv"
+    export_drafts_csv([{"id": 1, "ticket_id": 2, "lang": "es", "question": '=HYPERLINK("http://x.example","clic")',
+                        "answer": "- Paso 1: llame", "category": "@pagos"},
+                       {"id": 2, "ticket_id": None, "lang": "en", "question": "+1 how?", "answer": "Plain."}], out)
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        first, second = csv.DictReader(fh)
+    assert first["question_es"] == '\'=HYPERLINK("http://x.example","clic")'
+    assert first["answer_es"] == "'- Paso 1: llame" and first["category"] == "'@pagos"
+    assert second["question_en"] == "'+1 how?" and second["answer_en"] == "Plain."
+
+
+def test_a_failed_drafts_export_leaves_the_previous_sheet_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Written to a temporary file and renamed, like the other exports."""
+    import desk.drafts
+
+    out = tmp_path / "drafts.csv"
+    draft = {"id": 1, "ticket_id": None, "lang": "es", "question": "¿Q?", "answer": "R."}
+    export_drafts_csv([draft], out)
+    before = out.read_bytes()
+
+    class DiskFull(csv.DictWriter):
+        def writerows(self, rows: Any) -> None:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(desk.drafts.csv, "DictWriter", DiskFull)
+    with pytest.raises(OSError):
+        export_drafts_csv([draft, {**draft, "id": 2}], out)
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["drafts.csv"]
 
 
 def test_a_queue_cut_to_the_oldest_says_how_many_there_are() -> None:
