@@ -1481,3 +1481,12 @@ def test_numbers_in_words_or_digits_and_having_no_papers(sample: Matcher, text: 
     documents entry, not the one on immigration status."""
     result = sample.match(text)
     assert (result.decision, result.best_id) == ("answer", entry), result
+
+
+@pytest.mark.parametrize("text", ["me separe de mi esposo y quiero quitarlo como beneficiario del igss, como se hace?",
+                                  "how do i remove my ex as beneficiary on my igss"])
+def test_taking_someone_off_the_cover_goes_to_staff(sample: Matcher, text: str) -> None:
+    """Session 16's blind set: removing a separated husband from the cover was answered with the
+    entry on registering beneficiaries; staff change the record."""
+    result = sample.match(text)
+    assert result.decision == "escalate", result
