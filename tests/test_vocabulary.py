@@ -52,7 +52,7 @@ def test_bundled_vocabulary_phone_words() -> None:
                             ("urgent care", "hospital"), ("paper", "documento"), ("carnecito", "carne"),
                             ("repongo", "renovar"), ("no tengo mica", "estatus migratorio"),
                             ("expired visa", "estatus migratorio"), ("jersey", "extranjero"),
-                            ("por la compu", "internet"), ("hay un link", "internet")]:
+                            ("por la compu", "internet"), ("hay un link", "internet"), ("azucar", "diabetes")]:
         assert vocab.canonical(word) == canonical, word
     # Meanings the FAQs keep apart stay apart (a chronic-care FAQ has an entry for each condition).
     assert len({vocab.canonical(w) for w in ("diabetes", "presion alta", "kidney disease", "dialisis")}) == 4
