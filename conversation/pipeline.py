@@ -531,6 +531,8 @@ class Pipeline:
         message just before this one (``inbound_id``) is that list. Anything in between — a new
         question, a tap, a message that joined a request, a staff answer — means the number is not
         a pick; and a restart between the list and the number changes nothing."""
+        if typed_none(text):  # "ninguna de las 4" rejects the list: no "4", no topic in it picks
+            return None
         n = typed_number(text)
         named = self._names_only_an_institution(text) if n is None else frozenset()
         if n is None and not named and (len(text.split()) > 4 or not self._listed.get(member_id)):
