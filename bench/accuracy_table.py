@@ -194,6 +194,11 @@ SETS = [
     ("blind 51 on the bundled FAQ (held out, session 16)", "faq.yaml", "blind51-queries.tsv"),
     ("alt FAQ 50 (IGSS preventive care and children's health, 0-3 alternates, held out, session 16)",
      "faq-alt50.csv", "blind-alt50-queries.tsv"),
+    ("blind 52 (recent arrivals who know little of social security, held out, session 16 round 2)",
+     "faq-sample.csv", "blind52-queries.tsv"),
+    ("blind 52 on the bundled FAQ (held out, session 16 round 2)", "faq.yaml", "blind52-queries.tsv"),
+    ("alt FAQ 51 (IMSS for working mothers: maternity leave and daycare, 0-2 alternates, held out, session 16 "
+     "round 2)", "faq-alt51.csv", "blind-alt51-queries.tsv"),
 ]
 
 
