@@ -179,6 +179,14 @@ va junto juntos juntas back andamio end ends ended
 directo directa directamente direct directly listo lista listos listas dando den doy diera entrarle
 llevamos llevaron llevan else cualquiera cualquier explain explained moto toward towards particular particulares
 tight afecto afecta afectar afectaron place cero zero compañeros compañeras
+cocinero cocinera cocineros cook cooks line mesero mesera waiter waitress lavaplatos dishwasher dishwashers busboy
+restaurante restaurant restaurantes restaurants kitchen cocina delivery repartidor repartidora rider riders
+construccion construction roofing roofer techos techo albañil albanil carpintero carpinteria carpenter plomero
+plumber electricista electrician pintor painter mecanico mechanic soldador welder landscaping jardineria jardinero
+yardas yards crew crews empacadora packing fabrica factory bodega warehouse
+pizca pisca cosecha harvest field fields campo orchard orchards granja farm dairy lecheria poultry pollo pollos
+meatpacking carniceria limpieza cleaning janitor conserje chofer driver trailero
+trucker
 """))
 
 #: Where members and their families live: a place name says where, not what about ("hay hospital

@@ -1282,6 +1282,18 @@ class Matcher:
             if not any(related(c.entry_id) for c in ranked[:MAX_OFFERED]
                        if c.score >= best.score - self.weights.suggest_window):
                 decision = "escalate"
+        if decision == "suggest" and inherited and not self.countries_of(words):
+            # Buttons about the member's institution (their country, the answer just given) come
+            # without the other country's: a Mexican mother asking "¿y mis hijos también tienen
+            # derecho?" after the IMSS number was offered the IGSS family entries first (session 16's
+            # review). Only when one of them is close enough to be offered. (Not for an institution or
+            # country the message names: the right entry may not name it, "my DPI" for the IGSS
+            # paperwork, "mi esposo está en Cancún" asking about the IGSS programme.)
+            fitting = [c for c in ranked if self._fits(inst, self._index[c.entry_id], True)]
+            near = best.score - self.weights.suggest_window
+            if fitting and fitting[0].score >= near and len(fitting) < len(ranked):
+                ranked = fitting
+                best = ranked[0]
         choice = None
         # (BM25 does not weigh institutions: its choice about another one is not listed first.)
         if leader and decision != "escalate" and (not inst or self._fits(inst, leader[0], inherited)):

@@ -51,7 +51,8 @@ _SORTED = (r"(?:(?:listo )?ya (?:lo |la |me |se |todo )?(?:resolvi|resolvimos|so
 #: thanks word, or on its own for the first two kinds, the whole message is thanks.
 _THANKS_EXTRA_RE = re.compile(
     r"\b(?:(?:ya )?me (?:sirvio|sirve|ayudo|ayudaste|ayudaron|ayudo mucho)|(?:muy|so|very|really|super) helpful|helpful"
-    r"|(?:that|it|this) helped|(?:por|for) (?:la|su|tu|the|your|all the) (?:informacion|info|information|ayuda|help"
+    r"|(?:that|it|this) helped|(?:that|it|this) (?:was|is) (?:(?:very|so|really|super) )?helpful"
+    r"|(?:por|for) (?:la|su|tu|the|your|all the) (?:informacion|info|information|ayuda|help"
     r"|respuesta|answer|tiempo|time)|por todo|for everything|a lot|ya entendi|eso (?:era|es) todo|es todo|nada mas"
     r"|voy a (?:intentar|llamar|probar|hacerlo|ir|esperar|checar|revisar)|i ll (?:try|call|check)"
     r"|muy clar[ao](?: la (?:respuesta|informacion))?"
@@ -61,6 +62,7 @@ _THANKS_EXTRA_RE = re.compile(
     r"|" + _SORTED + r")\b")
 #: Phrases that are thanks even without a thanks word ("me sirvió", "very helpful", "ya lo resolví").
 _THANKS_ALONE_RE = re.compile(r"^(?:(?:ya )?me (?:sirvio|ayudo)|(?:muy|so|very|really|super) helpful|that helped"
+                              r"|(?:ok )?(?:that|it|this) (?:was|is) (?:(?:very|so|really|super) )?helpful"
                               r"|(?:ok |listo )?" + _SORTED + r")(?: mucho| a lot)?$")
 #: A typed request to delete one's data ("borrar mis datos", "delete my data", "forget me"): the
 #: same confirmation as /forget, never a question logged for staff or for the FAQ's gaps.
@@ -118,7 +120,8 @@ great cool nice awesome perfect alright fine amable bien jaja jajaja jajajaja je
 FILLER: frozenset[str] = frozenset(_words("""
 ok okay oka okey k vale bueno listo perfecto excelente genial entendido sale va simon si yes yeah
 yep sure great cool nice awesome perfect alright fine amable muy mucho todo bien and y a usted ud
-le la lo te the all for very much senor senora senorita seño joven amigo amiga sir maam miss
+le la lo te the all for very much senor senora senorita seño señor señora señorita señito señita
+doña don joven amigo amiga sir maam miss mija mijo mijita mijito
 jaja jajaja jajajaja jeje jejeje haha hahaha lol xd mmm mm eh pues pero but well oh ah
 por favor porfa xfa please pls plz disculpe perdon sorry bro compa wey guey man dude
 """))

@@ -1491,3 +1491,22 @@ def test_taking_someone_off_the_cover_goes_to_staff(sample: Matcher, text: str) 
     entry on registering beneficiaries; staff change the record."""
     result = sample.match(text)
     assert result.decision == "escalate", result
+
+
+def test_a_job_named_in_a_question_is_no_topic_the_faq_lacks(bundled: Matcher) -> None:
+    """Session 16's review: "trabajo de cocinero en nueva jersey, ¿hay seguro para mí?" went to staff
+    (a short message with a word the FAQ never saw); the jobs members name are how they talk."""
+    result = bundled.match("trabajo de cocinero en nueva jersey, hay seguro para mi?")
+    assert result.decision != "escalate", result
+
+
+@pytest.mark.parametrize("text", ["y mis hijos tambien tienen derecho?", "and for my kids?"])
+def test_buttons_after_an_imss_answer_are_not_the_igss_entries(bundled: Matcher, text: str) -> None:
+    """Session 16's review: right after the IMSS number, "¿y mis hijos también tienen derecho?"
+    offered the IGSS family entries first; a follow-up keeps to the answer's institution in its
+    buttons too, when one of that institution's entries is close enough to offer."""
+    context = bundled.entry_institutions("imss-nss")
+    result = bundled.match(text, context, last="imss-nss")
+    assert result.decision == "suggest", result
+    offered = [c.entry_id for c in bundled.offered(result)]
+    assert offered and all("imss" in bundled.entry_institutions(e) for e in offered), offered

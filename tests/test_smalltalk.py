@@ -86,6 +86,9 @@ def test_questions_are_not_small_talk(text: str) -> None:
     ("pásame con un humano", "human"),
     ("bro no entendí nada", "unclear"),
     ("no sé", "unclear"),
+    # session 16's review: these were "I don't have an answer" and `faq gaps` rows
+    ("gracias señorita", "thanks"), ("ok thanks that was helpful", "thanks"), ("gracias mija", "thanks"),
+    ("gracias doña", "thanks"),
 ])
 def test_more_phone_small_talk(text: str, kind: str) -> None:
     assert classify_smalltalk(text) == kind
@@ -154,3 +157,7 @@ def test_forget_me_still_asks_to_delete_the_data(text: str) -> None:
                                   "never mind the fee, when does coverage start", "what can you do for my mom"])
 def test_a_question_around_those_words_is_still_a_question(text: str) -> None:
     assert classify_smalltalk(text) is None
+
+
+def test_a_daughter_called_mija_in_a_question_is_still_a_question() -> None:
+    assert classify_smalltalk("gracias, mi mija tiene 5 años, la puedo inscribir?") is None
