@@ -980,10 +980,13 @@ class Pipeline:
         """The replies to a language chosen (a button, or asked in words): said in the new language,
         and, right after an answer in the other language, that answer again in the new one (session
         15's reviews: "can you say it in spanish" and the buttons after "cambiar idioma" made the
-        member ask the question again)."""
+        member ask the question again). Right after: the member wrote nothing else since, only a
+        command or a tap (conv.wrote_since_answer)."""
         if not self._recalled.get(member.id):
             await self._recall(member.id, before=inbound_id)
         again = self._last_answer.get(member.id) if before != lang else None
+        if again and await self.store.call(conv.wrote_since_answer, member.id, before=inbound_id):
+            again = None
         _ = Translator(lang)
         told = Reply(_("Done: I'll answer you in English. Here is my last answer again:")) if again \
             else self._language_set_reply(lang)

@@ -536,10 +536,19 @@ def classify_smalltalk(text: str) -> str | None:
     return "thanks" if any(w in ACKNOWLEDGE for w in words) else "unclear"
 
 
+#: A request for a person spelt by ear ("kiero ablar kon alguien"): the matcher corrects these with
+#: the FAQ's words before it reads the request; `faq gaps`, which has no matcher, reads them here.
+_PERSON_BY_EAR = {"kiero": "quiero", "qiero": "quiero", "kero": "quiero", "ablar": "hablar", "havlar": "hablar",
+                  "hablr": "hablar", "nesesito": "necesito", "nececito": "necesito", "nesecito": "necesito",
+                  "kon": "con", "jente": "gente", "perzona": "persona", "umano": "humano", "alguen": "alguien"}
+
+
 def only_asks_for_a_person(text: str) -> bool:
     """Whether ``text`` asks for a person and nothing else ("quiero hablar con una persona", "talk
-    to a human, please"): a request for staff, not a question the FAQ failed to answer, so `faq
-    gaps` leaves it out. "…con una persona sobre mi pensión" says what about: it stays."""
+    to a human, please", "kiero ablar con alguien"): a request for staff, not a question the FAQ
+    failed to answer, so `faq gaps` leaves it out. "…con una persona sobre mi pensión" says what
+    about: it stays."""
+    text = " ".join(_PERSON_BY_EAR.get(w, w) for w in clean(text).split())
     if classify_smalltalk(text) != "human":
         return False
     return all(w in STOPWORDS or w in WEAK_WORDS for w in clean(without_person_request(text)).split())

@@ -284,6 +284,22 @@ def answer_before(db: Database, member_id: int, *, since: datetime, before: int)
     return row
 
 
+def wrote_since_answer(db: Database, member_id: int, *, before: int) -> bool:
+    """Whether the member sent anything but a command or a tap (a question, a photo, "ninguna de
+    esas") between the bot's last answer and message ``before``: a language switch then is not
+    "right after" that answer, and the answer is not sent again (session 16's review: "en español
+    por favor" four turns later replayed a phone number the member had moved on from)."""
+    answer = _row(db.execute(
+        "SELECT id FROM messages WHERE member_id = ? AND id < ? AND direction = 'out' AND decision = 'answer' "
+        "AND faq_id IS NOT NULL ORDER BY id DESC LIMIT 1", [member_id, before]))
+    if answer is None:
+        return True
+    between = db.execute(
+        "SELECT COUNT(*) FROM messages WHERE member_id = ? AND id > ? AND id < ? AND direction = 'in' "
+        "AND kind NOT IN ('command', 'callback')", [member_id, answer["id"], before]).fetchone()[0]
+    return bool(between)
+
+
 def _list_before(db: Database, member_id: int, *, since: datetime, before: int) -> dict[str, Any] | None:
     """The member's message just before ``before`` if it is a reply of the bot listing choices,
     logged at or after ``since``."""

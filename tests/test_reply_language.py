@@ -104,3 +104,16 @@ async def test_a_held_down_key_is_answered_in_the_conversations_language(
     replies = await pipeline.handle_text(ANA, "x" * 5000)
     assert replies[0].text.startswith("Sorry"), replies[0].text[:80]
     assert logged_langs(store, ANA)[-1] == "en"
+
+
+async def test_a_language_switch_turns_later_does_not_replay_an_old_answer(pipeline: Pipeline) -> None:
+    """Session 16's review: an answer, then a list, "none of these", a request for a person, and
+    only then "en español por favor": the phone number from four turns before came again. The
+    answer is sent again only right after it (nothing but a command or a tap in between)."""
+    await pipeline.handle_text(MARY, "what's the igss phone number")
+    await pipeline.handle_text(MARY, "can i talk to a real person")
+    replies = await pipeline.handle_text(MARY, "en español por favor")
+    assert len(replies) == 1 and "otra vez" not in replies[0].text, [r.text[:60] for r in replies]
+    await pipeline.handle_text(MARY, "how much does the igss migrant program cost")
+    replies = await pipeline.handle_text(MARY, "in english please")
+    assert len(replies) == 2, [r.text[:60] for r in replies]  # right after the answer: sent again
