@@ -659,8 +659,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--force", action="store_true", help="write over the --csv file if it already exists")
     gaps = _command(fsub, "gaps", f"questions members asked that the FAQ did not answer, {FROM_DB}")
     gaps.add_argument("--limit", type=_positive_int, default=50, help="how many questions to list (default 50)")
-    gaps.add_argument("--tsv", type=Path, help="also write the questions staff answered with an FAQ entry (/faq) "
-                                               "as labelled queries for 'faq eval'")
+    gaps.add_argument("--tsv", type=Path, help="also write, as labelled queries for 'faq eval', the questions staff "
+                                               "answered with an FAQ entry (/faq) or whose entry the member picked "
+                                               "from the buttons")
     gaps.add_argument("--since", type=_days_or_date, metavar="DAYS|DATE",
                       help="only questions asked in the last DAYS days, or from DATE (2025-03-01) on: "
                            "leave out old ones the FAQ already answers")

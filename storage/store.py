@@ -86,7 +86,8 @@ def check_writable(db: Database) -> None:
     SQLite opens a file it may not write (mode 444, a read-only mount) read-only, without a word,
     and reading works: the bot would start, then fail on every member's message, each time with
     a traceback. Checked at start by what must write (the bot, the terminal chat, forget-member);
-    the admin commands that only read work on a read-only copy.
+    the admin commands that only read do not check (they work on a read-only connection, though SQLite
+    itself needs write access to open a WAL-mode file that is read-only on disk: copy a backup first).
     """
     try:
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
