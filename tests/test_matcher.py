@@ -1510,3 +1510,14 @@ def test_buttons_after_an_imss_answer_are_not_the_igss_entries(bundled: Matcher,
     assert result.decision == "suggest", result
     offered = [c.entry_id for c in bundled.offered(result)]
     assert offered and all("imss" in bundled.entry_institutions(e) for e in offered), offered
+
+
+@pytest.mark.parametrize("text", ["a como esta el cambio, cuantos dolares son los Q1,000 de la cuota?",
+                                  "mi mama tiene 72 y nunca trabajo con igss, hay alguna pension del gobierno para "
+                                  "los ancianos en guatemala?"])
+def test_the_exchange_rate_and_the_governments_old_age_allowance_go_to_staff(sample: Matcher, text: str) -> None:
+    """Session 16's blind set: both were answered (the fee's yearly update, the IGSS old-age
+    pension); the exchange rate of the day and the allowance for those who never paid in are
+    other offices' matters."""
+    result = sample.match(text)
+    assert result.decision == "escalate", result
