@@ -566,11 +566,12 @@ class Pipeline:
         if countries:
             self._stated.set(member_id, countries)
         again = matcher.match(asked["text"], stated=named)
-        best = again.best_id
-        if again.decision in ("answer", "suggest") and best and best != answer["faq_id"] \
-                and named & matcher.entry_institutions(best):
-            return best
-        return None
+        if again.decision not in ("answer", "suggest"):
+            return None
+        # (the first entry about the institution named: the question's own words may lead back to
+        # the one just answered, offered first beside it, see Matcher.match's ``stated``)
+        return next((c.entry_id for c in again.candidates if c.entry_id != answer["faq_id"]
+                     and named & matcher.entry_institutions(c.entry_id)), None)
 
     def _country_institutions(self) -> frozenset[str]:
         """The institutions the vocabulary ties to a country (igss, imss)."""

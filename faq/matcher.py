@@ -315,6 +315,10 @@ class Weights:
     # every set: 9 more answered right, no more wrong; 15 answered 23 more for 4 wrong, 10 38 for
     # 10 (the usual curve).
     veto_spelling: float = 20.0
+    # A country the member named earlier steers a message that names none (Matcher.match's
+    # ``stated``), unless the message's own words lead to another entry by this many more points:
+    # then both are offered (session 16's review).
+    stated_override: float = 15.0
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -1103,6 +1107,18 @@ class Matcher:
         (:meth:`stated_countries`), read as this message's when it names no institution or country.
         """
         result = self._match(text, context, stated=stated)
+        if stated and result.decision == "answer" and not self._suggestions_off():
+            # The country said earlier steers a message that names none; but when the message's own
+            # words lead, far more clearly, to another entry ("¿cuánto cuesta el seguro de migrantes?"
+            # after "my dad is mexicano": the IGSS programme's price), both are offered, the words'
+            # first (session 16's review: the IMSS family insurance's price was answered).
+            plain = self._match(text, context)
+            if plain.decision == "answer" and plain.best_id != result.best_id \
+                    and plain.score >= result.score + self.weights.stated_override:
+                both = (plain.candidates[0], result.candidates[0])
+                rest = tuple(c for c in result.candidates if c.entry_id not in {both[0].entry_id, both[1].entry_id})
+                return replace(result, decision="suggest", best_id=plain.best_id, score=plain.score,
+                               candidates=(both + rest)[:MAX_OFFERED])
         if last is not None and result.decision == "escalate" and result.smalltalk is None:
             return self._with_last_question(text, context, last) or result
         if last is None or not context or result.decision != "answer" or result.best_id != last:

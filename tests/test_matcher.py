@@ -1521,3 +1521,15 @@ def test_the_exchange_rate_and_the_governments_old_age_allowance_go_to_staff(sam
     other offices' matters."""
     result = sample.match(text)
     assert result.decision == "escalate", result
+
+
+def test_a_country_said_earlier_does_not_outweigh_the_messages_own_words(bundled: Matcher) -> None:
+    """Session 16's review: after "my dad is mexicano", "¿cuánto cuesta el seguro de migrantes y cómo
+    pago desde USA?" was answered with the IMSS family insurance's price (52 points); on its own
+    words it is the IGSS programme's (73). Both are offered, the words' first; a message that the
+    country only helps decide is still answered for that country."""
+    stated = bundled.stated_countries("my dad is mexicano")
+    result = bundled.match("cuanto cuesta el seguro de migrantes y como pago desde usa", stated=stated)
+    assert (result.decision, result.best_id) == ("suggest", "migrant-cost"), result
+    plain = bundled.match("cuanto cuesta para mi familia", stated=stated)
+    assert (plain.decision, plain.best_id) == ("answer", "imss-ssf-cost"), plain
