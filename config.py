@@ -188,6 +188,12 @@ class Settings:
             # (Otherwise the bot starts, then reports "could not reach Telegram", like an outage.)
             raise ConfigError(f"TELEGRAM_API_BASE_URL={base_url!r} must start with http:// or https:// and a host "
                               f"(default {TELEGRAM_API})")
+        if not base_url.rstrip("/").endswith("/bot"):
+            # The token is appended to it: "http://127.0.0.1:8081" made "…:8081123456:ABC…", and the
+            # bot failed on an "invalid port" (session 16's review).
+            raise ConfigError(f"TELEGRAM_API_BASE_URL={base_url!r} must end with /bot, as Bot API servers expect "
+                              f"(default {TELEGRAM_API}; a local server: http://127.0.0.1:8081/bot)")
+        base_url = base_url.rstrip("/")
         margin = env.get("PUENTE_ANSWER_MARGIN", "").strip()
 
         return cls(

@@ -65,6 +65,8 @@ def test_values_are_parsed() -> None:
         # Session 15's review: a URL without its scheme started the bot, which then reported an outage.
         ("TELEGRAM_API_BASE_URL", "api.telegram.org/bot"),
         ("TELEGRAM_API_BASE_URL", "https://"),
+        # Session 16's review: without "/bot" the token ran into the port ("Invalid port").
+        ("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081"),
         ("PUENTE_STAFF_MESSAGES_PER_MINUTE", "inf"),
         ("PUENTE_STAFF_MESSAGES_PER_MINUTE", "-3"),
         ("PUENTE_STAFF_MESSAGES_PER_MINUTE", "0"),
