@@ -551,7 +551,15 @@ def only_asks_for_a_person(text: str) -> bool:
     text = " ".join(_PERSON_BY_EAR.get(w, w) for w in clean(text).split())
     if classify_smalltalk(text) != "human":
         return False
-    return all(w in STOPWORDS or w in WEAK_WORDS for w in clean(without_person_request(text)).split())
+    return all(w in STOPWORDS or w in WEAK_WORDS or w in _WHO for w in clean(without_person_request(text)).split())
+
+
+#: Who a member asks for, left over around a request ("necesito un operador", "hablar con una
+#: persona real"): still a request for a person and nothing else (session 16's Telegram review).
+_WHO = frozenset(_words("""
+operador operadora operadores agente agentes asesor asesora representante humano humana persona personas
+alguien real reales vivo viva operator agent agents representative rep human person someone somebody live real
+"""))
 
 
 #: "None of these" typed under a list of choices, in either language ("ninguna de esas opciones",

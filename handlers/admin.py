@@ -12,9 +12,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from conversation.replies import Reply, short_label
@@ -99,26 +100,63 @@ def _problem_list(problems: Sequence[FaqProblem]) -> str:
     return listed + (f"\n… (+{more})" if more > 0 else "")
 
 
+#: Seconds to wait before each try of the start-up alert (see tell_admins_of_fallback).
+ALERT_RETRIES: tuple[float, ...] = (0.0, 10.0, 60.0, 300.0, 900.0)
+#: bot_data key of the alert tasks, cancelled at shutdown (handlers.app.post_stop).
+ALERT_TASKS = "puente:admin_alerts"
+
+
 async def tell_admins_of_fallback(app: Application) -> None:
     """At start: the FAQ file had problems and the last good copy is served (faq.service). Nobody
-    reads the log, so each admin is told in a private chat, like of a staff-group outage. Best
-    effort: an admin who never started a chat with the bot cannot be told."""
+    reads the log, so each admin is told in a private chat, like of a staff-group outage.
+
+    Sent in the background, each admin's message retried a few times over some minutes (session
+    16's review: sent in post_init, a 429 held up the start, polling included, for as long as
+    Telegram asked to wait, and one 5xx lost the alert for good). An admin who never started a
+    chat with the bot cannot be told (Telegram refuses: not retried)."""
     svc = app.bot_data["services"]
     fallback = svc.faqs.fallback
     if fallback is None or not svc.settings.admin_ids:
         return
     _ = Translator(svc.settings.staff_language)
-    text = _("⚠️ Puente started with the last good copy of the FAQ ({entries} entries, saved {saved}): the FAQ "
-             "file {file} has {n} problem(s), so it was not loaded. Members get the answers of the copy until the "
-             "file is fixed (python bot.py faq check shows every problem) and reloaded with /reload.",
-             entries=fallback.entries, saved=f"{fallback.saved:%Y-%m-%d %H:%M}",
-             file=f"<code>{html.escape(fallback.faq_path.name)}</code>", n=len(fallback.problems))
+    saved = fallback.saved.astimezone(ZoneInfo(svc.settings.timezone))
+    text = _.ngettext(
+        "⚠️ Puente started with the last good copy of the FAQ ({entries} entries, saved {saved}): the FAQ "
+        "file {file} has {n} problem, so it was not loaded. Members get the answers of the copy until the "
+        "file is fixed (python bot.py faq check shows it) and reloaded with /reload.",
+        "⚠️ Puente started with the last good copy of the FAQ ({entries} entries, saved {saved}): the FAQ "
+        "file {file} has {n} problems, so it was not loaded. Members get the answers of the copy until the "
+        "file is fixed (python bot.py faq check shows every problem) and reloaded with /reload.",
+        len(fallback.problems),
+        entries=fallback.entries, saved=f"{saved:%Y-%m-%d %H:%M} ({svc.settings.timezone})",
+        file=f"<code>{html.escape(fallback.faq_path.name)}</code>")
     text += "\n\n" + _problem_list(fallback.problems)
+    tasks = app.bot_data.setdefault(ALERT_TASKS, [])
     for admin in sorted(svc.settings.admin_ids):  # an admin's private chat has their user id
+        tasks.append(asyncio.get_running_loop().create_task(
+            _tell_admin(app, admin, text, ALERT_RETRIES), name=f"puente:fallback-alert:{admin}"))
+
+
+async def _tell_admin(app: Application, admin: int, text: str, retries: Sequence[float]) -> None:
+    """Send ``text`` to one admin, trying again after each delay of ``retries`` (a 429's own wait
+    when longer) until Telegram takes it; a refusal (Forbidden, BadRequest) ends the tries."""
+    wait = 0.0
+    for delay in retries:
+        await asyncio.sleep(max(delay, wait))
         try:
             await app.bot.send_message(admin, text, parse_mode="HTML")
-        except TelegramError as exc:
+            return
+        except RetryAfter as exc:
+            wait = float(exc.retry_after if isinstance(exc.retry_after, int | float) else
+                         exc.retry_after.total_seconds())
+            log.warning("telling admin %s that the last good FAQ is served: Telegram asks to wait %.0f s", admin, wait)
+        except (Forbidden, BadRequest) as exc:
             log.warning("could not tell admin %s that the last good FAQ is served: %s", admin, exc)
+            return
+        except TelegramError as exc:
+            wait = 0.0
+            log.warning("could not tell admin %s that the last good FAQ is served (will try again): %s", admin, exc)
+    log.error("admin %s was never told that the last good FAQ is served: Telegram did not take the message", admin)
 
 
 def _log_refused_reload(admin_id: int, outcome: ReloadOutcome) -> None:

@@ -15,7 +15,7 @@ from config import Settings
 from conversation.pipeline import Pipeline
 from faq.service import FaqService
 from handlers import register
-from handlers.admin import tell_admins_of_fallback
+from handlers.admin import ALERT_TASKS, tell_admins_of_fallback
 from handlers.common import Services
 from handlers.ordering import PerChatOrder
 from handlers.staff import start_desk, stop_desk
@@ -104,8 +104,8 @@ async def post_init(app: Application) -> None:
     if "services" not in app.bot_data:
         app.bot_data["services"] = open_services(app.bot_data["settings"])
     await set_commands(app)
-    await tell_admins_of_fallback(app)
     await start_desk(app, **app.bot_data.get(DESK_OPTIONS, {}))
+    await tell_admins_of_fallback(app)  # in the background: a slow Telegram never holds up the start
     app.bot_data[WATCHDOG] = asyncio.get_running_loop().create_task(
         watch_polling(app, app.bot_data.get(WATCH_INTERVAL, 5.0)), name="puente:watch_polling")
     log.info("Puente is up as @%s", app.bot.username)
@@ -118,6 +118,10 @@ async def post_stop(app: Application) -> None:
         watchdog.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await watchdog
+    for alert in app.bot_data.pop(ALERT_TASKS, []):  # a start-up alert still waiting to be retried
+        alert.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await alert
     await stop_desk(app)
 
 

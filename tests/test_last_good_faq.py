@@ -105,3 +105,27 @@ async def test_admins_are_told_when_the_bot_starts_from_the_last_good_faq(
         calls = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID, count=2)
         assert "NOT reloaded" in calls[1].params["text"]
         assert f"Still serving the previous FAQ ({entries} entries)" in calls[1].params["text"]
+
+
+async def test_the_admin_alert_is_retried_in_the_background(
+        fake_telegram: FakeTelegram, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Session 16's Telegram review: sent inside the start, a 429 on the alert held up polling for
+    as long as Telegram asked, and one 500 lost the alert for good. It is now sent beside the
+    running bot and tried again."""
+    import handlers.admin
+
+    monkeypatch.setattr(handlers.admin, "ALERT_RETRIES", (0.0, 0.3, 0.3))
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(BROKEN, encoding="utf-8")
+    _service(BUNDLED_FAQ, tmp_path / f"{DB_NAME}.last-good-faq.yaml").load()
+    settings = bot_settings(fake_telegram, tmp_path, PUENTE_ADMIN_IDS=str(ADMIN_ID), PUENTE_FAQ=str(faq))
+    fake_telegram.user(ADMIN_ID, "Admin", "es")  # (an admin who started a chat with the bot)
+    fake_telegram.fail("sendMessage", status=500, times=1, chat_id=ADMIN_ID)
+    async with running_app(build_application(settings), fake_telegram):
+        member = fake_telegram.user(4242, "Ana", "es")
+        fake_telegram.push_text(member, "cuanto cuesta el seguro pa migrantes")
+        [answer] = await fake_telegram.wait_for("sendMessage", chat_id=4242)
+        assert "Q1,000" in answer.params["text"]  # served from the copy while the alert waits
+        calls = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID, count=2)
+        assert [c.status for c in calls] == [500, 200], [c.error for c in calls]
+        assert "última copia buena" in calls[1].params["text"] and "(America/Guatemala)" in calls[1].params["text"]
