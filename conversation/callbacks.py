@@ -13,11 +13,12 @@ def _int(value: str) -> int | None:
         return None
 
 
-async def route_callback(pipeline: Pipeline, member: Member, data: str) -> list[Reply]:
+async def route_callback(pipeline: Pipeline, member: Member, data: str, on_message: int | None = None) -> list[Reply]:
     """Decode ``data`` (see conversation.replies) and run the matching pipeline step.
 
     Anything malformed or stale (an old keyboard after an FAQ reload, a forged payload) gets the
-    polite "no longer available" reply instead of an exception.
+    polite "no longer available" reply instead of an exception. ``on_message``: the Telegram id of
+    the message the button is on, when known (a 👍/👎 must be on the answer it names).
     """
     kind, args = parse_callback(data)
     if kind == "pick" and args:
@@ -25,7 +26,7 @@ async def route_callback(pipeline: Pipeline, member: Member, data: str) -> list[
     if kind == "none" and args and (qid := _int(args[0])) is not None:
         return await pipeline.handle_none_of_these(member, qid)
     if kind == "fb" and len(args) == 2 and (mid := _int(args[0])) is not None and (vote := _int(args[1])) is not None:
-        return await pipeline.handle_feedback(member, mid, vote)
+        return await pipeline.handle_feedback(member, mid, vote, on_message=on_message)
     if kind == "lang" and args:
         return await pipeline.set_language(member, args[0])
     if kind == "cat" and args:

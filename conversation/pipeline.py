@@ -870,13 +870,22 @@ class Pipeline:
                               score=0.0, latency_ms=0.0, in_reply_to=replied_to)
         return [await self._out(member, Reply(notice), in_reply_to=inbound_id, decision="escalate")]
 
-    async def handle_feedback(self, member: Member, answer_id: int, vote: int) -> list[Reply]:
-        """👍/👎 on an answer. A 👎 hands the question to staff."""
-        row, inbound_id = await self._inbound(member, f"fb:{answer_id}:{vote}", "callback", telegram_message_id=None)
+    async def handle_feedback(self, member: Member, answer_id: int, vote: int,
+                              on_message: int | None = None) -> list[Reply]:
+        """👍/👎 on an answer. A 👎 hands the question to staff.
+
+        ``on_message``: the Telegram message the buttons are on. After a forget, SQLite may give a
+        deleted row's number to a new answer, and an old 👎 named that number (session 16's review:
+        it voted down the newer answer): a button must be on the answer it names."""
+        answer = await self.store.call(conv.get_message, answer_id)
+        moved = on_message is not None and answer is not None and answer.get("telegram_message_id") is not None \
+            and answer["telegram_message_id"] != on_message
+        # (a tap on another message's buttons is logged as such: it is no earlier tap of these)
+        logged = f"fb:{answer_id}:{vote}" + (f" on message {on_message}" if moved else "")
+        row, inbound_id = await self._inbound(member, logged, "callback", telegram_message_id=None)
         lang = self._fallback_lang(row, member)
         _ = Translator(lang)
-        answer = await self.store.call(conv.get_message, answer_id)
-        if not answer or answer.get("member_id") != member.id or vote not in (1, -1):
+        if not answer or moved or answer.get("member_id") != member.id or vote not in (1, -1):
             return [await self._out(member, self._stale(lang), in_reply_to=inbound_id)]
         if await self.store.call(conv.tapped_before, member.id, f"fb:{answer_id}:{vote}", before=inbound_id):
             return []  # a double tap (the buttons go only once the first is handled): one vote, one reply

@@ -86,7 +86,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 if not any(str(b.callback_data or "").startswith("fb:") for b in row)]
         with contextlib.suppress(BadRequest):
             await query.edit_message_reply_markup(reply_markup=InlineKeyboardMarkup(keep) if keep else None)
-    replies = await route_callback(services(context).pipeline, member, data)
+    on_message = query.message.message_id if query.message is not None else None
+    replies = await route_callback(services(context).pipeline, member, data, on_message)
     await send_replies(context, member.chat_id, replies)
 
 

@@ -1288,3 +1288,15 @@ async def test_a_language_button_after_an_answer_sends_it_again(pipeline: Pipeli
     entry = pipeline.faqs.snapshot.faq.get("migrant-cost")
     assert entry is not None and "last answer" in told.text and entry.answer["en"][:40] in again.text
     assert len(await pipeline.set_language(ANA, "en")) == 1  # already English: nothing to send again
+
+
+async def test_a_vote_is_only_counted_on_the_answer_whose_buttons_were_tapped(pipeline: Pipeline, store: Store) -> None:
+    """Session 16's Telegram review: after a forget, SQLite gave a deleted answer's number to a newer
+    answer, and the old 👎 (naming that number) voted the newer one down and opened a request."""
+    [answer] = await pipeline.handle_text(ANA, "cuanto cuesta el programa de migrantes del igss")
+    assert answer.log_id is not None
+    await pipeline.delivered(answer, 555)
+    [stale] = await pipeline.handle_feedback(ANA, answer.log_id, -1, on_message=777)  # another message's buttons
+    assert rows(store, "select count(*) as n from feedback")[0]["n"] == 0, stale.text
+    replies = await pipeline.handle_feedback(ANA, answer.log_id, -1, on_message=555)
+    assert rows(store, "select count(*) as n from feedback")[0]["n"] == 1, [r.text for r in replies]
