@@ -1107,11 +1107,13 @@ class Matcher:
         (:meth:`stated_countries`), read as this message's when it names no institution or country.
         """
         result = self._match(text, context, stated=stated)
-        if stated and result.decision == "answer" and not self._suggestions_off():
+        if stated and result.decision == "answer" and result.score <= 100.0 - self.weights.stated_override \
+                and not self._suggestions_off():
             # The country said earlier steers a message that names none; but when the message's own
             # words lead, far more clearly, to another entry ("¿cuánto cuesta el seguro de migrantes?"
             # after "my dad is mexicano": the IGSS programme's price), both are offered, the words'
-            # first (session 16's review: the IMSS family insurance's price was answered).
+            # first (session 16's review: the IMSS family insurance's price was answered). (Scores
+            # stop at 100: above 85 no other entry can lead by 15, and the second match is skipped.)
             plain = self._match(text, context)
             if plain.decision == "answer" and plain.best_id != result.best_id \
                     and plain.score >= result.score + self.weights.stated_override:
