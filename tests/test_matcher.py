@@ -1533,3 +1533,15 @@ def test_a_country_said_earlier_does_not_outweigh_the_messages_own_words(bundled
     assert (result.decision, result.best_id) == ("suggest", "migrant-cost"), result
     plain = bundled.match("cuanto cuesta para mi familia", stated=stated)
     assert (plain.decision, plain.best_id) == ("answer", "imss-ssf-cost"), plain
+
+
+@pytest.mark.parametrize("text", ["Se me venció el DPI, ¿cómo lo renuevo estando en Estados Unidos?",
+                                  "my dpi expired, how do i renew it from the US"])
+def test_renewing_an_expired_dpi_however_it_is_said_goes_to_staff(sample: Matcher, text: str) -> None:
+    """Session 16's second round: "se me venció el DPI, ¿cómo lo renuevo?" was offered the documents
+    entry (the phrase "renovar el dpi" did not meet the pronoun); an expired DPI alone, asked about
+    enrolling, is still the documents entry's."""
+    result = sample.match(text)
+    assert result.decision == "escalate", result
+    plain = sample.match("solo tengo pasaporte, mi dpi esta vencido, me puedo inscribir al programa de migrantes?")
+    assert plain.decision != "escalate", plain
