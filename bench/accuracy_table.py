@@ -199,6 +199,11 @@ SETS = [
     ("blind 52 on the bundled FAQ (held out, session 16 round 2)", "faq.yaml", "blind52-queries.tsv"),
     ("alt FAQ 51 (IMSS for working mothers: maternity leave and daycare, 0-2 alternates, held out, session 16 "
      "round 2)", "faq-alt51.csv", "blind-alt51-queries.tsv"),
+    ("blind 53 (older members and their grandchildren, pensions and health, held out, session 16 round 3)",
+     "faq-sample.csv", "blind53-queries.tsv"),
+    ("blind 53 on the bundled FAQ (held out, session 16 round 3)", "faq.yaml", "blind53-queries.tsv"),
+    ("alt FAQ 52 (a Guatemalan consulate's IGSS desk: payments, powers of attorney, deaths abroad, 0-3 alternates, "
+     "held out, session 16 round 3)", "faq-alt52.csv", "blind-alt52-queries.tsv"),
 ]
 
 
