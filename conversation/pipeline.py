@@ -1126,11 +1126,14 @@ class Pipeline:
 
         return await self._respond(member, "/forget", "command", self._forget_reply)
 
-    @staticmethod
-    def _forget_reply(lang: str) -> Reply:
-        """The confirmation of /forget (or "borrar mis datos" typed)."""
+    def _forget_reply(self, lang: str) -> Reply:
+        """The confirmation of /forget (or "borrar mis datos" typed). Without a staff group there is
+        no team's chat to remove anything from, and no requests to a team (session 16's review)."""
         _ = Translator(lang)
         text = _(
+            "This deletes everything Puente has stored about you: your messages and votes. Messages "
+            "already in this chat stay on your phone. Delete your data?"
+        ) if isinstance(self.desk, NoDesk) else _(
             "This deletes everything Puente has stored about you: your messages, votes and requests to "
             "our team. What Puente passed to our team's chat is removed there too (Telegram only allows "
             "that for two days: older messages are blanked, but an older photo stays). Messages already "

@@ -1300,3 +1300,10 @@ async def test_a_vote_is_only_counted_on_the_answer_whose_buttons_were_tapped(pi
     assert rows(store, "select count(*) as n from feedback")[0]["n"] == 0, stale.text
     replies = await pipeline.handle_feedback(ANA, answer.log_id, -1, on_message=555)
     assert rows(store, "select count(*) as n from feedback")[0]["n"] == 1, [r.text for r in replies]
+
+
+async def test_without_a_staff_group_forget_does_not_speak_of_the_teams_chat(pipeline: Pipeline) -> None:
+    """Session 16's review: with no staff group the /borrar confirmation spoke of requests to "our
+    team" and of removing what went to the team's chat, where nothing ever went."""
+    [ask] = await pipeline.handle_forget_request(ANA)
+    assert "equipo" not in ask.text and "sus mensajes y votos" in ask.text, ask.text
