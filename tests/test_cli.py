@@ -9,6 +9,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -501,18 +503,27 @@ def test_admin_commands_refuse_a_database_that_does_not_exist(
         assert not isolated_env.exists()
 
 
-def test_faq_gaps_leaves_out_bare_requests_for_a_person(isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Third review: "quiero hablar con una persona" and "talk to a human" were listed as FAQ gaps;
-    they are requests for staff. A request that says what about stays: that is a gap."""
+def _log_escalated(db_path: Path, texts: Sequence[str], lang: str = "es",
+                   times: Sequence[datetime] | None = None) -> None:
+    """Log each of ``texts`` as a member's message the bot handed to staff (a gap for `faq gaps`)."""
     from storage import conversations as conv
     from storage.store import Store
 
-    asked = ("quiero hablar con una persona", "talk to a human", "quiero hablar con una persona sobre mi pension")
-    with Store(isolated_env) as store:
-        for text in asked:
-            row = store.call_sync(lambda db, t=text: conv.log_inbound(db, member_id=5, chat_id=5, text=t))
-            store.call_sync(lambda db, r=row: conv.record_decision(db, r, lang="es", decision="escalate",
+    with Store(db_path) as store:
+        for i, text in enumerate(texts):
+            when = times[i] if times else None
+            row = store.call_sync(lambda db, t=text, w=when: conv.log_inbound(db, member_id=5, chat_id=5, text=t,
+                                                                              now=w))
+            store.call_sync(lambda db, r=row: conv.record_decision(db, r, lang=lang, decision="escalate",
                                                                    faq_id=None, score=0.0, latency_ms=1.0))
+
+
+def test_faq_gaps_leaves_out_bare_requests_for_a_person(isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Third review: "quiero hablar con una persona" and "talk to a human" were listed as FAQ gaps;
+    they are requests for staff. A request that says what about stays: that is a gap."""
+
+    asked = ("quiero hablar con una persona", "talk to a human", "quiero hablar con una persona sobre mi pension")
+    _log_escalated(isolated_env, asked)
     code, _ = run(["faq", "gaps"])
     listed = [line for line in capsys.readouterr().out.splitlines() if "escalate" in line]
     assert code == 0 and len(listed) == 1 and listed[0].endswith("quiero hablar con una persona sobre mi pension")
@@ -521,15 +532,9 @@ def test_faq_gaps_leaves_out_bare_requests_for_a_person(isolated_env: Path, caps
 def test_faq_gaps_limit_counts_only_what_it_lists(isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Session 16's review: the limit was applied before requests for a person were left out, so
     "--limit 1" (and /gaps, 15) said "No unanswered questions logged yet." while a gap was logged."""
-    from storage import conversations as conv
-    from storage.store import Store
 
     asked = ("quiero hablar con una persona", "quiero hablar con una persona", "como cambio mi clinica")
-    with Store(isolated_env) as store:
-        for text in asked:
-            row = store.call_sync(lambda db, t=text: conv.log_inbound(db, member_id=5, chat_id=5, text=t))
-            store.call_sync(lambda db, r=row: conv.record_decision(db, r, lang="es", decision="escalate",
-                                                                   faq_id=None, score=0.0, latency_ms=1.0))
+    _log_escalated(isolated_env, asked)
     code, _ = run(["faq", "gaps", "--limit", "1"])
     out = capsys.readouterr().out
     assert code == 0 and "No unanswered questions" not in out and "como cambio mi clinica" in out
@@ -539,14 +544,8 @@ def test_faq_gaps_leaves_out_a_none_of_these_typed_where_no_list_was(
         isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Session 16's review: "none of these" typed after the list was gone (or logged before the
     bot linked it to the list) was listed as a question of its own."""
-    from storage import conversations as conv
-    from storage.store import Store
 
-    with Store(isolated_env) as store:
-        for text in ("none of these", "ninguna de esas", "how much is the insurance up north"):
-            row = store.call_sync(lambda db, t=text: conv.log_inbound(db, member_id=5, chat_id=5, text=t))
-            store.call_sync(lambda db, r=row: conv.record_decision(db, r, lang="en", decision="escalate",
-                                                                   faq_id=None, score=0.0, latency_ms=1.0))
+    _log_escalated(isolated_env, ("none of these", "ninguna de esas", "how much is the insurance up north"), "en")
     code, _ = run(["faq", "gaps"])
     listed = [line for line in capsys.readouterr().out.splitlines() if "escalate" in line]
     assert code == 0 and len(listed) == 1 and listed[0].endswith("how much is the insurance up north")
@@ -605,17 +604,10 @@ def test_faq_gaps_since_leaves_out_older_questions(isolated_env: Path, capsys: p
     --since DAYS (or a date) lists only those asked from then on."""
     from datetime import UTC, datetime, timedelta
 
-    from storage import conversations as conv
-    from storage.store import Store
 
     now = datetime.now(UTC)
     asked = [("como renuevo mi pasaporte", now - timedelta(days=40)), ("donde pago la cuota", now - timedelta(days=2))]
-    with Store(isolated_env) as store:
-        for text, when in asked:
-            row = store.call_sync(lambda db, t=text, w=when: conv.log_inbound(db, member_id=5, chat_id=5, text=t,
-                                                                              now=w))
-            store.call_sync(lambda db, r=row: conv.record_decision(db, r, lang="es", decision="escalate",
-                                                                   faq_id=None, score=0.0, latency_ms=1.0))
+    _log_escalated(isolated_env, [text for text, _ in asked], times=[when for _, when in asked])
     for since, listed in (("30", ["donde pago la cuota"]),
                           ((now - timedelta(days=10)).date().isoformat(), ["donde pago la cuota"]),
                           ((now - timedelta(days=50)).date().isoformat(), ["como renuevo mi pasaporte",
