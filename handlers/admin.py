@@ -11,6 +11,7 @@ import html
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,12 +19,13 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from conversation.pipeline import Member
 from conversation.replies import Reply, short_label
 from faq.changes import MOVED_LISTED, FaqChanges
 from faq.errors import FaqProblem
 from faq.model import ADVISED_ALTERNATES
 from faq.render import MAX_MESSAGE_CHARS
-from faq.service import ReloadOutcome
+from faq.service import Fallback, ReloadOutcome
 from faq.smalltalk import no_faq_question
 from handlers.common import member_from, send_replies, services
 from handlers.member import unknown_command
@@ -75,12 +77,22 @@ async def reload_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
                 ids=shown + (" …" if len(thin) > MAX_LISTED_THIN else ""))
     else:
         _log_refused_reload(update.effective_user.id, outcome)  # type: ignore[union-attr]
-        text = _(
-            "The FAQ was NOT reloaded: the file has {n} problem(s). Still serving the previous FAQ "
-            "({entries} entries).",
-            n=len(outcome.problems),
-            entries=outcome.entries,
-        )
+        fallback = svc.faqs.fallback
+        if fallback is None:
+            text = _(
+                "The FAQ was NOT reloaded: the file has {n} problem(s). Still serving the previous FAQ "
+                "({entries} entries).",
+                n=len(outcome.problems),
+                entries=outcome.entries,
+            )
+        else:  # the bot started from the saved copy: "the previous FAQ" would be the broken file
+            text = _(
+                "The FAQ was NOT reloaded: the file has {n} problem(s). Still serving the last good copy "
+                "of the FAQ ({entries} entries, saved {saved}).",
+                n=len(outcome.problems),
+                entries=outcome.entries,
+                saved=_saved_at(fallback.saved, svc.settings.timezone),
+            )
         text += "\n\n" + _problem_list(outcome.problems)
     await send_replies(context, chat_id, [Reply(text)])
 
@@ -118,8 +130,23 @@ async def tell_admins_of_fallback(app: Application) -> None:
     fallback = svc.faqs.fallback
     if fallback is None or not svc.settings.admin_ids:
         return
-    _ = Translator(svc.settings.staff_language)
-    saved = fallback.saved.astimezone(ZoneInfo(svc.settings.timezone))
+    tasks = app.bot_data.setdefault(ALERT_TASKS, [])
+    for admin in sorted(svc.settings.admin_ids):  # an admin's private chat has their user id
+        # In the admin's own language, as /reload answers them (an admin is also a member: the
+        # language they chose or write in; the staff group's language is for the group).
+        lang = await svc.pipeline.language_for(Member(id=admin, chat_id=admin))
+        tasks.append(asyncio.get_running_loop().create_task(
+            _tell_admin(app, admin, _fallback_alert(fallback, svc.settings.timezone, Translator(lang)), ALERT_RETRIES),
+            name=f"puente:fallback-alert:{admin}"))
+
+
+def _saved_at(saved: datetime, timezone: str) -> str:
+    """When the last good copy was saved, in the bot's time zone, named (admins may be abroad)."""
+    return f"{saved.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M} ({timezone})"
+
+
+def _fallback_alert(fallback: Fallback, timezone: str, _: Translator) -> str:
+    """The start-up alert's text: which copy is served, why, and what fixes it."""
     text = _.ngettext(
         "⚠️ Puente started with the last good copy of the FAQ ({entries} entries, saved {saved}): the FAQ "
         "file {file} has {n} problem, so it was not loaded. Members get the answers of the copy until the "
@@ -128,13 +155,9 @@ async def tell_admins_of_fallback(app: Application) -> None:
         "file {file} has {n} problems, so it was not loaded. Members get the answers of the copy until the "
         "file is fixed (python bot.py faq check shows every problem) and reloaded with /reload.",
         len(fallback.problems),
-        entries=fallback.entries, saved=f"{saved:%Y-%m-%d %H:%M} ({svc.settings.timezone})",
+        entries=fallback.entries, saved=_saved_at(fallback.saved, timezone),
         file=f"<code>{html.escape(fallback.faq_path.name)}</code>")
-    text += "\n\n" + _problem_list(fallback.problems)
-    tasks = app.bot_data.setdefault(ALERT_TASKS, [])
-    for admin in sorted(svc.settings.admin_ids):  # an admin's private chat has their user id
-        tasks.append(asyncio.get_running_loop().create_task(
-            _tell_admin(app, admin, text, ALERT_RETRIES), name=f"puente:fallback-alert:{admin}"))
+    return text + "\n\n" + _problem_list(fallback.problems)
 
 
 async def _tell_admin(app: Application, admin: int, text: str, retries: Sequence[float]) -> None:

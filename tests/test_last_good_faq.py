@@ -104,7 +104,7 @@ async def test_admins_are_told_when_the_bot_starts_from_the_last_good_faq(
         fake_telegram.push_command(admin, "reload")
         calls = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID, count=2)
         assert "NOT reloaded" in calls[1].params["text"]
-        assert f"Still serving the previous FAQ ({entries} entries)" in calls[1].params["text"]
+        assert f"Still serving the last good copy of the FAQ ({entries} entries, saved " in calls[1].params["text"]
 
 
 async def test_the_admin_alert_is_retried_in_the_background(
@@ -129,3 +129,28 @@ async def test_the_admin_alert_is_retried_in_the_background(
         calls = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID, count=2)
         assert [c.status for c in calls] == [500, 200], [c.error for c in calls]
         assert "última copia buena" in calls[1].params["text"] and "(America/Guatemala)" in calls[1].params["text"]
+
+
+async def test_the_alert_and_a_refused_reload_speak_the_admins_language_and_name_the_copy(
+        fake_telegram: FakeTelegram, tmp_path: Path) -> None:
+    """Session 16 left: the alert came in the staff group's language while /reload answers in the
+    admin's own, and a refused /reload after such a start said "still serving the previous FAQ"
+    (the previous FAQ being the broken file, as far as the admin knows) instead of the copy."""
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(BUNDLED_FAQ.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = bot_settings(fake_telegram, tmp_path, PUENTE_ADMIN_IDS=str(ADMIN_ID), PUENTE_FAQ=str(faq),
+                            PUENTE_STAFF_LANGUAGE="es", PUENTE_DEFAULT_LANGUAGE="es")
+    admin = fake_telegram.user(ADMIN_ID, "Admin", "es")  # a Spanish phone, but the admin writes English
+    async with running_app(build_application(settings), fake_telegram):
+        fake_telegram.push_text(admin, "what is the phone number of igss")
+        await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID)
+    faq.write_text(BROKEN, encoding="utf-8")  # then a bad edit, and a restart
+    since = fake_telegram.mark()
+    async with running_app(build_application(settings), fake_telegram):
+        [told] = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID, since=since)
+        assert "Puente started with the last good copy of the FAQ" in told.params["text"], told.params["text"]
+        fake_telegram.push_command(admin, "reload")
+        calls = await fake_telegram.wait_for("sendMessage", chat_id=ADMIN_ID, count=2, since=since)
+        refused = calls[1].params["text"]
+        assert "NOT reloaded" in refused and "Still serving the last good copy of the FAQ" in refused, refused
+        assert "previous FAQ" not in refused and "(America/Guatemala)" in refused
