@@ -204,6 +204,16 @@ SETS = [
     ("blind 53 on the bundled FAQ (held out, session 16 round 3)", "faq.yaml", "blind53-queries.tsv"),
     ("alt FAQ 52 (a Guatemalan consulate's IGSS desk: payments, powers of attorney, deaths abroad, 0-3 alternates, "
      "held out, session 16 round 3)", "faq-alt52.csv", "blind-alt52-queries.tsv"),
+    ("blind 54 (dictated by voice or written for someone else, held out, session 17)",
+     "faq-sample.csv", "blind54-queries.tsv"),
+    ("blind 54 on the bundled FAQ (held out, session 17)", "faq.yaml", "blind54-queries.tsv"),
+    ("alt FAQ 53 (IMSS retirement planning from abroad: Modalidad 40, AFORE, proof of life, 1-3 alternates, "
+     "held out, session 17)", "faq-alt53.csv", "blind-alt53-queries.tsv"),
+    ("blind 55 (members off the usual path: Canada, Spain, H-2A, young texters, held out, session 17 round 2)",
+     "faq-sample.csv", "blind55-queries.tsv"),
+    ("blind 55 on the bundled FAQ (held out, session 17 round 2)", "faq.yaml", "blind55-queries.tsv"),
+    ("alt FAQ 54 (IGSS work accidents, sick pay and employers who do not register, 1-3 alternates, held out, "
+     "session 17 round 2)", "faq-alt54.csv", "blind-alt54-queries.tsv"),
 ]
 
 
