@@ -7,14 +7,15 @@ the per-vocabulary tables built in :class:`Analyzer` and :class:`Tagger`.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 import snowballstemmer
 
-from faq.language import EN_WORDS, ES_WORDS, STOPWORDS
-from faq.normalize import clean, expand
+from faq.language import EN_WORDS, ES_WORDS, GENERAL_WORDS, QUESTION_WORDS, STOPWORDS, WEAK_WORDS
+from faq.normalize import clean, expand, join_spelled
 from faq.vocabulary import GAP, Vocabulary
 
 _ES = snowballstemmer.stemmer("spanish")
@@ -154,6 +155,24 @@ _OTHER_UNITS = frozenset(("dias", "dia", "días", "día", "semanas", "semana", "
                           "minutos", "days", "day", "weeks", "week", "months", "month", "hours", "hour", "minutes"))
 
 
+#: Words a number after them does not name (see numbered_names).
+_NOT_NAMES = STOPWORDS | WEAK_WORDS | GENERAL_WORDS | QUESTION_WORDS | _AGE_LEADS
+
+
+def numbered_names(words: list[str]) -> dict[str, set[str]]:
+    """The names a number completes in ``words``, by stem: "modalidad 40" -> {"modalid": {"40"}},
+    "ley 73", "formulario 9". Only a number right after a topic word counts: a number before a
+    noun is a count or an age ("2 hijos", "63 años"), and after everyday words ("cada 3 meses",
+    "tengo 63") it is the member's story, not a name."""
+    out: dict[str, set[str]] = {}
+    for i, (w, n) in enumerate(itertools.pairwise(words)):
+        unit = words[i + 2] if i + 2 < len(words) else ""  # "trabajo 60 horas": a count of hours
+        if (n.isdigit() and w.isalpha() and len(w) >= 2 and w not in _NOT_NAMES
+                and unit not in GENERAL_WORDS and unit not in _YEAR_UNITS):
+            out.setdefault(stem(w), set()).add(n)
+    return out
+
+
 def age_positions(words: list[str]) -> set[int]:
     """Indices of the numbers in ``words`` (normalised) that give someone's age.
 
@@ -217,8 +236,11 @@ class Analyzer:
         #: The term a mentioned age adds (see age_positions): "edad" as the vocabulary maps it.
         self.age_term = "=" + self.lookup["edad"] if "edad" in self.lookup else stem("edad")
 
-    def words(self, text: str) -> list[str]:
-        return expand(clean(text).split(), self.abbreviations)
+    def words(self, text: str, known: Callable[[str], bool] | None = None) -> list[str]:
+        """The cleaned words of ``text``, shorthand expanded; with ``known``, letters spelt out one
+        by one that make a word it knows are joined first (normalize.join_spelled)."""
+        raw = clean(text).split()
+        return expand(join_spelled(raw, known) if known else raw, self.abbreviations)
 
     def terms(self, words: list[str], lang: str | None = None) -> list[str]:
         """Index terms of ``words``. With ``lang``, that language's grammar words are dropped

@@ -80,14 +80,23 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from faq.analysis import EN_ONLY, GLUED_HEADS, GLUED_TAILS, Analyzer, Tagger, plausible_typo, stem
+from faq.analysis import (
+    EN_ONLY,
+    GLUED_HEADS,
+    GLUED_TAILS,
+    Analyzer,
+    Tagger,
+    numbered_names,
+    plausible_typo,
+    stem,
+)
 from faq.bm25 import Bm25
 from faq.language import (
     GENERAL_WORDS,
@@ -192,6 +201,7 @@ class Weights:
     open_common: int = 8
     shortlist: int = 40  # entries fully scored after the cheap phrasing pass
     institution: float = 0.6  # score factor for an entry that never names an institution the message names
+    other_number: float = 0.6  # ... for an entry whose name has another number ("modalidad 40" for "modalidad 10")
     # A weak "suggest" (below the answer threshold) becomes "escalate" when a message of at most this
     # many terms has an informative word the FAQ never saw (longer messages are stories), unless
     # its best entry leads clearly (Matcher._clear_lead) and BM25 agrees by offer_margin: then it
@@ -440,8 +450,14 @@ class Matcher:
         own_words: set[str] = set()  # the words of the FAQ's phrasings (answers: answer_words)
         entry_plain: list[tuple[str, ...]] = []  # per entry: its phrasings as typed, normalised (spelling check)
         bm25_docs: list[dict[str, float]] = []  # per entry: phrasings holding a term + answers at a discount
+        entry_numbers: list[dict[str, set[str]]] = []  # per entry: its numbered names (see _other_numbers)
         for e_idx, entry in enumerate(faq.entries):
             entry_ids.append(entry.id)
+            numbers: dict[str, set[str]] = {}
+            for _lang, text in (*entry.answer.items(), *entry.phrasings()):
+                for name, nums in numbered_names(self._an.words(text)).items():
+                    numbers.setdefault(name, set()).update(nums)
+            entry_numbers.append(numbers)
             pooled: set[str] = set()
             inst: set[str] = set()
             staff: set[str] = set()
@@ -547,6 +563,8 @@ class Matcher:
                                    for a, p in zip(entry_answer, self._entry_terms, strict=True))
         self._answer_terms = frozenset().union(*self._entry_answer)
         self._entry_ids = tuple(entry_ids)
+        self._entry_numbers = tuple(entry_numbers)
+        self._institution_stems = frozenset(stem(label) for label in self.vocabulary.institutions)
         self._channels = frozenset(t for w in CHANNEL_WORDS for t in self._an.terms([w]))
         self._index = {eid: i for i, eid in enumerate(entry_ids)}
         self._bm25 = Bm25(bm25_docs)
@@ -755,7 +773,7 @@ class Matcher:
         if by_ear is None:
             by_ear = self.language(text) != "en"
         out: list[str] = []
-        raw = self._an.words(text)
+        raw = self._an.words(text, self._knows)
         i = 0
         while i < len(raw):
             w = raw[i]
@@ -778,6 +796,10 @@ class Matcher:
             out.append(fixed)
         return out
 
+    def _knows(self, word: str) -> bool:
+        """A word of the FAQ, its vocabulary or everyday speech (not a typo, not unknown)."""
+        return word in self._lexicon or word in self._known
+
     def analyze(self, text: str) -> list[str]:
         """Index terms of a message, after typo correction (public for debugging and tests)."""
         return self._an.terms(self._words(text), self.language(text))
@@ -791,9 +813,10 @@ class Matcher:
         """Every entry with a non-zero score, best first (scores rounded to one decimal)."""
         words = self._words(text)
         terms = set(self._an.terms(words, self.language(text)))
-        return self._ranked(text, terms, self._institutions(words))
+        return self._ranked(text, terms, self._institutions(words), names=self._numbered_names(words))
 
-    def _ranked(self, text: str, terms: set[str], inst: frozenset[str], any_of: bool = False) -> list[Candidate]:
+    def _ranked(self, text: str, terms: set[str], inst: frozenset[str], any_of: bool = False,
+                names: Mapping[str, set[str]] | None = None) -> list[Candidate]:
         """:meth:`_rank` of the whole message, lifted by the best clause of a long one.
 
         A question inside a story ("buenas, fijese que mi esposa esta embarazada ... cuando la van
@@ -804,10 +827,10 @@ class Matcher:
         ranked = self._rank(terms, inst, any_of=any_of)
         w = self.weights
         if len(terms) <= w.clause_terms or not w.clause_blend:
-            return ranked
+            return self._other_numbers(ranked, names)
         parts = [p for p in _CLAUSE_RE.split(text.casefold()) if p and p.strip()]
         if len(parts) < 2:
-            return ranked
+            return self._other_numbers(ranked, names)
         lang = self.language(text)
         by_ear = lang != "en"
         cap, top = self._clause_limits()
@@ -825,7 +848,31 @@ class Matcher:
                     lifted[c.entry_id] = round(blend, 1)
         out = [Candidate(e, s) for e, s in lifted.items()]
         out.sort(key=lambda c: (-c.score, c.entry_id))
+        return self._other_numbers(out, names)
+
+    def _other_numbers(self, ranked: list[Candidate], names: Mapping[str, set[str]] | None) -> list[Candidate]:
+        """Entries whose name for the message's numbered name has another number lose weight, as
+        entries of another institution do (Weights.institution): "modalidad 10" is not the
+        entry on "modalidad 40", "ley 73" not the one on "ley 97" (analysis.numbered_names). An
+        entry that also names the member's number, or never numbers that name, is left alone."""
+        if not names or not ranked:
+            return ranked
+        f = self.weights.other_number
+        out = [Candidate(c.entry_id, round(c.score * f, 1)) if self._numbers_clash(names, self._index[c.entry_id])
+               else c for c in ranked]
+        out.sort(key=lambda c: (-c.score, c.entry_id))
         return out
+
+    def _numbered_names(self, words: list[str]) -> dict[str, set[str]]:
+        """analysis.numbered_names of a message, without institutions: "call imss 4 my wife's
+        appointment" is texting for "for", not an IMSS numbered 4."""
+        return {s: n for s, n in numbered_names(words).items() if s not in self._institution_stems}
+
+    def _numbers_clash(self, names: Mapping[str, set[str]] | None, entry: int) -> bool:
+        """Whether entry number ``entry`` numbers one of the message's numbered ``names`` only
+        otherwise (see _other_numbers)."""
+        own = self._entry_numbers[entry]
+        return bool(names) and any(s in own and not nums & own[s] for s, nums in names.items())  # type: ignore[union-attr]
 
     def _clause_limits(self) -> tuple[float, float]:
         """Where a clause lift starts to be compressed, and the score it never reaches (just below
@@ -1226,7 +1273,8 @@ class Matcher:
             inst, inherited = hint, True
         elif not inst and context and len(terms) <= self.weights.context_terms:
             inst, inherited = context, True
-        ranked = self._ranked(text, terms, inst, any_of=inherited)
+        names = self._numbered_names(words)
+        ranked = self._ranked(text, terms, inst, any_of=inherited, names=names)
         top = tuple(ranked[:3])
         if not top:
             return to_staff if person else MatchResult(query, "escalate", lang, None, 0.0, ())
@@ -1239,7 +1287,9 @@ class Matcher:
         # message only about institutions the FAQ never names is another office's business: staff.
         elsewhere = not inherited and bool(inst) and not inst & self._named
         staff = elsewhere or not self._staff(words) <= self._entry_staff[b]
-        sure = self._fits(inst, b, inherited)
+        # ... nor with another number for a name the message numbers ("modalidad 10": not the
+        # entry on "modalidad 40", however well the rest of the message fits it).
+        sure = self._fits(inst, b, inherited) and not self._numbers_clash(names, b)
         leader: tuple[int, float] | None = None  # the second opinion (see _second_opinion)
         if staff:
             decision: Decision = "escalate"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -143,6 +143,26 @@ def expand(words: list[str], abbreviations: Mapping[str, str]) -> list[str]:
             out.extend(full.split())
         else:
             out.append(w)
+    return out
+
+
+def join_spelled(words: list[str], known: Callable[[str], bool]) -> list[str]:
+    """Letters spelt out one by one joined into the word they spell, when ``known`` knows it:
+    phone dictation writes an acronym as its letters ("el i g s s" for IGSS, "i m s s"). Only runs
+    of three letters or more that make a known word: "y a q edad" ("y a qué edad") and "9 a m a 2"
+    stay as they are. Run before abbreviations are expanded ("d", "q", "x" are words there)."""
+    out: list[str] = []
+    i, n = 0, len(words)
+    while i < n:
+        j = i
+        while j < n and len(words[j]) == 1 and words[j].isalpha():
+            j += 1
+        if j - i >= 3 and known("".join(words[i:j])):
+            out.append("".join(words[i:j]))
+            i = j
+        else:
+            out.append(words[i])
+            i += 1
     return out
 
 

@@ -1545,3 +1545,52 @@ def test_renewing_an_expired_dpi_however_it_is_said_goes_to_staff(sample: Matche
     assert result.decision == "escalate", result
     plain = sample.match("solo tengo pasaporte, mi dpi esta vencido, me puedo inscribir al programa de migrantes?")
     assert plain.decision != "escalate", plain
+
+
+# -- session 17: dictated acronyms, fillers, numbered names -----------------------------------
+def test_an_acronym_dictated_letter_by_letter_is_the_word(matcher: Matcher) -> None:
+    """Phone dictation writes "IGSS" as "i g s s" (blind set 54): joined, it is the word the FAQ
+    knows; letters that make no known word stay letters ("y a q edad" is "y a qué edad")."""
+    from faq.normalize import join_spelled
+
+    known = {"igss", "imss"}.__contains__
+    assert join_spelled("pago el i g s s desde aca".split(), known) == "pago el igss desde aca".split()
+    assert join_spelled("y a q edad".split(), known) == "y a q edad".split()
+    assert join_spelled("9 a m a 2".split(), known) == "9 a m a 2".split()
+    from faq.loader import load_faq
+
+    sample = Matcher(load_faq(Path(__file__).parent / "data" / "faq-sample.csv"), load_vocabulary(BUNDLED))
+    spelled = sample.scores("can i put my dad on my i g s s plan")
+    assert spelled == sample.scores("can i put my dad on my igss plan")
+    assert spelled[0].entry_id == "migrant-parents"
+
+
+def test_speech_fillers_are_not_topic_words(matcher: Matcher) -> None:
+    assert matcher.analyze("um yeah okay so like how do i pay the fee online") == \
+        matcher.analyze("how do i pay the fee online")
+
+
+def test_english_once_is_not_eleven(matcher: Matcher) -> None:
+    """"once" was read as Spanish eleven: "pay once a year" asked about "11"."""
+    assert "11" not in matcher.analyze("can i pay once a year")
+    assert "12" in matcher.analyze("tengo doce meses pagados")
+
+
+def test_an_entry_naming_another_number_is_not_the_answer() -> None:
+    """"modalidad 10" is not the entry on "modalidad 40" (alt FAQ 53); an entry that never numbers
+    the name, or numbers it the member's way, is not touched; counts and ages are no names."""
+    from faq.analysis import numbered_names, stem
+
+    assert numbered_names("cuanto cuesta la modalidad 40 del imss".split()) == {stem("modalidad"): {"40"}}
+    assert numbered_names("trabajo 60 horas".split()) == {}
+    assert numbered_names("tengo 63 años y 2 hijos".split()) == {}
+    faq = Faq(entries=(
+        _entry("mod40-cost", "¿Cuánto cuesta la modalidad 40?", "How much does modalidad 40 cost?"),
+        _entry("mod-general", "¿Qué modalidades de aseguramiento hay?", "What kinds of modalidad are there?"),
+        _entry("ley73", "Requisitos de la pensión por la ley 73", "Pension requirements under ley 73"),
+    ))
+    m = Matcher(faq, load_vocabulary(BUNDLED))
+    forty = {c.entry_id: c.score for c in m.scores("how much does modalidad 40 cost")}
+    ten = {c.entry_id: c.score for c in m.scores("how much does modalidad 10 cost")}
+    assert forty["mod40-cost"] > ten["mod40-cost"] and m.match("how much does modalidad 10 cost").decision != "answer"
+    assert m.match("how much does modalidad 40 cost").best_id == "mod40-cost"
