@@ -1594,3 +1594,9 @@ def test_an_entry_naming_another_number_is_not_the_answer() -> None:
     ten = {c.entry_id: c.score for c in m.scores("how much does modalidad 10 cost")}
     assert forty["mod40-cost"] > ten["mod40-cost"] and m.match("how much does modalidad 10 cost").decision != "answer"
     assert m.match("how much does modalidad 40 cost").best_id == "mod40-cost"
+
+
+def test_the_institutions_names_as_members_mistype_them(matcher: Matcher) -> None:
+    """"le pago al igs", "el iggs" (dictated, blind set 54): the vocabulary's abbreviations."""
+    assert matcher.institutions("cuanto le pago al igs") == matcher.institutions("cuanto le pago al igss") == {"igss"}
+    assert matcher.institutions("el iggs de xela") == {"igss"}
