@@ -772,9 +772,9 @@ class StaffDesk:
                                   author_name=staff_name, text=event, relayed=True, now=now)
             outbox.enqueue(db, chat_id=self.staff_chat_id, method="editMessageText", payload={"_ticket": ticket_id},
                            ticket_id=ticket_id, purpose="refresh", now=now)
-            if action == "close" and not ticket.get("first_reply_at") and ticket.get("chat_id"):
-                # Closed without an answer here (handled by phone, a duplicate…): the member was
-                # promised a reply and must not wait for one.
+            if action == "close" and ticket.get("chat_id") and _member_waiting(db, ticket):
+                # Closed without an answer here (handled by phone, a duplicate…), or after the member
+                # wrote again or voted 👎: the member was promised a reply and must not wait for one.
                 _ = Translator(self._member_lang_db(db, ticket, self.staff_language))  # the member's, not staff's
                 text = _("Our team closed your request #{number}. If you still need help, write your question "
                          "again here.", number=ticket_id)
@@ -1321,6 +1321,22 @@ def _candidate_dict(c: Any) -> dict[str, Any]:
 def _member_lang(member: Any) -> str:
     code = (getattr(member, "language_code", None) or "").lower()
     return "en" if code.startswith("en") else "es"
+
+
+def _member_waiting(db: Any, ticket: dict[str, Any]) -> bool:
+    """Whether the member of an open or claimed request waits for a person: nobody answered it
+    yet, or the member wrote again or voted 👎 after the last answer (each time they were told "a
+    person will answer you here"). Not after staff reopened it themselves (/reopen)."""
+    if ticket["state"] not in tk.ACTIVE_STATES:
+        return False
+    if not ticket.get("first_reply_at"):
+        return True
+    for msg in reversed(tk.ticket_messages(db, int(ticket["id"]))):
+        if msg["author"] == "staff" and msg.get("kind") != KIND_INTERNAL:
+            return False
+        if msg["author"] == "member" and not (msg.get("kind") == "feedback" and msg.get("text") == "👍"):
+            return True
+    return False
 
 
 def _latest_ticket(db: Any, member_id: int) -> dict[str, Any] | None:

@@ -872,6 +872,30 @@ async def test_closing_a_request_nobody_answered_tells_the_member(
     assert not any("closed your request" in c.params.get("text", "") for c in transport.to(JOHN.chat_id))
 
 
+async def test_closing_a_request_the_member_came_back_to_tells_the_member(
+        store: Store, desk: StaffDesk, sender: OutboxSender, transport: FakeTransport) -> None:
+    """Answered, then the member voted 👎 or wrote again ("a person will get back to you here"):
+    a close must not leave them waiting (review 12: only a request nobody ever answered was told)."""
+    await _human(desk, ANA, "mi patrono no me paga")
+    await _human(desk, JOHN, "my employer does not pay")
+    await drain(sender)
+    cards_sent = transport.to(STAFF, "sendMessage")
+    for number, card in ((1, cards_sent[0]), (2, cards_sent[1])):
+        await desk.staff_reply(reply_to_message_id=card.message_id, message_id=9300 + number, staff_id=7,
+                               staff_name="Luis", text="Le llamo mañana")
+    await drain(sender)
+    assert "#1" in await desk.feedback(ANA, 1, -1)  # 👎: reopened, "a person will get back to you"
+    await desk.feedback(JOHN, 2, 1)  # 👍: nothing more to say
+    await desk.act("reopen", 2, staff_id=7, staff_name="Luis")  # staff reopen it themselves
+    await drain(sender)
+    before = len(transport.calls)
+    await desk.act("close", 1, staff_id=7, staff_name="Luis")
+    await desk.act("close", 2, staff_id=7, staff_name="Luis")
+    await drain(sender)
+    closed = [c.params.get("text", "") for c in transport.calls[before:] if c.params.get("chat_id") in (101, 202)]
+    assert len(closed) == 1 and closed[0].startswith("Nuestro equipo cerró su solicitud #1")
+
+
 async def test_desk_events_are_in_the_staff_language_and_stay_out_of_the_card(
         store: Store, transport: FakeTransport, clock: Clock) -> None:
     desk = StaffDesk(store, staff_chat_id=STAFF, staff_language="es", clock=clock, hours=OfficeHours())
