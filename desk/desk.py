@@ -762,6 +762,8 @@ class StaffDesk:
                 return "not-claimed", ticket
             if action == "reopen" and state in ("open", "claimed"):
                 return "already-open", ticket
+            if action == "close" and state == "closed":  # two colleagues, or a double tap on ✖️
+                return "already-closed", ticket
             try:
                 mine = action == "claim"
                 updated = tk.transition(db, ticket_id, targets[action], staff_id=staff_id if mine else None,
@@ -797,6 +799,7 @@ class StaffDesk:
             "taken": _("#{number} is already claimed by {staff}.", number=ticket_id, staff=name),
             "not-claimed": _("#{number} is not claimed: {state}", number=ticket_id, state=state),
             "already-open": _("#{number} is already open.", number=ticket_id),
+            "already-closed": _("#{number} is already closed.", number=ticket_id),
             "illegal": _("#{number} cannot do that now: {state}", number=ticket_id, state=state),
         }
         if outcome != "ok":

@@ -378,6 +378,8 @@ async def test_claim_close_reopen_rules(store: Store, desk: StaffDesk) -> None:
     assert "closed" in await desk.act("close", 1, staff_id=8, staff_name="Eva")
     assert q(store, "select state from tickets")[0]["state"] == "closed"
     assert "cannot" in await desk.act("claim", 1, staff_id=8, staff_name="Eva")
+    # Two colleagues closing it, or a double tap on ✖️: not "cannot do that now" (review 12)
+    assert await desk.act("close", 1, staff_id=7, staff_name="Luis") == "#1 is already closed."
     assert "reopened" in await desk.act("reopen", 1, staff_id=8, staff_name="Eva")
     assert "There is no request #99" in await desk.act("close", 99, staff_id=8, staff_name="Eva")
 
