@@ -35,7 +35,12 @@ async def foreign_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if chat.id == staff_id or (message is not None and message.migrate_from_chat_id is not None):
         return  # the staff group itself, or a group's own upgrade notice
     _ = Translator(telegram_language(update, services(context).settings.default_language))
-    log.info("leaving group %s (%s): not the staff group", chat.id, chat.type)
+    if staff_id is None:  # setting up the desk (README, "Set up the group"): the admin needs this id
+        log.warning("leaving group %s (%s, %r): PUENTE_STAFF_CHAT_ID is not set. If it is the staff group, set "
+                    "PUENTE_STAFF_CHAT_ID=%s, restart the bot and add it to the group again", chat.id, chat.type,
+                    chat.title, chat.id)
+    else:
+        log.info("leaving group %s (%s): not the staff group (PUENTE_STAFF_CHAT_ID=%s)", chat.id, chat.type, staff_id)
     try:
         await context.bot.send_message(
             chat.id,
