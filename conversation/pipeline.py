@@ -615,6 +615,9 @@ class Pipeline:
         if kind == "menu":  # "menu" typed rather than tapped
             return self._menu_reply(lang)
         _ = Translator(lang)
+        # Without a staff group, "write I want to talk to a person" only gets "nobody from our team
+        # answers in this chat" (review 12): the help points to the institution instead.
+        staffless = isinstance(self.desk, NoDesk)
         if kind == "forget":  # "borrar mis datos" typed rather than /forget
             return self._forget_reply(lang)
         if kind == "ask":  # "tengo una pregunta": the question is still to come
@@ -628,10 +631,17 @@ class Pipeline:
             "goodbye": _("Take care! I'm here whenever you need me."),
             "who": _(
                 "I'm Puente, an automatic assistant: I answer questions about IGSS (Guatemala) and IMSS "
+                "(Mexico) with information our team keeps up to date. To talk to a person, use the "
+                "institution's official contact channels (the phones and offices are in /menu)."
+            ) if staffless else _(
+                "I'm Puente, an automatic assistant: I answer questions about IGSS (Guatemala) and IMSS "
                 "(Mexico) with information our team keeps up to date. To talk to a person, write "
                 "<i>I want to talk to a person</i>."
             ),
             "unclear": _(
+                "Sorry, let's try again. Write your question in other words (for example: <i>how do I "
+                "sign up from the US?</i>), or tap /menu to browse the topics."
+            ) if staffless else _(
                 "Sorry, let's try again. Write your question in other words (for example: <i>how do I "
                 "sign up from the US?</i>), or tap /menu to browse the topics. To talk to a person, write "
                 "<i>I want to talk to a person</i>."
@@ -957,6 +967,14 @@ class Pipeline:
     def _help_reply(self, lang: str) -> Reply:
         _ = Translator(lang)
         text = _(
+            "<b>How to use Puente</b>\n"
+            "• Write your question in your own words, e.g. <i>how much does the migrant program cost</i>.\n"
+            "• If I'm not sure, I'll show you the closest questions as buttons.\n"
+            "• To talk to a person, use the institution's official contact channels (the phones and offices "
+            "are in /menu).\n\n"
+            "/menu – browse the topics\n/language – change the language\n"
+            "/forget – delete your data from Puente\n/help – this help"
+        ) if isinstance(self.desk, NoDesk) else _(
             "<b>How to use Puente</b>\n"
             "• Write your question in your own words, e.g. <i>how much does the migrant program cost</i>.\n"
             "• If I'm not sure, I'll show you the closest questions as buttons.\n"

@@ -1307,3 +1307,16 @@ async def test_without_a_staff_group_forget_does_not_speak_of_the_teams_chat(pip
     team" and of removing what went to the team's chat, where nothing ever went."""
     [ask] = await pipeline.handle_forget_request(ANA)
     assert "equipo" not in ask.text and "sus mensajes y votos" in ask.text, ask.text
+
+
+async def test_without_a_staff_group_the_help_does_not_offer_a_person(pipeline: Pipeline) -> None:
+    """Review 12: with no staff group, /help, "¿eres un robot?" and a keyboard mash told the member
+    to write "quiero hablar con una persona", which only gets "nobody from our team answers in
+    this chat": they point to the institution's contact channels instead."""
+    [help_reply] = await pipeline.handle_help(ANA)
+    [who] = await pipeline.handle_text(ANA, "¿eres un robot?")
+    [unclear] = await pipeline.handle_text(ANA, "asdfghjkl")
+    for reply in (help_reply, who, unclear):
+        assert "quiero hablar con una persona" not in reply.text, reply.text
+    assert "canales oficiales de contacto" in help_reply.text and "canales oficiales de contacto" in who.text
+    assert unclear.text.startswith("Disculpe, intentemos de nuevo.")
