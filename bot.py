@@ -598,6 +598,18 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _telegram_id(text: str) -> int:
+    """An argparse type for a Telegram user id: a number too long for any id (a pasted card or
+    account number) is refused with a message, not a traceback from SQLite."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 < value < 2**63:
+        raise argparse.ArgumentTypeError(f"{text} is not a Telegram user id")
+    return value
+
+
 def _days_or_date(text: str) -> int | date:
     """An argparse type for ``faq gaps --since``: a number of days back ("30"), or the day to start
     from ("2025-03-01"). Refused with a message otherwise, not read as something else."""
@@ -683,7 +695,7 @@ def build_parser() -> argparse.ArgumentParser:
                   f"delete everything stored about one member {FROM_DB}: their messages, votes and requests "
                   "with staff's replies in them; what the bot posted about them in the staff group is queued "
                   "for removal (done by the running bot, or at its next start)")
-    fm.add_argument("member_id", type=int, metavar="TELEGRAM_USER_ID", help="the member's Telegram user id")
+    fm.add_argument("member_id", type=_telegram_id, metavar="TELEGRAM_USER_ID", help="the member's Telegram user id")
     return parser
 
 

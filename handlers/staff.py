@@ -268,7 +268,8 @@ def _int_arg(context: ContextTypes.DEFAULT_TYPE) -> int | None:
     if not context.args:
         return None
     with contextlib.suppress(ValueError):
-        return int(context.args[0].lstrip("#"))
+        number = int(context.args[0].lstrip("#"))
+        return number if abs(number) < 2**63 else None  # (SQLite's integers: a longer one crashed the command)
     return None
 
 

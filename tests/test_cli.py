@@ -427,6 +427,15 @@ def test_forget_member_command(isolated_env: Path, capsys: pytest.CaptureFixture
         assert conn.execute("select count(*) from tickets where member_id = 7").fetchone()[0] == 0
 
 
+def test_forget_member_refuses_a_number_no_telegram_id_has(
+        isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Review 12: a 20-digit number (a pasted account number) ended in an SQLite OverflowError traceback."""
+    _seed_db(isolated_env)
+    with pytest.raises(SystemExit) as exit_:
+        run(["forget-member", "99999999999999999999"])
+    assert exit_.value.code == 2 and "is not a Telegram user id" in capsys.readouterr().err
+
+
 def test_forget_member_queues_the_removal_of_the_staff_group_copies(
         isolated_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Session 16's review: the command deleted the rows that say where the member's cards are in

@@ -412,6 +412,18 @@ async def test_staff_commands_in_the_group(
         assert "queue" in [cmd["command"] for cmd in scoped[0].params["commands"]]
 
 
+async def test_a_request_number_too_long_for_the_database_gets_the_usage(
+    fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Review 12: "/ticket 99999999999999999999" (a pasted account number) crashed the command with
+    SQLite's OverflowError, and staff got no answer."""
+    fake, luis, group = fake_telegram, world["luis"], world["group"]
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        fake.push_command(luis, "ticket", "99999999999999999999", chat=group)
+        await fake.wait_for("sendMessage", chat_id=GROUP_ID,
+                            predicate=lambda c: c.ok and "Usage: /ticket N" in c.params["text"])
+
+
 # ---------------------------------------------------------------------------------------- office hours
 async def test_outside_office_hours_the_member_hears_when_staff_are_back(
     fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
