@@ -67,7 +67,7 @@ STOPWORDS: frozenset[str] = (ES_WORDS | EN_WORDS | frozenset(_words(
     "estuvieran hubiera hubieran pudiera pudieran sean seas estaba estaban "
     "been having getting gotten while thats theres pls plz although though whether "
     # the fillers of speech typed or dictated ("um yeah so can i put my dad on my igss plan")
-    "um umm uh uhh hmm mmm eh ah oh yeah yea yep ok okay alright anyway like"
+    "um umm uh uhh hmm mmm eh ah oh yeah yea yep alright anyway like"
 ))) - QUESTION_WORDS
 
 #: Words that frame a question without saying what it is about: generic verbs ("get", "sacar",
