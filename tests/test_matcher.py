@@ -1607,3 +1607,30 @@ def test_the_institutions_names_as_members_mistype_them(matcher: Matcher) -> Non
     """"le pago al igs", "el iggs" (dictated, blind set 54): the vocabulary's abbreviations."""
     assert matcher.institutions("cuanto le pago al igs") == matcher.institutions("cuanto le pago al igss") == {"igss"}
     assert matcher.institutions("el iggs de xela") == {"igss"}
+
+
+@pytest.mark.parametrize("text", [
+    "olvide mi contraseña del portal del afiliado y ya no tengo el mismo correo",
+    "no puedo subir el formulario del igss en la pagina, me sale error a cada rato",
+    "el sitio del igss no me carga en el cel, can u just email me the form",
+    "I sent the migrant form but I typed my DPI number wrong, how do I fix it?",
+])
+def test_the_members_own_account_or_a_failing_website_goes_to_staff(text: str) -> None:
+    """Session 17: a forgotten password, a page that fails, details typed wrong on a form sent:
+    the sample FAQ answered them with the enrolment or the affiliation-number entry."""
+    from faq.loader import load_faq
+
+    sample = Matcher(load_faq(Path(__file__).parent / "data" / "faq-sample.csv"), load_vocabulary(BUNDLED))
+    assert sample.match(text).decision == "escalate", sample.match(text)
+
+
+def test_an_entry_about_the_account_problem_still_answers_it() -> None:
+    """... unless an entry of the FAQ talks about it (its wording names the same trouble)."""
+    faq = Faq(entries=(
+        _entry("portal-password", "Olvidé mi contraseña del portal, ¿cómo la recupero?",
+               "I forgot my password for the portal, how do I get it back?"),
+        _entry("portal-signup", "¿Cómo creo mi usuario en el portal?", "How do I create my portal account?"),
+    ))
+    m = Matcher(faq, load_vocabulary(BUNDLED))
+    assert m.match("olvide mi contraseña del portal que hago").best_id == "portal-password"
+    assert m.match("olvide mi contraseña del portal que hago").decision != "escalate"
