@@ -1634,3 +1634,16 @@ def test_an_entry_about_the_account_problem_still_answers_it() -> None:
     m = Matcher(faq, load_vocabulary(BUNDLED))
     assert m.match("olvide mi contraseña del portal que hago").best_id == "portal-password"
     assert m.match("olvide mi contraseña del portal que hago").decision != "escalate"
+
+
+@pytest.mark.parametrize("text", [
+    "numero del consulado mexicano en nueva york",
+    "soy pensionado del imss y vivo en texas como hago la fe de vida o supervivencia desde aca",
+    "do i have to pay taxes here in the US on the money i send to guatemala",
+])
+def test_other_offices_business_is_not_answered_from_a_neighbouring_entry(text: str) -> None:
+    """Session 17: these were answered with the IMSS enrolment or the relative-pays entry."""
+    from faq.loader import load_faq
+
+    sample = Matcher(load_faq(Path(__file__).parent / "data" / "faq-sample.csv"), load_vocabulary(BUNDLED))
+    assert sample.match(text).decision == "escalate", sample.match(text)
