@@ -1640,6 +1640,7 @@ def test_an_entry_about_the_account_problem_still_answers_it() -> None:
     "numero del consulado mexicano en nueva york",
     "soy pensionado del imss y vivo en texas como hago la fe de vida o supervivencia desde aca",
     "do i have to pay taxes here in the US on the money i send to guatemala",
+    "los años que trabaje en estados unidos me cuentan para la pension del imss",
 ])
 def test_other_offices_business_is_not_answered_from_a_neighbouring_entry(text: str) -> None:
     """Session 17: these were answered with the IMSS enrolment or the relative-pays entry."""
@@ -1647,3 +1648,11 @@ def test_other_offices_business_is_not_answered_from_a_neighbouring_entry(text: 
 
     sample = Matcher(load_faq(Path(__file__).parent / "data" / "faq-sample.csv"), load_vocabulary(BUNDLED))
     assert sample.match(text).decision == "escalate", sample.match(text)
+
+
+def test_an_faq_that_answers_whether_us_work_counts_still_answers_it() -> None:
+    from faq.loader import load_faq
+
+    alt = Matcher(load_faq(Path(__file__).parent / "data" / "faq-alt53.csv"), load_vocabulary(BUNDLED))
+    result = alt.match("los años que trabaje en estados unidos me cuentan para la pension del imss")
+    assert result.decision == "answer" and result.best_id == "semanas-eu-no-cuentan", result
