@@ -1641,6 +1641,7 @@ def test_an_entry_about_the_account_problem_still_answers_it() -> None:
     "soy pensionado del imss y vivo en texas como hago la fe de vida o supervivencia desde aca",
     "do i have to pay taxes here in the US on the money i send to guatemala",
     "los años que trabaje en estados unidos me cuentan para la pension del imss",
+    "what time does the mexican consulate in dallas open on saturdays",
 ])
 def test_other_offices_business_is_not_answered_from_a_neighbouring_entry(text: str) -> None:
     """Session 17: these were answered with the IMSS enrolment or the relative-pays entry."""
