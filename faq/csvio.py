@@ -129,6 +129,26 @@ def _unused_columns(file: str, names: list[str], line: int = 1) -> list[FaqProbl
     return out
 
 
+def _column_letter(column: int) -> str:
+    """The spreadsheet's letter for the 0-based ``column``: A … Z, AA, AB…"""
+    letters, n = "", column + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _headerless_column(file: str, column: int, line: int, entry_id: str | None, text: str) -> FaqProblem:
+    """Advice for a column with an empty header cell that has text in some row (first on ``line``):
+    like a column under a name Puente does not read, its cells are not imported, and it was
+    dropped without a word (session 17's review: a note typed beside the row was lost)."""
+    return FaqProblem(
+        file, f"column {column + 1} ({_column_letter(column)}) has no header, so its cells are not imported; "
+              f"the first with text is on this line: {_short(text)!r}. If the column belongs to the FAQ, write its "
+              f"name in the header row (the columns are {', '.join(COLUMNS)}); if not, delete it",
+        entry=entry_id, line=line)
+
+
 def _not_utf8(file: str, data: bytes) -> FaqProblem:
     """The first cell of a sheet that is not UTF-8 (Excel's plain "CSV" on Windows is Latin-1),
     named by its line, column and entry, with the word the odd character is in."""
@@ -222,7 +242,8 @@ def parse_csv(path: str | Path) -> ParsedFaq:
     entries: list[FaqEntry] = []
     bad_fields: set[tuple[int, str]] = set()
     item_lines: dict[tuple[int, str, str], int] = {}
-    advice: list[FaqProblem] = list(unused)
+    advice: list[FaqProblem] = []
+    headerless: dict[int, FaqProblem] = {}  # column → advice naming the first cell with text in it
     for index, record in enumerate(records):
         row, stray = record.cells, strays.get(index)
         # A stray quote: its cell and every cell after it hold other rows' text, not this row's.
@@ -245,6 +266,13 @@ def parse_csv(path: str | Path) -> ParsedFaq:
         if stray is None:
             lenient += _dropped_quotes(file, record, raw, delimiter, names, entry_id)
         starts = [record.start + c.line for c in _cells(raw, delimiter)]
+        for i, name in enumerate(names):
+            # A column without a header: nothing in it is imported. An entirely empty one (the
+            # trailing columns a spreadsheet adds) stays silent; the first cell with text is named.
+            if (not name and i not in headerless and i < len(row) and row[i].strip()
+                    and (stray is None or i < stray.column)):
+                headerless[i] = _headerless_column(file, i, starts[i] if i < len(starts) else record.start,
+                                                   entry_id, _clean(row[i]))
         alternates: dict[str, tuple[str, ...]] = {}
         for lang in LANGS:
             fname, i = field_name("csv", "alternates", lang), col.get(f"alternates_{lang}")
@@ -265,6 +293,7 @@ def parse_csv(path: str | Path) -> ParsedFaq:
         ))
     # The missing columns are reported once, not again as an empty field of every entry.
     bad_fields |= {(i, name) for i in range(len(entries)) for name in missing}
+    advice = [*unused, *(headerless[i] for i in sorted(headerless)), *advice]
     return ParsedFaq(Faq(entries=tuple(entries), path=file), "csv", problems, bad_fields=bad_fields,
                      lenient=lenient, item_lines=item_lines, advice=advice)
 

@@ -218,6 +218,31 @@ def test_an_extra_column_is_named_and_empty_trailing_ones_are_not(tmp_path: Path
     assert "did you mean" not in next(a for a in advice if "'notes'" in a)
 
 
+def test_a_column_without_a_header_that_has_text_is_named_where_its_text_starts(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Session 17's review: a column whose header cell is empty was dropped without a word ("nota"
+    typed beside a row), while one under a wrong name ("notes") was named. Its first cell with
+    text is named by file, line and entry, with the column's number and letter; an entirely empty
+    trailing column (Excel leaves them) stays silent."""
+    header = ",".join(COLUMNS[:-1]) + ",,,"  # J (10) has text below it, K (11) is empty
+    lines = [header, *(",".join([f"e{i}", "general", f"Pregunta número {i}", f"Question number {i}",
+                                 f"hola {i} | buenas {i} | saludos {i}", f"hi {i} | hey {i} | hello {i}",
+                                 f"Respuesta {i}.", f"Answer {i}.", "", "nota" if i == 2 else "", ""])
+                       for i in (1, 2, 3))]
+    path = tmp_path / "blank-header.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    assert check_faq(path) == []  # still loads: only advice
+    found = [str(a) for a in advice(path) if "no header" in a.message]
+    assert found == [f"{path}:3, entry 'e2': column 10 (J) has no header, so its cells are not imported; the first "
+                     f"with text is on this line: 'nota'. If the column belongs to the FAQ, write its name in the "
+                     f"header row (the columns are {', '.join(COLUMNS)}); if not, delete it"]
+    assert run(["faq", "check", str(path)])[0] == 0
+    assert f"Advice: {found[0]}" in capsys.readouterr().out.splitlines()
+    # The same column, empty in every row, says nothing: it is what a spreadsheet leaves behind.
+    path.write_text("\r\n".join(lines).replace("nota", "") + "\r\n", encoding="utf-8")
+    assert not [a for a in advice(path) if "no header" in a.message]
+
+
 def test_a_sheet_with_two_byte_order_marks_loads(tmp_path: Path) -> None:
     """Saved by two tools that each add one: invisible, and the first column was not "id"."""
     path = _with_header(tmp_path, ",".join(COLUMNS), "bom.csv", bom="\ufeff\ufeff")
