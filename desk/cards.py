@@ -355,9 +355,12 @@ def render_transcript(
 ) -> list[str]:
     """/ticket N: the whole conversation, split into as many messages as it needs."""
     _ = Translator(lang)
+    # Why the request came to staff, as the card says it (session 17's review: /ticket left it out).
+    reason = next((m.get("text") for m in messages if m.get("kind") == KIND_REASON), None)
     head = [
         f"{STATE_ICONS.get(ticket.get('state') or 'open', '❔')} <b>#{ticket['id']}</b> · {flag(ticket.get('lang'))}"
         f" · <b>{member_name(ticket)}</b>",
+        *([f"<i>{reason_label(reason, lang)}</i>"] if reason else []),
         state_label(ticket, lang),
         _("Opened {when}", when=_when(ticket.get("created_at"), lang, tz)),
         "❓ " + (clip(ticket.get("question") or "", QUESTION_BUDGET) or "—"),

@@ -158,6 +158,21 @@ async def test_escalation_opens_one_ticket_and_queues_its_card(store: Store, des
     assert f"#{ticket['id']}" in again
 
 
+async def test_the_transcript_says_why_the_request_came_to_staff_as_the_card_does(
+    store: Store, sender: OutboxSender, transport: FakeTransport, clock: Clock
+) -> None:
+    """Session 17's review: the card said "Asked to talk to a person"; /ticket N did not say why."""
+    await ask(store, make_desk(store, clock), ANA, "quiero hablar con una persona", reason="human")
+    await drain(sender)
+    card = transport.to(STAFF, "sendMessage")[0].params["text"]
+    assert "<i>Asked to talk to a person</i>" in card
+    [transcript] = await make_desk(store, clock).ticket_texts(1)
+    assert transcript.split("\n")[1] == "<i>Asked to talk to a person</i>"  # under the head line, as on the card
+    spanish = StaffDesk(store, staff_chat_id=STAFF, staff_language="es", clock=clock, hours=OfficeHours())
+    [transcript] = await spanish.ticket_texts(1)
+    assert transcript.split("\n")[1] == "<i>Pidió hablar con una persona</i>"
+
+
 async def test_outside_office_hours_the_member_is_told_when_staff_are_back(store: Store, clock: Clock) -> None:
     clock.now = datetime(2025, 3, 15, 16, 0, tzinfo=UTC)  # Saturday
     desk = make_desk(store, clock)

@@ -391,6 +391,7 @@ async def test_staff_commands_in_the_group(
         fake.push_command(luis, "ticket", "1", chat=group)
         [transcript] = await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark,
                                            predicate=lambda c: c.ok and "Ya lo reviso" in c.params["text"])
+        assert "Asked to talk to a person" in card["text"] and "Asked to talk to a person" in transcript.params["text"]
         fake.push_command(luis, "promote", "1", chat=group)
         await fake.wait_for("sendMessage", chat_id=GROUP_ID, since=mark,
                             predicate=lambda c: c.ok and "draft" in c.params["text"])
