@@ -49,10 +49,12 @@ class FaqLoadError(Exception):
 
 
 def prepare_target(path: str | Path) -> Path:
-    """An output file's path, its folder created if missing (like ``export-messages``).
+    """An output file's path, checked: its folder must exist.
 
     A folder given where a file is expected is refused under the name the admin typed (the
-    atomic write would otherwise fail on its temporary file, a name they never saw).
+    atomic write would otherwise fail on its temporary file, a name they never saw). A missing
+    folder is refused, not created, as for PUENTE_DB: ``--out /nonexist/o.yaml``, a slip, made the
+    folder and reported success, and the file was not where the admin looked (session 17's review).
     """
     target = Path(path)
     if target.is_dir():
@@ -60,8 +62,14 @@ def prepare_target(path: str | Path) -> Path:
     existing = next((p for p in target.parents if p.exists()), None)
     if existing is not None and not existing.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "is a file, so no folder can be made in it", str(existing))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, missing_folder(target), str(target))
     return target
+
+
+def missing_folder(target: Path) -> str:
+    """Why ``target`` cannot be written: its folder does not exist (named in full)."""
+    return f"its folder {target.parent.resolve()} does not exist: create it, or correct the path"
 
 
 @dataclass(frozen=True)

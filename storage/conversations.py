@@ -637,7 +637,9 @@ def export_messages_csv(db: Database, out_path: str | Path, *, since: datetime |
     out = Path(out_path)
     if out.is_dir():  # refused under the name given, not the temporary file's
         raise IsADirectoryError(errno.EISDIR, "is a folder; give a file name", str(out))
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if not out.parent.is_dir():  # a mistyped folder is refused, not created (as faq import/export)
+        raise FileNotFoundError(errno.ENOENT, f"its folder {out.parent.resolve()} does not exist: create it, or "
+                                              "correct the path", str(out))
     columns = ", ".join(f"m.{c}" if c not in ("first_name", "username") else f"mb.{c}" for c in EXPORT_COLUMNS)
     cursor = db.execute(
         f"""

@@ -930,11 +930,36 @@ def test_output_paths_are_explained_under_the_name_given(tmp_path: Path, capsys:
         assert run(argv)[0] == 1
         err = capsys.readouterr().err
         assert f"Cannot use {folder}: is a folder" in err and ".tmp" not in err
-    # A missing folder is created, as export-messages always did.
-    assert run(["faq", "import", str(SAMPLE_CSV), "--out", str(tmp_path / "new" / "faq.yaml")])[0] == 0
-    assert (tmp_path / "new" / "faq.yaml").is_file()
     assert run(["faq", "eval", str(tmp_path / "missing.tsv")])[0] == 1
     assert "missing.tsv: file not found" in capsys.readouterr().err
+
+
+def test_an_output_file_in_a_folder_that_does_not_exist_is_refused_not_created(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], isolated_env: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Session 17's review: a mistyped "faq import … --out /nonexist/o.yaml" made the folder and
+    reported success. As for PUENTE_DB in a missing folder: one line naming the folder, exit 1,
+    nothing created; the same for every command that writes a file."""
+    _seed_db(isolated_env)
+    missing = tmp_path / "nonexist" / "dir"
+    for argv, target in (
+            (["faq", "import", str(SAMPLE_CSV), "--out"], missing / "o.yaml"),
+            (["faq", "export", str(BUNDLED_FAQ), "--csv"], missing / "o.csv"),
+            (["faq", "drafts", "--csv"], missing / "drafts.csv"),
+            (["export-messages"], missing / "messages.csv")):
+        code, out = run([*argv, str(target)])
+        err = capsys.readouterr()
+        assert (code, out, err.out) == (1, "", ""), argv
+        assert err.err == f"Cannot use {target}: its folder {missing} does not exist: create it, or correct " \
+                          "the path\n", argv
+        assert not (tmp_path / "nonexist").exists()
+    # A relative path names the folder in full, where the admin can find it.
+    monkeypatch.chdir(tmp_path)
+    assert run(["faq", "import", str(SAMPLE_CSV), "--out", "nonexist/o.yaml"])[0] == 1
+    assert f"its folder {tmp_path / 'nonexist'} does not exist" in capsys.readouterr().err
+    # An existing folder is written to as before.
+    assert run(["faq", "import", str(SAMPLE_CSV), "--out", str(tmp_path / "faq.yaml")])[0] == 0
+    assert (tmp_path / "faq.yaml").is_file()
 
 
 def test_import_and_export_write_only_the_format_their_target_names(

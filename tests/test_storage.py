@@ -463,6 +463,7 @@ def test_export_messages_csv(store: Store, tmp_path: Path) -> None:
     )
     store.call_sync(conv.log_inbound, member_id=50, chat_id=50, text="=HYPERLINK(\"x\")", now=T0 + timedelta(days=2))
     out = tmp_path / "exports" / "messages.csv"
+    out.parent.mkdir()  # (a missing folder is refused: tests/test_cli.py)
     assert store.call_sync(conv.export_messages_csv, out) == 3
     with out.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
