@@ -273,6 +273,17 @@ def _int_arg(context: ContextTypes.DEFAULT_TYPE) -> int | None:
     return None
 
 
+async def _replied_ticket(desk: StaffDesk, replied: Message, bot_id: int) -> int | None:
+    """The request the replied-to message belongs to: any message the desk mapped to one (a card, a
+    copied photo, a digest, a transcript, a colleague's answer), or the "#N" a bot message starts
+    with (a reply that raced the recording of its mapping); None for anything else."""
+    ticket = await desk.ticket_for_reply(replied.message_id)
+    if ticket is None and replied.from_user is not None and replied.from_user.id == bot_id:
+        found = _TICKET_HEAD.match(replied.text or replied.caption or "")
+        ticket = int(found.group(1)) if found else None
+    return ticket
+
+
 # ---------------------------------------------------------------------------------------- staff group
 async def command_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A reply to a ticket message that starts with a command the desk does not have ("/menu le
@@ -288,10 +299,7 @@ async def command_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     addressee = command.partition("@")[2]
     if addressee and addressee.lower() != (context.bot.username or "").lower():
         return  # "/warn@GroupHelpBot": another bot's command, not an answer to the member
-    ticket = await desk.ticket_for_reply(replied.message_id)
-    if ticket is None:
-        found = _TICKET_HEAD.match(replied.text or replied.caption or "")
-        ticket = int(found.group(1)) if found else None
+    ticket = await _replied_ticket(desk, replied, context.bot.id)
     if ticket is None:
         return
     _ = Translator(desk.staff_language)
@@ -418,9 +426,17 @@ async def _command(update: Update, context: ContextTypes.DEFAULT_TYPE, action: s
     if message is None or user is None or desk is None or user.is_bot:
         return
     _ = Translator(desk.staff_language)
-    number = _int_arg(context)
+    # "/close" without a number, in reply to a request's card (or another of its messages): that
+    # request, as "/faq 1" in reply to a card (session 17's review: it got the usage line).
+    if context.args:
+        number = _int_arg(context)
+    elif message.reply_to_message is not None:
+        number = await _replied_ticket(desk, message.reply_to_message, context.bot.id)
+    else:
+        number = None
     if number is None:
-        await desk.say([_("Usage: /{command} N (the request number)", command=action)], reply_to=message.message_id)
+        await desk.say([_("Usage: /{command} N (the request number), or /{command} in reply to the request's card",
+                          command=action)], reply_to=message.message_id)
         return
     if action == "ticket":
         await desk.say(await desk.ticket_texts(number), reply_to=message.message_id, ticket_id=number)

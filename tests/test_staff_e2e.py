@@ -413,6 +413,54 @@ async def test_staff_commands_in_the_group(
         assert "queue" in [cmd["command"] for cmd in scoped[0].params["commands"]]
 
 
+async def test_commands_in_reply_to_a_requests_message_take_its_number(
+    fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Session 17's review: "/close" in reply to a card answered "Usage: /close N", although
+    "/faq 1" in reply to a card works. Every command that takes a request number takes it from
+    the card, or from another message of the request, it replies to; without either: the usage."""
+    fake, ana, luis, group = fake_telegram, world["ana"], world["luis"], world["group"]
+
+    async def said(text: str, command: str, reply_to: dict | None) -> Call:
+        mark = fake.mark()
+        sent = fake.push_text(luis, command, group, reply_to=reply_to)
+        [call] = await fake.wait_for(
+            "sendMessage", chat_id=GROUP_ID, since=mark,
+            predicate=lambda c: c.ok and text in c.params["text"]
+            and (c.params.get("reply_parameters") or {}).get("message_id") == sent["message_id"])
+        return call
+
+    def state() -> str:
+        return db_rows(tmp_path, "select state from tickets")[0]["state"]
+
+    async with bot(fake, tmp_path, TestClock(), caplog):
+        card = await ask_for_a_person(fake, ana)
+        await said("#1 is yours", "/claim", card)
+        assert state() == "claimed"
+        transcript = await said("Asked to talk to a person", "/ticket", card)
+        assert "quiero hablar con una persona" in transcript.params["text"]
+        # A member's photo copied into the group belongs to the request too.
+        fake.push_photo(ana, caption=None)
+        [photo] = await fake.wait_for("copyMessage", chat_id=GROUP_ID, predicate=lambda c: c.ok)
+        await said("#1 is back in the queue", "/release", fake.message(GROUP_ID, photo.result["message_id"]))
+        assert state() == "open"
+        fake.push_text(luis, "Puede pagar en cualquier agencia de Banrural.", group, reply_to=card)
+        await to_member(fake, 1001, "Banrural")
+        await said("Saved as FAQ draft", "/promote", card)
+        await said("#1 closed", "/close", fake.message(GROUP_ID, transcript.result["message_id"]))
+        assert state() == "closed"
+        await said("#1 reopened", "/reopen", card)
+        assert state() == "open"
+        # A number given wins over the message replied to; without a number, a reply to a message
+        # of no request, or no reply at all, gets the usage line.
+        await said("There is no request #7", "/close 7", card)
+        stats = await said("Today", "/stats", None)
+        usage = await said("Usage: /close N", "/close", fake.message(GROUP_ID, stats.result["message_id"]))
+        assert "in reply to the request's card" in usage.params["text"]
+        await said("Usage: /close N", "/close", None)
+        assert state() == "open"
+
+
 async def test_a_request_number_too_long_for_the_database_gets_the_usage(
     fake_telegram: FakeTelegram, world: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
