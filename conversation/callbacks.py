@@ -18,13 +18,14 @@ async def route_callback(pipeline: Pipeline, member: Member, data: str, on_messa
 
     Anything malformed or stale (an old keyboard after an FAQ reload, a forged payload) gets the
     polite "no longer available" reply instead of an exception. ``on_message``: the Telegram id of
-    the message the button is on, when known (a 👍/👎 must be on the answer it names).
+    the message the button is on, when known (a 👍/👎 must be on the answer it names, a "None of
+    these" on the list of the question it names).
     """
     kind, args = parse_callback(data)
     if kind == "pick" and args:
         return await pipeline.handle_pick(member, args[0])
     if kind == "none" and args and (qid := _int(args[0])) is not None:
-        return await pipeline.handle_none_of_these(member, qid)
+        return await pipeline.handle_none_of_these(member, qid, on_message=on_message)
     if kind == "fb" and len(args) == 2 and (mid := _int(args[0])) is not None and (vote := _int(args[1])) is not None:
         return await pipeline.handle_feedback(member, mid, vote, on_message=on_message)
     if kind == "lang" and args:

@@ -851,10 +851,16 @@ class Pipeline:
         )
         return [answer]
 
-    async def handle_none_of_these(self, member: Member, question_id: int) -> list[Reply]:
-        """None of the suggestions fit: the original question goes to staff."""
+    async def handle_none_of_these(self, member: Member, question_id: int,
+                                   on_message: int | None = None) -> list[Reply]:
+        """None of the suggestions fit: the original question goes to staff. ``on_message``: the
+        Telegram message the button is on, when known (it must be that question's list)."""
         row, inbound_id = await self._inbound(member, f"none:{question_id}", "callback", telegram_message_id=None)
         lang = self._fallback_lang(row, member)
+        if not await self.store.call(conv.list_offered, member.id, question_id, on_message):
+            # A list from before a forget: its question is gone, and SQLite gave its number to
+            # another message (session 17's review: the tap itself went to staff as "none:1").
+            return [await self._out(member, self._stale(lang), in_reply_to=inbound_id)]
         if await self.store.call(conv.tapped_before, member.id, f"none:{question_id}", before=inbound_id):
             return []  # a double tap: the question went to staff with the first, whose reply is above
         return await self._none_fit(member, question_id, inbound_id, lang)

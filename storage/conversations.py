@@ -270,6 +270,20 @@ def list_before(db: Database, member_id: int, *, since: datetime, before: int) -
     return row["id"] if row else None
 
 
+def list_offered(db: Database, member_id: int, question_id: int, telegram_message_id: int | None = None) -> bool:
+    """Whether the bot offered the member a list of choices for their question ``question_id``
+    (on the Telegram message ``telegram_message_id``, when known and recorded): a "None of these"
+    must be under that question's list. After a forget, SQLite reuses a deleted question's number,
+    and an old button named the tap itself, or a newer message."""
+    rows = _rows(db.execute(
+        "SELECT telegram_message_id FROM messages WHERE member_id = ? AND direction = 'out' AND in_reply_to = ? "
+        "AND choices IS NOT NULL AND in_reply_to IN (SELECT id FROM messages WHERE direction = 'in' "
+        "AND kind NOT IN ('command', 'callback'))",
+        [member_id, question_id],
+    ))
+    return any(telegram_message_id is None or r["telegram_message_id"] in (None, telegram_message_id) for r in rows)
+
+
 def answer_before(db: Database, member_id: int, *, since: datetime, before: int) -> dict[str, Any] | None:
     """The member's message just before ``before`` if it is an answer of the bot (an FAQ entry, with
     👍/👎), logged at or after ``since``; None otherwise. A typed "no me sirvió" right under it is

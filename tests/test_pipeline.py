@@ -1320,3 +1320,26 @@ async def test_without_a_staff_group_the_help_does_not_offer_a_person(pipeline: 
         assert "quiero hablar con una persona" not in reply.text, reply.text
     assert "canales oficiales de contacto" in help_reply.text and "canales oficiales de contacto" in who.text
     assert unclear.text.startswith("Disculpe, intentemos de nuevo.")
+
+
+async def test_a_none_of_these_from_before_a_forget_hands_nothing_to_staff(pipeline: Pipeline, store: Store) -> None:
+    """Session 17's review: after a forget, SQLite gave the deleted question's number to the tap
+    itself, and the old "None of these" sent "none:1" to staff as the member's question. A button
+    must be under the list of the question it names (on Telegram, on that very message)."""
+    suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
+    none = next(b.data for row in suggest.buttons for b in row if b.data.startswith("none:"))
+    assert suggest.log_id is not None
+    await pipeline.delivered(suggest, 555)
+    [stale] = await route_callback(pipeline, ANA, none, on_message=777)  # another message's buttons
+    assert "ya no está disponible" in stale.text
+    await route_callback(pipeline, ANA, "forget:yes")
+    [stale] = await route_callback(pipeline, ANA, none, on_message=555)
+    assert "ya no está disponible" in stale.text
+    escalated = "select count(*) as n from messages where direction = 'in' and decision = 'escalate'"
+    assert rows(store, escalated)[0]["n"] == 0
+    again = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
+    await pipeline.delivered(again, 556)
+    none = next(b.data for row in again.buttons for b in row if b.data.startswith("none:"))
+    [sent] = await route_callback(pipeline, ANA, none, on_message=556)
+    assert "ya no está disponible" not in sent.text
+    assert rows(store, escalated)[0]["n"] == 1
