@@ -41,7 +41,7 @@ async def dispatch(pipeline: Pipeline, member: Member, line: str, buttons: list[
     match command.lower():
         case "/start":
             return await pipeline.handle_start(member, arg.strip() or None)
-        case "/help":
+        case "/help" | "/ayuda":
             return await pipeline.handle_help(member)
         case "/menu" | "/faq":  # (as on Telegram: handlers/__init__.py)
             return await pipeline.handle_menu(member)

@@ -38,7 +38,7 @@ def register(app: Application) -> None:
     staff.register_staff(app)
     # Members, private chats: commands first (a deep link arrives as "/start es").
     app.add_handler(CommandHandler("start", member.start, filters=PRIVATE))
-    app.add_handler(CommandHandler("help", member.help_command, filters=PRIVATE))
+    app.add_handler(CommandHandler(["help", "ayuda"], member.help_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["language", "idioma"], member.language_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["menu", "faq"], member.menu_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["forget", "borrar"], member.forget_command, filters=PRIVATE))

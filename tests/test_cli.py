@@ -1020,3 +1020,9 @@ def test_faq_export_does_not_write_over_an_existing_sheet_without_force(
     assert sheet.read_bytes() == before
     assert run(["faq", "export", str(BUNDLED_FAQ), "--csv", str(sheet), "--force"])[0] == 0
     assert "my-edit" not in sheet.read_text(encoding="utf-8-sig") and "migrant-cost" in sheet.read_text("utf-8-sig")
+
+
+def test_terminal_chat_takes_ayuda_as_help_like_telegram() -> None:
+    _, ayuda = run(["chat"], stdin="/ayuda\n")
+    _, help_ = run(["chat"], stdin="/help\n")
+    assert "Cómo usar Puente" in ayuda and ayuda == help_

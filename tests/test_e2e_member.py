@@ -523,3 +523,11 @@ async def test_the_bot_starts_even_if_the_command_menu_cannot_be_set(
         fake_telegram.push_text(u, "hola")
         [call] = await fake_telegram.wait_for("sendMessage", chat_id=1033)
         assert "Hola" in call.params["text"]
+
+
+async def test_ayuda_is_the_help_command(bot: Any, fake_telegram: FakeTelegram) -> None:
+    """Session 17's review: a Spanish speaker's guess, /ayuda, got "I don't know that command"."""
+    u = fake_telegram.user(1040, "Rosa", "es")
+    fake_telegram.push_command(u, "ayuda")
+    [call] = await fake_telegram.wait_for("sendMessage", chat_id=1040)
+    assert call.params["text"].startswith("<b>Cómo usar Puente</b>")
