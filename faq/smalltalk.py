@@ -286,6 +286,8 @@ _CHANGE_WORDS: frozenset[str] = frozenset(_words("""
 cambiar cambia cambie cambio change switch elegir escoger choose options opciones settings setting configuracion
 ajustes preferences
 """))
+#: "otro idioma", "another language": the other one, whichever it is.
+_OTHER: frozenset[str] = frozenset(_words("otro otra another other different diferente"))
 #: "él no habla inglés", "she doesn't speak Spanish": a statement about someone else.
 _SOMEONE_ELSE = re.compile(r"\b(?:él|ella|ellos|ellas|he|she|they|hes|shes)\b|\bel no\b", re.IGNORECASE)
 #: Where a clause ends: "no, en español" and "no entiendo, en español" name the language wanted
@@ -440,8 +442,14 @@ def requested_language(text: str) -> str | None:
 
 
 def asks_to_change_language(text: str) -> bool:
-    """"cambiar idioma", "quiero cambiar el idioma", "change language": the /language buttons."""
+    """"cambiar idioma", "quiero cambiar el idioma", "change language": the /language buttons. So is
+    the word alone ("idioma", "otro idioma", "language please"), as a member who read /idioma types
+    it (session 17's review: it was answered with the entry on information in Mayan languages)."""
     words = clean(text).split()
+    if words and any(w in _LANGUAGE_WORDS for w in words) and all(
+            w in _LANGUAGE_WORDS or w in _OTHER or w in _LANGUAGE_AROUND or w in ("el", "the")
+            for w in words):
+        return True
     return (any(w in _LANGUAGE_WORDS for w in words) and any(w in _CHANGE_WORDS for w in words)
             and all(w in _LANGUAGE_WORDS or w in _CHANGE_WORDS or w in LANGUAGE_PAD or w in _LANGUAGE_AROUND
                     or w in ("como", "how", "do", "puedo", "se", "el", "the", "my", "mi") for w in words))

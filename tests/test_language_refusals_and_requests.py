@@ -95,6 +95,23 @@ async def test_change_language_in_words_offers_the_languages(pipeline: Pipeline,
     assert any(d.startswith("lang:") for d in data), data
 
 
+@pytest.mark.parametrize("text", ["idioma", "Idioma?", "otro idioma", "idioma por favor", "language",
+                                  "language please", "other language"])
+async def test_the_word_for_language_alone_offers_the_languages(pipeline: Pipeline, text: str) -> None:
+    """Session 17's review: "idioma" or "language" typed alone (as a member who read /idioma would)
+    was answered with the entry on information in Mayan languages."""
+    replies = await pipeline.handle_text(ANA, text)
+    data = [b.data for r in replies for row in r.buttons for b in row]
+    assert data == ["lang:es", "lang:en"], [r.text[:60] for r in replies]
+
+
+@pytest.mark.parametrize("text", ["mi idioma", "idiomas mayas", "solo hablo mi idioma", "idioma k'iche'"])
+async def test_a_members_own_language_is_still_the_mayan_languages_entry(pipeline: Pipeline, store: Store,
+                                                                         text: str) -> None:
+    await pipeline.handle_text(ANA, text)
+    assert last_in(store, ANA)[2] == "migrant-languages"
+
+
 # ---------------------------------------------------------------------------------------- reply language
 @pytest.mark.parametrize("text", ["reembolso medicinas", "reembolso", "proveedor igss", "leer carta igss",
                                   "cooperativa"])
