@@ -30,7 +30,7 @@ from faq.matcher import Candidate, MatchResult
 from faq.normalize import clean
 from faq.render import render_answer
 from faq.service import FaqService
-from faq.smalltalk import bare_none, language_asked_aside, menu_language, typed_none
+from faq.smalltalk import asks_to_change_language, bare_none, language_asked_aside, menu_language, typed_none
 from i18n import LANGUAGES, Translator
 from storage import conversations as conv
 from storage import tickets as tk
@@ -1015,11 +1015,12 @@ class Pipeline:
         and, right after an answer in the other language, that answer again in the new one (session
         15's reviews: "can you say it in spanish" and the buttons after "cambiar idioma" made the
         member ask the question again). Right after: the member wrote nothing else since, only a
-        command or a tap (conv.wrote_since_answer)."""
+        command, a tap or "cambiar idioma" for these buttons (conv.wrote_since_answer)."""
         if not self._recalled.get(member.id):
             await self._recall(member.id, before=inbound_id)
         again = self._last_answer.get(member.id) if before != lang else None
-        if again and await self.store.call(conv.wrote_since_answer, member.id, before=inbound_id):
+        if again and await self.store.call(conv.wrote_since_answer, member.id, before=inbound_id,
+                                           asks_for_languages=asks_to_change_language):
             again = None
         _ = Translator(lang)
         told = Reply(_("Done: I'll answer you in English. Here is my last answer again:")) if again \

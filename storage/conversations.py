@@ -298,20 +298,23 @@ def answer_before(db: Database, member_id: int, *, since: datetime, before: int)
     return row
 
 
-def wrote_since_answer(db: Database, member_id: int, *, before: int) -> bool:
+def wrote_since_answer(db: Database, member_id: int, *, before: int,
+                       asks_for_languages: Callable[[str], bool] | None = None) -> bool:
     """Whether the member sent anything but a command or a tap (a question, a photo, "ninguna de
     esas") between the bot's last answer and message ``before``: a language switch then is not
     "right after" that answer, and the answer is not sent again (session 16's review: "en español
-    por favor" four turns later replayed a phone number the member had moved on from)."""
+    por favor" four turns later replayed a phone number the member had moved on from). A message
+    ``asks_for_languages`` ("cambiar idioma", typed for the language buttons) is no more than the
+    /language command it stands for."""
     answer = _row(db.execute(
         "SELECT id FROM messages WHERE member_id = ? AND id < ? AND direction = 'out' AND decision = 'answer' "
         "AND faq_id IS NOT NULL ORDER BY id DESC LIMIT 1", [member_id, before]))
     if answer is None:
         return True
     between = db.execute(
-        "SELECT COUNT(*) FROM messages WHERE member_id = ? AND id > ? AND id < ? AND direction = 'in' "
-        "AND kind NOT IN ('command', 'callback')", [member_id, answer["id"], before]).fetchone()[0]
-    return bool(between)
+        "SELECT text FROM messages WHERE member_id = ? AND id > ? AND id < ? AND direction = 'in' "
+        "AND kind NOT IN ('command', 'callback')", [member_id, answer["id"], before]).fetchall()
+    return any(asks_for_languages is None or not asks_for_languages(row[0] or "") for row in between)
 
 
 def _list_before(db: Database, member_id: int, *, since: datetime, before: int) -> dict[str, Any] | None:

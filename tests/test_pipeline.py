@@ -1343,3 +1343,19 @@ async def test_a_none_of_these_from_before_a_forget_hands_nothing_to_staff(pipel
     [sent] = await route_callback(pipeline, ANA, none, on_message=556)
     assert "ya no está disponible" not in sent.text
     assert rows(store, escalated)[0]["n"] == 1
+
+
+@pytest.mark.parametrize(("member", "typed", "lang"), [(ANA, "cambiar idioma", "en"), (ANA, "idioma", "en"),
+                                                        (JOHN, "change language", "es")])
+async def test_a_language_button_after_typing_for_the_buttons_sends_the_answer_again(
+        pipeline: Pipeline, member: Member, typed: str, lang: str) -> None:
+    """Session 17's review: "cambiar idioma" typed right under an answer showed the buttons, and the
+    one tapped said "Write your question": the typed words counted as a message written since the
+    answer (README: asked or picked right after an answer, that answer comes again)."""
+    await pipeline.handle_text(member, "how much does the igss migrant program cost" if member is JOHN
+                               else "cuanto cuesta el seguro pa migrantes")
+    [menu] = await pipeline.handle_text(member, typed)
+    assert [b.data for b in menu.buttons[0]] == ["lang:es", "lang:en"]
+    told, again = await pipeline.set_language(member, lang)
+    entry = pipeline.faqs.snapshot.faq.get("migrant-cost")
+    assert entry is not None and entry.answer[lang][:40] in again.text, told.text
