@@ -227,10 +227,14 @@ _ORDINALS = {"primera": 1, "primero": 1, "first": 1, "segunda": 2, "segundo": 2,
              "eight": 8, "nueve": 9, "nine": 9, "diez": 10, "ten": 10,
              "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
 _TYPED_NUMBER = re.compile(
-    r"^(?:(?:el|la|the|la pregunta|pregunta|opcion|opción|option|number|numero|número|no\.?)\s*)?#?\s*"
+    # "quiero la 2", "es la número 2" (session 17's review: "la numero 2" got a new list)
+    r"^(?:(?:quiero|elijo|escojo|es|dame|deme|i want|i choose|i pick|give me)\s+)?(?:(?:el|la|the)\s+)?"
+    r"(?:(?:pregunta|opcion|opción|option|question|number|numero|número|nro\.?|no\.?)\s*)?#?\s*"
     r"(\d{1,2}|" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")"
     # "the second one", "la segunda opción"
-    r"(?:\s+(?:one|option|opcion|opción|pregunta|question))?\s*[.)!?]*$"
+    r"(?:\s+(?:one|option|opcion|opción|pregunta|question))?"
+    # "la 2 por favor", "2 gracias" (it got "let's try again, write your question in other words")
+    r"(?:\s*,?\s*(?:por favor|porfavor|porfa|plis|please|pls|plz|gracias|thanks|thank you))?\s*[.)!?]*$"
 )
 
 

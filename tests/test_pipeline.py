@@ -629,6 +629,18 @@ async def test_an_english_ordinal_picks_from_the_list(pipeline: Pipeline, text: 
     assert second is not None and second.answer_in("es")[:40] in reply.text, text
 
 
+@pytest.mark.parametrize("text", ["la 2 por favor", "2 porfa", "la numero 2", "el número 2", "quiero la 2",
+                                  "es la 2", "nro 2", "#2, gracias", "number 2 please"])
+async def test_a_number_said_with_a_few_words_more_picks_from_the_list(pipeline: Pipeline, text: str) -> None:
+    """Session 17's review: "la 2 por favor" under a list got "let's try again, write your question in
+    other words", and "la numero 2" got a new list."""
+    suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
+    picks = [b.data.split(":", 1)[1] for row in suggest.buttons for b in row if b.data.startswith("pick:")]
+    second = pipeline.faqs.snapshot.faq.get(picks[1])
+    reply = (await pipeline.handle_text(ANA, text))[0]
+    assert second is not None and second.answer_in("es")[:40] in reply.text, text
+
+
 async def test_a_live_location_update_does_not_cancel_the_list(pipeline: Pipeline) -> None:
     """A live location "edits" itself every few seconds: those edits are not messages in between."""
     suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
