@@ -88,7 +88,15 @@ _OPENER_RE = re.compile(
     r"|^(?:puedo|le puedo|te puedo|se puede|les puedo) (?:hacer|preguntar)(?: una| otra)?"
     r"(?: pregunta| consulta| algo)?$"
     r"|^(?:le|les|te) (?:hago|pregunto) (?:una |otra )?(?:pregunta|consulta|algo)$"
-    r"|^can i ask (?:you )?(?:a question|something|another question)$")
+    r"|^can i ask (?:you )?(?:a question|something|another question)$"
+    # "quisiera información", "informes", "I need info": no topic yet (session 17's review: "hello i
+    # need information" was answered with the consulate entry, "necesito información" got a list)
+    r"|^(?:(?:hola|buenas|buenos dias|buenas tardes|buenas noches|oiga|disculpe|perdon|hi|hello|hey) )*"
+    r"(?:(?:quisiera|quiero|queria|necesito|ocupo|busco|pido|solicito|me da|me das|me puede dar|me pueden dar"
+    r"|i need|i want|i would like|id like|can i get|can i have|looking for|need|want)"
+    r"(?: (?:una|un|unos|unas|la|las|los|some|more|mas|de))? )?"
+    r"(?:informacion|info|informes|information|mas informacion|more information|more info)"
+    r"(?: (?:por favor|porfa|porfavor|please|pls|plz))?$")
 #: "No gracias", "eso es todo", "nada más": the member is done.
 _DONE_RE = re.compile(r"^(?:no )?(?:eso (?:era|es) todo|es todo|nada mas|thats all|thats it|no thanks|no thank you)"
                       r"(?: (?:gracias|thanks|thank you|por ahora|for now))*$|^no gracias$"

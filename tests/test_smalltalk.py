@@ -174,3 +174,16 @@ def test_a_request_for_a_person_spelt_by_ear_is_no_gap(text: str) -> None:
 
     assert only_asks_for_a_person(text)
     assert not only_asks_for_a_person("kiero ablar con alguien sobre mi pension")
+
+
+@pytest.mark.parametrize("text", ["Hola buenas tardes, quisiera información", "informes", "Info", "quiero informes",
+                                  "más información por favor", "hello i need information", "I need info please"])
+def test_asking_for_information_without_a_topic_is_a_question_to_come(text: str) -> None:
+    """Session 17's review: a first message such as "hello i need information" was answered with the
+    consulate entry, and "quisiera información" got a list led by it: the topic is still to come."""
+    assert classify_smalltalk(text) == "ask"
+
+
+@pytest.mark.parametrize("text", ["informacion del igss", "info sobre pension", "necesito información del seguro"])
+def test_information_about_something_is_a_question(text: str) -> None:
+    assert classify_smalltalk(text) is None
