@@ -109,7 +109,8 @@ _DONE_RE = re.compile(r"^(?:no )?(?:eso (?:era|es) todo|es todo|nada mas|thats a
 #: "What can you do?", "¿cómo funciona esto?": how to use the bot (the help reply).
 _HOW_TO_USE_RE = re.compile(
     r"^(?:what (?:can|do) you do|what can i ask(?: you)?|what do i ask|how (?:does|do) (?:this|it|you) work"
-    r"|what is this(?: bot)?|whats this(?: bot)?|que (?:puedes|puede|pueden) hacer|que haces|que hace"
+    r"|what is this(?: bot| chat)?|whats this(?: bot| chat)?|que (?:puedes|puede|pueden) hacer|que haces|que hace"
+    r"|que es (?:esto|este bot|este chat)"  # (session 17's review: "¿qué es esto?" went to staff)
     r"|para que (?:sirves|sirve|sirve esto|sirve este bot)|como (?:funciona|funcionas)(?: esto| este bot)?"
     r"|que (?:le )?puedo preguntar|que te puedo preguntar)$")
 #: A word no one can read ("asdfghjkl", "sdfsdf"): six letters or more without a vowel, or five
@@ -189,7 +190,10 @@ _WHO_RE = re.compile(
     r"(?:robot|bot|maquina|humano|humana|persona(?: real)?|real)"
     r"|who are you|what are you|who is this|who am i talking to"
     r"|(?:are you|is this|am i talking to|am i chatting with) (?:a |an )?(?:bot|robot|machine|human|person|"
-    r"real person|real|ai))"
+    r"real person|real|ai)"
+    # "¿es el IGSS?", "is this IMSS?" (session 17's review: a list led by the IGSS cancer entry)
+    r"|(?:es|esto es|este es|son|eres|es usted)(?: el| del| de el)? (?:igss|imss)"
+    r"|(?:is this|are you|is it)(?: the)? (?:igss|imss))"
     r"(?: (?:o que|or what|verdad|right|o no|or not))?$"
 )
 _UNCLEAR_RE = re.compile(

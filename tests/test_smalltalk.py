@@ -187,3 +187,18 @@ def test_asking_for_information_without_a_topic_is_a_question_to_come(text: str)
 @pytest.mark.parametrize("text", ["informacion del igss", "info sobre pension", "necesito información del seguro"])
 def test_information_about_something_is_a_question(text: str) -> None:
     assert classify_smalltalk(text) is None
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("¿qué es esto?", "help"), ("que es este bot", "help"), ("what is this chat", "help"),
+    ("¿es el IGSS?", "who"), ("hola, ¿esto es del IMSS?", "who"), ("is this igss?", "who"), ("¿Son del IMSS?", "who"),
+])
+def test_asking_what_the_chat_is_gets_told(text: str, kind: str) -> None:
+    """Session 17's review: "¿qué es esto?" went to staff where "what is this" got the help, and
+    "¿es el IGSS?" got a list led by the IGSS cancer entry."""
+    assert classify_smalltalk(text) == kind
+
+
+@pytest.mark.parametrize("text", ["que es el igss", "es el igss o el imss el que paga"])
+def test_a_question_about_the_institution_is_still_a_question(text: str) -> None:
+    assert classify_smalltalk(text) is None
