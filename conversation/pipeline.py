@@ -525,7 +525,8 @@ class Pipeline:
         picks = await self.store.call(conv.last_choices, member_id, since=_choices_since(), before=inbound_id)
         return picks if picks and n > len(picks) else None
 
-    async def _typed_choice(self, member_id: int, text: str, inbound_id: int) -> str | None:
+    async def _typed_choice(self, member_id: int, text: str, inbound_id: int,
+                            reply_to: int | None = None) -> str | None:
         """The entry a member picked by typing its number ("2", "#2", "la segunda", "option 2"), by
         naming its institution ("del IGSS", "el de Guatemala") or its topic ("el de migrantes",
         Matcher.narrowed) when one listed entry is about it, right under a list of numbered
@@ -534,10 +535,16 @@ class Pipeline:
         The list is read from the log (:func:`storage.conversations.last_choices`): only when the
         message just before this one (``inbound_id``) is that list. Anything in between — a new
         question, a tap, a message that joined a request, a staff answer — means the number is not
-        a pick; and a restart between the list and the number changes nothing."""
+        a pick; and a restart between the list and the number changes nothing. A number the member
+        sent with Telegram's Reply on a list (``reply_to``) picks from that list, however old
+        (session 17's review: "2" replied to a list two messages back got "let's try again")."""
         if typed_none(text):  # "ninguna de las 4" rejects the list: no "4", no topic in it picks
             return None
         n = typed_number(text)
+        replied = await self.store.call(conv.list_replied_to, member_id, reply_to) \
+            if reply_to is not None and n is not None else None
+        if replied is not None:
+            return replied[1][n - 1] if n is not None and 1 <= n <= len(replied[1]) else None
         named = self._names_only_an_institution(text) if n is None else frozenset()
         if n is None and not named and (len(text.split()) > 4 or not self._listed.get(member_id)):
             return None
@@ -678,7 +685,7 @@ class Pipeline:
         row, inbound_id = await self._inbound(
             member, text, kind, telegram_message_id=telegram_message_id, edited=edited
         )
-        picked = None if edited or kind != "text" else await self._typed_choice(member.id, text, inbound_id)
+        picked = None if edited or kind != "text" else await self._typed_choice(member.id, text, inbound_id, reply_to)
         if picked is None and not edited and kind == "text":
             tapped = await self._typed_button(member, row, text, inbound_id)
             if tapped is not None:
@@ -699,7 +706,9 @@ class Pipeline:
             lang = self._fallback_lang(row, member)
             # (the list picked from, if that is what the message was under: `faq gaps` shows the
             # listed question as resolved with this entry)
-            the_list = await self.store.call(conv.list_before, member.id, since=_choices_since(), before=inbound_id)
+            replied = await self.store.call(conv.list_replied_to, member.id, reply_to) if reply_to else None
+            the_list = replied[0] if replied else \
+                await self.store.call(conv.list_before, member.id, since=_choices_since(), before=inbound_id)
             answer = await self._send_answer(member, picked, lang, in_reply_to=inbound_id, decision="answer")
             if answer is None:  # an entry a /reload removed since the list: as its button says
                 return [await self._out(member, self._stale(lang), in_reply_to=inbound_id, decision="smalltalk")]

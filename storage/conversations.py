@@ -255,6 +255,20 @@ def last_choices(db: Database, member_id: int, *, since: datetime, before: int) 
     return [str(p) for p in picks] if isinstance(picks, list) else None
 
 
+def list_replied_to(db: Database, member_id: int, telegram_message_id: int) -> tuple[int, list[str]] | None:
+    """The log id and numbered choices of the bot's list on the member's Telegram message
+    ``telegram_message_id`` (the member used Telegram's Reply on it), or None: "2" replied to a
+    list is a pick from that list, also when other messages came after it."""
+    row = _row(db.execute(
+        "SELECT id, choices FROM messages WHERE member_id = ? AND direction = 'out' AND telegram_message_id = ? "
+        "AND choices IS NOT NULL ORDER BY id DESC LIMIT 1", [member_id, telegram_message_id]))
+    try:
+        picks = json.loads(row["choices"]) if row else None
+    except ValueError:
+        return None
+    return (row["id"], [str(p) for p in picks]) if row and isinstance(picks, list) else None
+
+
 def listed_for(db: Database, member_id: int, *, since: datetime, before: int) -> int | None:
     """The id of the member's question that the list of choices right before ``before`` was
     offered for (as :func:`last_choices`), or None: a typed "ninguna de esas" under the list

@@ -1371,3 +1371,19 @@ async def test_a_language_button_after_typing_for_the_buttons_sends_the_answer_a
     told, again = await pipeline.set_language(member, lang)
     entry = pipeline.faqs.snapshot.faq.get("migrant-cost")
     assert entry is not None and entry.answer[lang][:40] in again.text, told.text
+
+
+async def test_a_number_replied_to_an_older_list_picks_from_it(pipeline: Pipeline, store: Store) -> None:
+    """Session 17's review: "2" sent with Telegram's Reply on a list, after another question, got
+    "let's try again": only the list right before counted."""
+    suggest = (await pipeline.handle_text(ANA, "igss migrantes"))[0]
+    await pipeline.delivered(suggest, 555)
+    picks = [b.data.split(":", 1)[1] for row in suggest.buttons for b in row if b.data.startswith("pick:")]
+    await pipeline.handle_text(ANA, "cuanto cuesta el seguro pa migrantes")
+    [reply] = await pipeline.handle_text(ANA, "2", reply_to=555)
+    second = pipeline.faqs.snapshot.faq.get(picks[1])
+    assert second is not None and second.answer_in("es")[:40] in reply.text
+    picked = rows(store, "select in_reply_to from messages where direction = 'in' and text = '2' order by id")
+    assert picked[0]["in_reply_to"] == suggest.log_id  # `faq gaps` sees the listed question resolved
+    [other] = await pipeline.handle_text(ANA, "2", reply_to=999)  # a reply to no list: as before
+    assert second.answer_in("es")[:40] not in other.text
