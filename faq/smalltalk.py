@@ -79,6 +79,9 @@ _FORGET_ANYWHERE_RE = re.compile(
     r"|\b(?:delete|erase|remove|forget) (?:all )?"
     r"(?:my (?:personal )?(?:data|information|info)|everything you have about me)\b"
     r"|\bdont (?:keep|store|save) my (?:data|information|info)\b")
+#: "how much?", "how long": a question (session 17's review: "how much" got "Hello! What would you
+#: like to know?", its words being a greeting's "how" and a filler's "much").
+_HOW_MUCH_RE = re.compile(r"\bhow (?:much|many|long|often|old|soon|far)\b")
 #: "Tengo una pregunta", "¿puedo hacer una pregunta?": the question is still to come.
 _OPENER_RE = re.compile(
     r"^(?:(?:hola|buenas|buenos dias|buenas tardes|buenas noches|oiga|disculpe|perdon|hi|hello) )*"
@@ -536,6 +539,8 @@ def classify_smalltalk(text: str) -> str | None:
         lang = requested_language(text)
         if lang is not None:
             return f"language-{lang}"
+    if _HOW_MUCH_RE.search(joined):  # "how much?": "how" and "much" are small talk words one by one
+        return None
     kinds = set()
     for w in words:
         if w in THANKS:

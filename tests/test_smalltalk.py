@@ -202,3 +202,15 @@ def test_asking_what_the_chat_is_gets_told(text: str, kind: str) -> None:
 @pytest.mark.parametrize("text", ["que es el igss", "es el igss o el imss el que paga"])
 def test_a_question_about_the_institution_is_still_a_question(text: str) -> None:
     assert classify_smalltalk(text) is None
+
+
+@pytest.mark.parametrize("text", ["how much", "how much?", "ok how much", "how many"])
+def test_how_much_is_a_question_not_a_greeting(text: str) -> None:
+    """Session 17's review: "how much" got "Hello! What would you like to know?" ("how" is a
+    greeting's word, "much" a filler)."""
+    assert classify_smalltalk(text) is None
+
+
+@pytest.mark.parametrize("text", ["how are you", "hi how are you doing", "how r u"])
+def test_how_are_you_is_still_a_greeting(text: str) -> None:
+    assert classify_smalltalk(text) == "greeting"
