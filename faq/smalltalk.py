@@ -123,18 +123,24 @@ GOODBYE: frozenset[str] = frozenset(_words("""
 adios bye bai byebye chao chau ciao hasta luego pronto manana mañana vemos nos see ya later cuidese
 cuidate goodnight night take care
 """))
-#: Fillers that acknowledge an answer on their own ("ok", "listo", "perfecto", "jaja").
+#: Fillers that acknowledge an answer on their own ("ok", "listo", "perfecto", "jaja"; session 17's
+#: review: "oki", "sip", "dale", "amén" and "got it" went to staff as questions).
 ACKNOWLEDGE: frozenset[str] = frozenset(_words("""
 ok okay oka okey k vale bueno listo perfecto excelente genial entendido sale va simon si yes yeah yep sure
 great cool nice awesome perfect alright fine amable bien jaja jajaja jajajaja jeje jejeje haha hahaha lol xd
+oki okis okk doki okidoki sip sipi dale andale orale amen igualmente
 """))
+#: Acknowledgments of more than one word, read as "ok" ("got it", "ya veo", "sounds good").
+_ACK_RE = re.compile(r"\b(?:got it|gotcha|i see|ya veo|sounds good|makes sense|ya entendi|ya entiendo|"
+                     r"ahora entiendo|now i understand|i understand now)\b")
 #: Words that may pad small talk without making it a question ("ok", "muy amable", "señorita").
 FILLER: frozenset[str] = frozenset(_words("""
 ok okay oka okey k vale bueno listo perfecto excelente genial entendido sale va simon si yes yeah
 yep sure great cool nice awesome perfect alright fine amable muy mucho todo bien and y a usted ud
 le la lo te the all for very much senor senora senorita seño señor señora señorita señito señita
 doña don joven amigo amiga sir maam miss mija mijo mijita mijito
-jaja jajaja jajajaja jeje jejeje haha hahaha lol xd mmm mm eh pues pero but well oh ah
+jaja jajaja jajajaja jeje jejeje haha hahaha lol xd mmm mm m hmm eh pues pero but well oh ah ahh ohh
+oki okis okk doki okidoki sip sipi dale andale orale amen igualmente
 por favor porfa xfa please pls plz disculpe perdon sorry bro compa wey guey man dude
 """))
 #: Courtesy inside a question ("que documentos necesito x fa", "hola amigo, ...", "Dios le
@@ -541,6 +547,7 @@ def classify_smalltalk(text: str) -> str | None:
             return f"language-{lang}"
     if _HOW_MUCH_RE.search(joined):  # "how much?": "how" and "much" are small talk words one by one
         return None
+    words = _ACK_RE.sub("ok", joined).split()  # ("got it, thanks": "ok thanks")
     kinds = set()
     for w in words:
         if w in THANKS:

@@ -214,3 +214,18 @@ def test_how_much_is_a_question_not_a_greeting(text: str) -> None:
 @pytest.mark.parametrize("text", ["how are you", "hi how are you doing", "how r u"])
 def test_how_are_you_is_still_a_greeting(text: str) -> None:
     assert classify_smalltalk(text) == "greeting"
+
+
+@pytest.mark.parametrize("text", ["oki", "oki doki", "sip", "dale", "dale gracias", "amén", "ahh ok", "mmm ok",
+                                  "got it", "got it, thanks", "ok i see", "ya veo", "sounds good", "ya entendí",
+                                  "gracias igualmente"])
+def test_everyday_acknowledgments_are_not_questions(text: str) -> None:
+    """Session 17's review: each of these went to staff as a question (with a staff group, a request
+    and "a person will answer you"), and "ahh ok" got a list led by the IGSS cancer entry."""
+    assert classify_smalltalk(text) == "thanks"
+
+
+@pytest.mark.parametrize("text", ["got it, how do i pay", "i see my doctor on monday", "dale de baja a mi esposa",
+                                  "ya entendí pero cómo pago"])
+def test_an_acknowledgment_before_a_question_leaves_it_a_question(text: str) -> None:
+    assert classify_smalltalk(text) is None
