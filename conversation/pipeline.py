@@ -774,6 +774,15 @@ class Pipeline:
                 # The member answers staff ("ella tiene 35 años y los niños 3 y 5"): for the person
                 # who asked, whatever the FAQ would make of it.
                 decision = "ticket"
+        if file_id and kind in ATTACHABLE_MEDIA and not getattr(self.desk, "accepts_media", True) \
+                and result.smalltalk not in ("thanks", "goodbye"):
+            # Without a staff group nobody sees the file: said first, so that a receipt captioned "mi
+            # recibo de pago" is not taken as read by what follows (session 17's review), and a list
+            # stays the last message, for a typed "2".
+            _ = Translator(lang)
+            replies.append(await self._out(member, Reply(_(
+                "I can't see photos, voice notes or files: I can only read the words written with them.")),
+                in_reply_to=inbound_id))
         if notice is not None:
             if decision == "answer" and result.best_id:
                 answer = await self._send_answer(member, result.best_id, lang, in_reply_to=inbound_id, also=also)

@@ -1387,3 +1387,19 @@ async def test_a_number_replied_to_an_older_list_picks_from_it(pipeline: Pipelin
     assert picked[0]["in_reply_to"] == suggest.log_id  # `faq gaps` sees the listed question resolved
     [other] = await pipeline.handle_text(ANA, "2", reply_to=999)  # a reply to no list: as before
     assert second.answer_in("es")[:40] not in other.text
+
+
+async def test_without_a_staff_group_a_captioned_photo_is_said_to_be_unseen(pipeline: Pipeline) -> None:
+    """Session 17's review: a receipt photographed with "mi recibo de pago" under it got a list of
+    questions, as if the receipt had been read; nobody sees the file without a staff group."""
+    replies = await pipeline.handle_media(ANA, "photo", caption="cuanto cuesta el seguro pa migrantes",
+                                          file_id="F1", telegram_message_id=40)
+    assert replies[0].text.startswith("No puedo ver fotos") and "Q1,000" in replies[1].text
+    replies = await pipeline.handle_media(ANA, "photo", caption="igss migrantes", file_id="F2", telegram_message_id=41)
+    assert replies[0].text.startswith("No puedo ver fotos") and replies[-1].buttons[-1][0].data.startswith("none:")
+    picks = [b.data.split(":", 1)[1] for row in replies[-1].buttons for b in row if b.data.startswith("pick:")]
+    second = pipeline.faqs.snapshot.faq.get(picks[1])
+    [picked] = await pipeline.handle_text(ANA, "2")  # the list is still the last message
+    assert second is not None and second.answer_in("es")[:40] in picked.text
+    [thanks] = await pipeline.handle_media(ANA, "photo", caption="gracias", file_id="F3", telegram_message_id=42)
+    assert "No puedo ver" not in thanks.text
