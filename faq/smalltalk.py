@@ -82,6 +82,10 @@ _FORGET_ANYWHERE_RE = re.compile(
 #: "how much?", "how long": a question (session 17's review: "how much" got "Hello! What would you
 #: like to know?", its words being a greeting's "how" and a filler's "much").
 _HOW_MUCH_RE = re.compile(r"\bhow (?:much|many|long|often|old|soon|far)\b")
+#: "¿cómo está?", "how are you": "cómo"/"how" in a greeting (alone, "¿y cómo?" got "Hello! What
+#: would you like to know?" right under an answer: session 17's review).
+_HOW_ARE_YOU_RE = re.compile(r"\b(?:como (?:esta|estas|estan|le va|te va|les va|amaneci\w*)"
+                             r"|how (?:are|r|is it|s it|have you been|you doing|ya doing|do you do))\b")
 #: "Tengo una pregunta", "¿puedo hacer una pregunta?": the question is still to come.
 _OPENER_RE = re.compile(
     r"^(?:(?:hola|buenas|buenos dias|buenas tardes|buenas noches|oiga|disculpe|perdon|hi|hello) )*"
@@ -548,6 +552,8 @@ def classify_smalltalk(text: str) -> str | None:
     if _HOW_MUCH_RE.search(joined):  # "how much?": "how" and "much" are small talk words one by one
         return None
     words = _ACK_RE.sub("ok", joined).split()  # ("got it, thanks": "ok thanks")
+    # "¿y cómo?", "how?" ask how, unless they go on to "¿cómo está?", "how are you"
+    asking_how = not _HOW_ARE_YOU_RE.search(joined)
     kinds = set()
     for w in words:
         if w in THANKS:
@@ -556,6 +562,8 @@ def classify_smalltalk(text: str) -> str | None:
             continue
         elif w in GOODBYE:
             kinds.add("goodbye")
+        elif asking_how and w in ("como", "how"):
+            kinds.add("how")
         elif w in GREETING:
             kinds.add("greeting")
         elif w not in FILLER and w not in THANKS_PAD:
@@ -564,8 +572,9 @@ def classify_smalltalk(text: str) -> str | None:
     for kind in ("thanks", "goodbye", "greeting"):
         if kind in kinds:
             return kind
-    # Only fillers: "ok", "listo", "perfecto" acknowledge an answer; "x", "a" or "aaaa" say nothing.
-    return "thanks" if any(w in ACKNOWLEDGE for w in words) else "unclear"
+    # Only fillers: "ok", "listo", "perfecto" acknowledge an answer; "x", "a" or "aaaa" say nothing,
+    # nor does "ok, ¿cómo?" say what about.
+    return "thanks" if any(w in ACKNOWLEDGE for w in words) and "how" not in kinds else "unclear"
 
 
 #: A request for a person spelt by ear ("kiero ablar kon alguien"): the matcher corrects these with

@@ -229,3 +229,15 @@ def test_everyday_acknowledgments_are_not_questions(text: str) -> None:
                                   "ya entendí pero cómo pago"])
 def test_an_acknowledgment_before_a_question_leaves_it_a_question(text: str) -> None:
     assert classify_smalltalk(text) is None
+
+
+@pytest.mark.parametrize("text", ["¿y cómo?", "how?", "pero cómo", "ok, how?", "and how"])
+def test_asking_how_alone_is_not_a_greeting(text: str) -> None:
+    """Session 17's review: "¿y cómo?" right under an answer got "Hello! What would you like to
+    know?" ("cómo" is a word of "¿cómo está?"). It says nothing of what about: "let's try again"."""
+    assert classify_smalltalk(text) == "unclear"
+
+
+@pytest.mark.parametrize("text", ["hola, ¿cómo está?", "como estas", "hi how r u", "buenas, ¿cómo le va?"])
+def test_how_are_you_in_either_language_is_a_greeting(text: str) -> None:
+    assert classify_smalltalk(text) == "greeting"
