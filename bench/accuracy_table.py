@@ -214,6 +214,11 @@ SETS = [
     ("blind 55 on the bundled FAQ (held out, session 17 round 2)", "faq.yaml", "blind55-queries.tsv"),
     ("alt FAQ 54 (IGSS work accidents, sick pay and employers who do not register, 1-3 alternates, held out, "
      "session 17 round 2)", "faq-alt54.csv", "blind-alt54-queries.tsv"),
+    ("blind 56 (a migrant women's group's inbox: mothers, pregnancies, grandmothers, held out, session 17 round 3)",
+     "faq-sample.csv", "blind56-queries.tsv"),
+    ("blind 56 on the bundled FAQ (held out, session 17 round 3)", "faq.yaml", "blind56-queries.tsv"),
+    ("alt FAQ 55 (IMSS for seasonal farmworkers and PTAT, a third of the entries without alternates, held out, "
+     "session 17 round 3)", "faq-alt55.csv", "blind-alt55-queries.tsv"),
 ]
 
 
