@@ -1548,7 +1548,7 @@ def test_renewing_an_expired_dpi_however_it_is_said_goes_to_staff(sample: Matche
 
 
 # -- session 17: dictated acronyms, fillers, numbered names -----------------------------------
-def test_an_acronym_dictated_letter_by_letter_is_the_word(matcher: Matcher) -> None:
+def test_an_acronym_dictated_letter_by_letter_is_the_word(sample: Matcher) -> None:
     """Phone dictation writes "IGSS" as "i g s s" (blind set 54): joined, it is the word the FAQ
     knows; letters that make no known word stay letters ("y a q edad" is "y a qué edad")."""
     from faq.normalize import join_spelled
@@ -1561,9 +1561,6 @@ def test_an_acronym_dictated_letter_by_letter_is_the_word(matcher: Matcher) -> N
     assert joined("pago el i g s s desde aca") == "pago el igss desde aca"
     assert joined("y a q edad") == "y a q edad"
     assert joined("9 a m a 2") == "9 a m a 2"
-    from faq.loader import load_faq
-
-    sample = Matcher(load_faq(Path(__file__).parent / "data" / "faq-sample.csv"), load_vocabulary(BUNDLED))
     spelled = sample.scores("can i put my dad on my i g s s plan")
     assert spelled == sample.scores("can i put my dad on my igss plan")
     assert spelled[0].entry_id == "migrant-parents"
@@ -1615,12 +1612,9 @@ def test_the_institutions_names_as_members_mistype_them(matcher: Matcher) -> Non
     "el sitio del igss no me carga en el cel, can u just email me the form",
     "I sent the migrant form but I typed my DPI number wrong, how do I fix it?",
 ])
-def test_the_members_own_account_or_a_failing_website_goes_to_staff(text: str) -> None:
+def test_the_members_own_account_or_a_failing_website_goes_to_staff(sample: Matcher, text: str) -> None:
     """Session 17: a forgotten password, a page that fails, details typed wrong on a form sent:
     the sample FAQ answered them with the enrolment or the affiliation-number entry."""
-    from faq.loader import load_faq
-
-    sample = Matcher(load_faq(Path(__file__).parent / "data" / "faq-sample.csv"), load_vocabulary(BUNDLED))
     assert sample.match(text).decision == "escalate", sample.match(text)
 
 
@@ -1643,11 +1637,8 @@ def test_an_entry_about_the_account_problem_still_answers_it() -> None:
     "los años que trabaje en estados unidos me cuentan para la pension del imss",
     "what time does the mexican consulate in dallas open on saturdays",
 ])
-def test_other_offices_business_is_not_answered_from_a_neighbouring_entry(text: str) -> None:
+def test_other_offices_business_is_not_answered_from_a_neighbouring_entry(sample: Matcher, text: str) -> None:
     """Session 17: these were answered with the IMSS enrolment or the relative-pays entry."""
-    from faq.loader import load_faq
-
-    sample = Matcher(load_faq(Path(__file__).parent / "data" / "faq-sample.csv"), load_vocabulary(BUNDLED))
     assert sample.match(text).decision == "escalate", sample.match(text)
 
 
