@@ -397,6 +397,12 @@ def has_case_number(text: str) -> bool:
 _QUESTION_RE = re.compile(r"\s*(?:y\s+|and\s+|¿\s*)?" + _ASKING + r"\b", re.IGNORECASE)
 
 
+def _add_numbered_names(into: dict[str, set[str]], words: list[str]) -> None:
+    """Add the numbered names of ``words`` (analysis.numbered_names) to an entry's ``into``."""
+    for name, nums in numbered_names(words).items():
+        into.setdefault(name, set()).update(nums)
+
+
 class Matcher:
     """Scores messages against one loaded FAQ. Build once per FAQ load; ``match`` is thread-safe.
 
@@ -454,10 +460,7 @@ class Matcher:
         for e_idx, entry in enumerate(faq.entries):
             entry_ids.append(entry.id)
             numbers: dict[str, set[str]] = {}
-            for _lang, text in (*entry.answer.items(), *entry.phrasings()):
-                for name, nums in numbered_names(self._an.words(text)).items():
-                    numbers.setdefault(name, set()).update(nums)
-            entry_numbers.append(numbers)
+            entry_numbers.append(numbers)  # filled below from the answers' and phrasings' words
             pooled: set[str] = set()
             inst: set[str] = set()
             staff: set[str] = set()
@@ -465,6 +468,7 @@ class Matcher:
             doc: dict[str, float] = {}
             for lang, text in entry.answer.items():
                 words = self._an.words(text)
+                _add_numbered_names(numbers, words)
                 inst |= self._institutions(words)
                 staff |= self._staff(words)
                 said = set(self._an.terms(words, lang))
@@ -477,6 +481,7 @@ class Matcher:
             plain: list[str] = []
             for lang, text in entry.phrasings():
                 words = self._an.words(text)
+                _add_numbered_names(numbers, words)
                 plain.append(" ".join(words))
                 inst |= self._institutions(words)
                 staff |= self._staff(words)
@@ -871,8 +876,10 @@ class Matcher:
     def _numbers_clash(self, names: Mapping[str, set[str]] | None, entry: int) -> bool:
         """Whether entry number ``entry`` numbers one of the message's numbered ``names`` only
         otherwise (see _other_numbers)."""
+        if not names:
+            return False
         own = self._entry_numbers[entry]
-        return bool(names) and any(s in own and not nums & own[s] for s, nums in names.items())  # type: ignore[union-attr]
+        return any(s in own and not nums & own[s] for s, nums in names.items())
 
     def _clause_limits(self) -> tuple[float, float]:
         """Where a clause lift starts to be compressed, and the score it never reaches (just below
