@@ -1648,3 +1648,15 @@ def test_an_faq_that_answers_whether_us_work_counts_still_answers_it() -> None:
     alt = Matcher(load_faq(Path(__file__).parent / "data" / "faq-alt53.csv"), load_vocabulary(BUNDLED))
     result = alt.match("los años que trabaje en estados unidos me cuentan para la pension del imss")
     assert result.decision == "answer" and result.best_id == "semanas-eu-no-cuentan", result
+
+
+@pytest.mark.parametrize("text", ["hola necesito informacion del seguro para migrantes", "que es el igss",
+                                  "I need information about the IGSS migrant insurance"])
+def test_a_first_general_question_gets_what_the_programme_is(text: str) -> None:
+    """Review 11: a first "necesito información del seguro para migrantes" was answered with the
+    entry on information in Mayan languages, and "que es el igss" got a list led by the cancer entry
+    (the bundled FAQ's own alternates: members' first messages)."""
+    from faq.loader import load_faq
+
+    result = Matcher(load_faq(ROOT_FAQ), load_vocabulary(BUNDLED)).match(text)
+    assert result.decision == "answer" and result.best_id == "migrant-what-is", result
