@@ -1660,3 +1660,8 @@ def test_a_first_general_question_gets_what_the_programme_is(text: str) -> None:
 
     result = Matcher(load_faq(ROOT_FAQ), load_vocabulary(BUNDLED)).match(text)
     assert result.decision == "answer" and result.best_id == "migrant-what-is", result
+
+
+def test_whether_a_payment_was_made_already_is_the_members_own_case(sample: Matcher) -> None:
+    result = sample.match("quiero saber si ya le depositaron la pension del imss a mi papa este mes")
+    assert result.decision == "escalate", result
