@@ -1188,6 +1188,18 @@ class Pipeline:
         )
         return Reply(text, [[Button(_("🗑 Yes, delete my data"), "forget:yes"), Button(_("Cancel"), "forget:no")]])
 
+    async def handle_cancel(self, member: Member) -> list[Reply]:
+        """/cancel (/cancelar): what members type to back out, of a /forget confirmation above all
+        (review 11: it got "I don't know that command"). Nothing is pending on the bot's side, so
+        nothing changes: the member is told so, and where to go on."""
+
+        def cancelled(lang: str) -> Reply:
+            _ = Translator(lang)
+            return Reply(_("Cancelled: nothing was changed or deleted. Write your question, or tap /menu to "
+                           "browse the topics."))
+
+        return await self._respond(member, "/cancel", "command", cancelled)
+
     async def handle_forget(self, member: Member, confirmed: bool) -> list[Reply]:
         if not confirmed:
 

@@ -49,6 +49,8 @@ async def dispatch(pipeline: Pipeline, member: Member, line: str, buttons: list[
             return await pipeline.handle_language_menu(member)
         case "/forget" | "/borrar":
             return await pipeline.handle_forget_request(member)
+        case "/cancel" | "/cancelar":
+            return await pipeline.handle_cancel(member)
     if line.startswith("/"):
         return await pipeline.handle_unknown_command(member, line)
     return await pipeline.handle_text(member, line)

@@ -42,6 +42,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler(["language", "idioma"], member.language_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["menu", "faq"], member.menu_command, filters=PRIVATE))
     app.add_handler(CommandHandler(["forget", "borrar"], member.forget_command, filters=PRIVATE))
+    app.add_handler(CommandHandler(["cancel", "cancelar"], member.cancel_command, filters=PRIVATE))
     # Admins: refused politely (as an unknown command) for everyone else.
     app.add_handler(CommandHandler("reload", admin.reload_faq, filters=PRIVATE))
     app.add_handler(CommandHandler("gaps", admin.gaps, filters=PRIVATE))

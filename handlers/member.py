@@ -39,6 +39,12 @@ async def menu_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await send_replies(context, member.chat_id, await services(context).pipeline.handle_menu(member))
 
 
+async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/cancel (/cancelar): nothing changes; the member is told so (a /forget confirmation stays unanswered)."""
+    if member := member_from(update):
+        await send_replies(context, member.chat_id, await services(context).pipeline.handle_cancel(member))
+
+
 async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/forget (/borrar): delete what Puente stored about this member, after a confirmation button."""
     if member := member_from(update):

@@ -1026,3 +1026,10 @@ def test_terminal_chat_takes_ayuda_as_help_like_telegram() -> None:
     _, ayuda = run(["chat"], stdin="/ayuda\n")
     _, help_ = run(["chat"], stdin="/help\n")
     assert "Cómo usar Puente" in ayuda and ayuda == help_
+
+
+def test_terminal_chat_takes_cancel_like_telegram() -> None:
+    """Review 11: /cancel, /cancelar (what members type to back out of /borrar) got "I don't know
+    that command"; nothing is changed, and the member is told so."""
+    _, out = run(["chat"], stdin="/borrar\n/cancelar\n")
+    assert "Cancelado: no se cambió ni se borró nada" in out and "No conozco ese comando" not in out

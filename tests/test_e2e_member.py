@@ -531,3 +531,15 @@ async def test_ayuda_is_the_help_command(bot: Any, fake_telegram: FakeTelegram) 
     fake_telegram.push_command(u, "ayuda")
     [call] = await fake_telegram.wait_for("sendMessage", chat_id=1040)
     assert call.params["text"].startswith("<b>Cómo usar Puente</b>")
+
+
+async def test_cancel_changes_nothing_and_says_so(bot: Any, fake_telegram: FakeTelegram, tmp_path: Path) -> None:
+    """Review 11: /cancel under the /borrar confirmation got "I don't know that command"."""
+    u = fake_telegram.user(1041, "Rosa", "es")
+    fake_telegram.push_text(u, "cuanto cuesta el seguro pa migrantes")
+    fake_telegram.push_command(u, "borrar")
+    fake_telegram.push_command(u, "cancel")
+    calls = await fake_telegram.wait_for("sendMessage", chat_id=1041, count=3)
+    assert calls[2].params["text"].startswith("Cancelado: no se cambió ni se borró nada"), calls[2].params["text"]
+    logged = "select count(*) from messages where member_id = 1041 and direction = 'in' and text = '/cancel'"
+    await wait_until(lambda: db_rows(tmp_path, logged)[0][0] == 1, what="the /cancel in the log")
